@@ -1,0 +1,160 @@
+"""Labeled documents: reading, validating, and turning them into training segments.
+
+The format is the gold format of the seed set, so a maintainer can score, correct and add files
+with nothing but a text editor: one row per source line, ``label<TAB>text``, ``blank`` for empty
+lines. A row whose line holds two glued blocks may say where they meet, in the notation
+``score.py`` uses for predictions: ``body|link_spam@1462`` means ``text[:1462]`` is body and
+``text[1462:]`` link spam.
+
+Labels are whatever the files use (besides ``blank``): add a ``boilerplate`` label to some
+documents and the model learns five classes, with no code change.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError
+from .segment import Segment, segment
+
+__all__ = ["LabeledDocument", "read_labeled", "read_corpus", "training_segments", "corpus_digest", "BLANK"]
+
+BLANK = "blank"
+_LABEL = re.compile(r"^[a-z][a-z0-9_]*$")
+_SPLIT = re.compile(r"^([a-z][a-z0-9_]*(?:\|[a-z][a-z0-9_]*)+)@(\d+(?:,\d+)*)$")
+
+
+@dataclass
+class LabeledDocument:
+    """One document: its source lines, one label per line, and glued-line split points.
+
+    ``splits`` maps a 0-based line number to ``[(offset, label), ...]``: the label of the text
+    from each offset (the first offset is 0) to the next.
+    """
+
+    name: str
+    lines: list[str]
+    labels: list[str]
+    splits: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    group: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def label_set(self) -> set[str]:
+        out = {lab for lab in self.labels if lab != BLANK}
+        for parts in self.splits.values():
+            out.update(lab for _, lab in parts)
+        return out
+
+
+def _parse_label(raw: str, text: str, where: str) -> tuple[str, list[tuple[int, str]] | None]:
+    if _LABEL.match(raw):
+        return raw, None
+    m = _SPLIT.match(raw)
+    if not m:
+        raise CorpusError(
+            f"{where}: label {raw!r} is not a label (lowercase letters, digits, '_') nor a split "
+            "like 'body|caption@120'. Fix the first column."
+        )
+    labels = m.group(1).split("|")
+    offsets = [int(o) for o in m.group(2).split(",")]
+    if len(offsets) != len(labels) - 1:
+        raise CorpusError(f"{where}: split {raw!r} needs {len(labels) - 1} offset(s) for {len(labels)} labels.")
+    if offsets != sorted(offsets) or not all(0 < o < len(text) for o in offsets):
+        raise CorpusError(f"{where}: split offsets {offsets} must increase and lie inside the line ({len(text)} chars).")
+    parts = list(zip([0, *offsets], labels))
+    # The row's label is the majority by non-whitespace characters, as in the gold files.
+    bounds = [*offsets, len(text)]
+    sizes: dict[str, int] = {}
+    for (start, lab), end in zip(parts, bounds):
+        sizes[lab] = sizes.get(lab, 0) + len("".join(text[start:end].split()))
+    return max(sizes, key=sizes.get), parts
+
+
+def read_labeled(path: str | Path, group: str | None = None) -> LabeledDocument:
+    """Read one labeled file; any problem raises CorpusError naming ``file:line``."""
+    path = Path(path)
+    try:
+        content = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 (byte {exc.start}). Re-save the file as UTF-8.") from None
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot be read ({exc.strerror}).") from None
+    rows = content.split("\n")
+    if rows and rows[-1] == "":
+        rows.pop()
+    lines, labels, splits = [], [], {}
+    for i, row in enumerate(rows):
+        where = f"{path}:{i + 1}"
+        row = row[:-1] if row.endswith("\r") else row
+        if "\t" not in row:
+            raise CorpusError(f"{where}: no TAB between label and text. Rows are 'label<TAB>text'.")
+        raw, text = row.split("\t", 1)
+        if raw == BLANK:
+            if text.strip():
+                raise CorpusError(f"{where}: labeled 'blank' but the line has text. Label the text, or empty the line.")
+        elif not text.strip():
+            raise CorpusError(f"{where}: empty line labeled {raw!r}. Empty lines are labeled 'blank'.")
+        label, parts = _parse_label(raw, text, where)
+        if parts:
+            splits[i] = parts
+        lines.append(text)
+        labels.append(label)
+    if not lines:
+        raise CorpusError(f"{path}: no rows. A labeled document needs at least one line.")
+    return LabeledDocument(path.stem, lines, labels, splits, group or path.stem)
+
+
+def read_corpus(directory: str | Path, pattern: str = "*.tsv") -> list[LabeledDocument]:
+    """Every labeled file under ``directory`` (recursively, sorted for determinism)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CorpusError(f"{directory}: not a directory of labeled .tsv files.")
+    files = sorted(p for p in directory.rglob(pattern) if p.is_file())
+    if not files:
+        raise CorpusError(f"{directory}: no {pattern} files found.")
+    return [read_labeled(p) for p in files]
+
+
+def corpus_digest(docs: Iterable[LabeledDocument]) -> str:
+    """sha256 over the documents' names, labels and text: what a model was trained on."""
+    h = hashlib.sha256()
+    for doc in docs:
+        h.update(doc.name.encode() + b"\0")
+        for lab, line in zip(doc.labels, doc.lines):
+            h.update(lab.encode() + b"\t" + line.encode() + b"\n")
+        for i in sorted(doc.splits):
+            h.update(repr((i, doc.splits[i])).encode())
+    return h.hexdigest()
+
+
+def segment_label(doc: LabeledDocument, seg: Segment) -> str:
+    """The gold label of a segment: its line's label, or the label covering most of it."""
+    parts = doc.splits.get(seg.line)
+    if not parts:
+        return doc.labels[seg.line]
+    lo, hi = seg.start - seg.line_start, seg.end - seg.line_start
+    bounds = [o for o, _ in parts[1:]] + [10**12]
+    best, best_len = doc.labels[seg.line], -1
+    for (start, lab), end in zip(parts, bounds):
+        overlap = min(hi, end) - max(lo, start)
+        if overlap > best_len:
+            best, best_len = lab, overlap
+    return best
+
+
+def training_segments(docs: Sequence[LabeledDocument]) -> tuple[list[list[Segment]], list[str], list[str]]:
+    """Segment each document as serving would, and attach gold labels and group ids."""
+    X, y, groups = [], [], []
+    for doc in docs:
+        segs = segment(doc.text)
+        X.append(segs)
+        for seg in segs:
+            y.append(segment_label(doc, seg))
+            groups.append(doc.group)
+    return X, y, groups

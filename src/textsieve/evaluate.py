@@ -1,0 +1,108 @@
+"""Metrics as data: line-level precision/recall/F1 per label, macro-F1, body-keep.
+
+The definitions follow ``shared/tools/score.py`` (the team's scorer for the seed set), so the
+numbers ``textsieve evaluate`` prints and the numbers that script prints on the same predictions
+agree: a line's predicted label is the label covering most of its non-whitespace characters;
+macro-F1 averages the labels that have gold support or predictions; a line is *kept* iff its
+predicted label is body.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from .corpus import BLANK, LabeledDocument
+from .labels import BODY, LabeledLine
+
+__all__ = ["line_labels", "prediction_rows", "line_metrics", "evaluate_documents"]
+
+
+def _nonspace(s: str) -> int:
+    return len("".join(s.split()))
+
+
+def line_labels(n_lines: int, records: Sequence[LabeledLine]) -> list[str]:
+    """Predicted label per source line (``blank`` where no record), majority by characters."""
+    weights: list[Counter] = [Counter() for _ in range(n_lines)]
+    for r in records:
+        weights[r.line][r.label] += _nonspace(r.text) or 1
+    return [w.most_common(1)[0][0] if w else BLANK for w in weights]
+
+
+def prediction_rows(text: str, records: Sequence[LabeledLine]) -> list[str]:
+    """Rows in score.py's prediction format: ``label`` or ``label1|label2@offset`` per line."""
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    by_line: dict[int, list[LabeledLine]] = {}
+    for r in records:
+        by_line.setdefault(r.line, []).append(r)
+    rows, pos = [], 0
+    for i, line in enumerate(lines):
+        recs = by_line.get(i, [])
+        body = line[:-1] if line.endswith("\r") else line
+        if not recs:
+            label = BLANK
+        elif len(recs) == 1 or len({r.label for r in recs}) == 1:
+            label = recs[0].label
+        else:
+            label = "|".join(r.label for r in recs) + "@" + ",".join(str(r.start - pos) for r in recs[1:])
+        rows.append(f"{label}\t{body}")
+        pos += len(line) + 1
+    return rows
+
+
+def line_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] | None = None) -> dict:
+    """Scores over non-blank gold lines. ``pred`` may hold ``blank``/``drop`` for removed lines."""
+    pairs = [(g, p) for g, p in zip(gold, pred) if g != BLANK]
+    labels = list(labels) if labels else sorted({g for g, _ in pairs} | {p for _, p in pairs if p not in (BLANK, "drop")})
+    per_label = {}
+    f1s = []
+    for lab in labels:
+        tp = sum(1 for g, p in pairs if g == lab and p == lab)
+        n_gold = sum(1 for g, _ in pairs if g == lab)
+        n_pred = sum(1 for _, p in pairs if p == lab)
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per_label[lab] = {"precision": prec, "recall": rec, "f1": f1, "support": n_gold, "predicted": n_pred}
+        if n_gold or n_pred:
+            f1s.append(f1)
+    kept_tp = sum(1 for g, p in pairs if g == BODY and p == BODY)
+    kept = sum(1 for _, p in pairs if p == BODY)
+    body = sum(1 for g, _ in pairs if g == BODY)
+    kp = kept_tp / kept if kept else 0.0
+    kr = kept_tp / body if body else 0.0
+    confusion: dict[str, dict[str, int]] = {}
+    for g, p in pairs:
+        confusion.setdefault(g, {}).setdefault(p, 0)
+        confusion[g][p] += 1
+    return {
+        "lines": len(pairs),
+        "accuracy": sum(1 for g, p in pairs if g == p) / len(pairs) if pairs else 0.0,
+        "macro_f1": sum(f1s) / len(f1s) if f1s else 0.0,
+        "per_label": per_label,
+        "body_keep": {"precision": kp, "recall": kr, "f1": 2 * kp * kr / (kp + kr) if kp + kr else 0.0},
+        "confusion": confusion,
+    }
+
+
+def evaluate_documents(docs: Sequence[LabeledDocument], predictions: Sequence[Sequence[LabeledLine]],
+                       labels: Sequence[str] | None = None) -> dict:
+    """Line-level metrics of ``predictions`` (one record list per document) against ``docs``."""
+    gold, pred = [], []
+    for doc, recs in zip(docs, predictions):
+        gold.extend(doc.labels)
+        pred.extend(line_labels(len(doc.lines), recs))
+    return line_metrics(gold, pred, labels)
+
+
+def format_metrics(m: dict) -> str:
+    """A short human-readable table."""
+    out = [f"{'label':<14}{'P':>7}{'R':>7}{'F1':>7}{'support':>9}"]
+    for lab, s in m["per_label"].items():
+        out.append(f"{lab:<14}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['support']:>9}")
+    bk = m["body_keep"]
+    out.append(f"macro-F1 {m['macro_f1']:.4f}   accuracy {m['accuracy']:.4f}   lines {m['lines']}")
+    out.append(f"body-keep P {bk['precision']:.4f}  R {bk['recall']:.4f}  F1 {bk['f1']:.4f}")
+    return "\n".join(out)
