@@ -1,6 +1,6 @@
 """The two-pass line classifier.
 
-Pass one scores every segment on its own features (a logistic regression over the dense shape and
+Pass one scores every segment on its own features (a logistic-loss linear model over the dense shape and
 context block plus the hashed n-grams). Pass two revises each score from the first-pass scores of
 its neighbours, the way jusText revises "short" and "near-good" blocks from the blocks around
 them, except that the revision is learned (a gradient-boosted tree model) rather than
@@ -17,52 +17,67 @@ seen, which is the situation at serving time.
 from __future__ import annotations
 
 import numpy as np
+from joblib import Parallel, delayed
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-from .features import DENSE_FEATURES, N_META
+from .features import Features
 
 __all__ = ["ContextClassifier"]
+
+
+def _fit(model, X, y):
+    return model.fit(X, y)
 
 
 class ContextClassifier(ClassifierMixin, BaseEstimator):
     """Pass one per segment, pass two over a window of neighbours.
 
-    ``window`` is how many segments on each side pass two looks at. ``C`` is pass one's inverse
-    regularisation. ``inner_folds`` is the number of grouped folds used to produce the
+    ``window`` is how many segments on each side pass two looks at. ``alpha``/``epochs`` regularise and bound pass one. ``inner_folds`` is the number of grouped folds used to produce the
     out-of-fold scores pass two is trained on.
     """
 
-    def __init__(self, window: int = 3, C: float = 4.0, inner_folds: int = 5, max_iter: int = 200,
-                 random_state: int = 0):
+    def __init__(self, window: int = 3, C: float = 4.0, tol: float = 1e-4, alpha: float | None = None,
+                 epochs: int = 15, inner_folds: int = 3,
+                 max_iter: int = 80, learning_rate: float = 0.15, max_leaf_nodes: int = 31, random_state: int = 0,
+                 n_jobs: int | None = 2):
         self.window = window
         self.C = C
+        self.tol = tol
+        self.alpha = alpha
+        self.epochs = epochs
         self.inner_folds = inner_folds
         self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
         self.random_state = random_state
+        self.n_jobs = n_jobs
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _split(self, X):
-        X = sp.csr_matrix(X)
-        n_dense = len(DENSE_FEATURES)
-        meta = X[:, :N_META].toarray()
-        dense = X[:, N_META:N_META + n_dense].toarray()
-        hashed = X[:, N_META + n_dense:]
-        return meta[:, 0].astype(np.int64), dense, hashed
+    @staticmethod
+    def _split(X: Features):
+        if not isinstance(X, Features):
+            raise TypeError("ContextClassifier takes the Features bundle made by SegmentFeaturizer.")
+        return X.docs, X.dense, X.hashed
 
     def _first_input(self, dense, hashed, scaler):
         return sp.hstack([sp.csr_matrix(scaler.transform(dense).astype(np.float32)), hashed], format="csr")
 
     def _new_first(self):
-        return LogisticRegression(C=self.C, max_iter=2000, tol=1e-4)
+        if self.alpha is None:
+            return LogisticRegression(C=self.C, tol=self.tol, max_iter=1000)
+        # Logistic loss by SGD: a fixed number of epochs over the data, seeded, so it is both
+        # quick (a few seconds on the shipped data) and deterministic.
+        return SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=self.epochs, tol=None,
+                             random_state=self.random_state, average=True)
 
     def _new_second(self):
         return HistGradientBoostingClassifier(
-            max_iter=self.max_iter, learning_rate=0.08, max_leaf_nodes=31, min_samples_leaf=20,
+            max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes, min_samples_leaf=20,
             l2_regularization=1.0, early_stopping=False, random_state=self.random_state,
         )
 
@@ -77,10 +92,15 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
 
         oof = np.zeros((len(y), len(self.classes_)))
         n_folds = min(self.inner_folds, len(np.unique(groups)))
-        for train, test in GroupKFold(n_splits=n_folds).split(first_input, y, groups):
-            model = self._new_first().fit(first_input[train], y[train])
+        folds = list(GroupKFold(n_splits=n_folds).split(first_input, y, groups))
+        # The fold models and the final model are independent fits: run them side by side.
+        everything = np.arange(len(y))
+        fitted = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit)(self._new_first(), first_input[rows], y[rows]) for rows in [*(f[0] for f in folds), everything]
+        )
+        for model, (_, test) in zip(fitted, folds):
             oof[np.ix_(test, np.searchsorted(self.classes_, model.classes_))] = model.predict_proba(first_input[test])
-        self.first_ = self._new_first().fit(first_input, y)
+        self.first_ = fitted[-1]
         self.second_ = self._new_second().fit(self._revision_input(oof, docs, dense), y)
         return self
 

@@ -8,20 +8,22 @@ words appear elsewhere in the article (injected titles are off-topic), whether i
 another line (captions come in pairs, TOC entries repeat headings), where it sits, what its
 neighbours look like. So every row carries three blocks:
 
-* two bookkeeping columns (document ordinal, position) that the classifier uses to find
-  neighbours in its second pass and drops before fitting;
+* the document each row belongs to, which the classifier's second pass uses to find neighbours;
 * dense shape and context features (``DENSE_FEATURES``), cheap to compute per line;
 * hashed word uni/bigrams and character n-grams of a bounded prefix and suffix of the line, so a
   5 MB line costs no more than a 400-character one.
 
 The input ``X`` is a list of documents, each a list of :class:`~textsieve.segment.Segment`; the
-output has one row per segment, documents in order. That is what lets one scikit-learn
-``Pipeline`` hold featurizer and classifier, so training and serving cannot drift.
+output is a :class:`Features` bundle with one row per segment, documents in order. That is what
+lets one scikit-learn ``Pipeline`` hold featurizer and classifier, so training and serving cannot
+drift. (A bundle rather than one stacked matrix: stacking and re-slicing a 400k-column sparse
+matrix cost more than the classifier itself.)
 """
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from collections import Counter
 from collections.abc import Sequence
 
@@ -32,9 +34,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from .segment import Segment
 
-__all__ = ["SegmentFeaturizer", "DENSE_FEATURES", "N_META"]
-
-N_META = 2  # document ordinal, position in document
+__all__ = ["SegmentFeaturizer", "Features", "DENSE_FEATURES"]
 
 # Function words of the languages textsieve is trained on. Their share separates running prose
 # (any language) from title lists, captions and form fields, and is stable across topics.
@@ -62,6 +62,8 @@ _EMAIL = re.compile(r"\w[\w.+-]*@\w[\w-]*\.\w")
 _HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
 _NORMALISE = re.compile(r"[\W_]+", re.UNICODE)
 
+_HEAD = 300  # characters of a line that feed the per-line statistics
+
 _SHAPE_CONTEXT = ("len", "terminal", "marker", "title", "kv", "present")
 DENSE_FEATURES: tuple[str, ...] = (
     "log_chars", "log_words", "mean_word_len", "ends_terminal", "ends_colon", "ends_other",
@@ -77,25 +79,26 @@ DENSE_FEATURES: tuple[str, ...] = (
 
 def _line_shape(text: str) -> tuple:
     """Per-line facts reused by the line itself and by its neighbours (computed once)."""
-    head = text[:400]
+    head = text[:_HEAD]
     words = _WORD.findall(head)
     n_words = len(words)
     if n_words:
-        title = sum(1 for w in words if w[0].isupper())
-        caps = sum(1 for w in words if len(w) > 1 and w.isupper())
-        lower = [w.lower() for w in words]
-        stop_en = sum(1 for w in lower if w in _STOP_EN)
-        stop_any = stop_en + sum(1 for w in lower if w in _STOP_OTHER)
-        mean_len = sum(len(w) for w in words) / n_words
+        lower = head.lower()
+        low_words = _WORD.findall(lower)
+        title = len([w for w in words if w[0].isupper()])
+        caps = len([w for w in words if w.isupper() and len(w) > 1])
+        stop_en = len([w for w in low_words if w in _STOP_EN])
+        stop_any = stop_en + len([w for w in low_words if w in _STOP_OTHER])
+        mean_len = (len(head) - head.count(" ")) / n_words
     else:
         title = caps = stop_en = stop_any = 0
         mean_len = 0.0
-        lower = []
+        low_words = []
     last = text[-1]
     marker = _MARKER.match(head) is not None
     kv = _KEY_VALUE.match(head[2:] if marker else head) is not None
     return (
-        n_words, title, caps, stop_en, stop_any, mean_len, last, marker, kv, lower,
+        n_words, title, caps, stop_en, stop_any, mean_len, last, marker, kv, low_words,
     )
 
 
@@ -103,19 +106,41 @@ def _content_words(lower_words: list[str]) -> set[str]:
     return {w for w in lower_words if len(w) > 3 and w not in _STOP_ALL}
 
 
+@dataclass(frozen=True)
+class Features:
+    """Featurizer output: per-row document ids, dense features, hashed n-grams."""
+
+    docs: np.ndarray
+    dense: np.ndarray
+    hashed: sp.csr_matrix
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.docs), self.dense.shape[1] + self.hashed.shape[1])
+
+    def __getitem__(self, rows) -> "Features":
+        return Features(self.docs[rows], self.dense[rows], self.hashed[rows])
+
+
 class SegmentFeaturizer(TransformerMixin, BaseEstimator):
     """Turn documents of segments into one sparse row per segment.
 
     Stateless (``fit`` learns nothing), so it is safe to share between processes and cheap to
-    pickle. ``max_chars`` bounds the text that feeds the n-gram hashes: the first
+    pickle. ``max_chars`` bounds the text that feeds the word n-gram hashes: the first
     ``max_chars`` and the last ``max_chars // 4`` characters of a line, which is where headings,
-    link titles, captions and the ends of glued paragraphs live.
+    link titles, captions and the ends of glued paragraphs live; character n-grams see the first
+    ``char_chars``.
     """
 
-    def __init__(self, n_word_features: int = 2**18, n_char_features: int = 2**17, max_chars: int = 240):
+    def __init__(self, n_word_features: int = 2**18, n_char_features: int = 2**17, max_chars: int = 200,
+                 char_chars: int = 64):
         self.n_word_features = n_word_features
         self.n_char_features = n_char_features
         self.max_chars = max_chars
+        self.char_chars = char_chars
 
     def fit(self, X, y=None):
         return self
@@ -133,30 +158,32 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(
-            ["__doc__", "__position__", *DENSE_FEATURES]
+            [*DENSE_FEATURES]
             + [f"word_hash_{i}" for i in range(self.n_word_features)]
             + [f"char_hash_{i}" for i in range(self.n_char_features)],
             dtype=object,
         )
 
-    def transform(self, X: Sequence[Sequence[Segment]]):
+    def transform(self, X: Sequence[Sequence[Segment]]) -> Features:
         rows: list[list[float]] = []
+        doc_ids: list[int] = []
         snippets: list[str] = []
         tail = max(1, self.max_chars // 4)
         for doc_no, doc in enumerate(X):
-            rows.extend(_document_rows(doc_no, doc))
+            rows.extend(_document_rows(doc))
+            doc_ids.extend([doc_no] * len(doc))
             for seg in doc:
                 t = seg.text
                 snippets.append(t if len(t) <= self.max_chars + tail else t[: self.max_chars] + " " + t[-tail:])
-        dense = np.asarray(rows, dtype=np.float32).reshape(len(rows), N_META + len(DENSE_FEATURES))
+        dense = np.asarray(rows, dtype=np.float32).reshape(len(rows), len(DENSE_FEATURES))
         words, chars = self._vectorizers()
-        short = [s[:80] for s in snippets]
-        return sp.hstack(
-            [sp.csr_matrix(dense), words.transform(snippets), chars.transform(short)], format="csr", dtype=np.float32
-        )
+        hashed = words.transform(snippets)
+        if self.n_char_features:
+            hashed = sp.hstack([hashed, chars.transform([s[: self.char_chars] for s in snippets])], format="csr")
+        return Features(np.asarray(doc_ids, dtype=np.int64), dense, hashed)
 
 
-def _document_rows(doc_no: int, doc: Sequence[Segment]) -> list[list[float]]:
+def _document_rows(doc: Sequence[Segment]) -> list[list[float]]:
     n = len(doc)
     if n == 0:
         return []
@@ -198,7 +225,7 @@ def _document_rows(doc_no: int, doc: Sequence[Segment]) -> list[list[float]]:
         n_words, title, caps, stop_en, stop_any, mean_len, last, marker, kv, lower = shapes[i]
         words = n_words or 1
         length = lengths[i]
-        head = t[:400]
+        head = t[:_HEAD]
         c = content[i]
         if c:
             elsewhere = sum(1 for w in c if doc_counts[w] > 1)
@@ -209,10 +236,9 @@ def _document_rows(doc_no: int, doc: Sequence[Segment]) -> list[list[float]]:
             neigh = len(c & (prev_c | next_c)) / len(c)
         else:
             overlap = t_overlap = neigh = 0.0
-        digits = sum(ch.isdigit() for ch in head)
+        digits = sum(map(str.isdigit, head))
         first = t[0]
         row = [
-            float(doc_no), float(i),
             math.log1p(length), math.log1p(n_words), min(mean_len, 20.0),
             float(last in ".!?"), float(last == ":"), float(last in ",;)\"”’»…"),
             float(marker), float(first.isdigit()), float(first in "\"“„«'‘"),

@@ -1,0 +1,91 @@
+"""Speed and memory of clean_text on one core, side by side with datatrove's C4 line rules.
+
+    python benchmarks/throughput.py [--mb 10] [--batch 64]
+
+The corpus is the seed documents repeated to at least --mb megabytes (the team's own training
+documents when ../shared is absent). Both systems see the same documents in the same run, and
+the figure that matters is the ratio, not the absolute MB/s, which depends on the machine.
+datatrove is a benchmark-only peer: `pip install datatrove regex` (its C4QualityFilter with
+``min_num_sentences=-1`` applies C4's line rules without needing a sentence splitter).
+
+Reports: MB/s of ``clean_text`` called once per document, MB/s of ``Sieve.clean_many`` on
+batches, the C4 rules' MB/s, the ratios, the model file size and the peak RSS while cleaning.
+"""
+from __future__ import annotations
+
+import os
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"  # one core, as the target says; set before numpy is imported
+
+import argparse  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def corpus(min_mb: float) -> tuple[list[str], str]:
+    if SEEDS.is_dir():
+        texts, source = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))], "seeds"
+    else:
+        from textsieve.corpus import read_corpus
+
+        texts, source = [d.text for d in read_corpus(REPO / "training_data")], "training_data (no ../shared)"
+    size = sum(len(t.encode()) for t in texts)
+    reps = int(min_mb * 1e6 // size) + 1
+    return texts * reps, source
+
+
+def rate(fn, docs, nbytes) -> float:
+    t = time.perf_counter()
+    fn(docs)
+    return nbytes / 1e6 / (time.perf_counter() - t)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="clean_text throughput vs datatrove C4 line rules")
+    ap.add_argument("--mb", type=float, default=10.0)
+    ap.add_argument("--batch", type=int, default=64)
+    args = ap.parse_args(argv)
+
+    from textsieve import Sieve, clean_text
+    from textsieve.model import default_model_path
+
+    docs, source = corpus(args.mb)
+    nbytes = sum(len(t.encode()) for t in docs)
+    print(f"corpus: {source}, {len(docs)} documents, {nbytes / 1e6:.1f} MB; one core")
+    clean_text("warm up: load the model once.")
+    rss_before = peak_rss_mb()
+
+    per_doc = rate(lambda ds: [clean_text(d) for d in ds], docs, nbytes)
+    sieve = Sieve()
+    batched = rate(lambda ds: [sieve.clean_many(ds[i:i + args.batch]) for i in range(0, len(ds), args.batch)], docs, nbytes)
+    rss = peak_rss_mb()
+    print(f"textsieve clean_text, one call per document: {per_doc:7.2f} MB/s")
+    print(f"textsieve Sieve.clean_many, batches of {args.batch}:  {batched:7.2f} MB/s")
+    print(f"peak RSS while cleaning: {rss:.0f} MB (after model load: {rss_before:.0f} MB; target <= 300 MB)")
+    print(f"model file: {default_model_path().stat().st_size / 1e6:.1f} MB (target <= 25 MB)")
+
+    try:
+        from datatrove.data import Document
+        from datatrove.pipeline.filters import C4QualityFilter
+    except ImportError as exc:
+        print(f"datatrove not importable ({exc}); `pip install datatrove regex` to get the C4 ratio")
+        return 0
+    c4 = C4QualityFilter(min_num_sentences=-1)
+    c4_rate = rate(lambda ds: [c4.filter(Document(text=d, id=str(i))) for i, d in enumerate(ds)], docs, nbytes)
+    print(f"datatrove C4QualityFilter line rules:       {c4_rate:7.2f} MB/s")
+    print(f"ratio textsieve/C4: per document {per_doc / c4_rate:.2f}x, batched {batched / c4_rate:.2f}x (target >= 1.0x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""The public contract of clean_text / label_lines, shown as examples."""
+from __future__ import annotations
+
+import pytest
+
+import textsieve
+from textsieve import ConfigError, InputError, LabeledLine, SieveConfig, clean_text, label_lines
+
+ARTICLE = (
+    "How We Restored the Old Orchard\n"
+    "\n"
+    "The orchard behind the village hall had not been pruned for thirty years when we took it on. "
+    "Most of the apple trees were still alive, but the crowns had closed up and the fruit was small and scabby.\n"
+    "\n"
+    "Winter Pruning\n"
+    "We started in January, taking out dead wood first and then opening the centre of each tree so that "
+    "light and air could reach the inner branches again. It took four weekends and a lot of tea.\n"
+    "- Kim Tran Net Worth 2024 How Rich Is The Rapper\n"
+    "- Watch Anime Online Free Full Hd On Flixhub\n"
+    "- The Extraordinary Life And Legacy Of Dora Vance\n"
+    "\n"
+    "The First Harvest\n"
+    "By September the difference was obvious. We picked over two hundred kilos of apples and pressed most of "
+    "them into juice for the autumn fair, where it sold out before lunch.\n"
+)
+
+
+def test_clean_text_removes_an_injected_link_list_and_keeps_the_article():
+    cleaned = clean_text(ARTICLE)
+    assert "Flixhub" not in cleaned and "Net Worth" not in cleaned
+    for keep in ("How We Restored the Old Orchard", "Winter Pruning", "The First Harvest", "a lot of tea."):
+        assert keep in cleaned
+
+
+def test_clean_text_is_the_join_of_the_lines_label_lines_keeps():
+    records = label_lines(ARTICLE)
+    kept = [r.text for r in records if r.label == "body"]
+    assert [ln for ln in clean_text(ARTICLE).split("\n") if ln.strip()] == kept
+
+
+def test_records_point_back_into_the_input(example_text):
+    records = label_lines(example_text)
+    assert records, "a page with text yields records"
+    lines = example_text.split("\n")
+    for r in records:
+        assert isinstance(r, LabeledLine)
+        assert example_text[r.start:r.end] == r.text
+        assert r.text in lines[r.line]
+        assert abs(sum(r.scores.values()) - 1.0) < 1e-6
+        assert r.label == max(r.scores, key=r.scores.get)
+        assert set(r.scores) == {"body", "link_spam", "author_meta", "caption"}
+    assert [r.start for r in records] == sorted(r.start for r in records)
+
+
+def test_output_lines_are_input_lines_in_order(example_text):
+    cleaned = clean_text(example_text)
+    source = example_text.split("\n")
+    pos = 0
+    for line in (ln for ln in cleaned.split("\n") if ln.strip()):
+        # every kept line is a source line, or the head of one whose glued tail was cut off
+        while pos < len(source) and not source[pos].startswith(line):
+            pos += 1
+        assert pos < len(source), f"{line!r} is not a source line in order"
+        pos += 1
+
+
+def test_glued_caption_is_cut_off_the_paragraph(example_text):
+    records = label_lines(example_text)
+    glued = [r for r in records if "second smoker." in r.text or "Green City Journal" in r.text]
+    same_line = [r for r in glued if r.line == glued[0].line]
+    assert [r.label for r in same_line] == ["body", "caption"]
+    assert same_line[0].text.endswith("a second smoker.")
+    assert "second smoker." in clean_text(example_text)
+    assert "Green City Journal" not in clean_text(example_text)
+
+
+def test_glued_link_title_splits_into_two_records_on_one_line(sieve):
+    text = ARTICLE.replace(
+        "a lot of tea.\n- Kim Tran", "a lot of tea.- Kim Tran"
+    )
+    records = sieve.label_lines(text)
+    line_of_tea = next(r.line for r in records if r.text.endswith("a lot of tea."))
+    on_line = [r for r in records if r.line == line_of_tea]
+    assert [r.label for r in on_line] == ["body", "link_spam"]
+    assert on_line[1].text.startswith("- Kim Tran")
+
+
+def test_clean_text_is_idempotent(example_text):
+    once = clean_text(example_text)
+    assert clean_text(once) == once
+    assert clean_text(clean_text(ARTICLE)) == clean_text(ARTICLE)
+
+
+def test_paragraph_breaks_survive_and_junk_leaves_no_gap():
+    cleaned = clean_text(ARTICLE)
+    assert "thirty years when we took it on." in cleaned
+    assert "\n\nWinter Pruning\n" in cleaned
+    assert "\n\n\n" not in cleaned
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n\n", " \t \n \r\n"])
+def test_empty_and_whitespace_give_empty_output(text):
+    assert clean_text(text) == ""
+    assert label_lines(text) == []
+
+
+def test_windows_line_endings():
+    crlf = ARTICLE.replace("\n", "\r\n")
+    records = label_lines(crlf)
+    assert all("\r" not in r.text and crlf[r.start:r.end] == r.text for r in records)
+    assert [r.label for r in records] == [r.label for r in label_lines(ARTICLE)]
+    assert "\r" not in clean_text(crlf)
+
+
+def test_a_ten_megabyte_single_line_returns():
+    line = ("All work and no play makes the orchard a dull place to be. " * 180_000)[:10_000_000]
+    records = label_lines(line)
+    assert len(records) == 1 and records[0].end == len(line.rstrip())
+
+
+def test_non_english_text_is_kept():
+    german = (
+        "Der Obstgarten hinter dem Gemeindehaus war seit dreißig Jahren nicht mehr geschnitten worden, als wir ihn übernahmen.\n"
+        "Im Januar haben wir zuerst das tote Holz entfernt und dann die Kronen geöffnet, damit wieder Licht hineinkommt.\n"
+        "Im September war der Unterschied deutlich: Wir haben über zweihundert Kilo Äpfel geerntet und zu Saft gepresst.\n"
+    )
+    assert clean_text(german) == german
+    assert clean_text("日本語のテキストです。これは本文です。") in ("日本語のテキストです。これは本文です。", "")
+
+
+def test_options_and_config():
+    every = clean_text(ARTICLE, keep=("body", "link_spam", "author_meta", "caption"))
+    assert "Flixhub" in every
+    strict = clean_text(ARTICLE, config=SieveConfig(body_threshold=0.999999))
+    assert len(strict) <= len(clean_text(ARTICLE))
+    with pytest.raises(ConfigError, match="unknown option"):
+        clean_text(ARTICLE, kepp=("body",))
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        SieveConfig(body_threshold=2)
+    with pytest.raises(ConfigError, match="not in this model's labels"):
+        textsieve.Sieve(keep=("boilerplate",))
+
+
+def test_bytes_are_refused_with_advice():
+    with pytest.raises(InputError, match="decode"):
+        clean_text(b"bytes")
+
+
+def test_caller_input_is_not_mutated_and_many_equals_one(sieve):
+    texts = [ARTICLE, "", "Just one short line."]
+    copy = list(texts)
+    assert sieve.clean_many(texts) == [sieve.clean(t) for t in texts]
+    assert texts == copy
+
+
+def test_nothing_is_loaded_at_import():
+    import subprocess
+    import sys
+
+    code = "import sys, textsieve; print('joblib' in sys.modules, textsieve.clean._default is None)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[1] == "True"

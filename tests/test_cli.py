@@ -1,0 +1,72 @@
+"""The command line, in-process with CliRunner, plus one run of the installed entry point."""
+import json
+import shutil
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from textsieve import __version__
+from textsieve.cli import app
+
+runner = CliRunner()
+
+
+def test_clean_prints_the_cleaned_example(example_text, tmp_path):
+    src = tmp_path / "page.txt"
+    src.write_text(example_text, encoding="utf-8")
+    before = src.read_bytes()
+    result = runner.invoke(app, ["clean", str(src)])
+    assert result.exit_code == 0, result.output
+    assert "Choosing the Site" in result.output
+    assert "Detail Author" not in result.output and "Free image on Pixabay" not in result.output
+    assert src.read_bytes() == before
+
+
+def test_clean_reads_standard_input():
+    result = runner.invoke(app, ["clean", "-"], input="A quiet sentence about gardens.\n")
+    assert result.exit_code == 0
+
+
+def test_label_prints_tsv_rows(example_text, tmp_path):
+    src = tmp_path / "page.txt"
+    src.write_text(example_text, encoding="utf-8")
+    result = runner.invoke(app, ["label", str(src)])
+    assert result.exit_code == 0
+    rows = [r.split("\t") for r in result.output.strip().split("\n")]
+    assert {r[1] for r in rows} >= {"body", "link_spam", "author_meta", "caption"}
+    assert all(0.0 <= float(r[2]) <= 1.0 for r in rows)
+
+
+def test_info_prints_the_manifest():
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["labels"] == ["author_meta", "body", "caption", "link_spam"]
+
+
+def test_missing_file_is_a_clean_error(tmp_path):
+    result = runner.invoke(app, ["clean", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 1
+    assert "missing.txt" in result.output and "Traceback" not in result.output
+
+
+def test_tampered_model_is_a_clean_error(tmp_path):
+    from textsieve.model import MANIFEST_FILE, MODEL_FILE, default_model_path
+
+    shutil.copy(default_model_path(), tmp_path / MODEL_FILE)
+    (tmp_path / MANIFEST_FILE).write_text(json.dumps({"model_sha256": "0" * 64}))
+    result = runner.invoke(app, ["clean", "-", "--model", str(tmp_path)], input="text\n")
+    assert result.exit_code == 1 and "does not match its manifest" in result.output
+
+
+def test_version_and_help():
+    assert runner.invoke(app, ["--version"]).output.strip() == f"textsieve {__version__}"
+    assert runner.invoke(app, []).exit_code in (0, 2)
+    assert "clean" in runner.invoke(app, ["-h"]).output
+
+
+def test_installed_entry_point_runs_as_module(example_text):
+    proc = subprocess.run([sys.executable, "-m", "textsieve", "clean", "-"], input=example_text,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Harvest Day" in proc.stdout and "Socials" not in proc.stdout

@@ -1,0 +1,47 @@
+"""The junk generator is deterministic and writes valid labels and split points."""
+import pytest
+
+pytest.importorskip("faker", reason="the junk generator needs the 'train' extra (faker)")
+
+from textsieve.corpus import LabeledDocument, segment_label  # noqa: E402
+from textsieve.segment import segment  # noqa: E402
+from textsieve.synth import augment_corpus  # noqa: E402
+
+
+def make_doc(name):
+    lines = ["A Guide to Repairing Dry Stone Walls", ""]
+    for i in range(8):
+        lines += [f"Paragraph {i} explains one stage of the repair in enough detail to be followed by a careful beginner.", ""]
+    return LabeledDocument(name, lines[:-1], ["body" if ln else "blank" for ln in lines[:-1]])
+
+
+def test_same_seed_same_documents_and_different_seed_differs():
+    docs = [make_doc("a"), make_doc("b")]
+    one = augment_corpus(docs, variants=3, seed=7)
+    two = augment_corpus(docs, variants=3, seed=7)
+    assert [(d.lines, d.labels, d.splits) for d in one] == [(d.lines, d.labels, d.splits) for d in two]
+    other = augment_corpus(docs, variants=3, seed=8)
+    assert [d.lines for d in one] != [d.lines for d in other]
+
+
+def test_variants_share_the_source_group_and_keep_every_body_line():
+    docs = [make_doc("a")]
+    out = augment_corpus(docs, variants=6, seed=1)
+    assert {d.group for d in out} == {"a"}
+    for d in out:
+        text = d.text
+        for ln in docs[0].lines:
+            if ln:
+                assert ln in text
+        assert d.label_set() <= {"body", "link_spam", "author_meta", "caption"}
+
+
+def test_glued_junk_has_a_split_point_the_segmenter_finds():
+    out = augment_corpus([make_doc(str(i)) for i in range(20)], variants=4, seed=3)
+    glued = [(d, i) for d in out for i, parts in d.splits.items() if len({lab for _, lab in parts}) > 1]
+    assert glued, "the generator glues junk onto paragraphs in some variants"
+    found = 0
+    for d, i in glued:
+        labels = [segment_label(d, s) for s in segment(d.text) if s.line == i]
+        found += labels == [lab for _, lab in d.splits[i]]
+    assert found / len(glued) > 0.9
