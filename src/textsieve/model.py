@@ -87,6 +87,7 @@ def save_model(pipeline: Pipeline, directory: str | Path, extra: dict | None = N
     os.close(fd)
     try:
         joblib.dump(pipeline, tmp, compress=3)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shipped or shared model must be readable
         digest = sha256_file(Path(tmp))
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -108,6 +109,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
 
 

@@ -30,10 +30,14 @@ MIN_TAIL_CHARS = 3
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 # Sentence end followed by the next block with no space at all: "trends.- Steam", "Israel.Implications".
-_GLUE_TIGHT = re.compile(rf"(?<=[a-z0-9%)\]*\"”’'ß-ÿ][.!?])(?=[{_UPPER}\-–•*“«¿¡0-9])")
+_MARKS = "\\-–—•*·»›→▶►◦●■▪✓✔➤➔⇒☞★#“«¿¡"
+_GLUE_TIGHT = re.compile(
+    rf"(?<=[a-z%)\]*\"”’'ß-ÿ][.!?])(?=[{_UPPER}{_MARKS}0-9])"  # "trends.- Title", "Israel.Implications"
+    rf"|(?<=[0-9][.!?])(?=[{_UPPER}{_MARKS}])"  # after a number, but not "2.5"
+)
 # Sentence end, whitespace, then a capitalised or marked start, on a line that itself does not
 # end like a sentence: the tail after the last such boundary is a candidate.
-_GLUE_SPACED = re.compile(rf"[.!?][\"”’')»]?\s+(?=[{_UPPER}\-–•*“\"«¿¡0-9(])")
+_GLUE_SPACED = re.compile(rf"[.!?][\"”’')»]?\s+(?=[{_UPPER}{_MARKS}\"0-9(])")
 # "Reality vs. Perception" is one heading, not a sentence end and a glued tail.
 _ABBREVIATIONS = frozenset(
     "vs v etc e.g i.e dr mr mrs ms st no nr fig p pp vol jr sr inc ltd co approx ca cf al prof gen sen rep".split()

@@ -95,6 +95,18 @@ _ALT_OBJECTS = ("a laptop", "a cup of coffee", "a city skyline", "a mountain lak
 _ALT_PLACES = ("at sunset", "in a modern office", "on a white background", "in the park", "at night", "in the kitchen", "near the sea", "during a meeting", "in winter", "on a busy road")
 
 
+_FAKER_CACHE: dict = {}
+
+
+def _fakers() -> dict:
+    """One Faker per locale for the whole process: creating them costs ~0.1 s each."""
+    if not _FAKER_CACHE:
+        from faker import Faker  # training-time dependency (the "train" extra)
+
+        _FAKER_CACHE.update({loc: Faker(loc) for loc in _LOCALES})
+    return _FAKER_CACHE
+
+
 def _title_case(s: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in s.split())
 
@@ -103,15 +115,11 @@ class JunkGenerator:
     """Injects junk into one document at a time; all randomness from one seeded ``Random``."""
 
     def __init__(self, seed: int = 0, other_titles: Sequence[str] = ()):
-        from faker import Faker  # training-time dependency (the "train" extra)
-
         self.rng = random.Random(seed)
         self.other_titles = list(other_titles)
-        self.fakers = {}
-        for i, loc in enumerate(_LOCALES):
-            f = Faker(loc)
-            f.seed_instance(seed * 1000 + i)
-            self.fakers[loc] = f
+        self.fakers = _fakers()
+        for i, loc in enumerate(_LOCALES):  # reseeding makes the shared instances deterministic
+            self.fakers[loc].seed_instance(seed * 1000 + i)
         self.en = self.fakers["en_US"]
 
     # ---- words --------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+"""Retraining: deterministic, labels come from the data, the result loads through the hash check."""
+import pytest
+
+pytest.importorskip("faker", reason="training needs the 'train' extra (faker)")
+
+from textsieve import Sieve  # noqa: E402
+from textsieve.model import MODEL_FILE  # noqa: E402
+from textsieve.train import train  # noqa: E402
+
+TOPICS = ["tide pools", "bread ovens", "bell ringing", "canal locks", "hedge laying", "kite making"]
+
+
+def write_corpus(root, with_boilerplate=False):
+    root.mkdir()
+    for i, topic in enumerate(TOPICS):
+        rows = [("body", f"A Short Guide to {topic.title()}"), ("blank", "")]
+        if with_boilerplate and i % 2 == 0:
+            rows += [("boilerplate", "Accept all cookies"), ("boilerplate", "Home | About | Contact")]
+        for k in range(5):
+            rows.append(("body", f"This paragraph number {k} about {topic} explains what a careful beginner should know, "
+                                 f"and why the old methods for {topic} still matter today."))
+            rows.append(("blank", ""))
+        (root / f"doc{i}.tsv").write_text("".join(f"{lab}\t{text}\n" for lab, text in rows[:-1]), encoding="utf-8")
+    return root
+
+
+def test_same_data_and_seed_give_the_same_model(tmp_path):
+    data = write_corpus(tmp_path / "data")
+    one = train(data, tmp_path / "m1", seed=3, variants=2, folds=0, log=lambda m: None)
+    two = train(data, tmp_path / "m2", seed=3, variants=2, folds=0, log=lambda m: None)
+    assert one["training_data_sha256"] == two["training_data_sha256"]
+    text = (data / "doc1.tsv").read_text().replace("body\t", "").replace("blank\t", "")
+    a = Sieve(model=tmp_path / "m1").label_lines(text)
+    b = Sieve(model=tmp_path / "m2").label_lines(text)
+    assert [r.scores for r in a] == [r.scores for r in b]
+    assert (tmp_path / "m1" / MODEL_FILE).read_bytes() == (tmp_path / "m2" / MODEL_FILE).read_bytes()
+
+
+def test_a_fifth_label_in_the_data_needs_no_code_change(tmp_path):
+    data = write_corpus(tmp_path / "data", with_boilerplate=True)
+    report = train(data, tmp_path / "model", seed=0, variants=2, folds=2, log=lambda m: None)
+    assert "boilerplate" in report["cross_validation"]["per_label"]
+    sieve = Sieve(model=tmp_path / "model")
+    assert "boilerplate" in sieve.labels and len(sieve.labels) == 5
+    records = sieve.label_lines("Accept all cookies\nHome | About | Contact\nA paragraph about tide pools and what lives in them.\n")
+    assert all(len(r.scores) == 5 for r in records)
+    assert Sieve(model=tmp_path / "model", keep=("body", "boilerplate")).config.keep == ("body", "boilerplate")
