@@ -3,6 +3,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -70,3 +71,17 @@ def test_installed_entry_point_runs_as_module(example_text):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Harvest Day" in proc.stdout and "Socials" not in proc.stdout
+
+
+def test_installed_console_script_cleans_a_folder(tmp_path, example_text):
+    import pytest
+
+    exe = shutil.which("textsieve", path=str(Path(sys.executable).parent))
+    if exe is None:
+        pytest.skip("the textsieve console script is not installed next to this Python (run from a pip install)")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text(example_text, encoding="utf-8")
+    proc = subprocess.run([exe, "clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Harvest Day" in (tmp_path / "out" / "page.txt").read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ import typer
 
 from . import __version__
 from .errors import TextsieveError
+from .files import read_text_file
 
 app = typer.Typer(
     name="textsieve",
@@ -47,42 +48,107 @@ def _fail(exc: Exception) -> typer.Exit:
     return typer.Exit(code=1)
 
 
-def _read_input(path: Path) -> str:
-    from .errors import InputError
-
-    if str(path) == "-":
-        return sys.stdin.read()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}).") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        from bs4 import UnicodeDammit
-
-        guess = UnicodeDammit(data)
-        if guess.unicode_markup is None:
-            raise InputError(f"{path}: not text in any encoding textsieve recognises.") from None
-        return guess.unicode_markup
-
-
 @app.command()
 def clean(
-    inputs: Annotated[list[Path], typer.Argument(help="Text files to clean, or - for standard input.")],
+    inputs: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively), or - for standard input.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output folder (mirrors the input tree). Without it, cleaned text goes to standard output.")] = None,
     model: ModelOpt = None,
     keep: Annotated[str, typer.Option(help="Comma-separated labels to keep.")] = "body",
     body_threshold: Annotated[Optional[float], typer.Option(help="Keep a line as body when P(body) >= this.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite outputs that exist (default: skip them, so a killed run resumes).")] = False,
+    rejected: Annotated[bool, typer.Option("--rejected", help="Also write the dropped lines with label and score beside each output (.rejected.tsv).")] = False,
+    output_format: Annotated[str, typer.Option("--format", help="same: outputs in the input format; jsonl: one JSON record per document with per-line labels and scores.")] = "same",
+    text_field: Annotated[str, typer.Option(help="JSONL field holding the text; other fields pass through unchanged.")] = "text",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel worker processes (default: all cores).")] = 0,
+    report: Annotated[Optional[Path], typer.Option(help="Where to write the JSON run report (default: OUT/textsieve-report.json).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary (for scripts).")] = False,
 ):
-    """Print the cleaned text of each input to standard output."""
-    from .clean import Sieve
+    """Clean text, HTML and JSONL files (optionally .gz).
 
+    Inputs are never modified. Outputs are written atomically. A re-run skips outputs that exist,
+    so a killed run resumes. A broken file is reported and skipped, and the batch goes on.
+    Exit codes: 0 means every file is done, 1 means some files failed, 2 means a usage error.
+    """
+    import os
+
+    from .clean import Sieve, SieveConfig
+
+    if output_format not in ("same", "jsonl"):
+        typer.echo("textsieve: --format must be 'same' or 'jsonl'", err=True)
+        raise typer.Exit(code=2)
     try:
-        sieve = Sieve(model, keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold)
-        for path in inputs:
-            sys.stdout.write(sieve.clean(_read_input(path)))
+        config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold)
+        if output is None:
+            sieve = Sieve(model, config)
+            for path in inputs:
+                if path.is_dir():
+                    raise _usage(f"{path} is a folder: give -o OUT to clean folders.")
+                sys.stdout.write(sieve.clean(read_text_file(path)))
+            return
+        if any(str(p) == "-" for p in inputs):
+            raise _usage("- (standard input) writes to standard output: leave out -o.")
+        from .batch import filter_folder, write_report
+
+        progress, finish = _progress(quiet)
+        result = filter_folder(inputs, output, model=model, config=config, force=force, rejected=rejected,
+                               output_format=output_format, text_field=text_field, jobs=jobs or os.cpu_count() or 1,
+                               progress=progress)
+        finish()
+        report_path = write_report(result, report or output / "textsieve-report.json")
     except TextsieveError as exc:
         raise _fail(exc) from None
+    if not quiet:
+        _summary(result, report_path)
+    for f in result.files:
+        if f.status == "failed":
+            typer.echo(f"failed: {f.input}: {f.reason}", err=True)
+    raise typer.Exit(code=result.exit_code)
+
+
+def _usage(message: str) -> typer.Exit:
+    typer.echo(f"textsieve: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _progress(quiet: bool):
+    """A rich progress bar with files/s and MB/s (on stderr), or nothing when quiet."""
+    if quiet:
+        return None, lambda: None
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("[bold]cleaning"), BarColumn(), TextColumn("{task.completed} files"),
+                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console, transient=True)
+    task = bar.add_task("clean", total=None, rate="")
+    state = {"bytes": 0, "files": 0, "t0": time.perf_counter()}
+    bar.start()
+
+    def update(res):
+        state["files"] += 1
+        state["bytes"] += res.bytes_in
+        dt = max(time.perf_counter() - state["t0"], 1e-9)
+        bar.update(task, advance=1, rate=f"{state['files'] / dt:.1f} files/s  {state['bytes'] / dt / 1e6:.2f} MB/s")
+
+    return update, bar.stop
+
+
+def _summary(result, report_path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    d = result.to_dict()
+    table = Table(title="textsieve clean", show_header=False)
+    table.add_row("files done / skipped / failed", f"{d['done']} / {d['skipped']} / {d['failed']}")
+    for lab, n in d["lines_per_label"].items():
+        table.add_row(f"lines {lab}", str(n))
+    table.add_row("MB in / out", f"{d['bytes_in'] / 1e6:.2f} / {d['bytes_out'] / 1e6:.2f}")
+    table.add_row("languages", ", ".join(f"{k} {v}" for k, v in list(d["languages"].items())[:8]) or "-")
+    table.add_row("wall time", f"{d['wall_seconds']:.1f} s")
+    table.add_row("report", str(report_path))
+    Console(stderr=True).print(table)
 
 
 @app.command()
@@ -94,7 +160,7 @@ def label(
     from .clean import Sieve
 
     try:
-        records = Sieve(model).label_lines(_read_input(input))
+        records = Sieve(model).label_lines(read_text_file(input))
     except TextsieveError as exc:
         raise _fail(exc) from None
     color = sys.stdout.isatty()
@@ -151,6 +217,27 @@ def evaluate(
     except TextsieveError as exc:
         raise _fail(exc) from None
     typer.echo(json.dumps(metrics, indent=2) if as_json else format_metrics(metrics))
+
+
+@app.command()
+def suggest(
+    inputs: Annotated[list[Path], typer.Argument(help="Scraped .txt files or folders to look through.")],
+    n: Annotated[int, typer.Option("-n", help="How many lines to suggest.")] = 200,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Labeled file to write (with a .sources.tsv beside it).")] = Path("suggestions.tsv"),
+    model: ModelOpt = None,
+):
+    """Write the lines the model is least sure about, labels prefilled, for a maintainer to correct."""
+    from .clean import Sieve
+    from .suggest import suggest as run_suggest
+    from .suggest import write_suggestions
+
+    try:
+        picks = run_suggest(inputs, n=n, sieve=Sieve(model))
+        path = write_suggestions(picks, output)
+    except TextsieveError as exc:
+        raise _fail(exc) from None
+    docs = len({s.path for s in picks})
+    typer.echo(f"wrote {len(picks)} suggestions from {docs} documents to {path} (sources: {path}.sources.tsv)", err=True)
 
 
 def main() -> None:

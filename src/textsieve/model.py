@@ -29,6 +29,7 @@ from sklearn.pipeline import Pipeline
 
 from .classifier import ContextClassifier
 from .errors import ModelError
+from .files import atomic_write_text
 from .features import SegmentFeaturizer
 
 __all__ = ["Model", "build_pipeline", "load_model", "save_model", "default_model_path", "MODEL_FILE", "MANIFEST_FILE"]
@@ -101,16 +102,8 @@ def save_model(pipeline: Pipeline, directory: str | Path, extra: dict | None = N
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _atomic_write_text(directory / MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    atomic_write_text(directory / MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return target
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
 
 
 def read_manifest(model_path: Path) -> dict:

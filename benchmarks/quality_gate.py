@@ -1,0 +1,141 @@
+"""Quality gate: the shipped model must not fall below pinned floors on held-out data.
+
+    python benchmarks/quality_gate.py                  # check (CI runs this)
+    python benchmarks/quality_gate.py --pin            # raise the floors to what the model scores now
+    python benchmarks/quality_gate.py --pin --allow-lower   # also lower floors (say why in the commit)
+
+Two held-out measurements, each with its floors in benchmarks/quality_floors.json:
+
+* ``seeds``: the real scraped seed documents (../shared/seeds, never trained on), scored by the
+  team's score.py. The floors are tied to a sha256 of the seed texts and gold labels; if the seed
+  set changes, the gate refuses to compare against floors pinned on other data until re-pinned.
+* ``cross_validation``: the grouped (by source document) cross-validation scores recorded in the
+  model manifest by ``textsieve train``.
+
+Floors are pinned a little under the measured value (``--margin``) so that an equally good
+retrain passes. Lowering a floor needs ``--allow-lower``, so it never happens silently.
+Exit status: 0 pass, 1 below a floor or data changed, 2 usage problem.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FLOORS = REPO / "benchmarks" / "quality_floors.json"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def seeds_digest(seeds: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(seeds.glob("*.txt")) + sorted((seeds / "gold").glob("*")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+def measure_seeds(seeds: Path, model=None) -> dict:
+    from textsieve import Sieve
+    from textsieve.evaluate import prediction_rows
+
+    sieve = Sieve(model)
+    with tempfile.TemporaryDirectory() as tmp:
+        pred, kept = Path(tmp, "pred"), Path(tmp, "kept")
+        pred.mkdir()
+        kept.mkdir()
+        for src in sorted(seeds.glob("*.txt")):
+            text = src.read_text(encoding="utf-8")
+            (pred / f"{src.stem}.tsv").write_text("\n".join(prediction_rows(text, sieve.label_lines(text))) + "\n", encoding="utf-8")
+            (kept / f"{src.stem}.txt").write_text(sieve.clean(text), encoding="utf-8")
+        out = Path(tmp, "score.json")
+        subprocess.run([sys.executable, str(seeds.parent / "tools" / "score.py"), "--gold", str(seeds / "gold"),
+                        "--pred", str(pred), "--kept", str(kept), "--json", str(out)], check=True, capture_output=True)
+        score = json.loads(out.read_text())
+    lines = score["lines"]
+    metrics = {"macro_f1": lines["macro_f1"], "body_keep_f1": lines["body_keep_lines"]["f1"],
+               "body_keep_char_f1": lines["body_keep_chars"]["f1"], "token_f1": score["tokens"]["micro"]["f1"]}
+    metrics.update({f"{lab}_f1": s["f1"] for lab, s in lines["per_label"].items()})
+    return metrics
+
+
+def measure_cv(model=None) -> tuple[dict, str]:
+    from textsieve import load_model
+
+    manifest = load_model(model).manifest
+    cv = manifest.get("cross_validation")
+    if not cv:
+        raise SystemExit("the model manifest has no cross_validation scores: train with folds > 1")
+    metrics = {"macro_f1": cv["macro_f1"], "body_keep_f1": cv["body_keep"]["f1"]}
+    metrics.update({f"{lab}_f1": s["f1"] for lab, s in cv["per_label"].items()})
+    return metrics, manifest["training_data_sha256"]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="check the model against pinned quality floors")
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--seeds", type=Path, default=SEEDS)
+    ap.add_argument("--pin", action="store_true", help="write floors from the current measurements")
+    ap.add_argument("--allow-lower", action="store_true", help="with --pin: allow a floor to go down")
+    ap.add_argument("--margin", type=float, default=None,
+                    help="with --pin: floor = measured - margin (default 0.03 on the five seeds, where one line moves a "
+                         "label's F1 by ~0.03; 0.005 on cross-validation)")
+    args = ap.parse_args(argv)
+
+    pinned = json.loads(FLOORS.read_text()) if FLOORS.exists() else {}
+    measured: dict[str, dict] = {}
+    digests: dict[str, str] = {}
+    cv, digests["cross_validation"] = measure_cv(args.model)
+    measured["cross_validation"] = cv
+    if (args.seeds / "gold").is_dir():
+        digests["seeds"] = seeds_digest(args.seeds)
+        measured["seeds"] = measure_seeds(args.seeds, args.model)
+    else:
+        print(f"seeds: skipped (no seed set at {args.seeds})")
+
+    failures = []
+    for name, metrics in measured.items():
+        entry = pinned.get(name, {})
+        floors = entry.get("floors", {})
+        same_data = entry.get("digest") == digests[name]
+        for key, value in sorted(metrics.items()):
+            floor = floors.get(key)
+            mark = "" if floor is None or value >= floor else "  << BELOW FLOOR"
+            print(f"{name:17s} {key:20s} {value:.4f}   floor {'-' if floor is None else f'{floor:.4f}'}{mark}")
+            if floor is not None and value < floor:
+                failures.append(f"{name}.{key} = {value:.4f} < floor {floor:.4f}")
+        if name == "seeds" and entry and not same_data:
+            failures.append("seeds: the evaluation data changed since the floors were pinned (digest differs); re-pin with --pin")
+
+    if args.pin:
+        new = {}
+        for name, metrics in measured.items():
+            old = pinned.get(name, {}).get("floors", {})
+            margin = args.margin if args.margin is not None else (0.03 if name == "seeds" else 0.005)
+            floors = {k: round(max(0.0, v - margin), 4) for k, v in metrics.items()}
+            lower = [k for k, v in floors.items() if k in old and v < old[k]]
+            if lower and not args.allow_lower:
+                if pinned.get(name, {}).get("digest") == digests[name] or name == "cross_validation":
+                    print(f"refusing to lower {name} floors {lower} without --allow-lower", file=sys.stderr)
+                    return 1
+            if not args.allow_lower:
+                floors = {k: max(v, old.get(k, 0.0)) for k, v in floors.items()}
+            new[name] = {**pinned.get(name, {}), "digest": digests[name], "floors": floors}
+        for name in pinned:
+            new.setdefault(name, pinned[name])
+        FLOORS.write_text(json.dumps(new, indent=2, sort_keys=True) + "\n")
+        print(f"wrote {FLOORS}")
+        return 0
+
+    if failures:
+        print("\nquality gate FAILED:\n  " + "\n  ".join(failures))
+        return 1
+    print("\nquality gate passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

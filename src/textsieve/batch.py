@@ -1,0 +1,356 @@
+"""Folders -> cleaned folders: the batch job behind ``textsieve clean INPUT... -o OUT``.
+
+Promises an operator can rely on when the folder holds tens of thousands of scraped files, some of
+them broken:
+
+* inputs are never modified; the output tree mirrors the input tree;
+* every output is written to a temporary file and renamed into place (``os.replace``), so a
+  killed run leaves no half-written file, and a re-run skips outputs that exist (unless
+  ``force``): a killed run resumes where it stopped and ends with the same outputs as an
+  uninterrupted one;
+* a file that cannot be processed (binary, undecodable, truncated gzip, unreadable, unwritable
+  output) is reported with its reason and the batch goes on; malformed JSON lines are reported
+  with their line numbers and the good records are kept;
+* files are streamed and JSONL is processed in chunks, so memory does not grow with the folder.
+
+:func:`filter_folder` returns a :class:`BatchReport`; the CLI only prints it.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .clean import Sieve, SieveConfig, join_kept
+from .errors import InputError, TextsieveError
+from .files import AtomicWriter, decode_bytes, gzip_errors
+
+__all__ = ["filter_folder", "BatchReport", "FileResult", "plan_files", "SUPPORTED"]
+
+SUPPORTED = (".txt", ".text", ".html", ".htm", ".jsonl")
+JSONL_CHUNK = 256
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    input: str
+    output: str | None
+    status: str  # done | skipped | failed
+    reason: str = ""
+    bytes_in: int = 0
+    bytes_out: int = 0
+    documents: int = 0
+    labels: dict[str, int] = field(default_factory=dict)
+    languages: dict[str, int] = field(default_factory=dict)
+    bad_records: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BatchReport:
+    """Totals over a run, plus one :class:`FileResult` per input file."""
+
+    files: list[FileResult] = field(default_factory=list)
+    wall_seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def _total(self, attr: str) -> Counter:
+        total: Counter = Counter()
+        for f in self.files:
+            total.update(getattr(f, attr))
+        return total
+
+    @property
+    def labels(self) -> Counter:
+        return self._total("labels")
+
+    @property
+    def languages(self) -> Counter:
+        return self._total("languages")
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every file is done or was already done; 1 when any failed."""
+        return 1 if self.count("failed") else 0
+
+    def to_dict(self) -> dict:
+        return {
+            "done": self.count("done"), "skipped": self.count("skipped"), "failed": self.count("failed"),
+            "lines_per_label": dict(sorted(self.labels.items())),
+            "languages": dict(self.languages.most_common()),
+            "bytes_in": sum(f.bytes_in for f in self.files), "bytes_out": sum(f.bytes_out for f in self.files),
+            "wall_seconds": round(self.wall_seconds, 3),
+            "failures": [{"file": f.input, "reason": f.reason} for f in self.files if f.status == "failed"],
+            "files": [asdict(f) for f in self.files],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning: which inputs, which outputs
+# ---------------------------------------------------------------------------------------------
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    for ext in SUPPORTED:
+        if name.endswith(ext):
+            return {".htm": "html", ".text": "txt"}.get(ext, ext[1:])
+    return None
+
+
+def plan_files(inputs: Sequence[str | Path], out_dir: str | Path, output_format: str = "same") -> list[tuple[Path, Path]]:
+    """(input, output) pairs: folders walked recursively in sorted order, the tree mirrored.
+
+    With several inputs, each one's outputs go under a subfolder named after it, so two inputs
+    with files of the same name cannot overwrite each other.
+    """
+    out_dir = Path(out_dir)
+    pairs: list[tuple[Path, Path]] = []
+    several = len(inputs) > 1
+    for item in inputs:
+        src = Path(item)
+        base = out_dir / src.name if several else out_dir
+        if src.is_dir():
+            for p in sorted(src.rglob("*")):
+                if p.is_file() and not _is_inside(p, out_dir):
+                    pairs.append((p, _output_name(base / p.relative_to(src), output_format)))
+        else:
+            pairs.append((src, _output_name(out_dir / src.name, output_format)))
+    return pairs
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _output_name(path: Path, output_format: str) -> Path:
+    if output_format != "jsonl" or _kind(path) == "jsonl":
+        return path
+    stem = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+    return path.with_name(stem + ".jsonl")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and writing one file
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    with gzip_errors(path):
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as fh:
+                return fh.read()
+        return path.read_bytes()
+
+
+def _rejected_rows(records, keep) -> list[str]:
+    return [f"{r.line + 1}\t{r.label}\t{r.score:.4f}\t{r.text}" for r in records if r.label not in keep]
+
+
+def process_file(src: Path, dst: Path, sieve: Sieve, *, config: SieveConfig | None = None, rejected: bool = False,
+                 output_format: str = "same", text_field: str = "text", languages: bool = True) -> FileResult:
+    """Clean one file into ``dst``; never raises for bad input (the result says what failed)."""
+    from .language import detect_language
+
+    cfg = config or sieve.config
+    result = FileResult(str(src), str(dst), "done")
+    kind = _kind(src)
+    try:
+        if kind is None:
+            result.status, result.reason, result.output = "skipped", "unsupported format (not .txt/.html/.htm/.jsonl, optionally .gz)", None
+            return result
+        if kind == "jsonl":
+            _process_jsonl(src, dst, sieve, cfg, rejected, text_field, languages, output_format == "jsonl", result)
+            return result
+        data = _read_bytes(src)
+        result.bytes_in = len(data)
+        text = decode_bytes(data, str(src))
+        if kind == "html":
+            from .html import html_to_text
+
+            text = html_to_text(text)
+        records = sieve.label_lines(text, cfg)
+        kept = join_kept(text, records, cfg.keep)
+        result.documents = 1
+        result.labels = dict(Counter(r.label for r in records))
+        if languages:
+            result.languages = {detect_language(text): 1}
+        with AtomicWriter(dst) as out:
+            if output_format == "jsonl":
+                out.write(json.dumps(_record_json(src.name, kept, records), ensure_ascii=False) + "\n")
+            else:
+                out.write(kept)
+        result.bytes_out = out.bytes
+        if rejected:
+            with AtomicWriter(_rejected_path(dst)) as rej:
+                rej.write("".join(row + "\n" for row in _rejected_rows(records, cfg.keep)))
+    except TextsieveError as exc:
+        result.status, result.reason = "failed", str(exc)
+    except OSError as exc:
+        result.status, result.reason = "failed", f"{dst}: cannot write output ({exc.strerror or exc})"
+    return result
+
+
+def _rejected_path(dst: Path) -> Path:
+    name = dst.name[:-3] if dst.name.lower().endswith(".gz") else dst.name
+    return dst.with_name(name + ".rejected.tsv")
+
+
+def _record_json(doc_id, kept, records) -> dict:
+    return {
+        "id": doc_id, "text": kept,
+        "lines": [{"line": r.line, "start": r.start, "end": r.end, "label": r.label, "score": round(r.score, 4)} for r in records],
+    }
+
+
+def _iter_jsonl(path: Path) -> Iterator[tuple[int, bytes]]:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with gzip_errors(path), opener(path, "rb") as fh:
+        yield from enumerate(fh, 1)
+
+
+def _process_jsonl(src, dst, sieve, cfg, rejected, text_field, languages, with_lines, result) -> None:
+    """Stream records in chunks; malformed lines are reported by number and skipped."""
+    from .language import detect_language
+
+    labels: Counter = Counter()
+    langs: Counter = Counter()
+    with AtomicWriter(dst) as out, (AtomicWriter(_rejected_path(dst)) if rejected else _Null()) as rej:
+        chunk: list[tuple[int, dict]] = []
+
+        def flush():
+            texts = [rec[text_field] for _, rec in chunk]
+            for (number, rec), text, records in zip(chunk, texts, sieve.label_many(texts, cfg)):
+                kept = join_kept(text, records, cfg.keep)
+                labels.update(r.label for r in records)
+                if languages:
+                    langs[detect_language(text)] += 1
+                rec = dict(rec)
+                rec[text_field] = kept
+                if with_lines:
+                    rec["textsieve_lines"] = [{"line": r.line, "label": r.label, "score": round(r.score, 4)} for r in records]
+                out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                for row in _rejected_rows(records, cfg.keep):
+                    rej.write(f"{number}:{row}\n")
+            result.documents += len(chunk)
+            chunk.clear()
+
+        for number, raw in _iter_jsonl(src):
+            result.bytes_in += len(raw)
+            if not raw.strip():
+                continue
+            try:
+                rec = json.loads(decode_bytes(raw, f"{src}:{number}"))
+            except (ValueError, InputError) as exc:
+                result.bad_records.append(f"line {number}: malformed JSON ({str(exc)[:80]})")
+                continue
+            if not isinstance(rec, dict) or not isinstance(rec.get(text_field), str):
+                result.bad_records.append(f"line {number}: no string field {text_field!r}")
+                continue
+            chunk.append((number, rec))
+            if len(chunk) >= JSONL_CHUNK:
+                flush()
+        if chunk:
+            flush()
+    result.bytes_out = out.bytes
+    result.labels = dict(labels)
+    result.languages = dict(langs)
+    if result.bad_records:
+        result.reason = f"{len(result.bad_records)} bad record(s) skipped: " + "; ".join(result.bad_records[:5])
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def write(self, text):
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# The run
+# ---------------------------------------------------------------------------------------------
+
+_worker_sieves: dict = {}
+
+
+def _worker(pairs, model, config, options) -> list[FileResult]:
+    """Runs in a worker process: one Sieve per process, loaded on its first task."""
+    key = (str(model), config)
+    if key not in _worker_sieves:
+        _worker_sieves[key] = Sieve(model, config)
+    sieve = _worker_sieves[key]
+    return [process_file(src, dst, sieve, **options) for src, dst in pairs]
+
+
+def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=None, config: SieveConfig | None = None,
+                  force: bool = False, rejected: bool = False, output_format: str = "same", text_field: str = "text",
+                  jobs: int = 1, languages: bool = True,
+                  progress: Callable[[FileResult], None] | None = None) -> BatchReport:
+    """Clean every supported file under ``inputs`` into ``out_dir``; see the module docstring."""
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    for item in inputs:
+        if not Path(item).exists():
+            raise InputError(f"{item}: no such file or directory.")
+    if out_dir.is_dir():  # temporary files left by a killed run are never outputs: remove them
+        for stale in out_dir.rglob(".*.part"):
+            stale.unlink(missing_ok=True)
+    report = BatchReport()
+    todo: list[tuple[Path, Path]] = []
+    for src, dst in plan_files(inputs, out_dir, output_format):
+        if dst.exists() and not force:
+            report.files.append(FileResult(str(src), str(dst), "skipped", "output exists (use --force to overwrite)"))
+            if progress:
+                progress(report.files[-1])
+        else:
+            todo.append((src, dst))
+    options = {"config": config, "rejected": rejected, "output_format": output_format, "text_field": text_field,
+               "languages": languages}
+    if jobs == 1 or len(todo) <= 1:
+        sieve = Sieve(model, config)
+        for src, dst in todo:
+            res = process_file(src, dst, sieve, **options)
+            report.files.append(res)
+            if progress:
+                progress(res)
+    else:
+        from joblib import Parallel, delayed
+
+        batches = [todo[i:i + 8] for i in range(0, len(todo), 8)]
+        runner = Parallel(n_jobs=jobs, return_as="generator_unordered")
+        for results in runner(delayed(_worker)(b, model, config, options) for b in batches):
+            for res in results:
+                report.files.append(res)
+                if progress:
+                    progress(res)
+    report.files.sort(key=lambda f: f.input)
+    report.wall_seconds = time.perf_counter() - t0
+    return report
+
+
+def write_report(report: BatchReport, path: str | Path) -> Path:
+    path = Path(path)
+    with AtomicWriter(path) as out:
+        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def iter_supported(paths: Iterable[Path]) -> Iterator[Path]:
+    return (p for p in paths if _kind(p) is not None)

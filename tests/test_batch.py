@@ -1,0 +1,164 @@
+"""Batch cleaning of a scraped folder with every kind of bad input an operator meets."""
+import gzip
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from textsieve.batch import filter_folder
+from textsieve.cli import app
+
+runner = CliRunner()
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def scraped(tmp_path, example_text):
+    """A folder tree with good files in every format and the usual broken ones."""
+    root = tmp_path / "scraped"
+    (root / "news" / "2024").mkdir(parents=True)
+    (root / "pages").mkdir()
+    (root / "news" / "a.txt").write_text(example_text, encoding="utf-8")
+    (root / "news" / "2024" / "b.txt.gz").write_bytes(gzip.compress(example_text.encode()))
+    (root / "news" / "latin1.txt").write_bytes(example_text.replace("’", "'").encode("cp1252", "replace"))
+    html = "<html><body><h1>Rooftop Bees</h1>" + "".join(f"<p>{p}</p>" for p in example_text.split("\n") if p) + "<script>var x;</script></body></html>"
+    (root / "pages" / "page.html").write_text(html, encoding="utf-8")
+    records = [{"id": i, "text": example_text, "url": f"https://example.org/{i}"} for i in range(3)]
+    lines = [json.dumps(r) for r in records]
+    lines.insert(1, "{not json at all")
+    lines.insert(3, json.dumps({"id": 99, "body": "no text field"}))
+    (root / "dump.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "empty.txt").write_bytes(b"")
+    (root / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (root / "truncated.txt.gz").write_bytes(gzip.compress(example_text.encode() * 5)[:200])
+    (root / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return root
+
+
+def test_folder_is_cleaned_broken_files_reported_inputs_untouched(scraped, tmp_path):
+    before = snapshot(scraped)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["clean", str(scraped), "-o", str(out), "--jobs", "1", "--quiet"])
+    assert result.exit_code == 1  # some files failed
+    assert snapshot(scraped) == before
+
+    cleaned = (out / "news" / "a.txt").read_text(encoding="utf-8")
+    assert "Harvest Day" in cleaned and "Detail Author" not in cleaned
+    assert gzip.decompress((out / "news" / "2024" / "b.txt.gz").read_bytes()).decode() == cleaned
+    assert "Harvest Day" in (out / "news" / "latin1.txt").read_text(encoding="utf-8")
+    page = (out / "pages" / "page.html").read_text(encoding="utf-8")
+    assert "Rooftop Bees" in page and "var x" not in page and "Socials" not in page
+    dump = [json.loads(line) for line in (out / "dump.jsonl").read_text().splitlines()]
+    assert [r["id"] for r in dump] == [0, 1, 2]
+    assert all(r["url"].startswith("https://") and "Detail Author" not in r["text"] for r in dump)
+    assert (out / "empty.txt").read_text() == ""
+
+    report = json.loads((out / "textsieve-report.json").read_text())
+    failed = {Path(f["file"]).name: f["reason"] for f in report["failures"]}
+    assert set(failed) == {"binary.txt", "truncated.txt.gz"}
+    assert "binary" in failed["binary.txt"] and "truncated gzip" in failed["truncated.txt.gz"]
+    by_name = {Path(f["input"]).name: f for f in report["files"]}
+    assert by_name["image.png"]["status"] == "skipped"
+    assert by_name["dump.jsonl"]["status"] == "done"
+    assert any("line 2: malformed JSON" in b for b in by_name["dump.jsonl"]["bad_records"])
+    assert any("line 4: no string field 'text'" in b for b in by_name["dump.jsonl"]["bad_records"])
+    assert report["lines_per_label"]["author_meta"] > 0 and report["languages"].get("en", 0) >= 5
+    assert not (out / "binary.txt").exists() and not list(out.rglob("*.part"))
+
+
+def test_rerun_skips_finished_outputs_and_force_overwrites(scraped, tmp_path):
+    out = tmp_path / "out"
+    filter_folder([scraped / "news"], out, jobs=1)
+    (out / "a.txt").write_text("edited by hand", encoding="utf-8")
+    again = filter_folder([scraped / "news"], out, jobs=1)
+    assert {f.status for f in again.files} == {"skipped"}
+    assert (out / "a.txt").read_text() == "edited by hand"
+    forced = filter_folder([scraped / "news"], out, jobs=1, force=True)
+    assert {f.status for f in forced.files} == {"done"}
+    assert (out / "a.txt").read_text() != "edited by hand"
+
+
+def test_rejected_lines_and_jsonl_output_carry_labels_and_scores(scraped, tmp_path):
+    out = tmp_path / "out"
+    filter_folder([scraped / "news" / "a.txt"], out, jobs=1, rejected=True, output_format="jsonl")
+    rows = [r.split("\t") for r in (out / "a.txt.jsonl.rejected.tsv").read_text().splitlines()]
+    assert {r[1] for r in rows} >= {"link_spam", "author_meta", "caption"}
+    assert all(0 <= float(r[2]) <= 1 for r in rows)
+    record = json.loads((out / "a.txt.jsonl").read_text())
+    assert {"line", "label", "score"} <= set(record["lines"][0])
+
+
+def test_parallel_run_equals_serial_run(scraped, tmp_path):
+    serial = filter_folder([scraped], tmp_path / "one", jobs=1)
+    parallel = filter_folder([scraped], tmp_path / "two", jobs=2)
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+    assert serial.to_dict()["lines_per_label"] == parallel.to_dict()["lines_per_label"]
+
+
+def test_unreadable_input_and_unwritable_output_are_reported(scraped, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "pages").write_text("a file where the output folder should be")
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if self.name == "a.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    report = filter_folder([scraped], out, jobs=1)
+    reasons = {Path(f.input).name: f.reason for f in report.files if f.status == "failed"}
+    assert "permission denied" in reasons["a.txt"]
+    assert "cannot write output" in reasons["page.html"]
+    assert report.count("done") >= 4
+
+
+def test_a_hundred_megabyte_line_is_cleaned(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "huge.txt").write_bytes(b"The river rose slowly through the night and nobody slept. " * 1_700_000)
+    report = filter_folder([src], tmp_path / "out", jobs=1, languages=False)
+    assert report.count("done") == 1
+    assert (tmp_path / "out" / "huge.txt").stat().st_size == (src / "huge.txt").stat().st_size - 1  # kept, trailing space stripped
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert runner.invoke(app, ["clean", str(tmp_path), "--format", "xml", "-o", str(tmp_path / "o")]).exit_code == 2
+    assert runner.invoke(app, ["clean", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["clean", "--bogus"]).exit_code == 2
+    missing = runner.invoke(app, ["clean", str(tmp_path / "nope"), "-o", str(tmp_path / "o")])
+    assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_killed_run_resumes_to_the_same_outputs(tmp_path, example_text):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(40):
+        (src / f"doc{i:02d}.txt").write_text(example_text.replace("Bees", f"Bees {i}"), encoding="utf-8")
+    cmd = [sys.executable, "-m", "textsieve", "clean", str(src), "-o", str(tmp_path / "killed"), "--jobs", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((tmp_path / "killed").glob("doc*.txt"))) < 5:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert len(list((tmp_path / "killed").glob("doc*.txt"))) < 40, "killed before the end"
+    resumed = subprocess.run(cmd, capture_output=True, timeout=300)
+    assert resumed.returncode == 0
+    filter_folder([src], tmp_path / "whole", jobs=1)
+    killed, whole = snapshot(tmp_path / "killed"), snapshot(tmp_path / "whole")
+    killed.pop("textsieve-report.json")
+    whole.pop("textsieve-report.json", None)
+    assert killed == whole
