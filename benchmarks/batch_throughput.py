@@ -10,6 +10,7 @@ of the main process and of the worker processes (target: <= 300 MB per worker).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -44,8 +45,11 @@ def run(folder: Path, jobs: int) -> tuple[float, int, int, float]:
     out = OUT / f"batch_clean_{jobs}"
     shutil.rmtree(out, ignore_errors=True)
     t = time.perf_counter()
+    # One job means one core: without this, scikit-learn's OpenMP code would use both cores
+    # in the single process and the comparison would measure threads, not jobs.
+    env = {**os.environ, "OMP_NUM_THREADS": "1"} if jobs == 1 else dict(os.environ)
     subprocess.run([sys.executable, "-m", "textsieve", "clean", str(folder), "-o", str(out), "--jobs", str(jobs), "--quiet"],
-                   check=True)
+                   check=True, env=env)
     dt = time.perf_counter() - t
     # Descendants (the CLI process and its joblib workers) that have exited: the largest RSS.
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

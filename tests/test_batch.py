@@ -162,3 +162,12 @@ def test_killed_run_resumes_to_the_same_outputs(tmp_path, example_text):
     killed.pop("textsieve-report.json")
     whole.pop("textsieve-report.json", None)
     assert killed == whole
+
+
+def test_an_output_folder_that_cannot_be_created_fails_cleanly(scraped, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file, so nothing can be created below it")
+    result = runner.invoke(app, ["clean", str(scraped / "news"), "-o", str(blocker), "-q", "-j", "1"])
+    assert result.exit_code == 1
+    assert "cannot write output" in result.output and "cannot write the report" in result.output
+    assert "Traceback" not in result.output

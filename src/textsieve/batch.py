@@ -29,10 +29,11 @@ from .clean import Sieve, SieveConfig, join_kept
 from .errors import InputError, TextsieveError
 from .files import AtomicWriter, decode_bytes, gzip_errors
 
-__all__ = ["filter_folder", "BatchReport", "FileResult", "plan_files", "SUPPORTED"]
+__all__ = ["filter_folder", "process_file", "process_files", "BatchReport", "FileResult", "plan_files", "SUPPORTED"]
 
 SUPPORTED = (".txt", ".text", ".html", ".htm", ".jsonl")
 JSONL_CHUNK = 256
+BATCH_FILES = 16
 
 
 @dataclass
@@ -160,48 +161,64 @@ def _rejected_rows(records, keep) -> list[str]:
     return [f"{r.line + 1}\t{r.label}\t{r.score:.4f}\t{r.text}" for r in records if r.label not in keep]
 
 
-def process_file(src: Path, dst: Path, sieve: Sieve, *, config: SieveConfig | None = None, rejected: bool = False,
-                 output_format: str = "same", text_field: str = "text", languages: bool = True) -> FileResult:
+def process_file(src: Path, dst: Path, sieve: Sieve, **options) -> FileResult:
     """Clean one file into ``dst``; never raises for bad input (the result says what failed)."""
+    return process_files([(src, dst)], sieve, **options)[0]
+
+
+def process_files(pairs: Sequence[tuple[Path, Path]], sieve: Sieve, *, config: SieveConfig | None = None,
+                  rejected: bool = False, output_format: str = "same", text_field: str = "text",
+                  languages: bool = True) -> list[FileResult]:
+    """Clean several files, labeling all their text in one model call (much faster for many
+    small files than one call each). Bad input never raises: each result says what failed."""
     from .language import detect_language
 
     cfg = config or sieve.config
-    result = FileResult(str(src), str(dst), "done")
-    kind = _kind(src)
-    try:
+    results = [FileResult(str(src), str(dst), "done") for src, dst in pairs]
+    loaded: list[tuple[int, str]] = []
+    for i, (src, dst) in enumerate(pairs):
+        result, kind = results[i], _kind(src)
         if kind is None:
             result.status, result.reason, result.output = "skipped", "unsupported format (not .txt/.html/.htm/.jsonl, optionally .gz)", None
-            return result
-        if kind == "jsonl":
-            _process_jsonl(src, dst, sieve, cfg, rejected, text_field, languages, output_format == "jsonl", result)
-            return result
-        data = _read_bytes(src)
-        result.bytes_in = len(data)
-        text = decode_bytes(data, str(src))
-        if kind == "html":
-            from .html import html_to_text
+            continue
+        try:
+            if kind == "jsonl":
+                _process_jsonl(src, dst, sieve, cfg, rejected, text_field, languages, output_format == "jsonl", result)
+                continue
+            data = _read_bytes(src)
+            result.bytes_in = len(data)
+            text = decode_bytes(data, str(src))
+            if kind == "html":
+                from .html import html_to_text
 
-            text = html_to_text(text)
-        records = sieve.label_lines(text, cfg)
+                text = html_to_text(text)
+            loaded.append((i, text))
+        except TextsieveError as exc:
+            result.status, result.reason = "failed", str(exc)
+        except OSError as exc:
+            result.status, result.reason = "failed", f"{dst}: cannot write output ({exc.strerror or exc})"
+
+    labeled = sieve.label_many([text for _, text in loaded], cfg) if loaded else []
+    for (i, text), records in zip(loaded, labeled):
+        (src, dst), result = pairs[i], results[i]
         kept = join_kept(text, records, cfg.keep)
         result.documents = 1
         result.labels = dict(Counter(r.label for r in records))
         if languages:
             result.languages = {detect_language(text): 1}
-        with AtomicWriter(dst) as out:
-            if output_format == "jsonl":
-                out.write(json.dumps(_record_json(src.name, kept, records), ensure_ascii=False) + "\n")
-            else:
-                out.write(kept)
-        result.bytes_out = out.bytes
-        if rejected:
-            with AtomicWriter(_rejected_path(dst)) as rej:
-                rej.write("".join(row + "\n" for row in _rejected_rows(records, cfg.keep)))
-    except TextsieveError as exc:
-        result.status, result.reason = "failed", str(exc)
-    except OSError as exc:
-        result.status, result.reason = "failed", f"{dst}: cannot write output ({exc.strerror or exc})"
-    return result
+        try:
+            with AtomicWriter(dst) as out:
+                if output_format == "jsonl":
+                    out.write(json.dumps(_record_json(src.name, kept, records), ensure_ascii=False) + "\n")
+                else:
+                    out.write(kept)
+            result.bytes_out = out.bytes
+            if rejected:
+                with AtomicWriter(_rejected_path(dst)) as rej:
+                    rej.write("".join(row + "\n" for row in _rejected_rows(records, cfg.keep)))
+        except OSError as exc:
+            result.status, result.reason = "failed", f"{dst}: cannot write output ({exc.strerror or exc})"
+    return results
 
 
 def _rejected_path(dst: Path) -> Path:
@@ -295,8 +312,7 @@ def _worker(pairs, model, config, options) -> list[FileResult]:
     key = (str(model), config)
     if key not in _worker_sieves:
         _worker_sieves[key] = Sieve(model, config)
-    sieve = _worker_sieves[key]
-    return [process_file(src, dst, sieve, **options) for src, dst in pairs]
+    return process_files(pairs, _worker_sieves[key], **options)
 
 
 def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=None, config: SieveConfig | None = None,
@@ -323,23 +339,22 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
             todo.append((src, dst))
     options = {"config": config, "rejected": rejected, "output_format": output_format, "text_field": text_field,
                "languages": languages}
-    if jobs == 1 or len(todo) <= 1:
+    # Small files are labeled a batch at a time (one model call per batch); a batch is also the
+    # unit of work handed to a worker process, so its size bounds memory per worker.
+    batches = [todo[i:i + BATCH_FILES] for i in range(0, len(todo), BATCH_FILES)]
+    if jobs == 1 or len(batches) <= 1:
         sieve = Sieve(model, config)
-        for src, dst in todo:
-            res = process_file(src, dst, sieve, **options)
-            report.files.append(res)
-            if progress:
-                progress(res)
+        outcomes = (process_files(b, sieve, **options) for b in batches)
     else:
         from joblib import Parallel, delayed
 
-        batches = [todo[i:i + 8] for i in range(0, len(todo), 8)]
         runner = Parallel(n_jobs=jobs, return_as="generator_unordered")
-        for results in runner(delayed(_worker)(b, model, config, options) for b in batches):
-            for res in results:
-                report.files.append(res)
-                if progress:
-                    progress(res)
+        outcomes = runner(delayed(_worker)(b, model, config, options) for b in batches)
+    for results in outcomes:
+        for res in results:
+            report.files.append(res)
+            if progress:
+                progress(res)
     report.files.sort(key=lambda f: f.input)
     report.wall_seconds = time.perf_counter() - t0
     return report

@@ -94,7 +94,12 @@ def clean(
                                output_format=output_format, text_field=text_field, jobs=jobs or os.cpu_count() or 1,
                                progress=progress)
         finish()
-        report_path = write_report(result, report or output / "textsieve-report.json")
+        report_path = report or output / "textsieve-report.json"
+        try:
+            write_report(result, report_path)
+        except OSError as exc:
+            typer.echo(f"textsieve: cannot write the report {report_path} ({exc.strerror or exc})", err=True)
+            report_path = None
     except TextsieveError as exc:
         raise _fail(exc) from None
     if not quiet:
@@ -102,7 +107,7 @@ def clean(
     for f in result.files:
         if f.status == "failed":
             typer.echo(f"failed: {f.input}: {f.reason}", err=True)
-    raise typer.Exit(code=result.exit_code)
+    raise typer.Exit(code=result.exit_code if report_path is not None else 1)
 
 
 def _usage(message: str) -> typer.Exit:
@@ -147,7 +152,7 @@ def _summary(result, report_path) -> None:
     table.add_row("MB in / out", f"{d['bytes_in'] / 1e6:.2f} / {d['bytes_out'] / 1e6:.2f}")
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in list(d["languages"].items())[:8]) or "-")
     table.add_row("wall time", f"{d['wall_seconds']:.1f} s")
-    table.add_row("report", str(report_path))
+    table.add_row("report", str(report_path) if report_path else "not written (see error above)")
     Console(stderr=True).print(table)
 
 

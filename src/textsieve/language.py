@@ -1,6 +1,6 @@
 """Document language, detected with langdetect on a bounded sample.
 
-langdetect is slow on whole documents (about 0.4 MB/s) and random by default. A 2,000-character
+langdetect is slow on whole documents (about 0.4 MB/s) and random by default. A 1,000-character
 sample from the document's longest lines takes a few milliseconds and is what decides the
 language of a page anyway; the detector is seeded so the same text always gets the same answer.
 """
@@ -11,7 +11,7 @@ import threading
 __all__ = ["detect_language", "UNKNOWN"]
 
 UNKNOWN = "unknown"
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 1000
 _lock = threading.Lock()
 _ready = False
 
