@@ -140,6 +140,14 @@ def _progress(quiet: bool):
     return update, bar.stop
 
 
+def _size(n: int) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"
+
+
 def _summary(result, report_path) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -149,7 +157,7 @@ def _summary(result, report_path) -> None:
     table.add_row("files done / skipped / failed", f"{d['done']} / {d['skipped']} / {d['failed']}")
     for lab, n in d["lines_per_label"].items():
         table.add_row(f"lines {lab}", str(n))
-    table.add_row("MB in / out", f"{d['bytes_in'] / 1e6:.2f} / {d['bytes_out'] / 1e6:.2f}")
+    table.add_row("bytes in / out", f"{_size(d['bytes_in'])} / {_size(d['bytes_out'])}")
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in list(d["languages"].items())[:8]) or "-")
     table.add_row("wall time", f"{d['wall_seconds']:.1f} s")
     table.add_row("report", str(report_path) if report_path else "not written (see error above)")

@@ -83,8 +83,7 @@ def _line_shape(text: str) -> tuple:
     words = _WORD.findall(head)
     n_words = len(words)
     if n_words:
-        lower = head.lower()
-        low_words = _WORD.findall(lower)
+        low_words = " ".join(words).lower().split()
         title = len([w for w in words if w[0].isupper()])
         caps = len([w for w in words if w.isupper() and len(w) > 1])
         stop_en = len([w for w in low_words if w in _STOP_EN])
@@ -156,6 +155,14 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
         )
         return words, chars
 
+    def _vectorizers_cached(self):
+        # The vectorizers are stateless; building them once per featurizer saves their
+        # parameter validation on every call (which matters when cleaning one page at a time).
+        cached = self.__dict__.get("_vectorizer_cache")
+        if cached is None:
+            cached = self.__dict__["_vectorizer_cache"] = self._vectorizers()
+        return cached
+
     def get_feature_names_out(self, input_features=None):
         return np.asarray(
             [*DENSE_FEATURES]
@@ -176,7 +183,7 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
                 t = seg.text
                 snippets.append(t if len(t) <= self.max_chars + tail else t[: self.max_chars] + " " + t[-tail:])
         dense = np.asarray(rows, dtype=np.float32).reshape(len(rows), len(DENSE_FEATURES))
-        words, chars = self._vectorizers()
+        words, chars = self._vectorizers_cached()
         hashed = words.transform(snippets)
         if self.n_char_features:
             hashed = sp.hstack([hashed, chars.transform([s[: self.char_chars] for s in snippets])], format="csr")
