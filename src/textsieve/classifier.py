@@ -69,7 +69,7 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
 
     def _new_first(self):
         if self.alpha is None:
-            return LogisticRegression(C=self.C, tol=self.tol, max_iter=1000)
+            return LogisticRegression(C=self.C, tol=self.tol, max_iter=300)
         # Logistic loss by SGD: a fixed number of epochs over the data, seeded, so it is both
         # quick (a few seconds on the shipped data) and deterministic.
         return SGDClassifier(loss="log_loss", alpha=self.alpha, max_iter=self.epochs, tol=None,

@@ -163,6 +163,11 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
             cached = self.__dict__["_vectorizer_cache"] = self._vectorizers()
         return cached
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_vectorizer_cache", None)  # rebuilt on first use; keeps model files lean
+        return state
+
     def get_feature_names_out(self, input_features=None):
         return np.asarray(
             [*DENSE_FEATURES]

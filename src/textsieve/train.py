@@ -19,7 +19,6 @@ from sklearn.model_selection import GroupKFold
 
 from .corpus import LabeledDocument, corpus_digest, read_corpus, training_segments
 from .evaluate import evaluate_documents
-from .labels import to_records
 from .model import build_pipeline, save_model
 
 __all__ = ["train", "fit_documents", "cross_validate"]
@@ -36,15 +35,12 @@ def fit_documents(docs: Sequence[LabeledDocument], seed: int = 0):
 
 
 def predict_documents(pipeline, docs: Sequence[LabeledDocument]):
-    from .segment import segment
+    """Records for each document, exactly as serving produces them."""
+    from .clean import Sieve, SieveConfig
+    from .model import Model
 
-    segs = [segment(d.text) for d in docs]
-    proba = pipeline.predict_proba([s for s in segs if s]) if any(segs) else np.zeros((0, 1))
-    out, row = [], 0
-    for doc, s in zip(docs, segs):
-        out.append(to_records(doc.text, s, proba[row:row + len(s)], pipeline.classes_))
-        row += len(s)
-    return out
+    keep = ("body",) if "body" in pipeline.classes_ else (str(pipeline.classes_[0]),)
+    return Sieve(Model(pipeline, {}), SieveConfig(keep=keep)).label_many([d.text for d in docs])
 
 
 def cross_validate(docs: Sequence[LabeledDocument], folds: int = 5, seed: int = 0) -> dict:
