@@ -9,14 +9,15 @@ The data flow, one module per stage: text -> ``segment`` -> ``features`` -> ``cl
 ``model`` saves and checks model files. Nothing is loaded at import: the shipped model is read
 on the first call.
 """
-from .clean import Sieve, SieveConfig, clean_text, label_lines
+from .clean import Sieve, SieveConfig, clean_html, clean_text, label_html, label_lines
 from .errors import ConfigError, CorpusError, InputError, ModelError, TextsieveError
-from .labels import LabeledLine
+from .labels import LabeledLine, LabeledLines
 from .model import load_model
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "clean_text", "label_lines", "Sieve", "SieveConfig", "LabeledLine", "load_model",
+    "clean_text", "label_lines", "clean_html", "label_html", "Sieve", "SieveConfig", "LabeledLine",
+    "LabeledLines", "load_model",
     "TextsieveError", "ConfigError", "CorpusError", "InputError", "ModelError", "__version__",
 ]

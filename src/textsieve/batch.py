@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .clean import Sieve, SieveConfig, join_kept
+from .clean import Sieve, SieveConfig
 from .errors import InputError, TextsieveError
 from .files import AtomicWriter, decode_bytes, gzip_errors
 
@@ -49,6 +49,7 @@ class FileResult:
     documents: int = 0
     labels: dict[str, int] = field(default_factory=dict)
     languages: dict[str, int] = field(default_factory=dict)
+    skipped_languages: dict[str, int] = field(default_factory=dict)  # documents left out by --lang
     bad_records: list[str] = field(default_factory=list)
 
 
@@ -77,6 +78,10 @@ class BatchReport:
         return self._total("languages")
 
     @property
+    def skipped_languages(self) -> Counter:
+        return self._total("skipped_languages")
+
+    @property
     def exit_code(self) -> int:
         """0 when every file is done or was already done; 1 when any failed."""
         return 1 if self.count("failed") else 0
@@ -86,6 +91,7 @@ class BatchReport:
             "done": self.count("done"), "skipped": self.count("skipped"), "failed": self.count("failed"),
             "lines_per_label": dict(sorted(self.labels.items())),
             "languages": dict(self.languages.most_common()),
+            "skipped_by_language": dict(self.skipped_languages.most_common()),
             "bytes_in": sum(f.bytes_in for f in self.files), "bytes_out": sum(f.bytes_out for f in self.files),
             "wall_seconds": round(self.wall_seconds, 3),
             "failures": [{"file": f.input, "reason": f.reason} for f in self.files if f.status == "failed"],
@@ -170,8 +176,13 @@ def process_files(pairs: Sequence[tuple[Path, Path]], sieve: Sieve, *, config: S
                   rejected: bool = False, output_format: str = "same", text_field: str = "text",
                   languages: bool = True) -> list[FileResult]:
     """Clean several files, labeling all their text in one model call (much faster for many
-    small files than one call each). Bad input never raises: each result says what failed."""
-    from .language import detect_language
+    small files than one call each). Bad input never raises: each result says what failed.
+
+    A document whose language is not in ``config.languages`` is not written: a .txt/.html
+    file is reported as skipped with its language, a JSONL record is counted per language in
+    ``skipped_languages`` with its line number in ``reason``.
+    """
+    from .html import parse_html
 
     cfg = config or sieve.config
     results = [FileResult(str(src), str(dst), "done") for src, dst in pairs]
@@ -188,24 +199,24 @@ def process_files(pairs: Sequence[tuple[Path, Path]], sieve: Sieve, *, config: S
             data = _read_bytes(src)
             result.bytes_in = len(data)
             text = decode_bytes(data, str(src))
-            if kind == "html":
-                from .html import html_to_text
-
-                text = html_to_text(text)
-            loaded.append((i, text))
+            loaded.append((i, parse_html(text) if kind == "html" else text))
         except TextsieveError as exc:
             result.status, result.reason = "failed", str(exc)
         except OSError as exc:
             result.status, result.reason = "failed", f"{dst}: cannot write output ({exc.strerror or exc})"
 
-    labeled = sieve.label_many([text for _, text in loaded], cfg) if loaded else []
-    for (i, text), records in zip(loaded, labeled):
+    labeled = sieve.label_many([doc for _, doc in loaded], cfg) if loaded else []
+    for (i, _), records in zip(loaded, labeled):
         (src, dst), result = pairs[i], results[i]
-        kept = join_kept(text, records, cfg.keep)
         result.documents = 1
-        result.labels = dict(Counter(r.label for r in records))
-        if languages:
-            result.languages = {detect_language(text): 1}
+        if languages or records.skipped:
+            result.languages = {records.language: 1}
+        if records.skipped:
+            result.status, result.reason, result.output = "skipped", records.skipped, None
+            result.skipped_languages = {records.language: 1}
+            continue
+        kept = records.text(cfg.keep)
+        result.labels = records.counts()
         try:
             with AtomicWriter(dst) as out:
                 if output_format == "jsonl":
@@ -241,20 +252,25 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, bytes]]:
 
 def _process_jsonl(src, dst, sieve, cfg, rejected, text_field, languages, with_lines, result) -> None:
     """Stream records in chunks; malformed lines are reported by number and skipped."""
-    from .language import detect_language
-
     labels: Counter = Counter()
     langs: Counter = Counter()
+    left_out: Counter = Counter()
+    left_out_lines: list[str] = []
     with AtomicWriter(dst) as out, (AtomicWriter(_rejected_path(dst)) if rejected else _Null()) as rej:
         chunk: list[tuple[int, dict]] = []
 
         def flush():
             texts = [rec[text_field] for _, rec in chunk]
-            for (number, rec), text, records in zip(chunk, texts, sieve.label_many(texts, cfg)):
-                kept = join_kept(text, records, cfg.keep)
+            for (number, rec), records in zip(chunk, sieve.label_many(texts, cfg)):
+                if languages or records.skipped:
+                    langs[records.language] += 1
+                if records.skipped:
+                    left_out[records.language] += 1
+                    if len(left_out_lines) < 20:
+                        left_out_lines.append(f"line {number}: {records.language}")
+                    continue
+                kept = records.text(cfg.keep)
                 labels.update(r.label for r in records)
-                if languages:
-                    langs[detect_language(text)] += 1
                 rec = dict(rec)
                 rec[text_field] = kept
                 if with_lines:
@@ -285,8 +301,14 @@ def _process_jsonl(src, dst, sieve, cfg, rejected, text_field, languages, with_l
     result.bytes_out = out.bytes
     result.labels = dict(labels)
     result.languages = dict(langs)
+    result.skipped_languages = dict(left_out)
+    reasons = []
     if result.bad_records:
-        result.reason = f"{len(result.bad_records)} bad record(s) skipped: " + "; ".join(result.bad_records[:5])
+        reasons.append(f"{len(result.bad_records)} bad record(s) skipped: " + "; ".join(result.bad_records[:5]))
+    if left_out:
+        reasons.append(f"{sum(left_out.values())} record(s) left out by language "
+                       f"({', '.join(f'{k} {v}' for k, v in left_out.most_common())}): " + "; ".join(left_out_lines[:5]))
+    result.reason = " | ".join(reasons)
 
 
 class _Null:

@@ -4,6 +4,10 @@
 its label and scores, and ``clean_text`` is nothing but a join over the records it keeps, so
 the two cannot disagree (a test checks it).
 
+HTML goes through the same path: :func:`clean_html`/:func:`label_html` turn the page into block
+lines with their markup context (:mod:`textsieve.html`), and the model, which was also trained on
+rendered pages, sees link density, tags, ancestors and class names as extra features.
+
 A :class:`Sieve` holds one loaded model and is what a pipeline that cleans millions of
 documents should keep around; the module-level functions share a lazily created default
 ``Sieve``. Nothing is loaded at import time.
@@ -16,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import ConfigError, InputError
-from .labels import BODY, LabeledLine, to_records
+from .html import HtmlPage, parse_html
+from .labels import BODY, LabeledLine, LabeledLines, join_kept, to_records
 from .model import Model, load_model
 from .segment import segment
 
-__all__ = ["SieveConfig", "Sieve", "clean_text", "label_lines"]
+__all__ = ["SieveConfig", "Sieve", "clean_text", "label_lines", "clean_html", "label_html", "join_kept"]
 
 
 @dataclass(frozen=True)
@@ -37,11 +42,16 @@ class SieveConfig:
         probable label.
     split_glued:
         Look for junk glued onto the end of a paragraph and cut it off. On by default.
+    languages:
+        When set (ISO 639-1 codes such as ``("en", "de")``), documents detected as another
+        language are not cleaned: they come back empty, with ``skipped`` set on their
+        :class:`LabeledLines` so callers can report them. ``None`` (default) cleans everything.
     """
 
     keep: tuple[str, ...] = (BODY,)
     body_threshold: float | None = None
     split_glued: bool = True
+    languages: tuple[str, ...] | None = None
 
     def __post_init__(self):
         if isinstance(self.keep, str):
@@ -52,6 +62,16 @@ class SieveConfig:
             raise ConfigError("SieveConfig.keep is empty: nothing would be kept. Name at least one label, e.g. keep=('body',).")
         if self.body_threshold is not None and not 0.0 <= self.body_threshold <= 1.0:
             raise ConfigError(f"SieveConfig.body_threshold={self.body_threshold!r}: give a probability between 0 and 1, or None.")
+        if self.languages is not None:
+            langs = (self.languages,) if isinstance(self.languages, str) else tuple(self.languages)
+            langs = tuple(dict.fromkeys(x.strip().lower() for lang in langs for x in lang.split(",") if x.strip()))
+            bad = [x for x in langs if not (x.isalpha() or x in ("zh-cn", "zh-tw", "unknown"))]
+            if not langs or bad:
+                raise ConfigError(
+                    f"SieveConfig.languages={self.languages!r}: give language codes like ('en', 'de') "
+                    "(langdetect's ISO 639-1 codes; 'unknown' keeps documents too short to tell), or None for all."
+                )
+            object.__setattr__(self, "languages", langs)
 
     def with_options(self, **options) -> "SieveConfig":
         unknown = set(options) - set(self.__dataclass_fields__)
@@ -80,33 +100,69 @@ class Sieve:
     def labels(self) -> list[str]:
         return self.model.labels
 
-    def label_lines(self, text: str, config: SieveConfig | None = None, **options) -> list[LabeledLine]:
+    def label_lines(self, text: str, config: SieveConfig | None = None, **options) -> LabeledLines:
         """One record per non-blank segment of ``text``, in order."""
         return self.label_many([text], config, **options)[0]
 
-    def label_many(self, texts: Sequence[str], config: SieveConfig | None = None, **options) -> list[list[LabeledLine]]:
-        """Label several documents in one model call (much faster than one call each)."""
+    def label_html(self, html: str, config: SieveConfig | None = None, **options) -> LabeledLines:
+        """Records for the block lines of an HTML page; offsets index ``result.source``, the
+        page's extracted text (one line per block)."""
+        return self.label_many([html], config, html=True, **options)[0]
+
+    def label_many(self, texts: Sequence[str | HtmlPage], config: SieveConfig | None = None, *, html: bool = False,
+                   **options) -> list[LabeledLines]:
+        """Label several documents in one model call (much faster than one call each).
+
+        ``html=True`` parses every ``str`` as an HTML page; an already parsed
+        :class:`~textsieve.html.HtmlPage` is accepted either way.
+        """
         cfg = (config or self.config).with_options(**options)
-        docs = [_check_text(t) for t in texts]
-        segs = [segment(t, split_glued=cfg.split_glued) for t in docs]
+        pages = [_as_page(t, html) for t in texts]
+        sources = [p.text if isinstance(p, HtmlPage) else p for p in pages]
+        languages: list[str | None] = [None] * len(pages)
+        skipped: list[str | None] = [None] * len(pages)
+        if cfg.languages is not None:
+            from .language import detect_language
+
+            for i, src in enumerate(sources):
+                languages[i] = lang = detect_language(src)
+                if lang not in cfg.languages:
+                    skipped[i] = f"language {lang!r} not in {', '.join(cfg.languages)}"
+        segs = [
+            [] if skipped[i] else segment(sources[i], split_glued=cfg.split_glued,
+                                          contexts=p.contexts if isinstance(p, HtmlPage) else None)
+            for i, p in enumerate(pages)
+        ]
         pipeline = self.model.pipeline
-        if not any(segs):
-            return [[] for _ in docs]
-        proba = pipeline.predict_proba([s for s in segs if s])
+        proba = pipeline.predict_proba([s for s in segs if s]) if any(segs) else None
         out, row = [], 0
-        for text, s in zip(docs, segs):
-            out.append(to_records(text, s, proba[row:row + len(s)], pipeline.classes_, cfg.body_threshold))
+        for src, s, lang, skip in zip(sources, segs, languages, skipped):
+            records = to_records(src, s, proba[row:row + len(s)], pipeline.classes_, cfg.body_threshold) if s else []
+            out.append(LabeledLines(records, src, lang, skip))
             row += len(s)
         return out
 
     def clean(self, text: str, config: SieveConfig | None = None, **options) -> str:
         """The kept lines of ``text`` in order, with its paragraph breaks."""
         cfg = (config or self.config).with_options(**options)
-        return join_kept(text, self.label_lines(text, cfg), cfg.keep)
+        return self.label_lines(text, cfg).text(cfg.keep)
 
-    def clean_many(self, texts: Sequence[str], config: SieveConfig | None = None, **options) -> list[str]:
+    def clean_html(self, html: str, config: SieveConfig | None = None, **options) -> str:
+        """The kept block lines of an HTML page, as text."""
         cfg = (config or self.config).with_options(**options)
-        return [join_kept(t, recs, cfg.keep) for t, recs in zip(texts, self.label_many(texts, cfg))]
+        return self.label_html(html, cfg).text(cfg.keep)
+
+    def clean_many(self, texts: Sequence[str], config: SieveConfig | None = None, *, html: bool = False,
+                   **options) -> list[str]:
+        cfg = (config or self.config).with_options(**options)
+        return [recs.text(cfg.keep) for recs in self.label_many(texts, cfg, html=html)]
+
+
+def _as_page(doc, html: bool):
+    if isinstance(doc, HtmlPage):
+        return doc
+    doc = _check_text(doc)
+    return parse_html(doc) if html else doc
 
 
 def _check_text(text) -> str:
@@ -115,59 +171,6 @@ def _check_text(text) -> str:
     if isinstance(text, (bytes, bytearray)):
         raise InputError("got bytes, expected str: decode first (textsieve's CLI detects encodings for files).")
     raise InputError(f"expected a str document, got {type(text).__name__}.")
-
-
-def join_kept(text: str, records: Iterable[LabeledLine], keep: Sequence[str]) -> str:
-    """Rebuild text from the kept records.
-
-    Kept parts of one source line stay on one line (the line's indentation is kept when its
-    first part is). Between two kept lines, as many blank lines as the longest run of blank
-    lines between them in the source: paragraph breaks survive, and removing a junk block that
-    sat between blank lines leaves one break, not three.
-    """
-    lines = text.split("\n")
-    keep = set(keep)
-    out: list[str] = []
-    current_line, current_parts = -1, []
-    last_kept_line = None
-
-    def flush():
-        if current_line >= 0 and current_parts:
-            out.append("".join(current_parts))
-
-    for rec in records:
-        if rec.label not in keep:
-            continue
-        if rec.line != current_line:
-            flush()
-            if last_kept_line is not None:
-                out.extend([""] * _longest_blank_run(lines, last_kept_line + 1, rec.line))
-            current_line, current_parts = rec.line, []
-            line = lines[rec.line]
-            line_start = text.rfind("\n", 0, rec.start) + 1
-            indent = line[: len(line) - len(line.lstrip())]
-            current_parts.append(indent if rec.start - line_start == len(indent) else "")
-            current_parts.append(rec.text)
-        else:
-            current_parts.append(text[prev_end:rec.start].replace("\r", "") if prev_end <= rec.start else " ")
-            current_parts.append(rec.text)
-        prev_end = rec.end
-        last_kept_line = rec.line
-    flush()
-    if not out:
-        return ""
-    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
-
-
-def _longest_blank_run(lines: list[str], lo: int, hi: int) -> int:
-    best = run = 0
-    for k in range(lo, hi):
-        if lines[k].strip():
-            run = 0
-        else:
-            run += 1
-            best = max(best, run)
-    return best
 
 
 _default: Sieve | None = None
@@ -197,6 +200,21 @@ def clean_text(text: str, config: SieveConfig | None = None, **options) -> str:
     return default_sieve().clean(text, config, **options)
 
 
-def label_lines(text: str, config: SieveConfig | None = None, **options) -> list[LabeledLine]:
+def label_lines(text: str, config: SieveConfig | None = None, **options) -> LabeledLines:
     """Explain ``clean_text``: one :class:`LabeledLine` per non-blank segment, in order."""
     return default_sieve().label_lines(text, config, **options)
+
+
+def clean_html(html: str, config: SieveConfig | None = None, **options) -> str:
+    """Return the body text of an HTML page: one line per kept block, paragraphs separated by
+    blank lines. Broken markup never raises; a page without text gives ``''``.
+
+    >>> clean_html("<html><body></body></html>")
+    ''
+    """
+    return default_sieve().clean_html(html, config, **options)
+
+
+def label_html(html: str, config: SieveConfig | None = None, **options) -> LabeledLines:
+    """Explain ``clean_html``: records over the page's block lines (``result.source``)."""
+    return default_sieve().label_html(html, config, **options)

@@ -55,6 +55,8 @@ def clean(
     model: ModelOpt = None,
     keep: Annotated[str, typer.Option(help="Comma-separated labels to keep.")] = "body",
     body_threshold: Annotated[Optional[float], typer.Option(help="Keep a line as body when P(body) >= this.")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Comma-separated language codes (e.g. en,de): other documents are skipped and reported with their language.")] = None,
+    html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat standard input / files as HTML or as text (default: by extension).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite outputs that exist (default: skip them, so a killed run resumes).")] = False,
     rejected: Annotated[bool, typer.Option("--rejected", help="Also write the dropped lines with label and score beside each output (.rejected.tsv).")] = False,
     output_format: Annotated[str, typer.Option("--format", help="same: outputs in the input format; jsonl: one JSON record per document with per-line labels and scores.")] = "same",
@@ -77,13 +79,17 @@ def clean(
         typer.echo("textsieve: --format must be 'same' or 'jsonl'", err=True)
         raise typer.Exit(code=2)
     try:
-        config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold)
+        config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold,
+                             languages=lang)
         if output is None:
             sieve = Sieve(model, config)
             for path in inputs:
                 if path.is_dir():
                     raise _usage(f"{path} is a folder: give -o OUT to clean folders.")
-                sys.stdout.write(sieve.clean(read_text_file(path)))
+                records = sieve.label_many([read_text_file(path)], html=_is_html(path, html))[0]
+                if records.skipped:
+                    typer.echo(f"textsieve: skipped {path}: {records.skipped}", err=True)
+                sys.stdout.write(records.text(config.keep))
             return
         if any(str(p) == "-" for p in inputs):
             raise _usage("- (standard input) writes to standard output: leave out -o.")
@@ -108,6 +114,13 @@ def clean(
         if f.status == "failed":
             typer.echo(f"failed: {f.input}: {f.reason}", err=True)
     raise typer.Exit(code=result.exit_code if report_path is not None else 1)
+
+
+def _is_html(path: Path, flag: bool | None) -> bool:
+    if flag is not None:
+        return flag
+    name = path.name.lower().removesuffix(".gz")
+    return name.endswith((".html", ".htm"))
 
 
 def _usage(message: str) -> typer.Exit:
@@ -159,6 +172,8 @@ def _summary(result, report_path) -> None:
         table.add_row(f"lines {lab}", str(n))
     table.add_row("bytes in / out", f"{_size(d['bytes_in'])} / {_size(d['bytes_out'])}")
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in list(d["languages"].items())[:8]) or "-")
+    if d["skipped_by_language"]:
+        table.add_row("skipped by --lang", ", ".join(f"{k} {v}" for k, v in d["skipped_by_language"].items()))
     table.add_row("wall time", f"{d['wall_seconds']:.1f} s")
     table.add_row("report", str(report_path) if report_path else "not written (see error above)")
     Console(stderr=True).print(table)
@@ -166,14 +181,18 @@ def _summary(result, report_path) -> None:
 
 @app.command()
 def label(
-    input: Annotated[Path, typer.Argument(help="A text file, or - for standard input.")],
+    input: Annotated[Path, typer.Argument(help="A text or HTML file, or - for standard input.")],
     model: ModelOpt = None,
+    html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat the input as HTML or as text (default: by extension).")] = None,
 ):
-    """Show every line with its label and score (TSV: line, label, score, text)."""
+    """Show every line with its label and score (TSV: line, label, score, text).
+
+    For HTML the lines are the page's blocks, as `clean` sees them.
+    """
     from .clean import Sieve
 
     try:
-        records = Sieve(model).label_lines(read_text_file(input))
+        records = Sieve(model).label_many([read_text_file(input)], html=_is_html(input, html))[0]
     except TextsieveError as exc:
         raise _fail(exc) from None
     color = sys.stdout.isatty()

@@ -40,6 +40,7 @@ class LabeledDocument:
     labels: list[str]
     splits: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     group: str = ""
+    contexts: list | None = None  # per line HtmlContext when the document is a rendered HTML page
 
     @property
     def text(self) -> str:
@@ -152,7 +153,7 @@ def training_segments(docs: Sequence[LabeledDocument]) -> tuple[list[list[Segmen
     """Segment each document as serving would, and attach gold labels and group ids."""
     X, y, groups = [], [], []
     for doc in docs:
-        segs = segment(doc.text)
+        segs = segment(doc.text, contexts=doc.contexts)
         X.append(segs)
         for seg in segs:
             y.append(segment_label(doc, seg))

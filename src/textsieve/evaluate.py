@@ -8,13 +8,14 @@ predicted label is body.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from .corpus import BLANK, LabeledDocument
 from .labels import BODY, LabeledLine
 
-__all__ = ["line_labels", "prediction_rows", "line_metrics", "evaluate_documents"]
+__all__ = ["line_labels", "prediction_rows", "line_metrics", "evaluate_documents", "token_metrics", "summary"]
 
 
 def _nonspace(s: str) -> int:
@@ -95,6 +96,40 @@ def evaluate_documents(docs: Sequence[LabeledDocument], predictions: Sequence[Se
         gold.extend(doc.labels)
         pred.extend(line_labels(len(doc.lines), recs))
     return line_metrics(gold, pred, labels)
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def token_metrics(gold_texts: Sequence[str], pred_texts: Sequence[str]) -> dict:
+    """Token-level precision/recall/F1 of kept text against gold body text, micro-averaged.
+
+    Tokens are compared as bags per document (a kept token counts as correct as many times as
+    it occurs in the gold body), so the figure does not depend on how either side breaks lines:
+    it is what a corpus builder cares about, and it is how extractors such as trafilatura are
+    compared.
+    """
+    tp = n_gold = n_pred = 0
+    for gold, pred in zip(gold_texts, pred_texts):
+        g = Counter(t.lower() for t in _TOKEN.findall(gold))
+        p = Counter(t.lower() for t in _TOKEN.findall(pred))
+        tp += sum((g & p).values())
+        n_gold += sum(g.values())
+        n_pred += sum(p.values())
+    prec = tp / n_pred if n_pred else 0.0
+    rec = tp / n_gold if n_gold else 0.0
+    return {"precision": prec, "recall": rec, "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0,
+            "gold_tokens": n_gold, "kept_tokens": n_pred}
+
+
+def summary(m: dict) -> dict:
+    """The headline numbers of a metrics dict (for subsets in reports)."""
+    return {
+        "lines": m["lines"], "macro_f1": m["macro_f1"],
+        "body_precision": m["body_keep"]["precision"], "body_recall": m["body_keep"]["recall"],
+        "body_f1": m["body_keep"]["f1"],
+        "f1": {lab: s["f1"] for lab, s in m["per_label"].items() if s["support"] or s["predicted"]},
+    }
 
 
 def format_metrics(m: dict) -> str:

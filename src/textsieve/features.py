@@ -64,6 +64,33 @@ _NORMALISE = re.compile(r"[\W_]+", re.UNICODE)
 
 _HEAD = 300  # characters of a line that feed the per-line statistics
 
+# Class/id/role tokens grouped by what they usually mark. Substring matches, so "td-author-box",
+# "relatedPosts" and "wp-caption-text" all count; several languages' words where sites use them.
+HINT_GROUPS: dict[str, tuple[str, ...]] = {
+    "author": ("author", "byline", "bio", "profile", "avatar", "writer", "autor", "auteur", "vcard", "contributor"),
+    "related": ("related", "recommend", "popular", "trending", "similar", "suggest", "teaser", "widget", "sidebar",
+                "promo", "sponsor", "outbrain", "taboola", "mostread", "readmore", "morefrom", "youmay", "card"),
+    "caption": ("caption", "credit", "figure", "photo", "image", "img", "gallery", "legend", "thumb", "media"),
+    "social": ("social", "share", "follow", "twitter", "facebook", "instagram", "linkedin", "whatsapp"),
+    "nav": ("nav", "menu", "breadcrumb", "header", "footer", "topbar", "masthead", "pagination", "navigation",
+            "contentinfo", "banner", "skip", "tags", "categor"),
+    "content": ("content", "article", "entry", "post", "body", "text", "story", "main", "prose", "paragraph", "richtext"),
+    "comment": ("comment", "reply", "disqus", "discussion", "respond"),
+}
+_TAG_GROUPS = (
+    ("h1", "h2", "h3", "h4", "h5", "h6"), ("p",), ("li", "dt", "dd"), ("td", "th"), ("figcaption", "caption"),
+    ("pre",), ("a",), ("br",),
+)
+_TAG_INDEX = {tag: i for i, group in enumerate(_TAG_GROUPS) for tag in group}
+_ANCESTORS = ("figure", "nav", "header", "footer", "aside", "table", "form", "blockquote", "article", "main", "ul", "ol", "a")
+HTML_FEATURES: tuple[str, ...] = (
+    ("html", "link_share", "all_link", "link_list", "image", "alt_overlap", "log_link_run", "doc_link_share")
+    + tuple(f"tag_{g[0]}" for g in _TAG_GROUPS) + ("tag_other",)
+    + tuple(f"in_{a}" for a in _ANCESTORS)
+    + tuple(f"hint_{g}" for g in HINT_GROUPS) + tuple(f"near_hint_{g}" for g in HINT_GROUPS)
+    + ("prev_link_share", "next_link_share", "same_tag_prev", "same_tag_next")
+)
+
 _SHAPE_CONTEXT = ("len", "terminal", "marker", "title", "kv", "present")
 DENSE_FEATURES: tuple[str, ...] = (
     "log_chars", "log_words", "mean_word_len", "ends_terminal", "ends_colon", "ends_other",
@@ -135,11 +162,16 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, n_word_features: int = 2**18, n_char_features: int = 2**17, max_chars: int = 200,
-                 char_chars: int = 64):
+                 char_chars: int = 64, html_features: bool = True):
         self.n_word_features = n_word_features
         self.n_char_features = n_char_features
         self.max_chars = max_chars
         self.char_chars = char_chars
+        self.html_features = html_features
+
+    @property
+    def dense_names(self) -> tuple[str, ...]:
+        return DENSE_FEATURES + (HTML_FEATURES if getattr(self, "html_features", False) else ())
 
     def fit(self, X, y=None):
         return self
@@ -170,7 +202,7 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.asarray(
-            [*DENSE_FEATURES]
+            [*self.dense_names]
             + [f"word_hash_{i}" for i in range(self.n_word_features)]
             + [f"char_hash_{i}" for i in range(self.n_char_features)],
             dtype=object,
@@ -181,13 +213,16 @@ class SegmentFeaturizer(TransformerMixin, BaseEstimator):
         doc_ids: list[int] = []
         snippets: list[str] = []
         tail = max(1, self.max_chars // 4)
+        html = getattr(self, "html_features", False)
         for doc_no, doc in enumerate(X):
             rows.extend(_document_rows(doc))
+            if html:
+                _add_html_rows(doc, rows)
             doc_ids.extend([doc_no] * len(doc))
             for seg in doc:
                 t = seg.text
                 snippets.append(t if len(t) <= self.max_chars + tail else t[: self.max_chars] + " " + t[-tail:])
-        dense = np.asarray(rows, dtype=np.float32).reshape(len(rows), len(DENSE_FEATURES))
+        dense = np.asarray(rows, dtype=np.float32).reshape(len(rows), len(self.dense_names))
         words, chars = self._vectorizers_cached()
         hashed = words.transform(snippets)
         if self.n_char_features:
@@ -297,3 +332,54 @@ def _runs(flags: list[bool]) -> list[int]:
             out[k] = j - i
         i = j
     return out
+
+
+_N_HTML = len(HTML_FEATURES)
+_NO_HTML = [0.0] * _N_HTML
+
+
+def _hint_flags(tokens) -> list[float]:
+    joined = " ".join(tokens)
+    return [float(any(k in joined for k in keys)) for keys in HINT_GROUPS.values()]
+
+
+def _add_html_rows(doc: Sequence[Segment], rows: list[list[float]]) -> None:
+    """Append the HTML block to the last ``len(doc)`` rows (zeros for plain-text input).
+
+    Computed per document so a line can be compared with its neighbours: a run of all-link
+    lines is a widget, a lone link inside prose is not.
+    """
+    n = len(doc)
+    base = len(rows) - n
+    ctxs = [seg.html for seg in doc]
+    if not any(c is not None for c in ctxs):
+        for k in range(n):
+            rows[base + k].extend(_NO_HTML)
+        return
+    shares = [c.link_share if c is not None else 0.0 for c in ctxs]
+    link_run = _runs([s >= 0.6 for s in shares])
+    lengths = [len(seg.text) for seg in doc]
+    total = sum(lengths) or 1
+    doc_share = sum(s * ln for s, ln in zip(shares, lengths)) / total
+    tags = [c.tag if c is not None else "" for c in ctxs]
+    for i, (seg, c) in enumerate(zip(doc, ctxs)):
+        if c is None:
+            rows[base + i].extend(_NO_HTML)
+            continue
+        tag_onehot = [0.0] * (len(_TAG_GROUPS) + 1)
+        tag_onehot[_TAG_INDEX.get(c.tag, len(_TAG_GROUPS))] = 1.0
+        if c.alt:
+            words = {w.lower() for w in _WORD.findall(seg.text[:_HEAD])}
+            alt_overlap = len(words & c.alt) / len(words) if words else 0.0
+        else:
+            alt_overlap = 0.0
+        row = [
+            1.0, c.link_share, float(c.link_share >= 0.9), float(c.link_list), float(c.image), alt_overlap,
+            math.log1p(link_run[i]), doc_share,
+            *tag_onehot,
+            *[float(a in c.ancestors) for a in _ANCESTORS],
+            *_hint_flags(c.hints), *_hint_flags(c.hints[:4]),
+            shares[i - 1] if i else 0.0, shares[i + 1] if i + 1 < n else 0.0,
+            float(i > 0 and tags[i - 1] == c.tag), float(i + 1 < n and tags[i + 1] == c.tag),
+        ]
+        rows[base + i].extend(row)

@@ -44,7 +44,11 @@ def read_text_file(path: str | Path) -> str:
         return sys.stdin.read()
     path = Path(path)
     with gzip_errors(path):
-        data = path.read_bytes()
+        if path.name.lower().endswith(".gz"):
+            with gzip.open(path, "rb") as fh:
+                data = fh.read()
+        else:
+            data = path.read_bytes()
     return decode_bytes(data, str(path))
 
 

@@ -7,14 +7,15 @@ they got the same label (the cut was only a hypothesis that the line holds glued
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .segment import Segment
 
-__all__ = ["LabeledLine", "BODY", "to_records"]
+__all__ = ["LabeledLine", "LabeledLines", "BODY", "to_records", "join_kept"]
 
 BODY = "body"
 
@@ -38,6 +39,40 @@ class LabeledLine:
     def score(self) -> float:
         """Probability of the chosen label."""
         return self.scores[self.label]
+
+
+class LabeledLines(list):
+    """The records of one document (a list of :class:`LabeledLine`), plus document facts.
+
+    ``source`` is the text the records' offsets index into: the input itself, or for HTML the
+    page's extracted text. ``language`` is detected on first access (seeded langdetect on a
+    1,000-character sample, a few milliseconds), so nobody pays for it who does not ask.
+    ``skipped`` says why the document was not cleaned (e.g. its language is not one of
+    ``SieveConfig.languages``); a skipped document has no records.
+    """
+
+    def __init__(self, records: Iterable[LabeledLine] = (), source: str = "", language: str | None = None,
+                 skipped: str | None = None):
+        super().__init__(records)
+        self.source = source
+        self.skipped = skipped
+        self._language = language
+
+    @property
+    def language(self) -> str:
+        if self._language is None:
+            from .language import detect_language
+
+            self._language = detect_language(self.source)
+        return self._language
+
+    def counts(self) -> dict[str, int]:
+        """Records per label (a glued line with junk cut off counts once per part)."""
+        return dict(Counter(r.label for r in self))
+
+    def text(self, keep: Sequence[str] = (BODY,)) -> str:
+        """The cleaned text: the kept records joined as :func:`join_kept` does."""
+        return join_kept(self.source, self, keep)
 
 
 def _decide(proba: np.ndarray, classes: Sequence[str], body_threshold: float | None) -> np.ndarray:
@@ -74,3 +109,56 @@ def to_records(text: str, segments: Sequence[Segment], proba: np.ndarray, classe
 
 def _record(text, label, row, classes, line, start, end) -> LabeledLine:
     return LabeledLine(text, label, {c: float(p) for c, p in zip(classes, row)}, line, start, end)
+
+
+def join_kept(text: str, records: Iterable[LabeledLine], keep: Sequence[str]) -> str:
+    """Rebuild text from the kept records.
+
+    Kept parts of one source line stay on one line (the line's indentation is kept when its
+    first part is). Between two kept lines, as many blank lines as the longest run of blank
+    lines between them in the source: paragraph breaks survive, and removing a junk block that
+    sat between blank lines leaves one break, not three.
+    """
+    lines = text.split("\n")
+    keep = set(keep)
+    out: list[str] = []
+    current_line, current_parts = -1, []
+    last_kept_line = None
+
+    def flush():
+        if current_line >= 0 and current_parts:
+            out.append("".join(current_parts))
+
+    for rec in records:
+        if rec.label not in keep:
+            continue
+        if rec.line != current_line:
+            flush()
+            if last_kept_line is not None:
+                out.extend([""] * _longest_blank_run(lines, last_kept_line + 1, rec.line))
+            current_line, current_parts = rec.line, []
+            line = lines[rec.line]
+            line_start = text.rfind("\n", 0, rec.start) + 1
+            indent = line[: len(line) - len(line.lstrip())]
+            current_parts.append(indent if rec.start - line_start == len(indent) else "")
+            current_parts.append(rec.text)
+        else:
+            current_parts.append(text[prev_end:rec.start].replace("\r", "") if prev_end <= rec.start else " ")
+            current_parts.append(rec.text)
+        prev_end = rec.end
+        last_kept_line = rec.line
+    flush()
+    if not out:
+        return ""
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _longest_blank_run(lines: list[str], lo: int, hi: int) -> int:
+    best = run = 0
+    for k in range(lo, hi):
+        if lines[k].strip():
+            run = 0
+        else:
+            run += 1
+            best = max(best, run)
+    return best

@@ -63,6 +63,7 @@ class Segment:
     parts: int = 1
     blank_before: int = 0
     blank_after: int = 0
+    html: object = None  # HtmlContext of the line when the text came from an HTML page
 
 
 def glue_offset(line: str) -> int | None:
@@ -97,12 +98,15 @@ def _after_abbreviation(line: str, dot: int) -> bool:
     return line[word_start:dot].lower().lstrip("(\"“") in _ABBREVIATIONS
 
 
-def segment(text: str, *, split_glued: bool = True) -> list[Segment]:
+def segment(text: str, *, split_glued: bool = True, contexts=None) -> list[Segment]:
     """Cut ``text`` into segments: non-blank lines, glued lines cut in two.
 
     Blank lines are not segments, but how many surround a segment is kept
     (``blank_before``/``blank_after``) because page layout is a strong hint: gallery captions
     and author boxes often come one per paragraph, real paragraphs in runs.
+
+    ``contexts`` (one per source line, from :func:`textsieve.html.parse_html`) attaches each
+    line's markup facts to its segments.
     """
     raw: list[tuple[int, int, int, int]] = []  # (line_no, line_start, start, end)
     blanks_before: list[int] = []
@@ -127,12 +131,13 @@ def segment(text: str, *, split_glued: bool = True) -> list[Segment]:
         before = blanks_before[i]
         after = blanks_before[i + 1] if i + 1 < len(raw) else 0
         stripped = text[start:end]
+        ctx = contexts[line_no] if contexts is not None and line_no < len(contexts) else None
         off = glue_offset(stripped) if split_glued else None
         if off is None:
-            segments.append(Segment(stripped, line_no, start, end, line_start, 0, 1, before, after))
+            segments.append(Segment(stripped, line_no, start, end, line_start, 0, 1, before, after, ctx))
             continue
         head = stripped[:off].rstrip()
         tail_start = start + off
-        segments.append(Segment(head, line_no, start, start + len(head), line_start, 0, 2, before, 0))
-        segments.append(Segment(stripped[off:], line_no, tail_start, end, line_start, 1, 2, 0, after))
+        segments.append(Segment(head, line_no, start, start + len(head), line_start, 0, 2, before, 0, ctx))
+        segments.append(Segment(stripped[off:], line_no, tail_start, end, line_start, 1, 2, 0, after, ctx))
     return segments
