@@ -45,3 +45,42 @@ def test_glued_junk_has_a_split_point_the_segmenter_finds():
         labels = [segment_label(d, s) for s in segment(d.text) if s.line == i]
         found += labels == [lab for _, lab in d.splits[i]]
     assert found / len(glued) > 0.9
+
+
+def test_junk_bank_blocks_are_injected_in_the_documents_language(tmp_path):
+    from textsieve.synth import read_junk_bank
+
+    (tmp_path / "de-caption.tsv").write_text("caption\tFoto: dpa\nblank\t\ncaption\tBild 3 von 12\ncaption\tFoto: Jens Krause\n")
+    (tmp_path / "en-caption.tsv").write_text("caption\tPhoto: Getty Images\n")
+    bank = read_junk_bank(tmp_path)
+    assert bank.blocks[("de", "caption")] == [["Foto: dpa"], ["Bild 3 von 12", "Foto: Jens Krause"]]
+    de = LabeledDocument("de", ["Anleitung für Trockenmauern", "", *[
+        f"Absatz {i} erklärt einen Schritt der Reparatur so genau, dass ein sorgfältiger Anfänger ihm folgen kann." for i in range(8)]],
+        ["body", "blank"] + ["body"] * 8)
+    out = augment_corpus([de] * 1, variants=40, seed=2, bank=bank)
+    captions = {ln for d in out for ln, lab in zip(d.lines, d.labels) if lab == "caption"}
+    assert {"Foto: dpa", "Bild 3 von 12"} <= captions
+
+
+def test_junk_bank_files_hold_one_label(tmp_path):
+    from textsieve.errors import CorpusError
+    from textsieve.synth import read_junk_bank
+
+    (tmp_path / "en-caption.tsv").write_text("caption\tPhoto: Getty Images\nlink_spam\tRead more: Ten Things\n")
+    with pytest.raises(CorpusError, match="one label"):
+        read_junk_bank(tmp_path)
+
+
+def test_every_training_document_renders_to_a_page_whose_lines_keep_their_labels():
+    from textsieve.corpus import read_corpus
+    from textsieve.pages import render_corpus
+
+    docs = read_corpus("training_data")
+    augmented = augment_corpus(docs, variants=1, seed=0)
+    pages = render_corpus(augmented, every=1, seed=0)  # raises on any mismatch
+    assert len(pages) == len(docs)
+    for page in pages:
+        assert len(page.contexts) == len(page.lines) and page.group
+        assert all((c is None) == (lab == "blank") for c, lab in zip(page.contexts, page.labels))
+    again = render_corpus(augmented[:5], every=1, seed=0)
+    assert [p.text for p in again] == [p.text for p in pages[:5]]

@@ -326,22 +326,24 @@ class _Null:
 # The run
 # ---------------------------------------------------------------------------------------------
 
-_worker_sieves: dict = {}
-
-
 def _worker(pairs, model, config, options) -> list[FileResult]:
-    """Runs in a worker process: one Sieve per process, loaded on its first task."""
-    key = (str(model), config)
-    if key not in _worker_sieves:
-        _worker_sieves[key] = Sieve(model, config)
-    return process_files(pairs, _worker_sieves[key], **options)
+    """Runs in a worker process (joblib or Dask): one Sieve per process, loaded on its first task."""
+    from .engines import process_sieve
+
+    return process_files(pairs, process_sieve(model, config), **options)
 
 
 def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=None, config: SieveConfig | None = None,
                   force: bool = False, rejected: bool = False, output_format: str = "same", text_field: str = "text",
-                  jobs: int = 1, languages: bool = True,
+                  jobs: int = 1, languages: bool = True, scheduler: str | None = None,
                   progress: Callable[[FileResult], None] | None = None) -> BatchReport:
-    """Clean every supported file under ``inputs`` into ``out_dir``; see the module docstring."""
+    """Clean every supported file under ``inputs`` into ``out_dir``; see the module docstring.
+
+    ``scheduler`` (``tcp://host:port``, or a ``distributed.Client``) runs the batches on an
+    existing Dask cluster instead of local processes. Workers read inputs and write outputs at
+    the same paths, so they need the folders on a shared filesystem; each worker loads the model
+    once.
+    """
     t0 = time.perf_counter()
     out_dir = Path(out_dir)
     for item in inputs:
@@ -364,7 +366,9 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     # Small files are labeled a batch at a time (one model call per batch); a batch is also the
     # unit of work handed to a worker process, so its size bounds memory per worker.
     batches = [todo[i:i + BATCH_FILES] for i in range(0, len(todo), BATCH_FILES)]
-    if jobs == 1 or len(batches) <= 1:
+    if scheduler is not None:
+        outcomes = _on_dask(scheduler, batches, model, config, options)
+    elif jobs == 1 or len(batches) <= 1:
         sieve = Sieve(model, config)
         outcomes = (process_files(b, sieve, **options) for b in batches)
     else:
@@ -380,6 +384,32 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     report.files.sort(key=lambda f: f.input)
     report.wall_seconds = time.perf_counter() - t0
     return report
+
+
+def _on_dask(scheduler, batches, model, config, options) -> Iterator[list[FileResult]]:
+    """Submit every batch to a Dask cluster; a batch whose task fails is reported file by file."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'textsieve[dask]'") from None
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler, timeout="20s") if own else scheduler
+    except OSError as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    try:
+        model_arg = str(model) if model is not None else None
+        futures = {client.submit(_worker, b, model_arg, config, options, pure=False): b for b in batches}
+        for fut in as_completed(futures):
+            if fut.status == "finished":
+                yield fut.result()
+            else:
+                reason = f"worker failed: {type(fut.exception()).__name__}: {fut.exception()}"
+                yield [FileResult(str(src), str(dst), "failed", reason) for src, dst in futures[fut]]
+            fut.release()
+    finally:
+        if own:
+            client.close()
 
 
 def write_report(report: BatchReport, path: str | Path) -> Path:

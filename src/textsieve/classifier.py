@@ -34,6 +34,26 @@ def _fit(model, X, y):
     return model.fit(X, y)
 
 
+_controller = None
+SINGLE_THREAD_ROWS = 50_000
+
+
+def _single_threaded():
+    """OpenMP limited to one thread, for predicting a few documents at a time.
+
+    Gradient boosting predicts tree by tree, and for a page's few hundred rows each OpenMP
+    parallel region costs more than it saves; on a busy machine (every core cleaning) the threads
+    also fight each other, which made cleaning one page at a time about 2x slower. The
+    controller is built once: building one per call would cost milliseconds.
+    """
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="openmp")
+
+
 class ContextClassifier(ClassifierMixin, BaseEstimator):
     """Pass one per segment, pass two over a window of neighbours.
 
@@ -115,7 +135,11 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         if len(docs) == 0:
             return np.zeros((0, len(self.classes_)))
         first = self.first_.predict_proba(self._first_input(dense, hashed, self.scaler_))
-        return self.second_.predict_proba(self._revision_input(first, docs, dense))
+        revision = self._revision_input(first, docs, dense)
+        if len(docs) < SINGLE_THREAD_ROWS:
+            with _single_threaded():
+                return self.second_.predict_proba(revision)
+        return self.second_.predict_proba(revision)
 
     def predict(self, X) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]

@@ -62,6 +62,7 @@ def clean(
     output_format: Annotated[str, typer.Option("--format", help="same: outputs in the input format; jsonl: one JSON record per document with per-line labels and scores.")] = "same",
     text_field: Annotated[str, typer.Option(help="JSONL field holding the text; other fields pass through unchanged.")] = "text",
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel worker processes (default: all cores).")] = 0,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on an existing Dask cluster (tcp://HOST:PORT); workers need the input and output folders at the same paths. Needs textsieve[dask].")] = None,
     report: Annotated[Optional[Path], typer.Option(help="Where to write the JSON run report (default: OUT/textsieve-report.json).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary (for scripts).")] = False,
 ):
@@ -98,7 +99,7 @@ def clean(
         progress, finish = _progress(quiet)
         result = filter_folder(inputs, output, model=model, config=config, force=force, rejected=rejected,
                                output_format=output_format, text_field=text_field, jobs=jobs or os.cpu_count() or 1,
-                               progress=progress)
+                               scheduler=scheduler, progress=progress)
         finish()
         report_path = report or output / "textsieve-report.json"
         try:

@@ -111,12 +111,17 @@ def read_labeled(path: str | Path, group: str | None = None) -> LabeledDocument:
     return LabeledDocument(path.stem, lines, labels, splits, group or path.stem)
 
 
+JUNK_DIR = "junk"
+
+
 def read_corpus(directory: str | Path, pattern: str = "*.tsv") -> list[LabeledDocument]:
-    """Every labeled file under ``directory`` (recursively, sorted for determinism)."""
+    """Every labeled file under ``directory`` (recursively, sorted for determinism), except the
+    junk bank in a ``junk/`` folder (see :func:`textsieve.synth.read_junk_bank`)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"{directory}: not a directory of labeled .tsv files.")
-    files = sorted(p for p in directory.rglob(pattern) if p.is_file())
+    files = sorted(p for p in directory.rglob(pattern)
+                   if p.is_file() and JUNK_DIR not in p.relative_to(directory).parts[:-1])
     if not files:
         raise CorpusError(f"{directory}: no {pattern} files found.")
     return [read_labeled(p) for p in files]

@@ -48,6 +48,25 @@ _SHARE = ("Share", "Facebook", "Twitter", "X", "WhatsApp", "Pinterest", "Email",
 _SITES = ("The Daily Ledger", "Kitchen Notes", "Bergblick Magazin", "Tech Rundown", "El Faro Digital",
           "Le Petit Journal", "Hometown Herald", "Wanderlust Weekly", "Gadget Garage", "Salt & Thyme")
 
+# Site chrome that is text, not links: cookie notices, newsletter boxes, "read more" teasers, tag
+# lines. Labeled link_spam like the rest of the chrome. Per language, since chrome is written in
+# the site's language.
+_COOKIE = {
+    "en": ("We use cookies to improve your experience and to show you personalised ads. By continuing you agree to our cookie policy.", "Accept all", "Manage settings"),
+    "de": ("Wir verwenden Cookies, um Ihnen ein optimales Nutzererlebnis zu bieten. Mit Klick auf „Akzeptieren“ stimmen Sie zu.", "Alle akzeptieren", "Einstellungen"),
+    "es": ("Utilizamos cookies propias y de terceros para mejorar nuestros servicios. Si continúa navegando, acepta su uso.", "Aceptar todo", "Configurar"),
+    "fr": ("Nous utilisons des cookies pour améliorer votre expérience et mesurer l'audience. En poursuivant, vous acceptez leur utilisation.", "Tout accepter", "Paramétrer"),
+}
+_NEWSLETTER = {
+    "en": ("Sign up for our newsletter", "The best stories of the week, straight to your inbox every Friday.", "Subscribe"),
+    "de": ("Newsletter abonnieren", "Die wichtigsten Nachrichten des Tages jeden Morgen in Ihrem Postfach.", "Jetzt anmelden"),
+    "es": ("Suscríbete a nuestro boletín", "Recibe cada semana las mejores historias en tu correo.", "Suscribirme"),
+    "fr": ("Inscrivez-vous à notre newsletter", "Le meilleur de l'actualité chaque matin dans votre boîte mail.", "Je m'inscris"),
+}
+_READ_MORE = {"en": ("Read more:", "See also:", "Also read:"), "de": ("Lesen Sie auch:", "Auch interessant:"),
+              "es": ("Lee también:", "Te puede interesar:"), "fr": ("À lire aussi :", "Lire aussi :")}
+_TAGS = {"en": "Tags:", "de": "Schlagworte:", "es": "Etiquetas:", "fr": "Mots-clés :"}
+
 _HINTS = {
     "page": ("site", "page", "wrapper", "container", "layout", "app"),
     "nav": ("main-nav", "navbar", "menu", "site-navigation", "primary-menu", "top-menu", "header-nav"),
@@ -61,6 +80,8 @@ _HINTS = {
                "vcard author", "contributor"),
     "footer": ("site-footer", "footer", "footer-links", "bottom-bar", "colophon"),
     "share": ("share-bar", "social-share", "sharing", "share-buttons"),
+    "cookie": ("cookie-banner", "consent", "cmp-dialog", "gdpr-notice", "cookie-notice"),
+    "newsletter": ("newsletter", "signup-box", "subscribe-widget", "inline-newsletter", "promo-box"),
 }
 
 
@@ -146,6 +167,36 @@ class PageRenderer:
         items = rng.sample(_SHARE, rng.randint(3, 6))
         out.append(f"<div{self._cls('share')}>" + "".join(f'<a href="#s">{self._esc(t)}</a> ' for t in items) + "</div>")
         expected.extend((t, "link_spam") for t in items)
+
+    def _chrome_cookie(self, out, expected):
+        text, accept, manage = _COOKIE.get(self.lang, _COOKIE["en"])
+        out.append(f'<div{self._cls("cookie")} role="dialog"><p>{self._esc(text)}</p>'
+                   f"<div><button>{self._esc(accept)}</button></div><div><button>{self._esc(manage)}</button></div></div>")
+        expected.extend([(text, "link_spam"), (accept, "link_spam"), (manage, "link_spam")])
+
+    def _chrome_newsletter(self, out, expected):
+        head, blurb, button = _NEWSLETTER.get(self.lang, _NEWSLETTER["en"])
+        h = self.rng.choice(("h3", "h4", "div", "strong"))
+        line_head = f"<{h}>{self._esc(head)}</{h}>" if h != "strong" else f"<div><strong>{self._esc(head)}</strong></div>"
+        out.append(f'<div{self._cls("newsletter")}>{line_head}<p>{self._esc(blurb)}</p>'
+                   f'<form action="/subscribe"><input type="email" placeholder="Email"><div><button>{self._esc(button)}</button></div></form></div>')
+        expected.extend([(head, "link_spam"), (blurb, "link_spam"), (button, "link_spam")])
+
+    def _chrome_read_more(self, out, expected, titles):
+        if not titles:
+            return
+        lead = self.rng.choice(_READ_MORE.get(self.lang, _READ_MORE["en"]))
+        title = self.rng.choice(titles)
+        out.append(f"<p><strong>{self._esc(lead)}</strong> {self._link(title)}</p>")
+        expected.append((f"{lead} {title}", "link_spam"))
+
+    def _chrome_tags(self, out, expected, words):
+        if len(words) < 3:
+            return
+        picked = self.rng.sample(words, min(len(words), self.rng.randint(3, 6)))
+        lead = _TAGS.get(self.lang, _TAGS["en"])
+        out.append(f"<p>{self._esc(lead)} " + ", ".join(self._link(w) for w in picked) + "</p>")
+        expected.append((f"{lead} " + ", ".join(picked), "link_spam"))
 
     def _noise(self, out):
         """Things a page has that must never become lines."""
@@ -309,8 +360,12 @@ class PageRenderer:
         self.hinted = rng.random() < 0.65
         self.skeleton = rng.choice(("html5", "html5", "divsoup", "table", "fragment"))
         site = rng.choice(_SITES)
+        prefix = doc.name.split("-", 1)[0]
+        self.lang = prefix if prefix in _COOKIE else "en"
         out: list[str] = []
         expected: list[tuple] = []
+        if rng.random() < 0.15:
+            self._chrome_cookie(out, expected)
         if self.skeleton != "fragment":
             out.append(f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{self._esc(doc.lines[0][:80])}</title>"
                        "<style>.x{display:none}</style></head><body>")
@@ -342,6 +397,8 @@ class PageRenderer:
                 runs.append((label, [(i, text)]))
         first = True
         share_done = False
+        titles = [t for t, lab in zip(doc.lines, doc.labels) if lab == "link_spam" and 20 < len(t) < 100 and not t.endswith(":")]
+        tags = sorted({w for t, lab in zip(doc.lines, doc.labels) if lab == "body" for w in re.findall(r"\b[a-zäöüéèáíóúñ]{5,12}\b", t[:200].lower())})[:40]
         for label, items in runs:
             if label == "body":
                 self._body_run(items, out, expected, first)
@@ -355,6 +412,12 @@ class PageRenderer:
             if not share_done and rng.random() < 0.06:
                 self._chrome_share(out, expected)
                 share_done = True
+            elif label == "body" and rng.random() < 0.04:
+                self._chrome_read_more(out, expected, titles)
+            elif label == "body" and rng.random() < 0.03:
+                self._chrome_newsletter(out, expected)
+        if rng.random() < 0.2:
+            self._chrome_tags(out, expected, tags)
         out.append(f"</{main}>")
         if self.skeleton == "table":
             out.append("</td></tr></table>")

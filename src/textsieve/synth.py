@@ -8,6 +8,11 @@ bios and with or without social sections, captions as ``Title - Site``, ``Title 
 ``desc · Free image on X``, alt-text sentences and repeated gallery pairs, and junk glued onto
 the end of the previous paragraph. Labels come for free, including the split point of glued lines.
 
+Generated junk alone is narrow (it is English and SEO-farm flavoured), so the generator also
+draws blocks from a *junk bank* (``training_data/junk/<lang>-<label>.tsv``): real-looking
+related-link widgets, photo credits and author/contact boxes the team wrote in several languages,
+preferring blocks in the document's own language. Every bank block lands in many documents.
+
 Same documents + same seed -> same output (the ``faker`` version is pinned in the ``train``
 extra because its data files change between releases). Training-time only: nothing in
 ``clean_text`` imports this module.
@@ -17,10 +22,55 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from .corpus import BLANK, LabeledDocument
+from .corpus import BLANK, LabeledDocument, read_labeled
+from .errors import CorpusError
 
-__all__ = ["JunkGenerator", "augment_corpus"]
+__all__ = ["JunkGenerator", "JunkBank", "read_junk_bank", "augment_corpus"]
+
+P_BANK = 0.5  # share of junk blocks drawn from the bank (when it has blocks of that label)
+
+
+@dataclass
+class JunkBank:
+    """Hand-written junk blocks by (language, label)."""
+
+    blocks: dict[tuple[str, str], list[list[str]]] = field(default_factory=dict)
+    documents: list[LabeledDocument] = field(default_factory=list)  # as read, for the data digest
+
+    def pick(self, rng: random.Random, label: str, lang: str) -> list[str] | None:
+        own = self.blocks.get((lang, label), [])
+        if own and rng.random() < 0.75:
+            return list(rng.choice(own))
+        pool = [b for (_, lab), blocks in sorted(self.blocks.items()) if lab == label for b in blocks]
+        return list(rng.choice(pool)) if pool else None
+
+
+def read_junk_bank(directory: str | Path) -> JunkBank:
+    """Read ``<lang>-<label>.tsv`` files: blocks of one label separated by blank rows."""
+    bank = JunkBank()
+    directory = Path(directory)
+    if not directory.is_dir():
+        return bank
+    for path in sorted(directory.glob("*.tsv")):
+        doc = read_labeled(path)
+        lang = path.stem.split("-", 1)[0].lower()
+        labels = {lab for lab in doc.labels if lab != BLANK}
+        if len(labels) != 1:
+            raise CorpusError(f"{path}: a junk bank file holds one label, found {sorted(labels)}.")
+        label = labels.pop()
+        block: list[str] = []
+        for text, lab in [*zip(doc.lines, doc.labels), ("", BLANK)]:
+            if lab == BLANK:
+                if block:
+                    bank.blocks.setdefault((lang, label), []).append(block)
+                block = []
+            else:
+                block.append(text)
+        bank.documents.append(doc)
+    return bank
 
 _LOCALES = ("en_US", "en_GB", "en_AU", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR", "en_IN")
 
@@ -114,9 +164,11 @@ def _title_case(s: str) -> str:
 class JunkGenerator:
     """Injects junk into one document at a time; all randomness from one seeded ``Random``."""
 
-    def __init__(self, seed: int = 0, other_titles: Sequence[str] = ()):
+    def __init__(self, seed: int = 0, other_titles: Sequence[str] = (), bank: JunkBank | None = None, lang: str = "en"):
         self.rng = random.Random(seed)
         self.other_titles = list(other_titles)
+        self.bank = bank
+        self.lang = lang
         self.fakers = _fakers()
         for i, loc in enumerate(_LOCALES):  # reseeding makes the shared instances deterministic
             self.fakers[loc].seed_instance(seed * 1000 + i)
@@ -337,15 +389,24 @@ class JunkGenerator:
         def add(pos, kind, lines):
             junk.setdefault(pos, []).append((kind, lines))
 
+        def banked(label, make):
+            if self.bank is not None and rng.random() < P_BANK:
+                block = self.bank.pick(rng, label, self.lang)
+                if block:
+                    return block
+            return make()
+
         if rng.random() >= p_clean:
             for _ in range(rng.choice((0, 1, 1, 1, 2, 2, 3, 4))):
-                add(rng.choice([rng.randrange(1, n + 1), n]) if n > 1 else n, "link_spam", self.link_block(words))
+                add(rng.choice([rng.randrange(1, n + 1), n]) if n > 1 else n, "link_spam",
+                    banked("link_spam", lambda: self.link_block(words)))
             if rng.random() < 0.5:
-                add(n if rng.random() < 0.65 else rng.randrange(1, n + 1), "caption", self.caption_block(doc, words))
+                add(n if rng.random() < 0.65 else rng.randrange(1, n + 1), "caption",
+                    banked("caption", lambda: self.caption_block(doc, words)))
             if rng.random() < 0.35:
-                add(n if rng.random() < 0.85 else rng.randrange(0, n + 1), "author_meta", self.author_box())
+                add(n if rng.random() < 0.85 else rng.randrange(0, n + 1), "author_meta", banked("author_meta", self.author_box))
             if rng.random() < 0.15:  # single stray caption in the middle
-                add(rng.randrange(1, n + 1), "caption", [self.caption(doc, words)])
+                add(rng.randrange(1, n + 1), "caption", banked("caption", lambda: [self.caption(doc, words)])[:1])
         glue_headings = rng.random() < 0.1 and layout != "blank"
 
         out_lines: list[str] = []
@@ -434,7 +495,8 @@ def _doc_words(doc: LabeledDocument) -> list[str]:
     return list(seen)[:60]
 
 
-def augment_corpus(docs: Sequence[LabeledDocument], variants: int = 4, seed: int = 0) -> list[LabeledDocument]:
+def augment_corpus(docs: Sequence[LabeledDocument], variants: int = 4, seed: int = 0,
+                   bank: JunkBank | None = None) -> list[LabeledDocument]:
     """The training set: each document ``variants`` times with different junk, sharing a group.
 
     The untouched document is not included on its own (its layout is one of the variants' three
@@ -443,9 +505,12 @@ def augment_corpus(docs: Sequence[LabeledDocument], variants: int = 4, seed: int
     """
     titles = [d.lines[0] for d in docs if d.lines and d.labels[0] == "body" and len(d.lines[0]) < 120]
     out = []
+    if bank is not None:
+        from .language import detect_language
     for i, doc in enumerate(docs):
         others = [t for t in titles if t != doc.lines[0]]
-        gen = JunkGenerator(seed=seed * 100003 + i, other_titles=others)
+        lang = detect_language(doc.text) if bank is not None else "en"
+        gen = JunkGenerator(seed=seed * 100003 + i, other_titles=others, bank=bank, lang=lang)
         for v in range(variants):
             out.append(gen.inject(doc, f"v{v}"))
     return out

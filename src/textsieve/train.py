@@ -87,12 +87,12 @@ def cross_validate(docs: Sequence[LabeledDocument], folds: int = 5, seed: int = 
 
 
 def build_training_set(docs: Sequence[LabeledDocument], variants: int = DEFAULT_VARIANTS, seed: int = 0,
-                       html_every: int = HTML_EVERY) -> list[LabeledDocument]:
+                       html_every: int = HTML_EVERY, bank=None) -> list[LabeledDocument]:
     """Augmented text variants of every document, plus HTML pages rendered from some of them."""
     from .pages import render_corpus
     from .synth import augment_corpus
 
-    augmented = augment_corpus(docs, variants=variants, seed=seed)
+    augmented = augment_corpus(docs, variants=variants, seed=seed, bank=bank)
     pages = render_corpus(augmented, every=html_every, seed=seed) if html_every else []
     return augmented + pages
 
@@ -107,15 +107,20 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
 
     t0 = time.perf_counter()
     html_every = HTML_EVERY if html_every is None else html_every
+    from .corpus import JUNK_DIR
+    from .synth import read_junk_bank
+
     docs = read_corpus(data_dir)
-    augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every)
+    bank = read_junk_bank(Path(data_dir) / JUNK_DIR)
+    augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank)
     n_html = sum(d.contexts is not None for d in augmented)
     labels = sorted({lab for d in augmented for lab in d.label_set()})
-    log(f"{len(docs)} labeled documents -> {len(augmented)} training documents ({n_html} HTML pages); "
+    log(f"{len(docs)} labeled documents, {sum(map(len, bank.blocks.values()))} junk bank blocks -> "
+        f"{len(augmented)} training documents ({n_html} HTML pages); "
         f"labels: {', '.join(labels)}")
     report: dict = {
         "seed": seed, "variants": variants, "html_every": html_every, "documents": len(docs),
-        "training_data_sha256": corpus_digest(docs),
+        "training_data_sha256": corpus_digest([*docs, *bank.documents]),
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
     report["languages"] = dict(sorted(Counter(languages.values()).items()))

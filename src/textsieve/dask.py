@@ -1,0 +1,106 @@
+"""Clean a Dask bag or DataFrame on a ``dask.distributed`` cluster (``pip install 'textsieve[dask]'``).
+
+    >>> import dask.bag as db
+    >>> from textsieve.dask import clean_bag
+    >>> cleaned = clean_bag(db.read_text("pages/*.jsonl").map(json.loads))   # doctest: +SKIP
+    >>> cleaned.map(json.dumps).to_textfiles("clean/*.jsonl")                 # doctest: +SKIP
+
+Each partition is labeled in batches (one model call per ``batch_size`` records) in whatever
+process runs it; the model is loaded once per worker process, on its first partition, and
+never travels with the tasks (only its path does). Records that cannot be cleaned are not
+dropped and do not fail the partition: they come back unchanged with the reason in
+``textsieve_error``, so a run over millions of records reports its bad ones instead of dying.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .clean import SieveConfig
+from .engines import describe, label_isolated, process_sieve
+
+__all__ = ["clean_bag", "clean_dataframe", "clean_partition", "ERROR_FIELD", "LABELS_FIELD"]
+
+ERROR_FIELD = "textsieve_error"
+LABELS_FIELD = "textsieve_labels"
+BATCH = 64
+
+
+def clean_partition(items: Iterable, *, text_field: str = "text", model=None, config: SieveConfig | None = None,
+                    html: bool = False, batch_size: int = BATCH) -> list[dict]:
+    """Clean one partition of records (dicts with ``text_field``) or plain strings.
+
+    Returns one dict per item: the record with its text cleaned plus ``textsieve_labels``
+    (lines per label) and ``textsieve_error`` (``None``, or why the record was left as it was).
+    A plain string item becomes ``{text_field: cleaned, ...}``.
+    """
+    sieve = process_sieve(model, config)
+    keep = sieve.config.keep
+    out: list[dict] = []
+    pending: list[tuple[dict, object]] = []
+
+    def flush():
+        results = label_isolated(sieve, [t for _, t in pending], html=html)
+        for (rec, _), res in zip(pending, results):
+            if isinstance(res, Exception):
+                rec[ERROR_FIELD] = describe(res)
+                rec[LABELS_FIELD] = {}
+            else:
+                rec[text_field] = res.text(keep)
+                rec[LABELS_FIELD] = res.counts()
+                rec[ERROR_FIELD] = res.skipped  # None, or e.g. "language 'de' not in en"
+        pending.clear()
+
+    for item in items:
+        if isinstance(item, dict):
+            rec = dict(item)
+            text = rec.get(text_field)
+        else:
+            rec = {text_field: item}
+            text = item
+        if not isinstance(text, str):
+            rec[ERROR_FIELD] = f"field {text_field!r} is {type(text).__name__}, not str"
+            rec[LABELS_FIELD] = {}
+            out.append(rec)
+            continue
+        out.append(rec)  # filled in by flush(), so records keep their order
+        pending.append((rec, text))
+        if len(pending) >= batch_size:
+            flush()
+    if pending:
+        flush()
+    return out
+
+
+def clean_bag(bag, *, text_field: str = "text", model=None, config: SieveConfig | None = None, html: bool = False,
+              batch_size: int = BATCH):
+    """A bag of cleaned records (see :func:`clean_partition`), lazily, one task per partition."""
+    model = str(model) if model is not None else None
+    return bag.map_partitions(clean_partition, text_field=text_field, model=model, config=config, html=html,
+                              batch_size=batch_size)
+
+
+def _clean_frame(frame, *, column, model, config, html, labels):
+    import pandas as pd
+
+    cleaned = clean_partition(frame[column].tolist(), text_field=column, model=model, config=config, html=html)
+    out = frame.copy()
+    out[column] = [r[column] if isinstance(r.get(column), str) else None for r in cleaned]
+    for lab in labels:
+        out[f"textsieve_{lab}"] = pd.Series([r[LABELS_FIELD].get(lab, 0) for r in cleaned], index=frame.index, dtype="int64")
+    out[ERROR_FIELD] = pd.Series([r[ERROR_FIELD] for r in cleaned], index=frame.index, dtype="object")
+    return out
+
+
+def clean_dataframe(df, column: str = "text", *, model=None, config: SieveConfig | None = None, html: bool = False):
+    """A Dask DataFrame with ``column`` cleaned and per-label line counts (``textsieve_<label>``)
+    and ``textsieve_error`` columns added. Rows whose text cannot be cleaned keep ``None``."""
+    import pandas as pd
+
+    model = str(model) if model is not None else None
+    labels = process_sieve(model, config).labels  # the client loads the model once, to know the columns
+    meta = df._meta.copy()
+    meta[column] = meta[column].astype("object")
+    for lab in labels:
+        meta[f"textsieve_{lab}"] = pd.Series(dtype="int64")
+    meta[ERROR_FIELD] = pd.Series(dtype="object")
+    return df.map_partitions(_clean_frame, column=column, model=model, config=config, html=html, labels=labels, meta=meta)

@@ -1,0 +1,76 @@
+"""A datatrove pipeline step (``pip install 'textsieve[datatrove]'``).
+
+    from datatrove.executor import LocalPipelineExecutor
+    from datatrove.pipeline.readers import JsonlReader
+    from datatrove.pipeline.writers import JsonlWriter
+    from textsieve.datatrove import TextsieveFilter
+
+    LocalPipelineExecutor(pipeline=[
+        JsonlReader("scraped/"),
+        TextsieveFilter(min_body_chars=200, exclusion_writer=JsonlWriter("dropped/")),
+        JsonlWriter("clean/"),
+    ], tasks=4).run()
+
+Each document's text is cleaned in place, and its metadata gets ``textsieve_labels`` (lines per
+label) and ``textsieve_language``. A document left with less than ``min_body_chars`` characters of
+body (or less than ``min_body_share`` of its original characters) is dropped with the reason
+``textsieve_too_little_body``; with an ``exclusion_writer`` the dropped documents are written
+with that reason in ``metadata["filter_reason"]`` (their text left as it was, so a reviewer sees
+what was removed). A document textsieve cannot process is kept unchanged and counted, never
+silently lost. The model loads once per task process, on the first batch.
+"""
+from __future__ import annotations
+
+from datatrove.pipeline.filters.base_filter import BaseFilter
+
+from .clean import SieveConfig
+from .engines import describe, label_isolated, process_sieve
+
+__all__ = ["TextsieveFilter"]
+
+
+class TextsieveFilter(BaseFilter):
+    name = "🧹 textsieve"
+
+    def __init__(self, min_body_chars: int = 0, min_body_share: float = 0.0, *, model=None,
+                 config: SieveConfig | None = None, html: bool = False, batch_size: int = 64,
+                 exclusion_writer=None):
+        super().__init__(exclusion_writer=exclusion_writer, batch_size=batch_size)
+        self.min_body_chars = min_body_chars
+        self.min_body_share = min_body_share
+        self.model = str(model) if model is not None else None
+        self.config = config
+        self.html = html
+
+    def filter(self, doc) -> bool | tuple[bool, str]:
+        return self.filter_batch([doc])[0]
+
+    def filter_batch(self, batch) -> list[bool | tuple[bool, str]]:
+        sieve = process_sieve(self.model, self.config)
+        keep = sieve.config.keep
+        results = label_isolated(sieve, [d.text for d in batch], html=self.html)
+        verdicts: list[bool | tuple[bool, str]] = []
+        for doc, res in zip(batch, results):
+            if isinstance(res, Exception):
+                self.stat_update("textsieve_errors")
+                doc.metadata["textsieve_error"] = describe(res)
+                verdicts.append(True)
+                continue
+            original = len(doc.text)
+            cleaned = res.text(keep)
+            doc.metadata["textsieve_labels"] = res.counts()
+            doc.metadata["textsieve_language"] = res.language
+            if res.skipped:
+                doc.metadata["textsieve_skipped"] = res.skipped
+                verdicts.append((False, "textsieve_language"))
+                continue
+            for label, n in res.counts().items():
+                self.stat_update(f"lines_{label}", value=n)
+            body = len(cleaned.strip())
+            if body < self.min_body_chars or (original and body < self.min_body_share * original):
+                doc.metadata["textsieve_body_chars"] = body
+                verdicts.append((False, "textsieve_too_little_body"))
+                continue
+            doc.text = cleaned
+            verdicts.append(True)
+        return verdicts

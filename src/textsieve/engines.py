@@ -1,0 +1,59 @@
+"""What every engine integration shares: one Sieve per process, and labeling that isolates bad records.
+
+Dask workers, datatrove tasks, ``datasets.map`` processes and the batch CLI's joblib workers all
+run textsieve in long-lived processes they start themselves. Each should load the model once,
+not once per task and not by receiving a pickled model with every task: :func:`process_sieve`
+keeps one :class:`~textsieve.Sieve` per (model, config) in the process.
+
+A corpus always holds a few records that are not what they claim (a missing text field, a
+number where text belongs, bytes). :func:`label_isolated` labels a batch in one model call and,
+only if that fails, each record alone, so one bad record is reported with its reason while the
+others are cleaned.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from .clean import Sieve, SieveConfig
+from .labels import LabeledLines
+
+__all__ = ["process_sieve", "label_isolated", "loads"]
+
+_sieves: dict = {}
+_lock = threading.Lock()
+loads = 0  # how many models this process loaded (tests check "once per worker")
+
+
+def process_sieve(model=None, config: SieveConfig | None = None) -> Sieve:
+    """This process's Sieve for ``model``/``config``, loaded on first use."""
+    global loads
+    key = (str(model) if model is not None else None, config)
+    sieve = _sieves.get(key)
+    if sieve is None:
+        with _lock:
+            sieve = _sieves.get(key)
+            if sieve is None:
+                sieve = _sieves[key] = Sieve(model, config)
+                loads += 1
+    return sieve
+
+
+def label_isolated(sieve: Sieve, texts: Sequence, config: SieveConfig | None = None, *,
+                   html: bool = False) -> list[LabeledLines | Exception]:
+    """Labels for each text, or the exception that text raised (others are unaffected)."""
+    try:
+        return list(sieve.label_many(texts, config, html=html))
+    except Exception:  # noqa: BLE001 - find the record(s) responsible, below
+        pass
+    out: list[LabeledLines | Exception] = []
+    for text in texts:
+        try:
+            out.append(sieve.label_many([text], config, html=html)[0])
+        except Exception as exc:  # noqa: BLE001 - reported per record by the caller
+            out.append(exc)
+    return out
+
+
+def describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
