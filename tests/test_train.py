@@ -24,24 +24,39 @@ def write_corpus(root, with_boilerplate=False):
     return root
 
 
-def test_same_data_and_seed_give_the_same_model(tmp_path):
-    data = write_corpus(tmp_path / "data")
-    one = train(data, tmp_path / "m1", seed=3, variants=2, folds=0, log=lambda m: None)
-    two = train(data, tmp_path / "m2", seed=3, variants=2, folds=0, log=lambda m: None)
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One small corpus with a fifth label, trained twice with the same seed (the second time
+    without cross-validation, which must not change the model)."""
+    tmp = tmp_path_factory.mktemp("train")
+    data = write_corpus(tmp / "data", with_boilerplate=True)
+    report = train(data, tmp / "m1", seed=3, variants=2, folds=2, log=lambda m: None)
+    again = train(data, tmp / "m2", seed=3, variants=2, folds=0, log=lambda m: None)
+    return tmp, data, report, again
+
+
+def test_same_data_and_seed_give_the_same_model(trained):
+    tmp, data, one, two = trained
     assert one["training_data_sha256"] == two["training_data_sha256"]
     text = (data / "doc1.tsv").read_text().replace("body\t", "").replace("blank\t", "")
-    a = Sieve(model=tmp_path / "m1").label_lines(text)
-    b = Sieve(model=tmp_path / "m2").label_lines(text)
+    a = Sieve(model=tmp / "m1").label_lines(text)
+    b = Sieve(model=tmp / "m2").label_lines(text)
     assert [r.scores for r in a] == [r.scores for r in b]
-    assert (tmp_path / "m1" / MODEL_FILE).read_bytes() == (tmp_path / "m2" / MODEL_FILE).read_bytes()
+    assert (tmp / "m1" / MODEL_FILE).read_bytes() == (tmp / "m2" / MODEL_FILE).read_bytes()
 
 
-def test_a_fifth_label_in_the_data_needs_no_code_change(tmp_path):
-    data = write_corpus(tmp_path / "data", with_boilerplate=True)
-    report = train(data, tmp_path / "model", seed=0, variants=2, folds=2, log=lambda m: None)
+def test_a_fifth_label_in_the_data_needs_no_code_change(trained):
+    tmp, _, report, _ = trained
     assert "boilerplate" in report["cross_validation"]["per_label"]
-    sieve = Sieve(model=tmp_path / "model")
+    sieve = Sieve(model=tmp / "m1")
     assert "boilerplate" in sieve.labels and len(sieve.labels) == 5
     records = sieve.label_lines("Accept all cookies\nHome | About | Contact\nA paragraph about tide pools and what lives in them.\n")
     assert all(len(r.scores) == 5 for r in records)
-    assert Sieve(model=tmp_path / "model", keep=("body", "boilerplate")).config.keep == ("body", "boilerplate")
+    assert Sieve(model=tmp / "m1", keep=("body", "boilerplate")).config.keep == ("body", "boilerplate")
+
+
+def test_the_report_breaks_scores_down_by_input_and_language(trained):
+    _, _, report, _ = trained
+    cv = report["cross_validation"]
+    assert set(cv["by_input"]) == {"text", "html"}
+    assert "en" in cv["by_language"] and report["languages"] == {"en": 6}

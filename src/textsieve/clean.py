@@ -134,12 +134,11 @@ class Sieve:
             for i, p in enumerate(pages)
         ]
         pipeline = self.model.pipeline
-        proba = pipeline.predict_proba([s for s in segs if s]) if any(segs) else None
-        out, row = [], 0
-        for src, s, lang, skip in zip(sources, segs, languages, skipped):
-            records = to_records(src, s, proba[row:row + len(s)], pipeline.classes_, cfg.body_threshold) if s else []
+        probas = _predict_windowed(pipeline, segs)
+        out = []
+        for src, s, proba, lang, skip in zip(sources, segs, probas, languages, skipped):
+            records = to_records(src, s, proba, pipeline.classes_, cfg.body_threshold) if s else []
             out.append(LabeledLines(records, src, lang, skip))
-            row += len(s)
         return out
 
     def clean(self, text: str, config: SieveConfig | None = None, **options) -> str:
@@ -156,6 +155,47 @@ class Sieve:
                    **options) -> list[str]:
         cfg = (config or self.config).with_options(**options)
         return [recs.text(cfg.keep) for recs in self.label_many(texts, cfg, html=html)]
+
+
+WINDOW = 200  # segments per model window
+OVERLAP = 40
+
+
+def windows(n: int, size: int = WINDOW, overlap: int = OVERLAP) -> list[tuple[int, int, int, int]]:
+    """``(start, end, keep_from, keep_to)`` windows covering ``n`` segments.
+
+    The model was trained on pages of tens to a couple of hundred lines; its document-level
+    features (position, repetition, how much of the page a line's words recur in) mean
+    something else on a 10,000-line archive page, where it would label nearly everything junk.
+    So a long document is labeled in overlapping windows of page size, and each segment takes
+    its label from the window in which it sits most centrally.
+    """
+    if n <= size:
+        return [(0, n, 0, n)]
+    stride = size - overlap
+    starts = sorted({min(s, n - size) for s in range(0, n - overlap, stride)})
+    bounds = [0] + [(starts[k + 1] + starts[k] + size) // 2 for k in range(len(starts) - 1)] + [n]
+    return [(s, s + size, bounds[k], bounds[k + 1]) for k, s in enumerate(starts)]
+
+
+def _predict_windowed(pipeline, segs: list[list]) -> list:
+    """One model call over every document's windows; per-document probability arrays."""
+    import numpy as np
+
+    parts, plan = [], []
+    for d, s in enumerate(segs):
+        for start, end, keep_from, keep_to in windows(len(s)) if s else []:
+            plan.append((d, start, keep_from, keep_to, len(parts)))
+            parts.append(s[start:end])
+    if not parts:
+        return [None] * len(segs)
+    proba = pipeline.predict_proba(parts)
+    offsets = np.cumsum([0] + [len(p) for p in parts])
+    out = [np.empty((len(s), proba.shape[1])) if s else None for s in segs]
+    for d, start, keep_from, keep_to, k in plan:
+        rows = proba[offsets[k] + keep_from - start: offsets[k] + keep_to - start]
+        out[d][keep_from:keep_to] = rows
+    return out
 
 
 def _as_page(doc, html: bool):

@@ -63,6 +63,11 @@ _HANDLE = re.compile(r"(?<![\w.])@\w{2,}")
 _NORMALISE = re.compile(r"[\W_]+", re.UNICODE)
 
 _HEAD = 300  # characters of a line that feed the per-line statistics
+# Caps far above anything in training (the longest training line has ~1,300 characters and 9
+# sentences), so clipping changes no training value: it keeps a 100 MB one-line file from
+# becoming a feature value the linear first pass extrapolates to nonsense.
+_MAX_CHARS = 20_000
+_MAX_SENTENCES = 100
 
 # Class/id/role tokens grouped by what they usually mark. Substring matches, so "td-author-box",
 # "relatedPosts" and "wp-caption-text" all count; several languages' words where sites use them.
@@ -259,7 +264,7 @@ def _document_rows(doc: Sequence[Segment]) -> list[list[float]]:
             return [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
         s = shapes[j]
         return [
-            math.log1p(lengths[j]), float(s[6] in ".!?"), float(s[7]),
+            math.log1p(min(lengths[j], _MAX_CHARS)), float(s[6] in ".!?"), float(s[7]),
             s[1] / s[0] if s[0] else 0.0, float(s[8]), 1.0,
         ]
 
@@ -286,7 +291,7 @@ def _document_rows(doc: Sequence[Segment]) -> list[list[float]]:
         digits = sum(map(str.isdigit, head))
         first = t[0]
         row = [
-            math.log1p(length), math.log1p(n_words), min(mean_len, 20.0),
+            math.log1p(min(length, _MAX_CHARS)), math.log1p(n_words), min(mean_len, 20.0),
             float(last in ".!?"), float(last == ":"), float(last in ",;)\"”’»…"),
             float(marker), float(first.isdigit()), float(first in "\"“„«'‘"),
             float(seg.start > seg.line_start and seg.part == 0),
@@ -296,7 +301,8 @@ def _document_rows(doc: Sequence[Segment]) -> list[list[float]]:
             float(_URL.search(head) is not None), float(_EMAIL.search(head) is not None),
             float(_HANDLE.search(head) is not None),
             digits / len(head),
-            math.log1p(t.count(". ") + t.count("? ") + t.count("! ")),
+            math.log1p(min(t.count(". ", 0, _MAX_CHARS * 2) + t.count("? ", 0, _MAX_CHARS * 2) + t.count("! ", 0, _MAX_CHARS * 2),
+                           _MAX_SENTENCES)),
             float(head.count(" - ") + head.count(" – ") + head.count(" — ")),
             float(head.count(" | ")), float(head.count(" · ") + head.count(" • ")),
             head.count(",") / words,
@@ -362,6 +368,19 @@ def _add_html_rows(doc: Sequence[Segment], rows: list[list[float]]) -> None:
     total = sum(lengths) or 1
     doc_share = sum(s * ln for s, ln in zip(shares, lengths)) / total
     tags = [c.tag if c is not None else "" for c in ctxs]
+    # A class token says something only where it is not everywhere: page builders put
+    # "elementor-widget-container" or "wp-block" on every element, body included. A hint group
+    # present on more than half of the page's lines is switched off for that page.
+    far = [_hint_flags(c.hints) if c is not None else None for c in ctxs]
+    near = [_hint_flags(c.hints[:4]) if c is not None else None for c in ctxs]
+    n_html = sum(c is not None for c in ctxs) or 1
+    for flags in (far, near):
+        present = [f for f in flags if f is not None]
+        common = [sum(col) > 0.5 * n_html for col in zip(*present)] if present else []
+        for f in present:
+            for g, is_common in enumerate(common):
+                if is_common:
+                    f[g] = 0.0
     for i, (seg, c) in enumerate(zip(doc, ctxs)):
         if c is None:
             rows[base + i].extend(_NO_HTML)
@@ -378,7 +397,7 @@ def _add_html_rows(doc: Sequence[Segment], rows: list[list[float]]) -> None:
             math.log1p(link_run[i]), doc_share,
             *tag_onehot,
             *[float(a in c.ancestors) for a in _ANCESTORS],
-            *_hint_flags(c.hints), *_hint_flags(c.hints[:4]),
+            *far[i], *near[i],
             shares[i - 1] if i else 0.0, shares[i + 1] if i + 1 < n else 0.0,
             float(i > 0 and tags[i - 1] == c.tag), float(i + 1 < n and tags[i + 1] == c.tag),
         ]

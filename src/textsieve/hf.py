@@ -4,8 +4,9 @@
     ds = ds.map(CleanBatch(text_column="text"), batched=True, batch_size=64, num_proc=4)
 
 Adds ``clean_text`` (the cleaned text), one ``textsieve_<label>`` column per label with the
-number of lines that got it, and ``textsieve_error`` (``None``, or why the row was left
-empty). The callable carries no model: each ``num_proc`` process loads the model once, on
+number of lines that got it, and ``textsieve_error`` (``""``, or why the row was left empty;
+an empty string rather than ``None`` because Arrow would type an all-``None`` first batch as
+null and then refuse the first real error). The callable carries no model: each ``num_proc`` process loads the model once, on
 its first batch, and pickling the callable (which ``datasets`` does to fingerprint it and to
 send it to workers) stays cheap and deterministic.
 """
@@ -47,7 +48,7 @@ class CleanBatch:
         for res in results:
             failed = isinstance(res, Exception)
             out[self.output_column].append("" if failed else res.text(sieve.config.keep))
-            out["textsieve_error"].append(describe(res) if failed else res.skipped)
+            out["textsieve_error"].append(describe(res) if failed else (res.skipped or ""))
             counts = {} if failed else res.counts()
             for lab in sieve.labels:
                 out[f"textsieve_{lab}"].append(counts.get(lab, 0))

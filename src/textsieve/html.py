@@ -175,9 +175,14 @@ def _walk_bs4(html: str, b: "_Builder") -> None:
 # -- the builder --------------------------------------------------------------------------------
 
 class _Frame:
-    __slots__ = ("tag", "hints", "link", "items", "link_items", "blocks", "alt")
+    __slots__ = ("tag", "hints", "link", "items", "link_items", "blocks", "alt", "serial")
+    _next = 0
 
     def __init__(self, tag: str, hints: tuple, link: bool):
+        # A serial number, not id(): ids of closed frames are reused, which made two table rows
+        # look like one group on some runs and not on others.
+        _Frame._next += 1
+        self.serial = _Frame._next
         self.tag = tag
         self.hints = hints
         self.link = link
@@ -311,7 +316,7 @@ class _Builder:
             f = stack[depth]
             if f.tag in _BLOCKS:
                 block_tag = f.tag
-                group = id(f)
+                group = f.serial
                 break
         tag = kind if kind in ("a",) else block_tag
         if block_tag == "pre":
@@ -321,7 +326,7 @@ class _Builder:
             # consecutive items of one list/row/table share a group
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth].tag in _LISTS or stack[depth].tag in ("table", "tr", "tbody"):
-                    group = id(stack[depth])
+                    group = stack[depth].serial
                     break
         if self.lines and (self.gap or not item_like or group != self.last_group):
             self.lines.append("")

@@ -67,6 +67,11 @@ _READ_MORE = {"en": ("Read more:", "See also:", "Also read:"), "de": ("Lesen Sie
               "es": ("Lee también:", "Te puede interesar:"), "fr": ("À lire aussi :", "Lire aussi :")}
 _TAGS = {"en": "Tags:", "de": "Schlagworte:", "es": "Etiquetas:", "fr": "Mots-clés :"}
 
+# Page builders wrap every element, body and junk alike, in the same generic classes; some pages
+# get such wrappers so that the model does not take "widget" or "card" for junk by itself.
+_BUILDER = ("elementor-widget-container", "wp-block-group", "card-body", "module-content", "et_pb_module",
+            "widget-area", "post-block", "content-box", "vc_column-inner", "sqs-block-content")
+
 _HINTS = {
     "page": ("site", "page", "wrapper", "container", "layout", "app"),
     "nav": ("main-nav", "navbar", "menu", "site-navigation", "primary-menu", "top-menu", "header-nav"),
@@ -102,6 +107,10 @@ class PageRenderer:
         else:
             name = rng.choice(("box", "col", "row", "block", "mod", "section", "item", "wrap", "inner")) + f"-{rng.randint(1, 40)}"
         return f' class="{name}"'
+
+    def _wrap(self, html: str) -> str:
+        """On page-builder pages, every block sits in the builder's generic container."""
+        return f'<div class="{self.builder}">{html}</div>' if self.builder else html
 
     def _tag(self, semantic: str, fallback: str = "div") -> str:
         return semantic if self.semantic else fallback
@@ -212,6 +221,15 @@ class PageRenderer:
 
     # -- junk blocks --------------------------------------------------------------------------
     def _junk(self, label: str, lines: list[str], out, expected):
+        rng = self.rng
+        if self.builder:
+            out.append(f'<div class="{self.builder}">')
+            self._junk_block(label, lines, out, expected)
+            out.append("</div>")
+        else:
+            self._junk_block(label, lines, out, expected)
+
+    def _junk_block(self, label: str, lines: list[str], out, expected):
         rng = self.rng
         if rng.random() < 0.25:  # no markup hint at all: plain paragraphs, as scraped text shows it
             for ln in lines:
@@ -341,14 +359,14 @@ class PageRenderer:
                 continue
             heading = len(text) < 90 and text[-1:] not in ".!?:;," and not kv
             if first_title and i == 0 and len(text) < 160:
-                out.append(f"<h1>{self._esc(text)}</h1>")
+                out.append(self._wrap(f"<h1>{self._esc(text)}</h1>"))
             elif heading and rng.random() < 0.75:
                 h = rng.choice(("h2", "h2", "h3", "h4"))
-                out.append(f"<{h}>{self._esc(text)}</{h}>")
+                out.append(self._wrap(f"<{h}>{self._esc(text)}</{h}>"))
             elif br_mode:
                 out.append(f"{self._inline_link(text)}<br><br>")
             else:
-                out.append(f"<p>{self._inline_link(text)}</p>")
+                out.append(self._wrap(f"<p>{self._inline_link(text)}</p>"))
             expected.append((text, "body", idx))
             i += 1
 
@@ -359,6 +377,7 @@ class PageRenderer:
         self.semantic = rng.random() < 0.6
         self.hinted = rng.random() < 0.65
         self.skeleton = rng.choice(("html5", "html5", "divsoup", "table", "fragment"))
+        self.builder = rng.choice(_BUILDER) if rng.random() < 0.25 else None
         site = rng.choice(_SITES)
         prefix = doc.name.split("-", 1)[0]
         self.lang = prefix if prefix in _COOKIE else "en"
