@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from collections import Counter
 from collections.abc import Sequence
@@ -344,9 +345,18 @@ _N_HTML = len(HTML_FEATURES)
 _NO_HTML = [0.0] * _N_HTML
 
 
-def _hint_flags(tokens) -> list[float]:
+_HINT_RES = [re.compile("|".join(map(re.escape, keys))) for keys in HINT_GROUPS.values()]
+
+
+@lru_cache(maxsize=4096)
+def _hint_flags_cached(tokens: tuple) -> tuple:
     joined = " ".join(tokens)
-    return [float(any(k in joined for k in keys)) for keys in HINT_GROUPS.values()]
+    return tuple(float(rx.search(joined) is not None) for rx in _HINT_RES)
+
+
+def _hint_flags(tokens) -> list[float]:
+    """One flag per hint group (lines of a page share few distinct token tuples: cached)."""
+    return list(_hint_flags_cached(tuple(tokens)))
 
 
 def _add_html_rows(doc: Sequence[Segment], rows: list[list[float]]) -> None:
