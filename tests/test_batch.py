@@ -171,3 +171,17 @@ def test_an_output_folder_that_cannot_be_created_fails_cleanly(scraped, tmp_path
     assert result.exit_code == 1
     assert "cannot write output" in result.output and "cannot write the report" in result.output
     assert "Traceback" not in result.output
+
+
+def test_pathological_jsonl_lines_are_reported_not_fatal(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    good = json.dumps({"text": "A short paragraph about the harbour and its boats, long enough to keep."})
+    (src / "a.jsonl").write_text("\n".join([good, "[" * 100_000, '{"text": "bad \\ud800 escape"}', good]) + "\n")
+    (src / "b.txt").write_text("Another file that must still be cleaned after the bad one.\n")
+    report = filter_folder([src], tmp_path / "out", jobs=1)
+    by_name = {Path(f.input).name: f for f in report.files}
+    assert by_name["b.txt"].status == "done"
+    assert len((tmp_path / "out" / "a.jsonl").read_text().splitlines()) == 2
+    assert any("line 2: malformed JSON" in r for r in by_name["a.jsonl"].bad_records)
+    assert any("line 3" in r and "surrogate" in r for r in by_name["a.jsonl"].bad_records)

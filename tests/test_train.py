@@ -26,13 +26,14 @@ def write_corpus(root, with_boilerplate=False):
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    """One small corpus with a fifth label, trained twice with the same seed. (Cross-validation
-    is left out to keep the suite fast: its per-label, per-input and per-language breakdown is
-    in the shipped manifest, which the quality gate reads in CI.)"""
+    """One small corpus with a fifth label, trained twice with the same seed, with small hash
+    spaces: the first pass's cost is set by the number of weights, not by the data, and the
+    shipped sizes would make this fixture take a minute. Cross-validation runs once, with 2 folds."""
     tmp = tmp_path_factory.mktemp("train")
     data = write_corpus(tmp / "data", with_boilerplate=True)
-    report = train(data, tmp / "m1", seed=3, variants=2, folds=0, log=lambda m: None)
-    again = train(data, tmp / "m2", seed=3, variants=2, folds=0, log=lambda m: None)
+    small = {"n_word_features": 2**12, "n_char_features": 2**10}
+    report = train(data, tmp / "m1", seed=3, variants=2, folds=2, features=small, log=lambda m: None)
+    again = train(data, tmp / "m2", seed=3, variants=2, folds=0, features=small, log=lambda m: None)
     return tmp, data, report, again
 
 
@@ -49,6 +50,8 @@ def test_same_data_and_seed_give_the_same_model(trained):
 def test_a_fifth_label_in_the_data_needs_no_code_change(trained):
     tmp, _, report, _ = trained
     assert report["languages"] == {"en": 6}
+    assert "boilerplate" in report["cross_validation"]["per_label"]
+    assert set(report["cross_validation"]["by_input"]) == {"text", "html"}
     sieve = Sieve(model=tmp / "m1")
     assert "boilerplate" in sieve.labels and len(sieve.labels) == 5
     records = sieve.label_lines("Accept all cookies\nHome | About | Contact\nA paragraph about tide pools and what lives in them.\n")

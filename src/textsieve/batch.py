@@ -204,10 +204,17 @@ def process_files(pairs: Sequence[tuple[Path, Path]], sieve: Sieve, *, config: S
             result.status, result.reason = "failed", str(exc)
         except OSError as exc:
             result.status, result.reason = "failed", f"{dst}: cannot write output ({exc.strerror or exc})"
+        except Exception as exc:  # noqa: BLE001 - one strange file must not stop the batch
+            result.status, result.reason = "failed", f"{src}: {type(exc).__name__}: {exc}"
 
-    labeled = sieve.label_many([doc for _, doc in loaded], cfg) if loaded else []
+    from .engines import describe, label_isolated
+
+    labeled = label_isolated(sieve, [doc for _, doc in loaded], cfg) if loaded else []
     for (i, _), records in zip(loaded, labeled):
         (src, dst), result = pairs[i], results[i]
+        if isinstance(records, Exception):
+            result.status, result.reason = "failed", f"{src}: {describe(records)}"
+            continue
         result.documents = 1
         if languages or records.skipped:
             result.languages = {records.language: 1}
@@ -287,11 +294,16 @@ def _process_jsonl(src, dst, sieve, cfg, rejected, text_field, languages, with_l
                 continue
             try:
                 rec = json.loads(decode_bytes(raw, f"{src}:{number}"))
-            except (ValueError, InputError) as exc:
+            except (ValueError, InputError, RecursionError) as exc:
                 result.bad_records.append(f"line {number}: malformed JSON ({str(exc)[:80]})")
                 continue
             if not isinstance(rec, dict) or not isinstance(rec.get(text_field), str):
                 result.bad_records.append(f"line {number}: no string field {text_field!r}")
+                continue
+            try:
+                json.dumps(rec, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                result.bad_records.append(f"line {number}: a \\ud800-style escape that is not valid Unicode (lone surrogate)")
                 continue
             chunk.append((number, rec))
             if len(chunk) >= JSONL_CHUNK:
@@ -398,13 +410,16 @@ def _on_dask(scheduler, batches, model, config, options) -> Iterator[list[FileRe
     except OSError as exc:
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
-        model_arg = str(model) if model is not None else None
+        from .engines import model_arg as to_model_arg
+
+        model_arg = to_model_arg(model)
         futures = {client.submit(_worker, b, model_arg, config, options, pure=False): b for b in batches}
         for fut in as_completed(futures):
             if fut.status == "finished":
                 yield fut.result()
             else:
-                reason = f"worker failed: {type(fut.exception()).__name__}: {fut.exception()}"
+                exc = fut.exception() if fut.status == "error" else None
+                reason = f"worker failed: {type(exc).__name__}: {exc}" if exc else f"worker task {fut.status}"
                 yield [FileResult(str(src), str(dst), "failed", reason) for src, dst in futures[fut]]
             fut.release()
     finally:

@@ -16,6 +16,8 @@ seen, which is the situation at serving time.
 """
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 from joblib import Parallel, delayed
 import scipy.sparse as sp
@@ -35,6 +37,7 @@ def _fit(model, X, y):
 
 
 _controller = None
+_controller_lock = threading.Lock()
 SINGLE_THREAD_ROWS = 50_000
 
 
@@ -137,7 +140,8 @@ class ContextClassifier(ClassifierMixin, BaseEstimator):
         first = self.first_.predict_proba(self._first_input(dense, hashed, self.scaler_))
         revision = self._revision_input(first, docs, dense)
         if len(docs) < SINGLE_THREAD_ROWS:
-            with _single_threaded():
+            # The limit is process-wide state: one thread at a time sets and restores it.
+            with _controller_lock, _single_threaded():
                 return self.second_.predict_proba(revision)
         return self.second_.predict_proba(revision)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .clean import SieveConfig
-from .engines import describe, label_isolated, process_sieve
+from .engines import describe, label_isolated, model_arg, process_sieve
 
 __all__ = ["clean_bag", "clean_dataframe", "clean_partition", "ERROR_FIELD", "LABELS_FIELD", "QUIET_WORKERS"]
 
@@ -42,8 +42,10 @@ def clean_partition(items: Iterable, *, text_field: str = "text", model=None, co
     """Clean one partition of records (dicts with ``text_field``) or plain strings.
 
     Returns one dict per item: the record with its text cleaned plus ``textsieve_labels``
-    (lines per label) and ``textsieve_error`` (``None``, or why the record was left as it was).
-    A plain string item becomes ``{text_field: cleaned, ...}``.
+    (lines per label) and ``textsieve_error`` (``None``, or why). A record that could not be
+    cleaned keeps its text as it was and has ``textsieve_labels`` ``None``; a record skipped by
+    ``config.languages`` has empty text and ``{}``. A plain string item becomes
+    ``{text_field: cleaned, ...}``.
     """
     sieve = process_sieve(model, config)
     keep = sieve.config.keep
@@ -55,7 +57,7 @@ def clean_partition(items: Iterable, *, text_field: str = "text", model=None, co
         for (rec, _), res in zip(pending, results):
             if isinstance(res, Exception):
                 rec[ERROR_FIELD] = describe(res)
-                rec[LABELS_FIELD] = {}
+                rec[LABELS_FIELD] = None
             else:
                 rec[text_field] = res.text(keep)
                 rec[LABELS_FIELD] = res.counts()
@@ -71,7 +73,7 @@ def clean_partition(items: Iterable, *, text_field: str = "text", model=None, co
             text = item
         if not isinstance(text, str):
             rec[ERROR_FIELD] = f"field {text_field!r} is {type(text).__name__}, not str"
-            rec[LABELS_FIELD] = {}
+            rec[LABELS_FIELD] = None
             out.append(rec)
             continue
         out.append(rec)  # filled in by flush(), so records keep their order
@@ -86,7 +88,7 @@ def clean_partition(items: Iterable, *, text_field: str = "text", model=None, co
 def clean_bag(bag, *, text_field: str = "text", model=None, config: SieveConfig | None = None, html: bool = False,
               batch_size: int = BATCH):
     """A bag of cleaned records (see :func:`clean_partition`), lazily, one task per partition."""
-    model = str(model) if model is not None else None
+    model = model_arg(model)
     return bag.map_partitions(clean_partition, text_field=text_field, model=model, config=config, html=html,
                               batch_size=batch_size)
 
@@ -96,9 +98,10 @@ def _clean_frame(frame, *, column, model, config, html, labels):
 
     cleaned = clean_partition(frame[column].tolist(), text_field=column, model=model, config=config, html=html)
     out = frame.copy()
-    out[column] = [r[column] if isinstance(r.get(column), str) else None for r in cleaned]
+    out[column] = [r[column] if r[LABELS_FIELD] is not None else None for r in cleaned]
     for lab in labels:
-        out[f"textsieve_{lab}"] = pd.Series([r[LABELS_FIELD].get(lab, 0) for r in cleaned], index=frame.index, dtype="int64")
+        out[f"textsieve_{lab}"] = pd.Series([(r[LABELS_FIELD] or {}).get(lab, 0) for r in cleaned], index=frame.index,
+                                            dtype="int64")
     out[ERROR_FIELD] = pd.Series([r[ERROR_FIELD] for r in cleaned], index=frame.index, dtype="object")
     return out
 
@@ -108,7 +111,7 @@ def clean_dataframe(df, column: str = "text", *, model=None, config: SieveConfig
     and ``textsieve_error`` columns added. Rows whose text cannot be cleaned keep ``None``."""
     import pandas as pd
 
-    model = str(model) if model is not None else None
+    model = model_arg(model)
     labels = process_sieve(model, config).labels  # the client loads the model once, to know the columns
     meta = df._meta.copy()
     meta[column] = meta[column].astype("object")

@@ -24,7 +24,7 @@ from __future__ import annotations
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
 from .clean import SieveConfig
-from .engines import describe, label_isolated, process_sieve
+from .engines import describe, label_isolated, model_arg, process_sieve
 
 __all__ = ["TextsieveFilter"]
 
@@ -38,7 +38,7 @@ class TextsieveFilter(BaseFilter):
         super().__init__(exclusion_writer=exclusion_writer, batch_size=batch_size)
         self.min_body_chars = min_body_chars
         self.min_body_share = min_body_share
-        self.model = str(model) if model is not None else None
+        self.model = model_arg(model)
         self.config = config
         self.html = html
 
@@ -56,7 +56,7 @@ class TextsieveFilter(BaseFilter):
                 doc.metadata["textsieve_error"] = describe(res)
                 verdicts.append(True)
                 continue
-            original = len(doc.text)
+            original = len(res.source)  # the extracted text for HTML, not the markup
             cleaned = res.text(keep)
             doc.metadata["textsieve_labels"] = res.counts()
             doc.metadata["textsieve_language"] = res.language

@@ -18,17 +18,29 @@ from collections.abc import Sequence
 from .clean import Sieve, SieveConfig
 from .labels import LabeledLines
 
-__all__ = ["process_sieve", "label_isolated", "loads"]
+__all__ = ["process_sieve", "label_isolated", "model_arg", "loads"]
 
 _sieves: dict = {}
 _lock = threading.Lock()
 loads = 0  # how many models this process loaded (tests check "once per worker")
 
 
+def model_arg(model):
+    """What to send to workers for ``model``: its path (small, and each worker loads it once),
+    or a :class:`~textsieve.model.Model` that has no file (then it travels with the tasks)."""
+    from .model import Model
+
+    if model is None:
+        return None
+    if isinstance(model, Model):
+        return str(model.path) if model.path is not None else model
+    return str(model)
+
+
 def process_sieve(model=None, config: SieveConfig | None = None) -> Sieve:
     """This process's Sieve for ``model``/``config``, loaded on first use."""
     global loads
-    key = (str(model) if model is not None else None, config)
+    key = (id(model) if not (model is None or isinstance(model, str)) else model, config)
     sieve = _sieves.get(key)
     if sieve is None:
         with _lock:

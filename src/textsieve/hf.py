@@ -13,7 +13,7 @@ send it to workers) stays cheap and deterministic.
 from __future__ import annotations
 
 from .clean import SieveConfig
-from .engines import describe, label_isolated, process_sieve
+from .engines import describe, label_isolated, model_arg, process_sieve
 
 __all__ = ["CleanBatch"]
 
@@ -25,7 +25,7 @@ class CleanBatch:
                  config: SieveConfig | None = None, html: bool = False):
         self.text_column = text_column
         self.output_column = output_column
-        self.model = str(model) if model is not None else None
+        self.model = model_arg(model)
         self.config = config
         self.html = html
 

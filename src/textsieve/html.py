@@ -102,7 +102,9 @@ def parse_html(html: str, parser: str | None = None) -> HtmlPage:
     if html.strip():
         parser = parser or available_parser()
         if parser == "lxml":
-            _walk_lxml(html, builder)
+            if not _walk_lxml(html, builder):
+                builder = _Builder()
+                _walk_bs4(html, builder)
         elif parser == "html.parser":
             _walk_bs4(html, builder)
         else:
@@ -119,7 +121,9 @@ def html_to_text(html: str, parser: str | None = None) -> str:
 
 # -- tree walkers: both drive the same builder with start/data/end events ------------------------
 
-def _walk_lxml(html: str, b: "_Builder") -> None:
+def _walk_lxml(html: str, b: "_Builder") -> bool:
+    """Walk the page with lxml; False when libxml2 gave up part of it (nesting deeper than 2048
+    levels), in which case the caller re-parses with the standard library parser."""
     from lxml import etree
 
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True,
@@ -128,8 +132,10 @@ def _walk_lxml(html: str, b: "_Builder") -> None:
         root = etree.fromstring(html.encode("utf-8", "replace"), parser)
     except (etree.Error, ValueError):
         root = None
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        return False
     if root is None:
-        return
+        return True
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
@@ -147,6 +153,7 @@ def _walk_lxml(html: str, b: "_Builder") -> None:
             b.end()
             if el.tail:
                 b.data(el.tail)
+    return True
 
 
 def _walk_bs4(html: str, b: "_Builder") -> None:
@@ -175,7 +182,7 @@ def _walk_bs4(html: str, b: "_Builder") -> None:
 # -- the builder --------------------------------------------------------------------------------
 
 class _Frame:
-    __slots__ = ("tag", "hints", "link", "items", "link_items", "blocks", "alt", "serial")
+    __slots__ = ("tag", "hints", "link", "items", "link_items", "blocks", "alt", "serial", "had_br")
     _next = 0
 
     def __init__(self, tag: str, hints: tuple, link: bool):
@@ -183,6 +190,7 @@ class _Frame:
         # look like one group on some runs and not on others.
         _Frame._next += 1
         self.serial = _Frame._next
+        self.had_br = False
         self.tag = tag
         self.hints = hints
         self.link = link
@@ -245,6 +253,9 @@ class _Builder:
             if not "".join(t for t, _ in self.pieces).strip():
                 self.gap = True
             self._flush(br=True)
+            block = self._block_frame()
+            if block is not None:
+                block.had_br = True  # the text after the last <br> is a br line too
         elif tag in _BLOCKS or tag == "hr":
             self._flush()
             if tag == "hr":
@@ -258,10 +269,16 @@ class _Builder:
             self.in_pre += 1
         return True
 
+    def _block_frame(self):
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth].tag in _BLOCKS:
+                return self.stack[depth]
+        return None
+
     def end(self) -> None:
         frame = self.stack[-1]
         if frame.tag in _BLOCKS:
-            self._flush()
+            self._flush(br=frame.had_br)
         self.stack.pop()
         if frame.tag == "a" and self.link_stack:
             self.link_stack.pop()

@@ -39,9 +39,15 @@ MODEL_FILE = "textsieve-lines.joblib"
 MANIFEST_FILE = "manifest.json"
 
 
-def build_pipeline(seed: int = 0) -> Pipeline:
-    """A fresh, unfitted model: the one place its structure is defined."""
-    return Pipeline([("features", SegmentFeaturizer()), ("classify", ContextClassifier(random_state=seed))])
+def build_pipeline(seed: int = 0, features: dict | None = None) -> Pipeline:
+    """A fresh, unfitted model: the one place its structure is defined.
+
+    ``features`` overrides :class:`SegmentFeaturizer` options, e.g. smaller hash spaces
+    (``{"n_word_features": 2**16}``): training time is dominated by the first pass's
+    n_hashed_features x n_labels weights, so this is the lever for faster experiments.
+    """
+    return Pipeline([("features", SegmentFeaturizer(**(features or {}))),
+                     ("classify", ContextClassifier(random_state=seed))])
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ DEFAULT_VARIANTS = 4
 HTML_EVERY = 2  # render every 2nd augmented variant as an HTML page
 
 
-def fit_documents(docs: Sequence[LabeledDocument], seed: int = 0):
+def fit_documents(docs: Sequence[LabeledDocument], seed: int = 0, features: dict | None = None):
     """Fit a fresh pipeline on already augmented documents."""
     X, y, groups = training_segments(docs)
-    pipeline = build_pipeline(seed)
+    pipeline = build_pipeline(seed, features)
     pipeline.fit(X, y, classify__groups=groups)
     return pipeline
 
@@ -49,7 +49,7 @@ def predict_documents(pipeline, docs: Sequence[LabeledDocument]):
 
 
 def cross_validate(docs: Sequence[LabeledDocument], folds: int = 5, seed: int = 0,
-                   languages: dict[str, str] | None = None) -> dict:
+                   languages: dict[str, str] | None = None, features: dict | None = None) -> dict:
     """Line-level metrics from grouped k-fold CV, plus per-fold macro-F1.
 
     Also reported separately: plain-text versus HTML documents (``by_input``), and per language
@@ -62,7 +62,7 @@ def cross_validate(docs: Sequence[LabeledDocument], folds: int = 5, seed: int = 
     fold_scores = []
     splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
     for train_idx, test_idx in splitter.split(np.zeros(len(docs)), groups=groups):
-        model = fit_documents([docs[i] for i in train_idx], seed)
+        model = fit_documents([docs[i] for i in train_idx], seed, features)
         test_docs = [docs[i] for i in test_idx]
         test_preds = predict_documents(model, test_docs)
         fold_scores.append(evaluate_documents(test_docs, test_preds, labels)["macro_f1"])
@@ -98,7 +98,8 @@ def build_training_set(docs: Sequence[LabeledDocument], variants: int = DEFAULT_
 
 
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
-          variants: int = DEFAULT_VARIANTS, folds: int = 5, html_every: int | None = None, log=print) -> dict:
+          variants: int = DEFAULT_VARIANTS, folds: int = 5, html_every: int | None = None,
+          features: dict | None = None, log=print) -> dict:
     """Validate the labeled files, cross-validate, fit on everything, write model + manifest.
 
     Returns the report (the manifest's contents). ``out_dir=None`` skips writing.
@@ -120,18 +121,19 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
         f"labels: {', '.join(labels)}")
     report: dict = {
         "seed": seed, "variants": variants, "html_every": html_every, "documents": len(docs),
+        "features": features or {},
         "training_data_sha256": corpus_digest([*docs, *bank.documents]),
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
     report["languages"] = dict(sorted(Counter(languages.values()).items()))
     if folds and folds > 1:
         t_cv = time.perf_counter()
-        cv = cross_validate(augmented, folds=folds, seed=seed, languages=languages)
+        cv = cross_validate(augmented, folds=folds, seed=seed, languages=languages, features=features)
         report["cross_validation"] = {"folds": folds, "grouped_by": "source document", **cv}
         log(f"grouped {folds}-fold CV: macro-F1 {cv['macro_f1']:.4f}, body-keep F1 {cv['body_keep']['f1']:.4f} "
             f"({time.perf_counter() - t_cv:.1f}s)")
     t_fit = time.perf_counter()
-    pipeline = fit_documents(augmented, seed)
+    pipeline = fit_documents(augmented, seed, features)
     report["fit_seconds"] = round(time.perf_counter() - t_fit, 2)
     report["total_seconds"] = round(time.perf_counter() - t0, 2)
     log(f"fit on all data in {report['fit_seconds']}s")
