@@ -38,11 +38,15 @@ FLOORS = REPO / "benchmarks" / "quality_floors.json"
 SEEDS = REPO.parent / "shared" / "seeds"
 
 
-def seeds_digest(seeds: Path) -> str:
+def files_digest(paths) -> str:
     h = hashlib.sha256()
-    for p in sorted(seeds.glob("*.txt")) + sorted((seeds / "gold").glob("*")):
+    for p in paths:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
+
+
+def seeds_digest(seeds: Path) -> str:
+    return files_digest(sorted(seeds.glob("*.txt")) + sorted((seeds / "gold").glob("*")))
 
 
 def measure_seeds(seeds: Path, model=None) -> dict:
@@ -71,13 +75,6 @@ def measure_seeds(seeds: Path, model=None) -> dict:
 
 HELDOUT = REPO / "benchmarks" / "heldout"
 PAGES = REPO / "benchmarks" / "html" / "pages"
-
-
-def files_digest(paths) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode() + b"\0" + p.read_bytes())
-    return h.hexdigest()
 
 
 def measure_heldout(model=None) -> tuple[dict, str]:
