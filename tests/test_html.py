@@ -4,7 +4,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from textsieve import Sieve, clean_html, label_html
+from textsieve import clean_html, label_html
 from textsieve.cli import app
 from textsieve.html import available_parser, parse_html
 

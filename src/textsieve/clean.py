@@ -15,13 +15,13 @@ documents should keep around; the module-level functions share a lazily created 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import ConfigError, InputError
 from .html import HtmlPage, parse_html
-from .labels import BODY, LabeledLine, LabeledLines, join_kept, to_records
+from .labels import BODY, LabeledLines, join_kept, to_records
 from .model import Model, load_model
 from .segment import segment
 

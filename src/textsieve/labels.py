@@ -123,6 +123,7 @@ def join_kept(text: str, records: Iterable[LabeledLine], keep: Sequence[str]) ->
     keep = set(keep)
     out: list[str] = []
     current_line, current_parts = -1, []
+    prev_end = 0  # end of the previous kept record on the same line
     last_kept_line = None
 
     def flush():

@@ -221,7 +221,6 @@ class PageRenderer:
 
     # -- junk blocks --------------------------------------------------------------------------
     def _junk(self, label: str, lines: list[str], out, expected):
-        rng = self.rng
         if self.builder:
             out.append(f'<div class="{self.builder}">')
             self._junk_block(label, lines, out, expected)
