@@ -1,0 +1,5 @@
+//! textsieve's engine, one module per stage of the data flow:
+//! html -> segment -> features -> first pass -> revision (second pass) -> labels.
+//!
+//! Pure Rust, no Python: the bindings crate (`src/bindings`) is a thin shell over this crate.
+pub mod html;
