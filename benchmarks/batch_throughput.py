@@ -25,8 +25,8 @@ def make_corpus(n_files: int) -> Path:
     folder = OUT / "batch_corpus"
     if folder.is_dir() and len(list(folder.glob("*.txt"))) >= n_files:
         return folder
-    from textsieve.corpus import read_corpus
-    from textsieve.synth import augment_corpus
+    from textsieve.training.corpus import read_corpus
+    from textsieve.training.synth import augment_corpus
 
     docs = read_corpus(REPO / "training_data")
     variants = -(-n_files // len(docs))

@@ -31,8 +31,8 @@ PARTITIONS = 8  # a few large partitions per worker: per-task overhead stays sma
 
 
 def documents(n: int) -> list[dict]:
-    from textsieve.corpus import read_corpus
-    from textsieve.synth import augment_corpus
+    from textsieve.training.corpus import read_corpus
+    from textsieve.training.synth import augment_corpus
 
     docs = read_corpus(REPO / "training_data")
     variants = -(-n // len(docs))

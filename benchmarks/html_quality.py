@@ -10,7 +10,7 @@ Two page sets, neither ever trained on:
   docs, an SEO-spam page, div soup with inline JSON, German/Spanish/French pages, one 2 MB
   archive), each with a gold ``.body.txt`` of what a perfect extractor keeps;
 * the held-out labeled documents in ``benchmarks/heldout/`` rendered into pages by
-  :class:`textsieve.pages.PageRenderer` with a seed training never uses (the templates are the
+  :class:`textsieve.training.pages.PageRenderer` with a seed training never uses (the templates are the
   training family, so this set flatters textsieve; the hand-written set does not).
 
 Tokens are compared as bags per page (see :func:`textsieve.evaluate.token_metrics`), so an
@@ -45,8 +45,8 @@ def handwritten() -> list[tuple[str, str, str]]:
 
 
 def rendered() -> list[tuple[str, str, str]]:
-    from textsieve.corpus import read_corpus
-    from textsieve.pages import PageRenderer
+    from textsieve.training.corpus import read_corpus
+    from textsieve.training.pages import PageRenderer
 
     out = []
     for i, doc in enumerate(read_corpus(HELDOUT)):

@@ -79,7 +79,7 @@ PAGES = REPO / "benchmarks" / "html" / "pages"
 
 def measure_heldout(model=None) -> tuple[dict, str]:
     from textsieve import Sieve
-    from textsieve.corpus import read_corpus
+    from textsieve.training.corpus import read_corpus
     from textsieve.evaluate import evaluate_documents
 
     sieve = Sieve(model)

@@ -32,7 +32,7 @@ def corpus(min_mb: float) -> tuple[list[str], str]:
     if SEEDS.is_dir():
         texts, source = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))], "seeds"
     else:
-        from textsieve.corpus import read_corpus
+        from textsieve.training.corpus import read_corpus
 
         texts, source = [d.text for d in read_corpus(REPO / "training_data")], "training_data (no ../shared)"
     size = sum(len(t.encode()) for t in texts)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from textsieve.corpus import read_labeled
+from textsieve.training.corpus import read_labeled
 from textsieve.evaluate import line_labels
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.tsv"))

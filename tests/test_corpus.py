@@ -1,7 +1,7 @@
 """Labeled files: the format, and errors that name file:line and say what to fix."""
 import pytest
 
-from textsieve.corpus import read_corpus, read_labeled, segment_label, training_segments
+from textsieve.training.corpus import read_corpus, read_labeled, segment_label, training_segments
 from textsieve.errors import CorpusError
 from textsieve.segment import segment
 

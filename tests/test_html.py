@@ -135,8 +135,8 @@ def test_a_5_mb_page_is_cleaned(sieve):
 
 
 def test_both_parsers_agree_on_rendered_training_pages():
-    from textsieve.corpus import read_corpus
-    from textsieve.pages import PageRenderer
+    from textsieve.training.corpus import read_corpus
+    from textsieve.training.pages import PageRenderer
 
     docs = read_corpus("training_data/docs")[::15]
     for i, doc in enumerate(docs):

@@ -6,7 +6,7 @@ import sys
 from typer.testing import CliRunner
 
 from textsieve.cli import app
-from textsieve.corpus import read_labeled
+from textsieve.training.corpus import read_labeled
 from textsieve.evaluate import prediction_rows
 
 runner = CliRunner()

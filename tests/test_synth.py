@@ -3,9 +3,9 @@ import pytest
 
 pytest.importorskip("faker", reason="the junk generator needs the 'train' extra (faker)")
 
-from textsieve.corpus import LabeledDocument, segment_label  # noqa: E402
+from textsieve.training.corpus import LabeledDocument, segment_label  # noqa: E402
 from textsieve.segment import segment  # noqa: E402
-from textsieve.synth import augment_corpus  # noqa: E402
+from textsieve.training.synth import augment_corpus  # noqa: E402
 
 
 def make_doc(name):
@@ -48,7 +48,7 @@ def test_glued_junk_has_a_split_point_the_segmenter_finds():
 
 
 def test_junk_bank_blocks_are_injected_in_the_documents_language(tmp_path):
-    from textsieve.synth import read_junk_bank
+    from textsieve.training.synth import read_junk_bank
 
     (tmp_path / "de-caption.tsv").write_text("caption\tFoto: dpa\nblank\t\ncaption\tBild 3 von 12\ncaption\tFoto: Jens Krause\n")
     (tmp_path / "en-caption.tsv").write_text("caption\tPhoto: Getty Images\n")
@@ -64,7 +64,7 @@ def test_junk_bank_blocks_are_injected_in_the_documents_language(tmp_path):
 
 def test_junk_bank_files_hold_one_label(tmp_path):
     from textsieve.errors import CorpusError
-    from textsieve.synth import read_junk_bank
+    from textsieve.training.synth import read_junk_bank
 
     (tmp_path / "en-caption.tsv").write_text("caption\tPhoto: Getty Images\nlink_spam\tRead more: Ten Things\n")
     with pytest.raises(CorpusError, match="one label"):
@@ -72,8 +72,8 @@ def test_junk_bank_files_hold_one_label(tmp_path):
 
 
 def test_every_training_document_renders_to_a_page_whose_lines_keep_their_labels():
-    from textsieve.corpus import read_corpus
-    from textsieve.pages import render_corpus
+    from textsieve.training.corpus import read_corpus
+    from textsieve.training.pages import render_corpus
 
     docs = read_corpus("training_data")
     augmented = augment_corpus(docs, variants=1, seed=0)

@@ -5,7 +5,7 @@ pytest.importorskip("faker", reason="training needs the 'train' extra (faker)")
 
 from textsieve import Sieve  # noqa: E402
 from textsieve.model import MODEL_FILE  # noqa: E402
-from textsieve.train import train  # noqa: E402
+from textsieve.training.train import train  # noqa: E402
 
 TOPICS = ["tide pools", "bread ovens", "bell ringing", "canal locks", "hedge laying", "kite making"]
 

@@ -223,7 +223,7 @@ def train(
     folds: Annotated[int, typer.Option(help="Grouped cross-validation folds (0 skips CV).")] = 5,
 ):
     """Validate labeled data, cross-validate grouped by document, fit, write model + manifest."""
-    from .train import train as run_train
+    from .training.train import train as run_train
 
     try:
         run_train(data_dir, output, seed=seed, folds=folds, log=lambda m: typer.echo(m, err=True))
@@ -239,7 +239,7 @@ def evaluate(
 ):
     """Per-label precision/recall/F1, macro-F1 and body-keep scores on labeled documents."""
     from .clean import Sieve
-    from .corpus import read_corpus
+    from .training.corpus import read_corpus
     from .evaluate import evaluate_documents, format_metrics
 
     try:
@@ -261,8 +261,8 @@ def suggest(
 ):
     """Write the lines the model is least sure about, labels prefilled, for a maintainer to correct."""
     from .clean import Sieve
-    from .suggest import suggest as run_suggest
-    from .suggest import write_suggestions
+    from .training.suggest import suggest as run_suggest
+    from .training.suggest import write_suggestions
 
     try:
         picks = run_suggest(inputs, n=n, sieve=Sieve(model))

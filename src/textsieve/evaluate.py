@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .corpus import BLANK, LabeledDocument
+from .training.corpus import BLANK, LabeledDocument
 from .labels import BODY, LabeledLine
 
 __all__ = ["line_labels", "prediction_rows", "line_metrics", "evaluate_documents", "token_metrics", "summary"]

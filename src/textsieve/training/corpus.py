@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CorpusError
-from .segment import Segment, segment
+from ..errors import CorpusError
+from ..segment import Segment, segment
 
 __all__ = ["LabeledDocument", "read_labeled", "read_corpus", "training_segments", "corpus_digest", "BLANK"]
 
@@ -116,7 +116,7 @@ JUNK_DIR = "junk"
 
 def read_corpus(directory: str | Path, pattern: str = "*.tsv") -> list[LabeledDocument]:
     """Every labeled file under ``directory`` (recursively, sorted for determinism), except the
-    junk bank in a ``junk/`` folder (see :func:`textsieve.synth.read_junk_bank`)."""
+    junk bank in a ``junk/`` folder (see :func:`textsieve.training.synth.read_junk_bank`)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"{directory}: not a directory of labeled .tsv files.")

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .clean import Sieve
-from .labels import LabeledLine
-from .files import atomic_write_text, read_text_file
+from ..clean import Sieve
+from ..labels import LabeledLine
+from ..files import atomic_write_text, read_text_file
 
 __all__ = ["Suggestion", "suggest", "write_suggestions", "text_files"]
 

@@ -24,9 +24,9 @@ import random
 import re
 from collections.abc import Sequence
 
+from ..errors import CorpusError
+from ..html import parse_html
 from .corpus import BLANK, LabeledDocument
-from .errors import CorpusError
-from .html import parse_html
 
 __all__ = ["PageRenderer", "render_corpus"]
 

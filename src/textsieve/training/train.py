@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
+from ..evaluate import evaluate_documents, summary
+from ..model import build_pipeline, save_model
 from .corpus import LabeledDocument, corpus_digest, read_corpus, training_segments
-from .evaluate import evaluate_documents, summary
-from .model import build_pipeline, save_model
 
 __all__ = ["train", "fit_documents", "cross_validate"]
 
@@ -38,10 +38,10 @@ def fit_documents(docs: Sequence[LabeledDocument], seed: int = 0, features: dict
 
 def predict_documents(pipeline, docs: Sequence[LabeledDocument]):
     """Records for each document, exactly as serving produces them."""
-    from .clean import Sieve, SieveConfig
-    from .model import Model
+    from ..clean import Sieve, SieveConfig
+    from ..model import Model
 
-    from .html import HtmlPage
+    from ..html import HtmlPage
 
     keep = ("body",) if "body" in pipeline.classes_ else (str(pipeline.classes_[0]),)
     inputs = [HtmlPage(d.text, d.contexts) if d.contexts is not None else d.text for d in docs]
@@ -104,7 +104,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
 
     Returns the report (the manifest's contents). ``out_dir=None`` skips writing.
     """
-    from .language import detect_language
+    from ..language import detect_language
 
     t0 = time.perf_counter()
     html_every = HTML_EVERY if html_every is None else html_every

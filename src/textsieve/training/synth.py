@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import CorpusError
 from .corpus import BLANK, LabeledDocument, read_labeled
-from .errors import CorpusError
 
 __all__ = ["JunkGenerator", "JunkBank", "read_junk_bank", "augment_corpus"]
 
@@ -506,7 +506,7 @@ def augment_corpus(docs: Sequence[LabeledDocument], variants: int = 4, seed: int
     titles = [d.lines[0] for d in docs if d.lines and d.labels[0] == "body" and len(d.lines[0]) < 120]
     out = []
     if bank is not None:
-        from .language import detect_language
+        from ..language import detect_language
     for i, doc in enumerate(docs):
         others = [t for t in titles if t != doc.lines[0]]
         lang = detect_language(doc.text) if bank is not None else "en"
