@@ -61,3 +61,39 @@ def test_shipped_training_data_is_valid_and_varied():
     assert len(docs) >= 150
     prefixes = {d.name.split("-")[0] for d in docs}
     assert len(prefixes) >= 8
+
+
+def test_a_typo_label_is_an_error_naming_file_and_line(tmp_path):
+    p = write(tmp_path, "doc.tsv", "body\tA title\nbodi\tA paragraph with a typo in its label.\n")
+    with pytest.raises(CorpusError, match=r"doc.tsv:2: unknown label 'bodi' .*--new-label bodi"):
+        read_labeled(p)
+    with pytest.raises(CorpusError, match=r"glued.tsv:1: unknown label 'captoin'"):
+        (tmp_path / "other").mkdir()
+        read_labeled(write(tmp_path / "other", "glued.tsv", "body|captoin@5\tHello world, Photo: AP\n"))
+    with pytest.raises(CorpusError, match=r"doc.tsv:2: unknown label 'bodi'"):
+        read_corpus(tmp_path)
+
+
+def test_a_new_label_is_an_explicit_opt_in(tmp_path):
+    p = write(tmp_path, "doc.tsv", "body\tA title\ncookie_notice\tWe use cookies.\n")
+    with pytest.raises(CorpusError, match="unknown label 'cookie_notice'"):
+        read_corpus(tmp_path)
+    (doc,) = read_corpus(tmp_path, new_labels=["cookie_notice"])
+    assert doc.label_set() == {"body", "cookie_notice"}
+    assert read_labeled(p, new_labels=("cookie_notice",)).labels == ["body", "cookie_notice"]
+    with pytest.raises(CorpusError, match="new label"):
+        read_labeled(p, new_labels=["Not A Label"])
+
+
+def test_train_refuses_a_typo_label_before_any_work(tmp_path):
+    from typer.testing import CliRunner
+
+    from textsieve.cli import app
+
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, "doc.tsv", "body\tA title\nbodi\tA paragraph.\n")
+    result = CliRunner().invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--folds", "0"])
+    assert result.exit_code == 1
+    assert "doc.tsv:2: unknown label 'bodi'" in result.output
+    assert not (tmp_path / "m").exists()

@@ -221,12 +221,14 @@ def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model and manifest.json.")] = Path("models"),
     seed: Annotated[int, typer.Option(help="Random seed (same data + seed = same model).")] = 0,
     folds: Annotated[int, typer.Option(help="Grouped cross-validation folds (0 skips CV).")] = 5,
+    new_label: Annotated[Optional[list[str]], typer.Option("--new-label", help="A label the data may use besides body, link_spam, author_meta, caption, boilerplate (repeat for several). Without it an unknown label is an error, so a typo never becomes a class.")] = None,
 ):
     """Validate labeled data, cross-validate grouped by document, fit, write model + manifest."""
     from .training.train import train as run_train
 
     try:
-        run_train(data_dir, output, seed=seed, folds=folds, log=lambda m: typer.echo(m, err=True))
+        run_train(data_dir, output, seed=seed, folds=folds, new_labels=tuple(new_label or ()),
+                  log=lambda m: typer.echo(m, err=True))
     except TextsieveError as exc:
         raise _fail(exc) from None
 

@@ -6,8 +6,10 @@ lines. A row whose line holds two glued blocks may say where they meet, in the n
 ``score.py`` uses for predictions: ``body|link_spam@1462`` means ``text[:1462]`` is body and
 ``text[1462:]`` link spam.
 
-Labels are whatever the files use (besides ``blank``): add a ``boilerplate`` label to some
-documents and the model learns five classes, with no code change.
+Labels are checked against :data:`KNOWN_LABELS`: a typo (``bodi``) would otherwise become a
+new class that the model learns from a handful of lines. A genuinely new class is an explicit
+opt-in (``new_labels``, ``textsieve train --new-label NAME``), and then the model learns it with
+no code change.
 """
 from __future__ import annotations
 
@@ -20,9 +22,13 @@ from pathlib import Path
 from ..errors import CorpusError
 from ..segment import Segment, segment
 
-__all__ = ["LabeledDocument", "read_labeled", "read_corpus", "training_segments", "corpus_digest", "BLANK"]
+__all__ = ["LabeledDocument", "read_labeled", "read_corpus", "training_segments", "corpus_digest", "BLANK",
+           "KNOWN_LABELS"]
 
 BLANK = "blank"
+# The classes the shipped model knows; any other label in training data is refused unless named
+# in ``new_labels`` (a typo must not become a class).
+KNOWN_LABELS = ("body", "link_spam", "author_meta", "caption", "boilerplate")
 _LABEL = re.compile(r"^[a-z][a-z0-9_]*$")
 _SPLIT = re.compile(r"^([a-z][a-z0-9_]*(?:\|[a-z][a-z0-9_]*)+)@(\d+(?:,\d+)*)$")
 
@@ -53,8 +59,20 @@ class LabeledDocument:
         return out
 
 
-def _parse_label(raw: str, text: str, where: str) -> tuple[str, list[tuple[int, str]] | None]:
+def _check_known(label: str, where: str, allowed: frozenset[str]) -> None:
+    if label not in allowed:
+        known = ", ".join(sorted(allowed))
+        raise CorpusError(
+            f"{where}: unknown label {label!r} (known: {known}). Fix the typo, or, to teach the model "
+            f"a new class, pass it explicitly: `textsieve train --new-label {label}`."
+        )
+
+
+def _parse_label(raw: str, text: str, where: str,
+                 allowed: frozenset[str]) -> tuple[str, list[tuple[int, str]] | None]:
     if _LABEL.match(raw):
+        if raw != BLANK:
+            _check_known(raw, where, allowed)
         return raw, None
     m = _SPLIT.match(raw)
     if not m:
@@ -63,6 +81,8 @@ def _parse_label(raw: str, text: str, where: str) -> tuple[str, list[tuple[int, 
             "like 'body|caption@120'. Fix the first column."
         )
     labels = m.group(1).split("|")
+    for lab in labels:
+        _check_known(lab, where, allowed)
     offsets = [int(o) for o in m.group(2).split(",")]
     if len(offsets) != len(labels) - 1:
         raise CorpusError(f"{where}: split {raw!r} needs {len(labels) - 1} offset(s) for {len(labels)} labels.")
@@ -77,9 +97,21 @@ def _parse_label(raw: str, text: str, where: str) -> tuple[str, list[tuple[int, 
     return max(sizes, key=sizes.get), parts
 
 
-def read_labeled(path: str | Path, group: str | None = None) -> LabeledDocument:
-    """Read one labeled file; any problem raises CorpusError naming ``file:line``."""
+def _allowed(new_labels: Iterable[str]) -> frozenset[str]:
+    extra = frozenset(new_labels)
+    bad = sorted(lab for lab in extra if not _LABEL.match(lab) or lab == BLANK)
+    if bad:
+        raise CorpusError(f"new label(s) {bad}: a label is lowercase letters, digits and '_', and not 'blank'.")
+    return frozenset(KNOWN_LABELS) | extra
+
+
+def read_labeled(path: str | Path, group: str | None = None, new_labels: Iterable[str] = ()) -> LabeledDocument:
+    """Read one labeled file; any problem raises CorpusError naming ``file:line``.
+
+    Labels must be in :data:`KNOWN_LABELS` or in ``new_labels``.
+    """
     path = Path(path)
+    allowed = _allowed(new_labels)
     try:
         content = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -101,7 +133,7 @@ def read_labeled(path: str | Path, group: str | None = None) -> LabeledDocument:
                 raise CorpusError(f"{where}: labeled 'blank' but the line has text. Label the text, or empty the line.")
         elif not text.strip():
             raise CorpusError(f"{where}: empty line labeled {raw!r}. Empty lines are labeled 'blank'.")
-        label, parts = _parse_label(raw, text, where)
+        label, parts = _parse_label(raw, text, where, allowed)
         if parts:
             splits[i] = parts
         lines.append(text)
@@ -114,9 +146,11 @@ def read_labeled(path: str | Path, group: str | None = None) -> LabeledDocument:
 JUNK_DIR = "junk"
 
 
-def read_corpus(directory: str | Path, pattern: str = "*.tsv") -> list[LabeledDocument]:
+def read_corpus(directory: str | Path, pattern: str = "*.tsv", new_labels: Iterable[str] = ()) -> list[LabeledDocument]:
     """Every labeled file under ``directory`` (recursively, sorted for determinism), except the
-    junk bank in a ``junk/`` folder (see :func:`textsieve.training.synth.read_junk_bank`)."""
+    junk bank in a ``junk/`` folder (see :func:`textsieve.training.synth.read_junk_bank`).
+
+    Labels must be in :data:`KNOWN_LABELS` or in ``new_labels``."""
     directory = Path(directory)
     if not directory.is_dir():
         raise CorpusError(f"{directory}: not a directory of labeled .tsv files.")
@@ -124,7 +158,7 @@ def read_corpus(directory: str | Path, pattern: str = "*.tsv") -> list[LabeledDo
                    if p.is_file() and JUNK_DIR not in p.relative_to(directory).parts[:-1])
     if not files:
         raise CorpusError(f"{directory}: no {pattern} files found.")
-    return [read_labeled(p) for p in files]
+    return [read_labeled(p, new_labels=new_labels) for p in files]
 
 
 def corpus_digest(docs: Iterable[LabeledDocument]) -> str:

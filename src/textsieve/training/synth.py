@@ -48,14 +48,14 @@ class JunkBank:
         return list(rng.choice(pool)) if pool else None
 
 
-def read_junk_bank(directory: str | Path) -> JunkBank:
+def read_junk_bank(directory: str | Path, new_labels: Sequence[str] = ()) -> JunkBank:
     """Read ``<lang>-<label>.tsv`` files: blocks of one label separated by blank rows."""
     bank = JunkBank()
     directory = Path(directory)
     if not directory.is_dir():
         return bank
     for path in sorted(directory.glob("*.tsv")):
-        doc = read_labeled(path)
+        doc = read_labeled(path, new_labels=new_labels)
         lang = path.stem.split("-", 1)[0].lower()
         labels = {lab for lab in doc.labels if lab != BLANK}
         if len(labels) != 1:

@@ -99,7 +99,7 @@ def build_training_set(docs: Sequence[LabeledDocument], variants: int = DEFAULT_
 
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
           variants: int = DEFAULT_VARIANTS, folds: int = 5, html_every: int | None = None,
-          features: dict | None = None, log=print) -> dict:
+          features: dict | None = None, new_labels: Sequence[str] = (), log=print) -> dict:
     """Validate the labeled files, cross-validate, fit on everything, write model + manifest.
 
     Returns the report (the manifest's contents). ``out_dir=None`` skips writing.
@@ -111,8 +111,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     from .corpus import JUNK_DIR
     from .synth import read_junk_bank
 
-    docs = read_corpus(data_dir)
-    bank = read_junk_bank(Path(data_dir) / JUNK_DIR)
+    docs = read_corpus(data_dir, new_labels=new_labels)
+    bank = read_junk_bank(Path(data_dir) / JUNK_DIR, new_labels=new_labels)
     augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank)
     n_html = sum(d.contexts is not None for d in augmented)
     labels = sorted({lab for d in augmented for lab in d.label_set()})
