@@ -3,3 +3,6 @@
 //!
 //! Pure Rust, no Python: the bindings crate (`src/bindings`) is a thin shell over this crate.
 pub mod html;
+pub mod first_pass;
+pub mod revision;
+pub mod trees;

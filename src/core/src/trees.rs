@@ -1,0 +1,337 @@
+//! Pass two's model: a gradient-boosted tree ensemble exported from scikit-learn's
+//! `HistGradientBoostingClassifier`, evaluated exactly as its `predict_proba` does.
+//!
+//! The export is a set of flat arrays (see the model format in the README): all trees' nodes
+//! concatenated, `tree_offsets` marking where each tree starts, and per tree the class whose raw
+//! score it adds to. A node goes left when `x <= threshold`, and a missing value (NaN) goes to the
+//! side the tree learned (`missing_left`). Raw scores start at the baseline; probabilities are
+//! the sigmoid of the single score for two labels, a softmax otherwise.
+//!
+//! The arrays come from a file, so they are validated once on construction: every child index
+//! lies inside its tree and *after* its parent (scikit-learn numbers nodes depth-first, so this
+//! holds for every exported tree, and it proves a walk ends), feature indices are in range and
+//! values are finite. Evaluation then needs no checks and cannot loop or index out of bounds.
+
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    threshold: f64,
+    /// Leaf value, or 0 for a split.
+    value: f64,
+    feature: u32,
+    /// Absolute node indices (within the concatenated arrays).
+    left: u32,
+    right: u32,
+    missing_left: bool,
+    leaf: bool,
+}
+
+/// The raw arrays of an exported ensemble (borrowed from the model file).
+#[derive(Clone, Copy, Debug)]
+pub struct TreeArrays<'a> {
+    pub tree_offsets: &'a [i64],
+    pub tree_class: &'a [i32],
+    pub node_feature: &'a [i32],
+    pub node_threshold: &'a [f64],
+    pub node_missing_left: &'a [u8],
+    pub node_left: &'a [i32],
+    pub node_right: &'a [i32],
+    pub node_is_leaf: &'a [u8],
+    pub node_value: &'a [f64],
+    pub baseline: &'a [f64],
+}
+
+/// A validated ensemble.
+#[derive(Clone, Debug)]
+pub struct Trees {
+    nodes: Vec<Node>,
+    /// Root node of each tree, and the raw-score slot it adds to.
+    roots: Vec<(u32, u32)>,
+    baseline: Vec<f64>,
+    k: usize,
+    n_features: usize,
+}
+
+impl Trees {
+    /// Validate and build. `k` is the number of labels, `n_features` the width of the rows the
+    /// trees will see.
+    pub fn new(a: &TreeArrays, k: usize, n_features: usize) -> Result<Trees, String> {
+        if k < 2 {
+            return Err(format!("a classifier needs at least 2 labels, got {k}"));
+        }
+        let n_scores = if k == 2 { 1 } else { k };
+        if a.baseline.len() != n_scores {
+            return Err(format!("second_baseline has {} values, expected {n_scores} for {k} labels", a.baseline.len()));
+        }
+        if a.baseline.iter().any(|v| !v.is_finite()) {
+            return Err("second_baseline is not finite".to_string());
+        }
+        let n_nodes = a.node_feature.len();
+        for (name, len) in [
+            ("node_threshold", a.node_threshold.len()),
+            ("node_missing_left", a.node_missing_left.len()),
+            ("node_left", a.node_left.len()),
+            ("node_right", a.node_right.len()),
+            ("node_is_leaf", a.node_is_leaf.len()),
+            ("node_value", a.node_value.len()),
+        ] {
+            if len != n_nodes {
+                return Err(format!("{name} has {len} entries but node_feature has {n_nodes}"));
+            }
+        }
+        if n_nodes > u32::MAX as usize / 2 {
+            return Err("too many tree nodes".to_string());
+        }
+        let n_trees = a.tree_class.len();
+        if a.tree_offsets.len() != n_trees + 1 {
+            return Err(format!("tree_offsets has {} entries, expected n_trees + 1 = {}", a.tree_offsets.len(), n_trees + 1));
+        }
+        if a.tree_offsets[0] != 0 || a.tree_offsets[n_trees] != n_nodes as i64 {
+            return Err(format!("tree_offsets must run from 0 to the node count {n_nodes}"));
+        }
+        let mut nodes = Vec::with_capacity(n_nodes);
+        let mut roots = Vec::with_capacity(n_trees);
+        for t in 0..n_trees {
+            let (lo, hi) = (a.tree_offsets[t], a.tree_offsets[t + 1]);
+            if hi <= lo {
+                return Err(format!("tree {t} is empty or tree_offsets decreases"));
+            }
+            let class = a.tree_class[t];
+            if class < 0 || class as usize >= n_scores {
+                return Err(format!("tree {t} adds to class {class}, but the model has {n_scores} raw scores"));
+            }
+            let (lo, hi) = (lo as usize, hi as usize);
+            roots.push((lo as u32, class as u32));
+            for i in lo..hi {
+                let local = (i - lo) as i64;
+                let size = (hi - lo) as i64;
+                let leaf = a.node_is_leaf[i] != 0;
+                let value = a.node_value[i];
+                if leaf {
+                    if !value.is_finite() {
+                        return Err(format!("tree {t} node {local}: leaf value is not finite"));
+                    }
+                    nodes.push(Node { threshold: 0.0, value, feature: 0, left: 0, right: 0, missing_left: false, leaf });
+                    continue;
+                }
+                let (l, r) = (a.node_left[i] as i64, a.node_right[i] as i64);
+                if l <= local || r <= local || l >= size || r >= size {
+                    return Err(format!(
+                        "tree {t} node {local}: children {l}/{r} must come after the node and inside the tree ({size} nodes)"
+                    ));
+                }
+                let f = a.node_feature[i];
+                if f < 0 || f as usize >= n_features {
+                    return Err(format!("tree {t} node {local}: feature {f} out of range (rows have {n_features})"));
+                }
+                let threshold = a.node_threshold[i];
+                if threshold.is_nan() {
+                    return Err(format!("tree {t} node {local}: threshold is NaN"));
+                }
+                nodes.push(Node {
+                    threshold,
+                    value: 0.0,
+                    feature: f as u32,
+                    left: (lo as i64 + l) as u32,
+                    right: (lo as i64 + r) as u32,
+                    missing_left: a.node_missing_left[i] != 0,
+                    leaf,
+                });
+            }
+        }
+        Ok(Trees { nodes, roots, baseline: a.baseline.to_vec(), k, n_features })
+    }
+
+    pub fn n_labels(&self) -> usize {
+        self.k
+    }
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+    pub fn n_trees(&self) -> usize {
+        self.roots.len()
+    }
+
+    /// Probabilities for row-major rows of width `n_features`, row-major `n x k`.
+    pub fn proba(&self, x: &[f64]) -> Result<Vec<f64>, String> {
+        let w = self.n_features;
+        if w == 0 || x.len() % w != 0 {
+            return Err(format!("rows of {} values do not divide into width {w}", x.len()));
+        }
+        let n = x.len() / w;
+        let k = self.k;
+        let mut out = vec![0f64; n * k];
+        let mut raw = vec![0f64; self.baseline.len()];
+        for r in 0..n {
+            let row = &x[r * w..(r + 1) * w];
+            raw.copy_from_slice(&self.baseline);
+            for &(root, class) in &self.roots {
+                raw[class as usize] += self.leaf_value(root, row);
+            }
+            let p = &mut out[r * k..(r + 1) * k];
+            if raw.len() == 1 {
+                let s = sigmoid(raw[0]);
+                p[0] = 1.0 - s;
+                p[1] = s;
+            } else {
+                let max = raw.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let mut sum = 0.0;
+                for c in 0..k {
+                    p[c] = (raw[c] - max).exp();
+                    sum += p[c];
+                }
+                for v in p.iter_mut() {
+                    *v /= sum;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    #[inline]
+    fn leaf_value(&self, root: u32, row: &[f64]) -> f64 {
+        let mut i = root as usize;
+        loop {
+            let node = &self.nodes[i];
+            if node.leaf {
+                return node.value;
+            }
+            let x = row[node.feature as usize];
+            let left = if x.is_nan() { node.missing_left } else { x <= node.threshold };
+            i = if left { node.left } else { node.right } as usize;
+        }
+    }
+}
+
+fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One stump per class over feature 0 (threshold 0.5), 3 classes.
+    struct Owned {
+        offsets: Vec<i64>,
+        class: Vec<i32>,
+        feature: Vec<i32>,
+        threshold: Vec<f64>,
+        missing: Vec<u8>,
+        left: Vec<i32>,
+        right: Vec<i32>,
+        leaf: Vec<u8>,
+        value: Vec<f64>,
+        baseline: Vec<f64>,
+    }
+
+    impl Owned {
+        fn stumps(classes: usize) -> Owned {
+            let mut o = Owned {
+                offsets: vec![0],
+                class: vec![],
+                feature: vec![],
+                threshold: vec![],
+                missing: vec![],
+                left: vec![],
+                right: vec![],
+                leaf: vec![],
+                value: vec![],
+                baseline: vec![0.0; classes],
+            };
+            for c in 0..classes {
+                o.class.push(c as i32);
+                o.feature.extend([0, 0, 0]);
+                o.threshold.extend([0.5, 0.0, 0.0]);
+                o.missing.extend([1, 0, 0]);
+                o.left.extend([1, 0, 0]);
+                o.right.extend([2, 0, 0]);
+                o.leaf.extend([0, 1, 1]);
+                o.value.extend([0.0, c as f64, -(c as f64)]);
+                o.offsets.push(o.feature.len() as i64);
+            }
+            o
+        }
+        fn arrays(&self) -> TreeArrays<'_> {
+            TreeArrays {
+                tree_offsets: &self.offsets,
+                tree_class: &self.class,
+                node_feature: &self.feature,
+                node_threshold: &self.threshold,
+                node_missing_left: &self.missing,
+                node_left: &self.left,
+                node_right: &self.right,
+                node_is_leaf: &self.leaf,
+                node_value: &self.value,
+                baseline: &self.baseline,
+            }
+        }
+    }
+
+    fn softmax(z: &[f64]) -> Vec<f64> {
+        let s: f64 = z.iter().map(|v| v.exp()).sum();
+        z.iter().map(|v| v.exp() / s).collect()
+    }
+
+    #[test]
+    fn stumps_route_left_right_and_missing() {
+        let o = Owned::stumps(3);
+        let t = Trees::new(&o.arrays(), 3, 2).unwrap();
+        let p = t.proba(&[0.2, 9.0, 0.9, 9.0, f64::NAN, 9.0]).unwrap();
+        let left = softmax(&[0.0, 1.0, 2.0]);
+        let right = softmax(&[0.0, -1.0, -2.0]);
+        for c in 0..3 {
+            assert!((p[c] - left[c]).abs() < 1e-12);
+            assert!((p[3 + c] - right[c]).abs() < 1e-12);
+            assert!((p[6 + c] - left[c]).abs() < 1e-12, "NaN follows missing_left");
+        }
+        // x == threshold goes left.
+        assert!((t.proba(&[0.5, 0.0]).unwrap()[2] - left[2]).abs() < 1e-12);
+    }
+
+    #[test]
+    fn binary_uses_one_sigmoid_score() {
+        let mut o = Owned::stumps(1);
+        o.baseline = vec![0.25];
+        o.value = vec![0.0, 1.0, -1.0];
+        let t = Trees::new(&o.arrays(), 2, 1).unwrap();
+        let p = t.proba(&[0.0, 1.0]).unwrap();
+        assert!((p[1] - sigmoid(1.25)).abs() < 1e-12 && (p[0] + p[1] - 1.0).abs() < 1e-12);
+        assert!((p[3] - sigmoid(-0.75)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn invalid_arrays_are_errors() {
+        let ok = Owned::stumps(3);
+        assert!(Trees::new(&ok.arrays(), 3, 1).is_ok());
+        assert!(Trees::new(&ok.arrays(), 3, 0).is_err(), "feature out of range");
+        assert!(Trees::new(&ok.arrays(), 2, 1).is_err(), "baseline of the wrong length");
+        let mut o = Owned::stumps(3);
+        o.left[0] = 0; // a self-loop
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
+        let mut o = Owned::stumps(3);
+        o.right[3] = 3; // outside its tree
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
+        let mut o = Owned::stumps(3);
+        o.class[1] = 5;
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
+        let mut o = Owned::stumps(3);
+        o.value[1] = f64::INFINITY;
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
+        let mut o = Owned::stumps(3);
+        o.offsets[1] = 0;
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
+        let mut o = Owned::stumps(3);
+        o.threshold.pop();
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
+        let mut o = Owned::stumps(3);
+        o.threshold[0] = f64::NAN;
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
+        let t = Trees::new(&ok.arrays(), 3, 2).unwrap();
+        assert!(t.proba(&[1.0, 2.0, 3.0]).is_err(), "row width mismatch");
+    }
+}
