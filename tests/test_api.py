@@ -159,6 +159,20 @@ def test_nothing_is_loaded_at_import():
     import subprocess
     import sys
 
-    code = "import sys, textsieve; print('joblib' in sys.modules, textsieve.clean._default is None)"
+    # An audit hook records every file Python opens. Importing textsieve must open nothing in the
+    # model folder; the first clean_text call must (which proves the probe can see model reads).
+    code = (
+        "import os, sys\n"
+        "opened = []\n"
+        "sys.addaudithook(lambda ev, args: opened.append(args[0]) if ev == 'open' and isinstance(args[0], str) else None)\n"
+        "import textsieve\n"
+        "models = os.path.realpath(os.path.join(os.path.dirname(textsieve.__file__), 'models'))\n"
+        "def model_reads(): return sum(os.path.realpath(p).startswith(models + os.sep) for p in list(opened))\n"
+        "at_import = model_reads()\n"
+        "textsieve.clean_text('A short sentence about the river.')\n"
+        "print(at_import, model_reads())\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out[1] == "True"
+    at_import, after_first_call = int(out[0]), int(out[1])
+    assert at_import == 0
+    assert after_first_call > 0

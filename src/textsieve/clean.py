@@ -14,6 +14,7 @@ documents should keep around; the module-level functions share a lazily created 
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -117,6 +118,9 @@ class Sieve:
         :class:`~textsieve.html.HtmlPage` is accepted either way.
         """
         cfg = (config or self.config).with_options(**options)
+        unknown = set(cfg.keep) - set(self.model.labels)
+        if unknown:  # same rule as Sieve(keep=...): a typo must not silently keep nothing
+            raise ConfigError(f"keep={cfg.keep}: label(s) {sorted(unknown)} are not in this model's labels {self.model.labels}.")
         pages = [_as_page(t, html) for t in texts]
         sources = [p.text if isinstance(p, HtmlPage) else p for p in pages]
         languages: list[str | None] = [None] * len(pages)
@@ -205,9 +209,14 @@ def _as_page(doc, html: bool):
     return parse_html(doc) if html else doc
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_text(text) -> str:
     if isinstance(text, str):
-        return text
+        # Input boundary policy: a lone surrogate (from a "\\ud800" JSON escape or surrogateescape
+        # decoding) cannot be encoded or hashed; it becomes U+FFFD one for one, so offsets are unchanged.
+        return _LONE_SURROGATE.sub("\ufffd", text)
     if isinstance(text, (bytes, bytearray)):
         raise InputError("got bytes, expected str: decode first (textsieve's CLI detects encodings for files).")
     raise InputError(f"expected a str document, got {type(text).__name__}.")
