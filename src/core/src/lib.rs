@@ -3,6 +3,9 @@
 //!
 //! Pure Rust, no Python: the bindings crate (`src/bindings`) is a thin shell over this crate.
 pub mod html;
+pub mod segment;
+pub mod features;
+pub mod text;
 pub mod first_pass;
 pub mod revision;
 pub mod trees;

@@ -1,0 +1,64 @@
+//! Lines per second of segmentation + featurization alone, on text files.
+//!
+//! `cargo run --release --example featurize_speed -- [--repeat N] [--threads T] FILE...`
+//!
+//! Each file is one document; the batch is the files repeated `N` times (default: enough for
+//! about 200,000 segments) so the figure is stable. Prints segments/s and MB/s for segmentation
+//! and featurization separately, with the default `FeatureConfig` (HTML block on, no contexts).
+use std::time::Instant;
+
+use textsieve_core::features::{featurize, featurize_parallel, Document, FeatureConfig};
+use textsieve_core::segment::segment;
+
+fn main() {
+    let mut repeat: Option<usize> = None;
+    let mut threads = 1usize;
+    let mut files = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--repeat" => repeat = args.next().and_then(|v| v.parse().ok()),
+            "--threads" => threads = args.next().and_then(|v| v.parse().ok()).unwrap_or(1),
+            _ => files.push(a),
+        }
+    }
+    if files.is_empty() {
+        eprintln!("usage: featurize_speed [--repeat N] [--threads T] FILE...");
+        std::process::exit(2);
+    }
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| match std::fs::read(f) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => {
+                eprintln!("cannot read {f}: {e}");
+                std::process::exit(1);
+            }
+        })
+        .collect();
+    let segs_once: usize = texts.iter().map(|t| segment(t, true).len()).sum();
+    let repeat = repeat.unwrap_or_else(|| (200_000 / segs_once.max(1)).max(1));
+    let batch: Vec<&str> = (0..repeat).flat_map(|_| texts.iter().map(|t| t.as_str())).collect();
+    let bytes: usize = batch.iter().map(|t| t.len()).sum();
+
+    let t0 = Instant::now();
+    let segs: Vec<_> = batch.iter().map(|t| segment(t, true)).collect();
+    let seg_s = t0.elapsed().as_secs_f64();
+    let docs: Vec<Document> =
+        batch.iter().zip(&segs).map(|(t, s)| Document { text: t, segments: s, html: None }).collect();
+    let cfg = FeatureConfig::default();
+    let t1 = Instant::now();
+    let m = if threads > 1 { featurize_parallel(&docs, &cfg, threads) } else { featurize(&docs, &cfg) };
+    let feat_s = t1.elapsed().as_secs_f64();
+    let n = m.n_rows as f64;
+    println!(
+        "{} docs x{repeat}, {} segments, {:.1} MB, threads {threads}",
+        texts.len(),
+        m.n_rows,
+        bytes as f64 / 1e6
+    );
+    println!("segment:   {:>10.0} lines/s  {:>7.1} MB/s", n / seg_s, bytes as f64 / 1e6 / seg_s);
+    println!("featurize: {:>10.0} lines/s  {:>7.1} MB/s", n / feat_s, bytes as f64 / 1e6 / feat_s);
+    println!("both:      {:>10.0} lines/s", n / (seg_s + feat_s));
+    println!("nnz per row: {:.1}", m.indices.len() as f64 / n.max(1.0));
+}

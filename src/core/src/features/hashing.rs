@@ -1,0 +1,241 @@
+//! Hashed n-grams of a bounded snippet of each line: word uni+bigrams and `char_wb` 3-4-grams.
+//!
+//! What the Python featurizer got from scikit-learn's `HashingVectorizer`, with our own stable
+//! hash instead of murmur3 (the model is retrained on these indices):
+//!
+//! * the snippet is the first `max_chars` chars of the line, plus (when the line is longer than
+//!   `max_chars + max_chars/4`) a space and its last `max_chars/4` chars, lower-cased: headings,
+//!   link titles and captions live at a line's start, glued junk at its end;
+//! * word tokens are maximal runs of word chars (`(?u)\b\w+\b`); unigrams and bigrams ("w1 w2")
+//!   hash into `[0, n_word)`;
+//! * char n-grams: each whitespace-separated word of the snippet's first `char_chars` chars is
+//!   padded with one space on each side; its 3- and 4-grams (or the whole padded word when it is
+//!   shorter than n) hash into `[n_word, n_word + n_char)`;
+//! * counts are summed per index, each block is L2-normalised separately, and a row's indices are
+//!   sorted (canonical CSR).
+//!
+//! Hash: FNV-1a over the UTF-8 bytes (words) or the code points (char n-grams) from a seeded
+//! offset, then murmur3's finaliser, modulo the block size. Stable across processes and machines.
+
+use crate::text::{fmix64, fnv_bytes, fnv_unit, is_space, is_word, prefix_bytes, push_lower, suffix_start, FNV_OFFSET};
+
+const WORD_SEED: u64 = 0x776f_7264_5f6e_6772; // "word_ngr"
+const CHAR_SEED: u64 = 0x6368_6172_5f6e_6772; // "char_ngr"
+
+/// Reusable buffers: no heap allocation per line once warmed up.
+#[derive(Default)]
+pub struct HashScratch {
+    low: String,
+    tokens: Vec<(u32, u32)>,
+    padded: Vec<char>,
+    idx: Vec<u32>,
+}
+
+/// Bucket of a finished FNV state in a block of `n` columns.
+#[inline]
+fn bucket(h: u64, n: u32) -> u32 {
+    (fmix64(h) % n as u64) as u32
+}
+
+/// Hash one line and append its row (sorted indices, L2-normalised values per block).
+#[allow(clippy::too_many_arguments)]
+pub fn hash_line(
+    text: &str,
+    n_word: u32,
+    n_char: u32,
+    max_chars: usize,
+    char_chars: usize,
+    scratch: &mut HashScratch,
+    indices: &mut Vec<u32>,
+    values: &mut Vec<f32>,
+) {
+    let tail = (max_chars / 4).max(1);
+    // Snippet, lower-cased into `low`; `char_end` marks its first `char_chars` (source) chars.
+    let low = &mut scratch.low;
+    low.clear();
+    let head_end = prefix_bytes(text, max_chars + tail);
+    let (first, second) = if head_end >= text.len() {
+        (text, "")
+    } else {
+        (&text[..prefix_bytes(text, max_chars)], &text[suffix_start(text, tail)..])
+    };
+    let mut char_end = usize::MAX;
+    let mut n_src = 0usize;
+    for c in first.chars() {
+        if n_src == char_chars {
+            char_end = low.len();
+        }
+        push_lower(low, c);
+        n_src += 1;
+    }
+    if !second.is_empty() {
+        if n_src == char_chars {
+            char_end = low.len();
+        }
+        low.push(' ');
+        n_src += 1;
+        for c in second.chars() {
+            if n_src == char_chars {
+                char_end = low.len();
+            }
+            push_lower(low, c);
+            n_src += 1;
+        }
+    }
+    let char_end = char_end.min(low.len());
+    let low: &str = low;
+
+    // Word uni+bigrams.
+    if n_word > 0 {
+        let tokens = &mut scratch.tokens;
+        tokens.clear();
+        let mut start: Option<usize> = None;
+        for (i, c) in low.char_indices() {
+            if is_word(c) {
+                start.get_or_insert(i);
+            } else if let Some(s) = start.take() {
+                tokens.push((s as u32, i as u32));
+            }
+        }
+        if let Some(s) = start {
+            tokens.push((s as u32, low.len() as u32));
+        }
+        let idx = &mut scratch.idx;
+        idx.clear();
+        let b = low.as_bytes();
+        let seed = FNV_OFFSET ^ WORD_SEED;
+        for (k, &(s, e)) in tokens.iter().enumerate() {
+            let word = &b[s as usize..e as usize];
+            idx.push(bucket(fnv_bytes(seed, word), n_word));
+            if k > 0 {
+                let (ps, pe) = tokens[k - 1];
+                let h = fnv_bytes(fnv_bytes(fnv_bytes(seed, &b[ps as usize..pe as usize]), b" "), word);
+                idx.push(bucket(h, n_word));
+            }
+        }
+        push_block(idx, 0, indices, values);
+    }
+
+    // char_wb 3-4-grams.
+    if n_char > 0 {
+        let idx = &mut scratch.idx;
+        idx.clear();
+        let padded = &mut scratch.padded;
+        let seed = FNV_OFFSET ^ CHAR_SEED;
+        for word in low[..char_end].split(is_space).filter(|w| !w.is_empty()) {
+            padded.clear();
+            padded.push(' ');
+            padded.extend(word.chars());
+            padded.push(' ');
+            let len = padded.len();
+            for n in 3..=4usize {
+                if len <= n {
+                    let h = padded.iter().fold(seed, |h, &c| fnv_unit(h, c as u32));
+                    idx.push(bucket(h, n_char));
+                } else {
+                    for w in padded.windows(n) {
+                        let h = w.iter().fold(seed, |h, &c| fnv_unit(h, c as u32));
+                        idx.push(bucket(h, n_char));
+                    }
+                }
+            }
+        }
+        push_block(idx, n_word, indices, values);
+    }
+}
+
+/// Sort `idx`, sum duplicates into counts, L2-normalise, append (offset by `base`).
+fn push_block(idx: &mut [u32], base: u32, indices: &mut Vec<u32>, values: &mut Vec<f32>) {
+    if idx.is_empty() {
+        return;
+    }
+    idx.sort_unstable();
+    let from = values.len();
+    let mut norm = 0.0f64;
+    let mut i = 0usize;
+    while i < idx.len() {
+        let mut j = i + 1;
+        while j < idx.len() && idx[j] == idx[i] {
+            j += 1;
+        }
+        let count = (j - i) as f64;
+        norm += count * count;
+        indices.push(base + idx[i]);
+        values.push(count as f32);
+        i = j;
+    }
+    let inv = (1.0 / norm.sqrt()) as f32;
+    for v in &mut values[from..] {
+        *v *= inv;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(text: &str, n_word: u32, n_char: u32) -> (Vec<u32>, Vec<f32>) {
+        let (mut i, mut v) = (Vec::new(), Vec::new());
+        hash_line(text, n_word, n_char, 200, 64, &mut HashScratch::default(), &mut i, &mut v);
+        (i, v)
+    }
+
+    fn block_norm(idx: &[u32], val: &[f32], lo: u32, hi: u32) -> f32 {
+        idx.iter().zip(val).filter(|(i, _)| (lo..hi).contains(*i)).map(|(_, v)| v * v).sum::<f32>().sqrt()
+    }
+
+    #[test]
+    fn rows_are_canonical_csr_with_unit_norm_blocks() {
+        let (idx, val) = row("The cat saw the other cat. The cat!", 1 << 10, 1 << 8);
+        assert!(idx.windows(2).all(|w| w[0] < w[1]), "sorted and duplicate-free");
+        assert!(idx.iter().all(|&i| i < (1 << 10) + (1 << 8)));
+        assert!((block_norm(&idx, &val, 0, 1 << 10) - 1.0).abs() < 1e-5);
+        assert!((block_norm(&idx, &val, 1 << 10, (1 << 10) + (1 << 8)) - 1.0).abs() < 1e-5);
+        // "cat" appears three times: the largest word value is a summed count.
+        let max_word = idx.iter().zip(&val).filter(|(i, _)| **i < 1 << 10).map(|(_, v)| *v).fold(0.0, f32::max);
+        let min_word = idx.iter().zip(&val).filter(|(i, _)| **i < 1 << 10).map(|(_, v)| *v).fold(1.0, f32::min);
+        assert!(max_word >= 2.5 * min_word);
+    }
+
+    #[test]
+    fn hashing_is_deterministic_and_case_insensitive() {
+        assert_eq!(row("Hello World", 1 << 18, 1 << 16), row("Hello World", 1 << 18, 1 << 16));
+        assert_eq!(row("HELLO world", 1 << 18, 1 << 16), row("hello WORLD", 1 << 18, 1 << 16));
+        assert_ne!(row("hello world", 1 << 18, 0).0, row("world hello", 1 << 18, 0).0); // bigrams differ
+    }
+
+    #[test]
+    fn word_tokens_are_runs_of_word_chars() {
+        // "don't" -> "don", "t": 2 unigrams + 1 bigram; punctuation only -> no word features.
+        assert_eq!(row("don't", 1 << 20, 0).0.len(), 3);
+        assert!(row("--- !!! ...", 1 << 20, 0).0.is_empty());
+        assert!(row("", 1 << 20, 1 << 16).0.is_empty());
+    }
+
+    #[test]
+    fn char_ngrams_pad_words_and_keep_short_words_whole() {
+        // " a " is shorter than 4: emitted once for n=3 and once (whole) for n=4 -> one index, count 2.
+        let (idx, val) = row("a", 0, 1 << 16);
+        assert_eq!(idx.len(), 1);
+        assert!((val[0] - 1.0).abs() < 1e-6);
+        // " ab " -> 3-grams " ab", "ab "; 4-gram " ab ": three distinct (barring collisions).
+        assert_eq!(row("ab", 0, 1 << 20).0.len(), 3);
+    }
+
+    #[test]
+    fn only_a_bounded_prefix_and_suffix_are_hashed() {
+        let middle_a = format!("{}{}{}", "start ".repeat(40), "alpha ".repeat(1000), "end ".repeat(20));
+        let middle_b = format!("{}{}{}", "start ".repeat(40), "omega ".repeat(1000), "end ".repeat(20));
+        assert_eq!(row(&middle_a, 1 << 18, 1 << 16), row(&middle_b, 1 << 18, 1 << 16));
+        let end_a = format!("{}tail alpha", "start ".repeat(100));
+        let end_b = format!("{}tail omega", "start ".repeat(100));
+        assert_ne!(row(&end_a, 1 << 18, 0), row(&end_b, 1 << 18, 0));
+    }
+
+    #[test]
+    fn char_ngrams_see_only_the_first_char_chars() {
+        let a = format!("{} alpha", "x".repeat(70));
+        let b = format!("{} omega", "x".repeat(70));
+        assert_eq!(row(&a, 0, 1 << 16), row(&b, 0, 1 << 16));
+    }
+}

@@ -1,0 +1,306 @@
+//! The HTML block of the dense features: what a line's markup says about it (tag, link share,
+//! containers, class hints, images), and how that compares with its neighbours and its page.
+//!
+//! Page-level statistics (the page's link share, which class-hint groups are so common on the
+//! page that they say nothing) are computed once per whole document.
+
+use std::collections::HashMap;
+
+use crate::html::{HtmlContext, ANCESTORS};
+use crate::segment::Segment;
+use crate::text::{fmix64, fnv_bytes, is_letter, is_word, push_lower, FNV_OFFSET};
+
+use super::{runs, Row, LOG_COUNT_CAP};
+
+/// Tag groups, one feature each (`tag_<first>`); any other tag is `tag_other`.
+pub const TAG_GROUPS: [&[&str]; 8] = [
+    &["h1", "h2", "h3", "h4", "h5", "h6"],
+    &["p"],
+    &["li", "dt", "dd"],
+    &["td", "th"],
+    &["figcaption", "caption"],
+    &["pre"],
+    &["a"],
+    &["br"],
+];
+
+/// Class/id/role tokens grouped by what they usually mark. Substring matches, so "td-author-box",
+/// "relatedposts" and "wp-caption-text" all count; several languages' words where sites use them.
+pub const HINT_GROUPS: [(&str, &[&str]); 7] = [
+    ("author", &["author", "byline", "bio", "profile", "avatar", "writer", "autor", "auteur", "vcard", "contributor"]),
+    (
+        "related",
+        &[
+            "related", "recommend", "popular", "trending", "similar", "suggest", "teaser", "widget", "sidebar", "promo",
+            "sponsor", "outbrain", "taboola", "mostread", "readmore", "morefrom", "youmay", "card",
+        ],
+    ),
+    ("caption", &["caption", "credit", "figure", "photo", "image", "img", "gallery", "legend", "thumb", "media"]),
+    ("social", &["social", "share", "follow", "twitter", "facebook", "instagram", "linkedin", "whatsapp"]),
+    (
+        "nav",
+        &[
+            "nav", "menu", "breadcrumb", "header", "footer", "topbar", "masthead", "pagination", "navigation",
+            "contentinfo", "banner", "skip", "tags", "categor",
+        ],
+    ),
+    (
+        "content",
+        &["content", "article", "entry", "post", "body", "text", "story", "main", "prose", "paragraph", "richtext"],
+    ),
+    ("comment", &["comment", "reply", "disqus", "discussion", "respond"]),
+];
+
+/// How many of the nearest hint tokens count as "near" (the element itself and its closest
+/// ancestors).
+const NEAR_HINTS: usize = 4;
+/// A line is in a link run when at least this share of it is link text.
+const LINK_RUN_SHARE: f32 = 0.6;
+/// A line is "all link" from this share on.
+const ALL_LINK_SHARE: f32 = 0.9;
+
+/// Reusable per-document buffers plus a cache of hint flags per distinct token list (lines of a
+/// page share few of them).
+#[derive(Default)]
+pub struct HtmlScratch {
+    cache: HashMap<u64, (u8, u8)>,
+    flags: Vec<(u8, u8)>,
+    shares: Vec<f32>,
+    in_run: Vec<bool>,
+    link_run: Vec<u32>,
+    words: Vec<String>,
+    word: String,
+    alt: Vec<String>,
+}
+
+/// One bit per hint group whose keys occur in any of `tokens`.
+fn hint_bits(tokens: &[String]) -> u8 {
+    let mut bits = 0u8;
+    for (g, (_, keys)) in HINT_GROUPS.iter().enumerate() {
+        if tokens.iter().any(|t| keys.iter().any(|k| t.contains(k))) {
+            bits |= 1 << g;
+        }
+    }
+    bits
+}
+
+fn hints_key(tokens: &[String]) -> u64 {
+    let mut h = FNV_OFFSET;
+    for t in tokens {
+        h = fnv_bytes(h, t.as_bytes());
+        h = fnv_bytes(h, &[0xff]);
+    }
+    fmix64(h)
+}
+
+/// Lower-case word chars of `w` with leading/trailing punctuation removed.
+fn clean_word(w: &str, out: &mut String) {
+    out.clear();
+    for c in w.trim_matches(|c: char| !is_word(c)).chars() {
+        push_lower(out, c);
+    }
+}
+
+/// Write the HTML block for one document's rows: columns `base..n_dense` of each row of `out`
+/// (row-major, `n_dense` wide). `texts[i]` is segment i's text, `lengths[i]` its (capped) char
+/// length, `heads[i]` the byte length of its statistics head.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn document_html(
+    segs: &[Segment],
+    contexts: Option<&[Option<HtmlContext>]>,
+    texts: &[&str],
+    lengths: &[u32],
+    heads: &[usize],
+    scratch: &mut HtmlScratch,
+    out: &mut [f32],
+    n_dense: usize,
+    base: usize,
+) {
+    let n = segs.len();
+    let ctx_of = |i: usize| -> Option<&HtmlContext> {
+        contexts.and_then(|c| c.get(segs[i].line as usize)).and_then(|c| c.as_ref())
+    };
+    let n_html = (0..n).filter(|&i| ctx_of(i).is_some()).count();
+    if n_html == 0 {
+        for i in 0..n {
+            row_at(out, n_dense, base, i).zeros(super::HTML_NAMES.len());
+        }
+        return;
+    }
+
+    // Page-level statistics.
+    scratch.shares.clear();
+    scratch.shares.extend((0..n).map(|i| ctx_of(i).map_or(0.0, |c| c.link_share.clamp(0.0, 1.0))));
+    scratch.in_run.clear();
+    scratch.in_run.extend(scratch.shares.iter().map(|&s| s >= LINK_RUN_SHARE));
+    runs(&scratch.in_run, &mut scratch.link_run);
+    let total: f64 = lengths.iter().map(|&l| l as f64).sum::<f64>().max(1.0);
+    let doc_share = (scratch.shares.iter().zip(lengths).map(|(&s, &l)| s as f64 * l as f64).sum::<f64>() / total) as f32;
+
+    // Hint groups: a class token says something only where it is not everywhere (page builders
+    // put "elementor-widget-container" on every element, body included). A group present on more
+    // than half of the page's lines is switched off for the page.
+    scratch.flags.clear();
+    let mut far_count = [0usize; 7];
+    let mut near_count = [0usize; 7];
+    for i in 0..n {
+        let bits = match ctx_of(i) {
+            None => (0, 0),
+            Some(c) => {
+                let key = hints_key(&c.hints);
+                *scratch.cache.entry(key).or_insert_with(|| {
+                    (hint_bits(&c.hints), hint_bits(&c.hints[..c.hints.len().min(NEAR_HINTS)]))
+                })
+            }
+        };
+        for g in 0..7 {
+            far_count[g] += ((bits.0 >> g) & 1) as usize;
+            near_count[g] += ((bits.1 >> g) & 1) as usize;
+        }
+        scratch.flags.push(bits);
+    }
+    if scratch.cache.len() > 100_000 {
+        scratch.cache.clear(); // bounded memory across a huge batch
+    }
+    let mut far_mask = 0u8;
+    let mut near_mask = 0u8;
+    for g in 0..7 {
+        if far_count[g] * 2 <= n_html {
+            far_mask |= 1 << g;
+        }
+        if near_count[g] * 2 <= n_html {
+            near_mask |= 1 << g;
+        }
+    }
+
+    for i in 0..n {
+        let mut row = row_at(out, n_dense, base, i);
+        let Some(c) = ctx_of(i) else {
+            row.zeros(super::HTML_NAMES.len());
+            continue;
+        };
+        let share = scratch.shares[i];
+        row.put("html", 1.0);
+        row.put("link_share", share);
+        row.put("all_link", f(share >= ALL_LINK_SHARE));
+        row.put("link_list", f(c.link_list));
+        row.put("image", f(c.image));
+        row.put("alt_overlap", alt_overlap(&texts[i][..heads[i]], &c.alt, scratch));
+        row.put("log_link_run", ((scratch.link_run[i] as f32).min(LOG_COUNT_CAP)).ln_1p());
+        row.put("doc_link_share", doc_share);
+        let group = TAG_GROUPS.iter().position(|g| g.contains(&c.tag.as_str()));
+        for (k, name) in super::TAG_NAMES.iter().enumerate() {
+            let hit = match group {
+                Some(g) => g == k,
+                None => k == TAG_GROUPS.len(),
+            };
+            row.put(name, f(hit));
+        }
+        for (k, name) in super::ANCESTOR_NAMES.iter().enumerate() {
+            debug_assert_eq!(&name[3..], ANCESTORS[k]);
+            row.put(name, f(c.ancestors & (1 << k) != 0));
+        }
+        let (far, near) = scratch.flags[i];
+        let (far, near) = (far & far_mask, near & near_mask);
+        for (g, name) in super::HINT_NAMES.iter().enumerate() {
+            row.put(name, f(far & (1 << g) != 0));
+        }
+        for (g, name) in super::NEAR_HINT_NAMES.iter().enumerate() {
+            row.put(name, f(near & (1 << g) != 0));
+        }
+        row.put("prev_link_share", if i > 0 { scratch.shares[i - 1] } else { 0.0 });
+        row.put("next_link_share", if i + 1 < n { scratch.shares[i + 1] } else { 0.0 });
+        let same = |j: usize| ctx_of(j).map_or("", |x| x.tag.as_str()) == c.tag;
+        row.put("same_tag_prev", f(i > 0 && same(i - 1)));
+        row.put("same_tag_next", f(i + 1 < n && same(i + 1)));
+    }
+}
+
+#[inline]
+fn row_at(out: &mut [f32], n_dense: usize, base: usize, i: usize) -> Row<'_> {
+    Row::new(&mut out[i * n_dense + base..(i + 1) * n_dense], &super::HTML_NAMES)
+}
+
+#[inline]
+fn f(b: bool) -> f32 {
+    if b {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// Share of the line's distinct (lower-case, letter) words that are also words of the image's
+/// alt/title text: a caption repeating its image's description. Both sides are lower-cased and
+/// stripped of punctuation, so "Reuters." in an alt text meets "Reuters" in the line.
+fn alt_overlap(head: &str, alt: &[String], scratch: &mut HtmlScratch) -> f32 {
+    if alt.is_empty() {
+        return 0.0;
+    }
+    let HtmlScratch { words, word, alt: alt_clean, .. } = scratch;
+    alt_clean.clear();
+    for a in alt {
+        let mut w = String::new();
+        clean_word(a, &mut w);
+        if !w.is_empty() {
+            alt_clean.push(w);
+        }
+    }
+    // Distinct lower-case words of the line (letters joined by inner apostrophes).
+    words.clear();
+    let chars: Vec<char> = head.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_letter(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        loop {
+            while j < chars.len() && is_letter(chars[j]) {
+                j += 1;
+            }
+            if j + 1 < chars.len() && matches!(chars[j], '\'' | '\u{2019}') && is_letter(chars[j + 1]) {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        word.clear();
+        for &c in &chars[i..j] {
+            push_lower(word, c);
+        }
+        if !words.iter().any(|w| w == word) {
+            words.push(word.clone());
+        }
+        i = j;
+    }
+    if words.is_empty() {
+        return 0.0;
+    }
+    let shared = words.iter().filter(|w| alt_clean.iter().any(|a| a == *w)).count();
+    shared as f32 / words.len() as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hint_groups_match_substrings_of_tokens() {
+        let toks = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(hint_bits(&toks(&["td-author-box"])), 1 << 0);
+        assert_eq!(hint_bits(&toks(&["related-widget", "wp-caption"])), (1 << 1) | (1 << 2));
+        assert_eq!(hint_bits(&toks(&["wp-caption-text"])), (1 << 2) | (1 << 5)); // "text" is a content hint
+        assert_eq!(hint_bits(&toks(&["x"])), 0);
+    }
+
+    #[test]
+    fn alt_overlap_strips_punctuation_on_both_sides() {
+        let mut s = HtmlScratch::default();
+        let alt = vec!["reuters.".to_string(), "\"photo\"".to_string()];
+        assert!((alt_overlap("Photo: Reuters", &alt, &mut s) - 1.0).abs() < 1e-6);
+        assert!((alt_overlap("Photo of the day", &alt, &mut s) - 0.25).abs() < 1e-6);
+        assert_eq!(alt_overlap("", &alt, &mut s), 0.0);
+    }
+}

@@ -1,0 +1,510 @@
+//! Per-line shape: the facts one line's own text gives (length, words, case, function words,
+//! list markers, "Key: value", URLs, separators...), computed once per segment and reused by the
+//! line itself and by its neighbours' context features.
+//!
+//! Every statistic looks at a bounded head of the line ([`HEAD_CHARS`] chars) except the
+//! counting-style ones (length, sentence ends), which stop at fixed caps; the last char is read
+//! from the end in O(1). So a 100 MB line costs what a long paragraph does.
+
+use crate::text::{
+    fnv_bytes, fnv_unit, fmix64, is_digit, is_letter, is_space, is_word, prefix_bytes, push_lower, stop_kind,
+    char_count_capped, Stop, FNV_OFFSET,
+};
+
+/// Chars of a line that feed the per-line statistics.
+pub const HEAD_CHARS: usize = 300;
+/// Length cap far above anything in training (the longest training line has ~1,300 chars): it
+/// keeps a 100 MB line from becoming a value the linear first pass extrapolates to nonsense.
+pub const MAX_CHARS: usize = 20_000;
+/// Sentence-end count cap (training lines have at most ~9 sentences); the count scans at most
+/// `2 * MAX_CHARS` chars.
+pub const MAX_SENTENCES: u32 = 100;
+/// Content words are longer than this (in chars) and no function word.
+const CONTENT_MIN_CHARS: usize = 4;
+
+const CONTENT_SEED: u64 = 0x636f_6e74_656e_7421;
+const KEY_SEED: u64 = 0x6b65_795f_6475_7073;
+const EXACT_SEED: u64 = 0x6578_6163_745f_6475;
+
+/// One line's shape.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Shape {
+    /// Length in chars, capped at [`MAX_CHARS`].
+    pub chars: u32,
+    pub n_words: u32,
+    /// Words starting with an upper-case letter.
+    pub title: u32,
+    /// All-caps words of two or more letters.
+    pub caps: u32,
+    pub stop_en: u32,
+    /// English or other-language function words.
+    pub stop_any: u32,
+    /// Non-space chars of the head per word.
+    pub mean_len: f32,
+    pub first: char,
+    pub last: char,
+    pub marker: bool,
+    pub kv: bool,
+    pub spaced_colon: bool,
+    pub url: bool,
+    pub email: bool,
+    pub handle: bool,
+    pub head_chars: u32,
+    pub digits: u32,
+    pub commas: u32,
+    pub sentences: u32,
+    pub dash_seps: u32,
+    pub pipe_seps: u32,
+    pub dot_seps: u32,
+    /// Hash of the whole text (bounded: length + first and last 4 KiB), for exact duplicates.
+    pub exact: u64,
+    /// Hash of the normalised head (marker removed, punctuation runs -> one space, lower case).
+    pub key: u64,
+}
+
+impl Shape {
+    /// The line ends like a sentence.
+    #[inline]
+    pub fn terminal(&self) -> bool {
+        matches!(self.last, '.' | '!' | '?')
+    }
+
+    /// Share of title-cased words among all words (the context features' version).
+    #[inline]
+    pub fn title_share(&self) -> f32 {
+        if self.n_words > 0 {
+            self.title as f32 / self.n_words as f32
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Reusable buffers for [`line_shape`].
+#[derive(Default)]
+pub struct ShapeScratch {
+    head: Vec<char>,
+    word: String,
+}
+
+/// Compute one line's shape; push the hashes of its content words (unsorted, may repeat) to
+/// `content`.
+pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>) -> Shape {
+    let mut s = Shape::default();
+    let head_end = prefix_bytes(text, HEAD_CHARS);
+    let head_str = &text[..head_end];
+    let head = &mut scratch.head;
+    head.clear();
+    head.extend(head_str.chars());
+    let head: &[char] = head;
+    s.head_chars = head.len() as u32;
+    s.chars = char_count_capped(text, MAX_CHARS) as u32;
+    s.first = head.first().copied().unwrap_or('\0');
+    s.last = text.chars().next_back().unwrap_or('\0');
+
+    // Words: letters, joined by inner apostrophes ("don't", "l’homme").
+    let word = &mut scratch.word;
+    let mut spaces = 0u32;
+    for &c in head {
+        if c == ' ' {
+            spaces += 1;
+        } else if c == ',' {
+            s.commas += 1;
+        } else if is_digit(c) {
+            s.digits += 1;
+        }
+    }
+    let mut i = 0usize;
+    while i < head.len() {
+        let c = head[i];
+        if !is_letter(c) {
+            i += 1;
+            continue;
+        }
+        // A word starts at i.
+        let start = i;
+        let mut j = i;
+        loop {
+            while j < head.len() && is_letter(head[j]) {
+                j += 1;
+            }
+            if j + 1 < head.len() && matches!(head[j], '\'' | '\u{2019}') && is_letter(head[j + 1]) {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        let w = &head[start..j];
+        s.n_words += 1;
+        if w[0].is_uppercase() {
+            s.title += 1;
+        }
+        if w.len() > 1 {
+            let mut cased = false;
+            let mut all_upper = true;
+            for &c in w {
+                if c.is_lowercase() {
+                    all_upper = false;
+                    break;
+                }
+                cased |= c.is_uppercase();
+            }
+            if cased && all_upper {
+                s.caps += 1;
+            }
+        }
+        word.clear();
+        for &c in w {
+            push_lower(word, c);
+        }
+        match stop_kind(word) {
+            Stop::English => {
+                s.stop_en += 1;
+                s.stop_any += 1;
+            }
+            Stop::Other => s.stop_any += 1,
+            Stop::None => {
+                if w.len() >= CONTENT_MIN_CHARS {
+                    content.push(fmix64(fnv_bytes(FNV_OFFSET ^ CONTENT_SEED, word.as_bytes())));
+                }
+            }
+        }
+        i = j;
+    }
+    if s.n_words > 0 {
+        s.mean_len = (head.len() as u32 - spaces) as f32 / s.n_words as f32;
+    }
+
+    let marker_end = marker_len(head);
+    s.marker = marker_end.is_some();
+    s.kv = key_value(if s.marker { head.get(2..).unwrap_or(&[]) } else { head });
+    s.spaced_colon = contains(&head[..head.len().min(60)], &[' ', ':', ' ']) || contains(&head[..head.len().min(40)], &[' ', ':']);
+    s.url = has_url(head);
+    s.email = has_email(head);
+    s.handle = has_handle(head);
+    let (dash, pipe, dot) = separators(head);
+    s.dash_seps = dash;
+    s.pipe_seps = pipe;
+    s.dot_seps = dot;
+    s.sentences = sentence_ends(text);
+    s.exact = exact_hash(text);
+    s.key = key_hash(&head[marker_end.unwrap_or(0)..]);
+    s
+}
+
+/// Length in chars of a leading list marker and the whitespace after it ("- ", "1. ", "a) ",
+/// "#3 ", "(12) "), or `None`.
+pub fn marker_len(head: &[char]) -> Option<usize> {
+    let first = *head.first()?;
+    let mut end = if matches!(first, '-' | '–' | '—' | '•' | '*' | '·' | '»' | '→' | '>' | '+' | '▪' | '◦' | '●' | '■' | '□' | '✓' | '✔')
+    {
+        1
+    } else if is_digit(first) {
+        let d = head.iter().take_while(|c| is_digit(**c)).count();
+        if d <= 3 && matches!(head.get(d), Some('.' | ')')) {
+            d + 1
+        } else {
+            return None;
+        }
+    } else if first.is_ascii_alphabetic() && matches!(head.get(1), Some('.' | ')')) {
+        2
+    } else if first == '#' {
+        let d = head[1..].iter().take_while(|c| is_digit(**c)).count();
+        if d == 0 {
+            return None;
+        }
+        1 + d
+    } else if first == '(' {
+        let d = head[1..].iter().take_while(|c| is_digit(**c)).count();
+        if (1..=3).contains(&d) && head.get(1 + d) == Some(&')') {
+            d + 2
+        } else {
+            return None;
+        }
+    } else {
+        return None;
+    };
+    while end < head.len() && is_space(head[end]) {
+        end += 1;
+    }
+    Some(end)
+}
+
+/// "Key: value" at the start of a line ("Photo: Reuters", "Tags: war, peace"): a letter, up to 32
+/// name-like chars, an optional space, a colon and something after it.
+pub fn key_value(head: &[char]) -> bool {
+    let Some(&first) = head.first() else { return false };
+    if !is_letter(first) {
+        return false;
+    }
+    let name_char = |c: char| is_word(c) || matches!(c, ' ' | '.' | '\'' | '/' | '(' | ')' | '&' | '-');
+    let mut p = 1usize;
+    while p <= 32 && p < head.len() && name_char(head[p]) {
+        p += 1;
+    }
+    // The run stops at a ':' or at a char that may be the optional whitespace before it.
+    let colon = match head.get(p) {
+        Some(':') => p,
+        Some(&c) if is_space(c) && head.get(p + 1) == Some(&':') => p + 1,
+        // A run that ended on ' ' already consumed the optional space: "Key :" needs p-1 == ' '.
+        _ => return false,
+    };
+    head[colon + 1..].iter().any(|&c| !is_space(c))
+}
+
+fn contains(hay: &[char], needle: &[char]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[inline]
+fn at_ci(head: &[char], i: usize, pat: &str) -> bool {
+    let mut k = i;
+    for b in pat.chars() {
+        match head.get(k) {
+            Some(c) if c.to_ascii_lowercase() == b => k += 1,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// "http://", "https://", "www." or a dot + common top-level domain + word boundary.
+pub fn has_url(head: &[char]) -> bool {
+    const TLDS: [&str; 10] = ["com", "org", "net", "io", "co", "de", "fr", "es", "uk", ""];
+    for i in 0..head.len() {
+        match head[i] {
+            'h' | 'H' => {
+                if at_ci(head, i, "http://") || at_ci(head, i, "https://") {
+                    return true;
+                }
+            }
+            'w' | 'W' => {
+                if at_ci(head, i, "www.") {
+                    return true;
+                }
+            }
+            '.' => {
+                for tld in &TLDS[..9] {
+                    let end = i + 1 + tld.len();
+                    if at_ci(head, i + 1, tld) && head.get(end).map_or(true, |&c| !is_word(c)) {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Something like an e-mail address: `\w[\w.+-]*@\w[\w-]*\.\w`.
+pub fn has_email(head: &[char]) -> bool {
+    for (at, _) in head.iter().enumerate().filter(|(_, c)| **c == '@') {
+        // Before: a run of [\w.+-] holding at least one word char.
+        let mut k = at;
+        let mut word_before = false;
+        while k > 0 && (is_word(head[k - 1]) || matches!(head[k - 1], '.' | '+' | '-')) {
+            k -= 1;
+            word_before |= is_word(head[k]);
+        }
+        if !word_before {
+            continue;
+        }
+        // After: \w [\w-]* \. \w
+        let mut j = at + 1;
+        if !head.get(j).map_or(false, |&c| is_word(c)) {
+            continue;
+        }
+        while j < head.len() && (is_word(head[j]) || head[j] == '-') {
+            j += 1;
+        }
+        if head.get(j) == Some(&'.') && head.get(j + 1).map_or(false, |&c| is_word(c)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A social handle: "@name" not preceded by a word char or dot (so not an e-mail address).
+pub fn has_handle(head: &[char]) -> bool {
+    head.iter().enumerate().any(|(i, &c)| {
+        c == '@'
+            && (i == 0 || !(is_word(head[i - 1]) || head[i - 1] == '.'))
+            && head.get(i + 1).map_or(false, |&c| is_word(c))
+            && head.get(i + 2).map_or(false, |&c| is_word(c))
+    })
+}
+
+/// Counts of " - "/" – "/" — ", " | " and " · "/" • " separators (breadcrumbs, title bars).
+pub fn separators(head: &[char]) -> (u32, u32, u32) {
+    let (mut dash, mut pipe, mut dot) = (0, 0, 0);
+    let mut i = 1usize;
+    while i + 1 < head.len() {
+        if head[i - 1] == ' ' && head[i + 1] == ' ' {
+            let hit = match head[i] {
+                '-' | '–' | '—' => {
+                    dash += 1;
+                    true
+                }
+                '|' => {
+                    pipe += 1;
+                    true
+                }
+                '·' | '•' => {
+                    dot += 1;
+                    true
+                }
+                _ => false,
+            };
+            if hit {
+                i += 3; // non-overlapping, like str.count
+                continue;
+            }
+        }
+        i += 1;
+    }
+    (dash, pipe, dot)
+}
+
+/// Sentence ends (". ", "? ", "! ") among the first `2 * MAX_CHARS` chars, capped.
+pub fn sentence_ends(text: &str) -> u32 {
+    let limit = if text.len() > 2 * MAX_CHARS { prefix_bytes(text, 2 * MAX_CHARS) } else { text.len() };
+    let b = &text.as_bytes()[..limit];
+    let mut n = 0u32;
+    for w in b.windows(2) {
+        if w[1] == b' ' && matches!(w[0], b'.' | b'?' | b'!') {
+            n += 1;
+            if n >= MAX_SENTENCES {
+                break;
+            }
+        }
+    }
+    n
+}
+
+/// Bounded hash of a whole line: length plus the first and last 4 KiB. Two different lines that
+/// agree on both ends and on length are vanishingly rare, and a 100 MB line costs 8 KiB.
+pub fn exact_hash(text: &str) -> u64 {
+    const PART: usize = 4096;
+    let b = text.as_bytes();
+    let h = FNV_OFFSET ^ EXACT_SEED ^ (b.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let h = if b.len() <= 2 * PART {
+        fnv_bytes(h, b)
+    } else {
+        fnv_bytes(fnv_bytes(h, &b[..PART]), &b[b.len() - PART..])
+    };
+    fmix64(h)
+}
+
+/// Hash of a line's "key": the head after its list marker, runs of punctuation/space/underscore
+/// collapsed to one space, trimmed, lower-cased. Lines with equal keys differ only in markers,
+/// punctuation or case: a table-of-contents entry and its heading, a caption and its repeat.
+pub fn key_hash(after_marker: &[char]) -> u64 {
+    let mut h = FNV_OFFSET ^ KEY_SEED;
+    let mut emitted = false;
+    let mut pending_sep = false;
+    for &c in after_marker {
+        if is_word(c) && c != '_' {
+            if pending_sep && emitted {
+                h = fnv_unit(h, ' ' as u32);
+            }
+            if c.is_ascii() {
+                h = fnv_unit(h, c.to_ascii_lowercase() as u32);
+            } else {
+                for l in c.to_lowercase() {
+                    h = fnv_unit(h, l as u32);
+                }
+            }
+            emitted = true;
+            pending_sep = false;
+        } else {
+            pending_sep = true;
+        }
+    }
+    fmix64(h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    fn shape(s: &str) -> Shape {
+        line_shape(s, &mut ShapeScratch::default(), &mut Vec::new())
+    }
+
+    #[test]
+    fn words_case_and_function_words() {
+        let s = shape("The NASA team didn't say Why");
+        assert_eq!(s.n_words, 6);
+        assert_eq!(s.title, 3); // The, NASA, Why
+        assert_eq!(s.caps, 1);
+        assert_eq!(s.stop_en, 1); // "the"
+        let mut content = Vec::new();
+        line_shape("Die Bibliothek und das Rathaus", &mut ShapeScratch::default(), &mut content);
+        assert_eq!(content.len(), 2); // bibliothek, rathaus
+    }
+
+    #[test]
+    fn markers_are_recognised_with_their_trailing_space() {
+        assert_eq!(marker_len(&chars("- item")), Some(2));
+        assert_eq!(marker_len(&chars("12. item")), Some(4));
+        assert_eq!(marker_len(&chars("1234. item")), None);
+        assert_eq!(marker_len(&chars("b) item")), Some(3));
+        assert_eq!(marker_len(&chars("#3 item")), Some(3));
+        assert_eq!(marker_len(&chars("(12) item")), Some(5));
+        assert_eq!(marker_len(&chars("Item")), None);
+        assert_eq!(marker_len(&[]), None);
+    }
+
+    #[test]
+    fn key_value_needs_a_short_name_a_colon_and_a_value() {
+        assert!(key_value(&chars("Photo: Reuters")));
+        assert!(key_value(&chars("Posted by : admin")));
+        assert!(!key_value(&chars("Photo:")));
+        assert!(!key_value(&chars("1 Photo: x")));
+        assert!(!key_value(&chars(&format!("{}: x", "a".repeat(40)))));
+    }
+
+    #[test]
+    fn urls_emails_handles() {
+        assert!(has_url(&chars("see https://x.y")));
+        assert!(has_url(&chars("Visit WWW.example")));
+        assert!(has_url(&chars("example.com/page")));
+        assert!(!has_url(&chars("the company's report")));
+        assert!(!has_url(&chars("example.community")));
+        assert!(has_email(&chars("mail jo.doe+x@mail-host.org now")));
+        assert!(!has_email(&chars("@mail.org")));
+        assert!(has_handle(&chars("follow @textsieve")));
+        assert!(!has_handle(&chars("jo@example.org")));
+    }
+
+    #[test]
+    fn separators_and_sentence_ends_are_counted() {
+        assert_eq!(separators(&chars("Home - News | World · Europe • x")), (1, 1, 2));
+        assert_eq!(sentence_ends("One. Two? Three! Four."), 3);
+        assert_eq!(sentence_ends(&"a. ".repeat(1000)), MAX_SENTENCES);
+    }
+
+    #[test]
+    fn keys_ignore_markers_punctuation_and_case() {
+        let a = chars("Military Ties: Beyond the Headlines");
+        let b = chars("military ties -- beyond the headlines!");
+        assert_eq!(key_hash(&a), key_hash(&b));
+        assert_ne!(key_hash(&a), key_hash(&chars("Military Ties")));
+        let m = chars("- Military Ties: Beyond the Headlines");
+        assert_eq!(key_hash(&m[marker_len(&m).unwrap()..]), key_hash(&a));
+    }
+
+    #[test]
+    fn exact_hash_sees_length_and_both_ends() {
+        let long_a = format!("{}x{}", "a".repeat(10_000), "b".repeat(10_000));
+        let long_b = format!("{}y{}", "a".repeat(10_000), "b".repeat(10_000));
+        assert_eq!(exact_hash(&long_a), exact_hash(&long_b)); // documented bound
+        assert_ne!(exact_hash("abc"), exact_hash("abd"));
+        assert_ne!(exact_hash(&long_a), exact_hash(&long_a[1..]));
+    }
+}
