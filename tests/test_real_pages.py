@@ -1,0 +1,129 @@
+"""Real labeled pages: the labeling rules, the split by site, the committed data and its scorer."""
+from __future__ import annotations
+
+import pytest
+
+from textsieve.html import parse_html
+from textsieve.training.real_labels import LABELS, body_lines, junk_label, label_lines_from_gold, word_f1
+from textsieve.training.real_pages import (DATA_DIR, RealPage, evaluate_committed, label_page, read_records,
+                                           registrable_domain, split_of)
+
+PAGE = """<html><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<article>
+<h1>News from the valley</h1>
+<p class="byline">By Jane Doe</p>
+<p>The valley council met on Tuesday and agreed to repair the old bridge before winter comes.</p>
+<h2>News</h2>
+<p>Work starts next month, and the road will stay open to walkers while the crews are busy.</p>
+<figure><img src="b.jpg" alt="bridge"><figcaption>The old bridge in spring</figcaption></figure>
+</article>
+<aside class="related"><ul>
+<li><a href="/a">Council approves new budget for the coming year</a></li>
+<li><a href="/b">Ten walks to take before the summer ends</a></li>
+</ul></aside>
+<footer><p>Copyright 2024 Valley News. All rights reserved.</p><a href="/privacy">Privacy policy</a></footer>
+</body></html>"""
+
+GOLD = """The valley council met on Tuesday and agreed to repair the old bridge before winter comes.
+
+News
+
+Work starts next month, and the road will stay open to walkers while the crews are busy."""
+
+
+def labeled(text_prefix: str, rec: dict) -> str:
+    return next(ln[0] for ln in rec["lines"] if ln and ln[1].startswith(text_prefix))
+
+
+def test_word_f1_follows_the_bag_of_words_definition():
+    assert word_f1("a b c", "a b c") == 1.0
+    assert word_f1("", "a") == 0.0 and word_f1("", "") == 1.0
+    # precision 2/4, recall 2/2 -> F1 2/3; case and punctuation ignored
+    assert word_f1("A, b! x y", "a b") == pytest.approx(2 / 3)
+    # multiplicity counts: "a a" against "a" has precision 1/2
+    assert word_f1("a a", "a") == pytest.approx(2 / 3)
+
+
+def test_short_lines_are_body_only_where_the_gold_has_them_in_order():
+    lines = ["News", "The valley council met on Tuesday and agreed to repair the bridge.", "News",
+             "Work starts next month and the road stays open.", "News"]
+    gold = ("The valley council met on Tuesday and agreed to repair the bridge.\nNews\n"
+            "Work starts next month and the road stays open.")
+    # the menu's "News" before the article and the footer's after it are not body; the heading is
+    assert body_lines(lines, gold) == [False, True, True, True, False]
+
+
+def test_junk_labels_follow_markup_and_text():
+    assert junk_label("The old bridge in spring", {"tag": "figcaption", "ancestors": ["figure"]}) == "caption"
+    assert junk_label("Photo: Reuters", None) == "caption"
+    assert junk_label("By Jane Doe", {"tag": "p"}) == "author_meta"
+    assert junk_label("By clicking Continue you agree to our terms", {"tag": "p"}) == "boilerplate"
+    assert junk_label("Posted on March 3, 2021", None) == "author_meta"
+    story = {"tag": "li", "link_share": 1.0, "ancestors": ["ul"]}
+    assert junk_label("Council approves new budget for the coming year", story) == "link_spam"
+    assert junk_label("Council approves new budget", story | {"ancestors": ["nav", "ul"]}) == "boilerplate"
+    assert junk_label("Skip to main content", story) == "boilerplate"
+    assert junk_label("Sport", story | {"hints": ["related"]}) == "link_spam"
+    assert junk_label("Sport", story) == "boilerplate"
+
+
+def test_a_page_gets_all_five_labels_from_its_gold():
+    page = RealPage("t/1", "test", "https://www.valley.example.co.uk/news/1", "valley.example.co.uk", "article",
+                    PAGE, gold=GOLD, title="News from the valley", author="Jane Doe")
+    rec = label_page(page, parse_html, fulltext=lambda html: parse_html(html).text)
+    assert labeled("Home", rec) == "boilerplate"
+    assert labeled("News from", rec) == "body"          # the title heading: the gold names it apart
+    assert labeled("By Jane", rec) == "author_meta"
+    assert labeled("The valley council", rec) == "body"
+    assert labeled("The old bridge", rec) == "caption"
+    assert labeled("Council approves", rec) == "link_spam"
+    assert labeled("Copyright 2024", rec) == "boilerplate"
+    news = [ln[0] for ln in rec["lines"] if ln and ln[1] == "News"]
+    assert news == ["boilerplate", "body"]              # menu item vs. the article's heading
+    assert {ln[0] for ln in rec["lines"] if ln} == set(LABELS)
+    # the plain-text rendering carries the same labels over
+    assert [ln[0] for ln in rec["fulltext"] if ln] == [ln[0] for ln in rec["lines"] if ln]
+    assert rec["lines"][0] is not None and "ancestors" in rec["lines"][0][2]
+
+
+def test_labels_come_only_from_the_gold_and_the_page():
+    lines = ["Cookie settings", "A paragraph of real article text that the gold main content holds."]
+    labels = label_lines_from_gold(lines, [{"tag": "div"}, {"tag": "p"}], lines[1])
+    assert labels == ["boilerplate", "body"]
+
+
+def test_registrable_domain_and_split_keep_a_site_together():
+    assert registrable_domain("https://news.bbc.co.uk/x") == "bbc.co.uk"
+    assert registrable_domain("http://www.example.com/a?b") == "example.com"
+    assert registrable_domain("blog.example.de") == "example.de"
+    assert split_of("bbc.co.uk") == split_of("bbc.co.uk")
+    sites = [f"site{i}.example" for i in range(400)]
+    share = sum(split_of(s) == "heldout" for s in sites) / len(sites)
+    assert 0.12 < share < 0.28
+
+
+needs_data = pytest.mark.skipif(not any(DATA_DIR.glob("*.jsonl.xz")),
+                                reason="training_data/real not built (python -m textsieve.training.real_pages build)")
+
+
+@needs_data
+def test_committed_data_never_puts_a_heldout_site_in_train():
+    split_by_site: dict = {}
+    n = 0
+    for rec in read_records():
+        n += 1
+        assert rec["split"] == split_of(rec["site"])
+        assert split_by_site.setdefault(rec["site"], rec["split"]) == rec["split"]
+        assert all(ln is None or ln[0] in LABELS + ("unknown",) for ln in rec["lines"])
+    assert n > 1000
+    assert set(split_by_site.values()) == {"train", "heldout"}
+
+
+@needs_data
+def test_evaluate_committed_scores_a_few_heldout_pages():
+    result = evaluate_committed("heldout", limit=3)
+    overall = result["all"]
+    assert overall["pages"] >= 1
+    assert 0.0 <= overall["word_f1"] <= 1.0 and 0.0 <= overall["line_f1"] <= 1.0
+    assert overall["emptied"] <= overall["pages"]
