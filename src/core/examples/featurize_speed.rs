@@ -1,11 +1,19 @@
 //! Lines per second of segmentation + featurization alone, on text files.
 //!
-//! `cargo run --release --example featurize_speed -- [--repeat N] [--threads T] FILE...`
+//! `cargo run --release --example featurize_speed -- [--repeat N] [--threads T] [--no-words]
+//! [--no-chars] [--no-html] FILE...`
 //!
 //! Each file is one document; the batch is the files repeated `N` times (default: enough for
 //! about 200,000 segments) so the figure is stable. Prints segments/s and MB/s for segmentation
 //! and featurization separately, with the default `FeatureConfig` (HTML block on, no contexts).
 use std::time::Instant;
+
+/// CPU time this thread has run, in seconds (Linux `/proc/thread-self/schedstat`), so the figure
+/// is per core even on a loaded machine; falls back to wall time elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse::<f64>().ok().map(|ns| ns / 1e9)
+}
 
 use textsieve_core::features::{featurize, featurize_parallel, Document, FeatureConfig};
 use textsieve_core::segment::segment;
@@ -13,12 +21,17 @@ use textsieve_core::segment::segment;
 fn main() {
     let mut repeat: Option<usize> = None;
     let mut threads = 1usize;
+    let mut cfg = FeatureConfig::default();
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--repeat" => repeat = args.next().and_then(|v| v.parse().ok()),
             "--threads" => threads = args.next().and_then(|v| v.parse().ok()).unwrap_or(1),
+            // Switch blocks off to see what each costs.
+            "--no-words" => cfg.n_word_hash = 0,
+            "--no-chars" => cfg.n_char_hash = 0,
+            "--no-html" => cfg.html = false,
             _ => files.push(a),
         }
     }
@@ -41,15 +54,14 @@ fn main() {
     let batch: Vec<&str> = (0..repeat).flat_map(|_| texts.iter().map(|t| t.as_str())).collect();
     let bytes: usize = batch.iter().map(|t| t.len()).sum();
 
-    let t0 = Instant::now();
+    let (t0, c0) = (Instant::now(), cpu_seconds());
     let segs: Vec<_> = batch.iter().map(|t| segment(t, true)).collect();
-    let seg_s = t0.elapsed().as_secs_f64();
+    let (seg_s, seg_cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds().zip(c0).map(|(b, a)| b - a));
     let docs: Vec<Document> =
         batch.iter().zip(&segs).map(|(t, s)| Document { text: t, segments: s, html: None }).collect();
-    let cfg = FeatureConfig::default();
-    let t1 = Instant::now();
+    let (t1, c1) = (Instant::now(), cpu_seconds());
     let m = if threads > 1 { featurize_parallel(&docs, &cfg, threads) } else { featurize(&docs, &cfg) };
-    let feat_s = t1.elapsed().as_secs_f64();
+    let (feat_s, feat_cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds().zip(c1).map(|(b, a)| b - a));
     let n = m.n_rows as f64;
     println!(
         "{} docs x{repeat}, {} segments, {:.1} MB, threads {threads}",
@@ -60,5 +72,8 @@ fn main() {
     println!("segment:   {:>10.0} lines/s  {:>7.1} MB/s", n / seg_s, bytes as f64 / 1e6 / seg_s);
     println!("featurize: {:>10.0} lines/s  {:>7.1} MB/s", n / feat_s, bytes as f64 / 1e6 / feat_s);
     println!("both:      {:>10.0} lines/s", n / (seg_s + feat_s));
+    if let (Some(sc), Some(fc), 1) = (seg_cpu, feat_cpu, threads) {
+        println!("per core (CPU time): segment {:.0} lines/s, featurize {:.0} lines/s", n / sc, n / fc);
+    }
     println!("nnz per row: {:.1}", m.indices.len() as f64 / n.max(1.0));
 }

@@ -157,7 +157,7 @@ fn stop_table() -> &'static StopTable {
         let size = 1024usize;
         let mut slots = vec![(0u64, 0u8); size];
         let mut insert = |w: &str, kind: u8| {
-            let h = hash_bytes(w.as_bytes(), STOP_SEED);
+            let h = word_hash(w.as_bytes());
             let mut i = (h as usize) & (size - 1);
             loop {
                 if slots[i].1 == 0 {
@@ -180,15 +180,29 @@ fn stop_table() -> &'static StopTable {
     })
 }
 
-const STOP_SEED: u64 = 0x5374_6f70_5f77_6473;
+/// The hash the stop table and the content-word sets use for a lower-case word: FNV-1a of its
+/// UTF-8 bytes, finalised. Callers may compute it streaming (see [`fnv_bytes`]) without building
+/// the lower-case string.
+#[inline]
+pub fn word_hash(lower_utf8: &[u8]) -> u64 {
+    fmix64(fnv_bytes(FNV_OFFSET, lower_utf8))
+}
+
+/// Longest stop word in bytes ("también"); longer words skip the lookup.
+pub const MAX_STOP_BYTES: usize = 8;
 
 /// Look a lower-case word up in the stop lists (64-bit hash table, built once).
 pub fn stop_kind(lower_word: &str) -> Stop {
-    if lower_word.len() > 8 {
-        return Stop::None; // "también" is the longest (8 bytes)
+    stop_kind_hashed(word_hash(lower_word.as_bytes()), lower_word.len())
+}
+
+/// [`stop_kind`] for a word already hashed with [`word_hash`] (`byte_len` is its UTF-8 length).
+#[inline]
+pub fn stop_kind_hashed(h: u64, byte_len: usize) -> Stop {
+    if byte_len > MAX_STOP_BYTES {
+        return Stop::None;
     }
     let t = stop_table();
-    let h = hash_bytes(lower_word.as_bytes(), STOP_SEED);
     let mut i = (h as usize) & t.mask;
     loop {
         let (sh, kind) = t.slots[i];

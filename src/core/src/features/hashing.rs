@@ -15,9 +15,10 @@
 //!   sorted (canonical CSR).
 //!
 //! Hash: FNV-1a over the UTF-8 bytes (words) or the code points (char n-grams) from a seeded
-//! offset, then murmur3's finaliser, modulo the block size. Stable across processes and machines.
+//! offset (a bigram combines its two words' states), then murmur3's finaliser, scaled to the
+//! block size. Stable across processes and machines.
 
-use crate::text::{fmix64, fnv_bytes, fnv_unit, is_space, is_word, prefix_bytes, push_lower, suffix_start, FNV_OFFSET};
+use crate::text::{fmix64, fnv_bytes, fnv_unit, is_space, is_word, prefix_bytes, push_lower, suffix_start, FNV_OFFSET, FNV_PRIME};
 
 const WORD_SEED: u64 = 0x776f_7264_5f6e_6772; // "word_ngr"
 const CHAR_SEED: u64 = 0x6368_6172_5f6e_6772; // "char_ngr"
@@ -31,11 +32,21 @@ pub struct HashScratch {
     idx: Vec<u32>,
 }
 
-/// Bucket of a finished FNV state in a block of `n` columns.
+/// Bucket of a finished FNV state in a block of `n` columns: the mixed hash's high bits scaled
+/// to `[0, n)` (multiply-shift, no division; works for any `n`).
 #[inline]
 fn bucket(h: u64, n: u32) -> u32 {
-    (fmix64(h) % n as u64) as u32
+    ((fmix64(h) as u128 * n as u128) >> 64) as u32
 }
+
+/// A bigram's state from its two words' states (order matters: "a b" != "b a").
+#[inline]
+fn bigram(prev: u64, cur: u64) -> u64 {
+    fmix64(prev.rotate_left(23) ^ BIGRAM_SEED).wrapping_add(cur).wrapping_mul(FNV_PRIME)
+}
+
+const BIGRAM_SEED: u64 = 0x6269_6772_616d_5f5f; // "bigram__"
+
 
 /// Hash one line and append its row (sorted indices, L2-normalised values per block).
 #[allow(clippy::too_many_arguments)]
@@ -60,26 +71,37 @@ pub fn hash_line(
         (&text[..prefix_bytes(text, max_chars)], &text[suffix_start(text, tail)..])
     };
     let mut char_end = usize::MAX;
-    let mut n_src = 0usize;
-    for c in first.chars() {
-        if n_src == char_chars {
-            char_end = low.len();
+    if first.is_ascii() && second.is_ascii() {
+        // Fast path: one byte per char, bulk copy and lower-case.
+        low.push_str(first);
+        if !second.is_empty() {
+            low.push(' ');
+            low.push_str(second);
         }
-        push_lower(low, c);
-        n_src += 1;
-    }
-    if !second.is_empty() {
-        if n_src == char_chars {
-            char_end = low.len();
-        }
-        low.push(' ');
-        n_src += 1;
-        for c in second.chars() {
+        low.make_ascii_lowercase();
+        char_end = char_chars;
+    } else {
+        let mut n_src = 0usize;
+        for c in first.chars() {
             if n_src == char_chars {
                 char_end = low.len();
             }
             push_lower(low, c);
             n_src += 1;
+        }
+        if !second.is_empty() {
+            if n_src == char_chars {
+                char_end = low.len();
+            }
+            low.push(' ');
+            n_src += 1;
+            for c in second.chars() {
+                if n_src == char_chars {
+                    char_end = low.len();
+                }
+                push_lower(low, c);
+                n_src += 1;
+            }
         }
     }
     let char_end = char_end.min(low.len());
@@ -89,29 +111,39 @@ pub fn hash_line(
     if n_word > 0 {
         let tokens = &mut scratch.tokens;
         tokens.clear();
+        let bytes = low.as_bytes();
         let mut start: Option<usize> = None;
-        for (i, c) in low.char_indices() {
-            if is_word(c) {
+        let mut i = 0usize;
+        while i < bytes.len() {
+            let (word, len) = if bytes[i] < 0x80 {
+                let c = bytes[i];
+                (c.is_ascii_alphanumeric() || c == b'_', 1)
+            } else {
+                let c = low[i..].chars().next().unwrap_or(' ');
+                (is_word(c), c.len_utf8())
+            };
+            if word {
                 start.get_or_insert(i);
             } else if let Some(s) = start.take() {
                 tokens.push((s as u32, i as u32));
             }
+            i += len;
         }
         if let Some(s) = start {
-            tokens.push((s as u32, low.len() as u32));
+            tokens.push((s as u32, bytes.len() as u32));
         }
         let idx = &mut scratch.idx;
         idx.clear();
         let b = low.as_bytes();
         let seed = FNV_OFFSET ^ WORD_SEED;
-        for (k, &(s, e)) in tokens.iter().enumerate() {
-            let word = &b[s as usize..e as usize];
-            idx.push(bucket(fnv_bytes(seed, word), n_word));
-            if k > 0 {
-                let (ps, pe) = tokens[k - 1];
-                let h = fnv_bytes(fnv_bytes(fnv_bytes(seed, &b[ps as usize..pe as usize]), b" "), word);
-                idx.push(bucket(h, n_word));
+        let mut prev: Option<u64> = None;
+        for &(s, e) in tokens.iter() {
+            let h = fnv_bytes(seed, &b[s as usize..e as usize]);
+            idx.push(bucket(h, n_word));
+            if let Some(p) = prev {
+                idx.push(bucket(bigram(p, h), n_word));
             }
+            prev = Some(h);
         }
         push_block(idx, 0, indices, values);
     }

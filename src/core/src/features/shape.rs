@@ -7,8 +7,8 @@
 //! from the end in O(1). So a 100 MB line costs what a long paragraph does.
 
 use crate::text::{
-    fnv_bytes, fnv_unit, fmix64, is_digit, is_letter, is_space, is_word, prefix_bytes, push_lower, stop_kind,
-    char_count_capped, Stop, FNV_OFFSET,
+    char_count_capped, fmix64, fnv_bytes, fnv_unit, is_digit, is_letter, is_space, is_word, prefix_bytes,
+    stop_kind_hashed, Stop, FNV_OFFSET, FNV_PRIME,
 };
 
 /// Chars of a line that feed the per-line statistics.
@@ -22,7 +22,6 @@ pub const MAX_SENTENCES: u32 = 100;
 /// Content words are longer than this (in chars) and no function word.
 const CONTENT_MIN_CHARS: usize = 4;
 
-const CONTENT_SEED: u64 = 0x636f_6e74_656e_7421;
 const KEY_SEED: u64 = 0x6b65_795f_6475_7073;
 const EXACT_SEED: u64 = 0x6578_6163_745f_6475;
 
@@ -84,7 +83,6 @@ impl Shape {
 #[derive(Default)]
 pub struct ShapeScratch {
     head: Vec<char>,
-    word: String,
 }
 
 /// Compute one line's shape; push the hashes of its content words (unsorted, may repeat) to
@@ -102,18 +100,27 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     s.first = head.first().copied().unwrap_or('\0');
     s.last = text.chars().next_back().unwrap_or('\0');
 
-    // Words: letters, joined by inner apostrophes ("don't", "l’homme").
-    let word = &mut scratch.word;
+    // One pass for the counts and for which rarer patterns are worth looking for.
     let mut spaces = 0u32;
-    for &c in head {
-        if c == ' ' {
-            spaces += 1;
-        } else if c == ',' {
-            s.commas += 1;
-        } else if is_digit(c) {
-            s.digits += 1;
+    let (mut at_sign, mut dot_or_colon, mut colon60) = (false, false, false);
+    for (k, &c) in head.iter().enumerate() {
+        match c {
+            ' ' => spaces += 1,
+            ',' => s.commas += 1,
+            '0'..='9' => s.digits += 1,
+            '@' => at_sign = true,
+            '.' => dot_or_colon = true,
+            ':' => {
+                dot_or_colon = true;
+                colon60 |= k < 60;
+            }
+            _ if !c.is_ascii() && is_digit(c) => s.digits += 1,
+            _ => {}
         }
     }
+
+    // Words: letters, joined by inner apostrophes ("don't", "l’homme"). Each word's lower-case
+    // form is hashed on the fly (no string built) for the stop lists and the content-word set.
     let mut i = 0usize;
     while i < head.len() {
         let c = head[i];
@@ -121,7 +128,6 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
             i += 1;
             continue;
         }
-        // A word starts at i.
         let start = i;
         let mut j = i;
         loop {
@@ -139,25 +145,31 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
         if w[0].is_uppercase() {
             s.title += 1;
         }
-        if w.len() > 1 {
-            let mut cased = false;
-            let mut all_upper = true;
-            for &c in w {
-                if c.is_lowercase() {
-                    all_upper = false;
-                    break;
-                }
-                cased |= c.is_uppercase();
-            }
-            if cased && all_upper {
-                s.caps += 1;
-            }
-        }
-        word.clear();
+        let mut h = FNV_OFFSET;
+        let mut byte_len = 0usize;
+        let (mut cased, mut all_upper) = (false, true);
         for &c in w {
-            push_lower(word, c);
+            if c.is_ascii() {
+                all_upper &= !c.is_ascii_lowercase();
+                cased |= c.is_ascii_uppercase();
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                byte_len += 1;
+            } else {
+                all_upper &= !c.is_lowercase();
+                cased |= c.is_uppercase();
+                for l in c.to_lowercase() {
+                    let mut buf = [0u8; 4];
+                    let enc = l.encode_utf8(&mut buf).as_bytes();
+                    h = fnv_bytes(h, enc);
+                    byte_len += enc.len();
+                }
+            }
         }
-        match stop_kind(word) {
+        if w.len() > 1 && cased && all_upper {
+            s.caps += 1;
+        }
+        let h = fmix64(h);
+        match stop_kind_hashed(h, byte_len) {
             Stop::English => {
                 s.stop_en += 1;
                 s.stop_any += 1;
@@ -165,7 +177,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
             Stop::Other => s.stop_any += 1,
             Stop::None => {
                 if w.len() >= CONTENT_MIN_CHARS {
-                    content.push(fmix64(fnv_bytes(FNV_OFFSET ^ CONTENT_SEED, word.as_bytes())));
+                    content.push(h);
                 }
             }
         }
@@ -178,10 +190,11 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     let marker_end = marker_len(head);
     s.marker = marker_end.is_some();
     s.kv = key_value(if s.marker { head.get(2..).unwrap_or(&[]) } else { head });
-    s.spaced_colon = contains(&head[..head.len().min(60)], &[' ', ':', ' ']) || contains(&head[..head.len().min(40)], &[' ', ':']);
-    s.url = has_url(head);
-    s.email = has_email(head);
-    s.handle = has_handle(head);
+    s.spaced_colon = colon60
+        && (contains(&head[..head.len().min(60)], &[' ', ':', ' ']) || contains(&head[..head.len().min(40)], &[' ', ':']));
+    s.url = dot_or_colon && has_url(head);
+    s.email = at_sign && has_email(head);
+    s.handle = at_sign && has_handle(head);
     let (dash, pipe, dot) = separators(head);
     s.dash_seps = dash;
     s.pipe_seps = pipe;
@@ -284,6 +297,9 @@ pub fn has_url(head: &[char]) -> bool {
                 }
             }
             '.' => {
+                if !matches!(head.get(i + 1).map(|c| c.to_ascii_lowercase()), Some('c' | 'o' | 'n' | 'i' | 'd' | 'f' | 'e' | 'u')) {
+                    continue;
+                }
                 for tld in &TLDS[..9] {
                     let end = i + 1 + tld.len();
                     if at_ci(head, i + 1, tld) && head.get(end).map_or(true, |&c| !is_word(c)) {
@@ -370,16 +386,19 @@ pub fn separators(head: &[char]) -> (u32, u32, u32) {
 pub fn sentence_ends(text: &str) -> u32 {
     let limit = if text.len() > 2 * MAX_CHARS { prefix_bytes(text, 2 * MAX_CHARS) } else { text.len() };
     let b = &text.as_bytes()[..limit];
+    // Chunked so the inner count vectorises and a long line still stops at the cap.
     let mut n = 0u32;
-    for w in b.windows(2) {
-        if w[1] == b' ' && matches!(w[0], b'.' | b'?' | b'!') {
-            n += 1;
-            if n >= MAX_SENTENCES {
-                break;
-            }
-        }
+    let mut from = 0usize;
+    while from + 1 < b.len() && n < MAX_SENTENCES {
+        let to = (from + 4096).min(b.len() - 1);
+        n += b[from..to]
+            .iter()
+            .zip(&b[from + 1..to + 1])
+            .map(|(&p, &c)| ((c == b' ') & ((p == b'.') | (p == b'?') | (p == b'!'))) as u32)
+            .sum::<u32>();
+        from = to;
     }
-    n
+    n.min(MAX_SENTENCES)
 }
 
 /// Bounded hash of a whole line: length plus the first and last 4 KiB. Two different lines that
@@ -389,11 +408,22 @@ pub fn exact_hash(text: &str) -> u64 {
     let b = text.as_bytes();
     let h = FNV_OFFSET ^ EXACT_SEED ^ (b.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let h = if b.len() <= 2 * PART {
-        fnv_bytes(h, b)
+        hash_words(h, b)
     } else {
-        fnv_bytes(fnv_bytes(h, &b[..PART]), &b[b.len() - PART..])
+        hash_words(hash_words(h, &b[..PART]), &b[b.len() - PART..])
     };
     fmix64(h)
+}
+
+/// Eight bytes at a time: multiply-rotate mixing of little-endian words, then the tail bytes.
+fn hash_words(mut h: u64, b: &[u8]) -> u64 {
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+    }
+    fnv_bytes(h, chunks.remainder())
 }
 
 /// Hash of a line's "key": the head after its list marker, runs of punctuation/space/underscore
