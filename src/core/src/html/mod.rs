@@ -1,5 +1,26 @@
 //! HTML -> block lines, plus what each line's markup says about it.
-//! (Skeleton: the contract shared by the parser and the featurizer. The parser fills it.)
+//!
+//! The classifier works on lines, so a page becomes the lines a reader sees: one per heading,
+//! paragraph, list item, table cell, caption, `<br>`-separated run of text, or block-level
+//! element with direct text. Script, style, noscript, template, form controls and hidden
+//! elements are dropped. A block that is nothing but several links
+//! (`<div><a>One</a> · <a>Two</a></div>`) gives one line per link, because that is how a
+//! related-posts widget reads. Blocks are separated by a blank line; consecutive items of one
+//! list, row or table, and the lines of one `<br>`-separated block or `<pre>`, are not.
+//!
+//! Every line also gets an [`HtmlContext`]: the facts plain text cannot show (link share, block
+//! tag, semantic ancestors, lists of links, class/id hints, images and their `alt` words).
+//!
+//! The page is parsed by html5ever (the WHATWG algorithm browsers use, so broken markup, a
+//! missing `<body>` or text outside `<html>` land where a browser puts them) into an arena
+//! (`dom`), then walked without recursion by the line builder (`lines`). This is the port of
+//! the Python `textsieve.html` builder, with two fixes: `<br>`-separated lines are tagged "br",
+//! and `alt` words are letters only, lower-cased, at most 40 per line.
+
+mod dom;
+mod lines;
+
+pub use lines::MAX_ALT_WORDS;
 
 /// Semantic containers a line can sit in; `HtmlContext::ancestors` is a bit set over these.
 pub const ANCESTORS: [&str; 13] = [
@@ -28,8 +49,13 @@ pub struct HtmlContext {
 
 impl HtmlContext {
     pub fn has_ancestor(&self, name: &str) -> bool {
-        ANCESTORS.iter().position(|a| *a == name).map_or(false, |i| self.ancestors & (1 << i) != 0)
+        self.ancestors & ancestor_bit(name) != 0
     }
+}
+
+/// The bit of `name` in `HtmlContext::ancestors` (0 for a name not in `ANCESTORS`).
+pub fn ancestor_bit(name: &str) -> u32 {
+    ANCESTORS.iter().position(|a| *a == name).map_or(0, |i| 1 << i)
 }
 
 /// A parsed page: its text (one line per block, blank lines between blocks) and one context
@@ -40,7 +66,112 @@ pub struct HtmlPage {
     pub contexts: Vec<Option<HtmlContext>>,
 }
 
-/// Parse a page into lines with their contexts. Never panics on any input.
-pub fn parse_html(_html: &str) -> HtmlPage {
-    HtmlPage::default() // replaced by the real parser
+/// Input is handed to the parser in pieces of this size: html5ever's buffers count in `u32`,
+/// so one piece must stay far below 4 GiB whatever the page's size.
+const CHUNK: usize = 1 << 20;
+
+/// Parse a page into lines with their contexts. Never panics on any input; a page with no
+/// visible text gives an empty page.
+pub fn parse_html(html: &str) -> HtmlPage {
+    if html.chars().all(lines::is_space) {
+        return HtmlPage::default();
+    }
+    let dom = parse_dom(html);
+    let mut builder = lines::Builder::new();
+    dom.walk(&mut builder);
+    builder.finish()
 }
+
+fn parse_dom(html: &str) -> dom::Dom {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Tokenizer};
+    use html5ever::TokenizerResult;
+    use html5ever::tree_builder::TreeBuilder;
+    // About one node per 40 bytes of real pages; capped so a huge page does not reserve much up front.
+    let sink = dom::Sink::new((html.len() / 40).min(1 << 20));
+    let guard = DepthGuard { builder: TreeBuilder::new(sink, Default::default()) };
+    let tokenizer = Tokenizer::new(guard, Default::default());
+    let input = BufferQueue::default();
+    let mut rest = html;
+    loop {
+        let mut cut = rest.len().min(CHUNK);
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let (piece, tail) = rest.split_at(cut);
+        if !piece.is_empty() {
+            input.push_back(StrTendril::from_slice(piece));
+        }
+        // `Script` asks the caller to run a script before going on; there is none to run.
+        while !matches!(tokenizer.feed(&input), TokenizerResult::Done) {}
+        rest = tail;
+        if rest.is_empty() {
+            break;
+        }
+    }
+    tokenizer.end();
+    use html5ever::tree_builder::TreeSink;
+    tokenizer.sink.builder.sink.finish()
+}
+
+/// Elements nested deeper than this are flattened: their start tags are ignored, so their
+/// content joins the element at this depth. Browsers cap the tree the same way (Blink at 512).
+/// Without a cap, the tree builder's scope checks scan the whole stack of open elements on every
+/// tag, and a page of 100,000 nested `<div>`s takes minutes.
+pub const MAX_DEPTH: u32 = 512;
+
+/// Sits between the tokenizer and the tree builder and drops start tags that would nest
+/// deeper than `MAX_DEPTH`. Tags that switch the tokenizer to raw text (script, style, ...)
+/// always pass, so their content never turns into visible text.
+struct DepthGuard {
+    builder: html5ever::tree_builder::TreeBuilder<dom::NodeId, dom::Sink>,
+}
+
+impl html5ever::tokenizer::TokenSink for DepthGuard {
+    type Handle = dom::NodeId;
+
+    fn process_token(
+        &self,
+        token: html5ever::tokenizer::Token,
+        line_number: u64,
+    ) -> html5ever::tokenizer::TokenSinkResult<dom::NodeId> {
+        use html5ever::tokenizer::{StartTag, TagToken, TokenSinkResult};
+        if let TagToken(tag) = &token {
+            if tag.kind == StartTag
+                && self.builder.sink.current_depth() >= MAX_DEPTH
+                && !matches!(
+                    &*tag.name,
+                    "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
+                        | "noscript" | "plaintext" | "template" | "area" | "base" | "br" | "col" | "embed" | "hr"
+                        | "img" | "input" | "link" | "meta" | "source" | "track" | "wbr"
+                )
+            {
+                return TokenSinkResult::Continue;
+            }
+        }
+        self.builder.process_token(token, line_number)
+    }
+
+    fn end(&self) {
+        self.builder.end()
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.builder.adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+impl dom::Visitor for lines::Builder {
+    fn enter(&mut self, local: &str, attrs: &[html5ever::Attribute]) -> bool {
+        self.start(local, attrs)
+    }
+    fn text(&mut self, text: &str) {
+        self.data(text)
+    }
+    fn leave(&mut self) {
+        self.end()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,472 @@
+//! The line builder: start/text/end events of the walk in, block lines with contexts out.
+//!
+//! It keeps one frame per open element. Each frame caches what lines emitted under it need
+//! from its ancestors (nearest block, nearest list, nearest row group, ancestor bits, nearest
+//! frame with class hints), so emitting a line costs the same at depth 5 and at depth 100,000.
+
+use html5ever::Attribute;
+
+use super::{HtmlContext, HtmlPage};
+
+/// Hint tokens kept per element, and per line (nearest first).
+const HINTS_PER_ELEMENT: usize = 8;
+const MAX_HINTS: usize = 16;
+/// Image `alt`/`title` words kept per line.
+pub const MAX_ALT_WORDS: usize = 40;
+/// Share of linked characters from which a list item counts as a link.
+const LINK_ITEM_SHARE: f64 = 0.6;
+
+// Tag classes, as bit flags on a frame.
+const DROP: u16 = 1;
+const BLOCK: u16 = 1 << 1;
+const ITEM: u16 = 1 << 2;
+const LIST: u16 = 1 << 3;
+/// Rows and tables: consecutive cells and rows in one of them are one group of lines.
+const ROWS: u16 = 1 << 4;
+const LINK: u16 = 1 << 5;
+const PRE: u16 = 1 << 6;
+const HR: u16 = 1 << 7;
+const BR: u16 = 1 << 8;
+const IMAGE: u16 = 1 << 9;
+
+/// The classes of a tag, and its bit in `ANCESTORS` (figcaption counts as figure, dl and menu
+/// as ul).
+fn classify(tag: &str) -> (u16, u32) {
+    use super::ancestor_bit as bit;
+    match tag {
+        // Subtrees whose text a reader never sees as content.
+        "script" | "style" | "noscript" | "template" | "head" | "svg" | "iframe" | "object" | "embed" | "canvas"
+        | "select" | "textarea" | "option" | "datalist" | "input" | "map" | "area" | "audio" | "video"
+        | "source" | "track" | "meta" | "link" | "base" | "title" => (DROP, 0),
+        "li" | "dt" | "dd" | "td" | "th" => (BLOCK | ITEM, 0),
+        "tr" => (BLOCK | ITEM | ROWS, 0),
+        "tbody" => (BLOCK | ROWS, 0),
+        "table" => (BLOCK | ROWS, bit("table")),
+        "ul" => (BLOCK | LIST, bit("ul")),
+        "ol" => (BLOCK | LIST, bit("ol")),
+        "dl" => (BLOCK | LIST, bit("ul")),
+        "menu" => (BLOCK | LIST, bit("ul")),
+        "figure" | "figcaption" => (BLOCK, bit("figure")),
+        "nav" | "header" | "footer" | "aside" | "form" | "blockquote" | "article" | "main" => (BLOCK, bit(tag)),
+        "pre" => (BLOCK | PRE, 0),
+        "address" | "body" | "details" | "dialog" | "div" | "fieldset" | "h1" | "h2" | "h3" | "h4" | "h5"
+        | "h6" | "p" | "section" | "summary" | "thead" | "tfoot" | "caption" | "center" | "html" | "legend"
+        | "hgroup" => (BLOCK, 0),
+        "a" => (LINK, bit("a")),
+        "hr" => (HR, 0),
+        "br" => (BR, 0),
+        "img" | "picture" => (IMAGE, 0),
+        _ => (0, 0),
+    }
+}
+
+/// Python's `str.isspace`: Unicode White_Space plus the information separators U+001C..U+001F.
+#[inline]
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// Characters that may sit between the links of a block of links ("One · Two | Three").
+#[inline]
+fn is_link_glue(c: char) -> bool {
+    is_space(c)
+        || matches!(
+            c,
+            '|' | '·' | '•' | ',' | ';' | '/' | '\\' | '-' | '–' | '—' | '»' | '›' | '>' | '«' | '‹' | '<' | ':' | '('
+                | ')' | '[' | ']'
+        )
+}
+
+fn attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a str> {
+    attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value)
+}
+
+/// `hidden`, `display:none` or `visibility:hidden`: a reader never sees it.
+fn is_hidden(attrs: &[Attribute]) -> bool {
+    if attrs.iter().any(|a| &*a.name.local == "hidden") {
+        return true;
+    }
+    match attr(attrs, "style") {
+        Some(style) if !style.is_empty() => {
+            let s: String = style.chars().filter(|&c| c != ' ').flat_map(char::to_lowercase).collect();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        }
+        _ => false,
+    }
+}
+
+/// Lower-case words of an `alt`/`title` value: runs of letters, inner apostrophes kept
+/// ("Smith's"), punctuation and digits dropped. The same words the featurizer finds in a line,
+/// so the two can be compared.
+fn alt_words(value: &str, out: &mut Vec<String>) {
+    let mut word = String::new();
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphabetic() {
+            word.extend(c.to_lowercase());
+        } else if (c == '\'' || c == '’') && !word.is_empty() && chars.peek().map_or(false, |n| n.is_alphabetic()) {
+            word.push(c);
+        } else if !word.is_empty() {
+            push_alt(out, std::mem::take(&mut word));
+        }
+    }
+    if !word.is_empty() {
+        push_alt(out, word);
+    }
+}
+
+fn push_alt(out: &mut Vec<String>, word: String) {
+    if out.len() < MAX_ALT_WORDS && !out.contains(&word) {
+        out.push(word);
+    }
+}
+
+struct Frame {
+    /// The element's local name, or "" for a dropped element.
+    tag: Box<str>,
+    flags: u16,
+    /// Unique per frame: lines under the same block/list/row share a group by serial.
+    serial: u64,
+    had_br: bool,
+    /// This element's hint tokens: `hint_tokens[hints.0..hints.1]`.
+    hints: (usize, usize),
+    /// Nearest frame (this one included) with hint tokens.
+    hint_frame: Option<usize>,
+    /// Nearest block frame, this one included.
+    block: Option<usize>,
+    /// Nearest list frame (ul, ol, dl, menu), this one included.
+    list: Option<usize>,
+    /// Nearest list/table/tbody/tr frame, this one included.
+    rows: Option<usize>,
+    /// Ancestor bits of this element and all above it.
+    ancestors: u32,
+    /// For lists: lines emitted inside, how many of them are links, and their line numbers.
+    items: u32,
+    link_items: u32,
+    lines: Vec<usize>,
+}
+
+#[derive(Default)]
+pub struct Builder {
+    stack: Vec<Frame>,
+    serial: u64,
+    /// Text of the current block: `piece_text[start..end]`, with the id of the link holding it (0: none).
+    piece_text: String,
+    pieces: Vec<(usize, usize, u32)>,
+    link_counter: u32,
+    link_stack: Vec<u32>,
+    hint_text: String,
+    hint_tokens: Vec<(usize, usize)>,
+    text: String,
+    contexts: Vec<Option<HtmlContext>>,
+    /// Group of the last emitted line when it was item-like.
+    last_group: Option<u64>,
+    /// A `<br><br>` or `<hr>` since the last line: the next line starts a new paragraph.
+    gap: bool,
+    pending_alt: Vec<String>,
+    pending_image: bool,
+    in_pre: u32,
+    /// Scratch buffers, kept to avoid allocating per line.
+    units: Vec<(String, f64)>,
+}
+
+impl Builder {
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    fn nearest_block(&self) -> Option<usize> {
+        self.stack.last().and_then(|f| f.block)
+    }
+
+    fn push_frame(&mut self, tag: &str, flags: u16, bits: u32, attrs: &[Attribute]) {
+        self.serial += 1;
+        let index = self.stack.len();
+        let hints_start = self.hint_tokens.len();
+        if !attrs.is_empty() {
+            self.hint_tokens_of(attrs);
+        }
+        let parent = self.stack.last();
+        let hints = (hints_start, self.hint_tokens.len());
+        let own = |flag: u16, inherited: Option<usize>| if flags & flag != 0 { Some(index) } else { inherited };
+        let frame = Frame {
+            tag: tag.into(),
+            flags,
+            serial: self.serial,
+            had_br: false,
+            hints,
+            hint_frame: if hints.1 > hints.0 { Some(index) } else { parent.and_then(|p| p.hint_frame) },
+            block: own(BLOCK, parent.and_then(|p| p.block)),
+            list: own(LIST, parent.and_then(|p| p.list)),
+            rows: own(LIST | ROWS, parent.and_then(|p| p.rows)),
+            ancestors: bits | parent.map_or(0, |p| p.ancestors),
+            items: 0,
+            link_items: 0,
+            lines: Vec::new(),
+        };
+        self.stack.push(frame);
+    }
+
+    /// Lower-case `[a-z]+` tokens of class, id, role, itemprop and rel, at most 8.
+    fn hint_tokens_of(&mut self, attrs: &[Attribute]) {
+        let mut count = 0;
+        for key in ["class", "id", "role", "itemprop", "rel"] {
+            let Some(value) = attr(attrs, key) else { continue };
+            let mut start: Option<usize> = None;
+            for c in value.chars().flat_map(char::to_lowercase).chain(std::iter::once(' ')) {
+                if c.is_ascii_lowercase() {
+                    if start.is_none() {
+                        start = Some(self.hint_text.len());
+                    }
+                    self.hint_text.push(c);
+                } else if let Some(s) = start.take() {
+                    if count == HINTS_PER_ELEMENT {
+                        self.hint_text.truncate(s);
+                        return;
+                    }
+                    self.hint_tokens.push((s, self.hint_text.len()));
+                    count += 1;
+                }
+            }
+        }
+    }
+
+    pub fn start(&mut self, tag: &str, attrs: &[Attribute]) -> bool {
+        let (flags, bits) = classify(tag);
+        if flags & DROP != 0 || is_hidden(attrs) {
+            self.push_frame("", DROP, 0, &[]);
+            return false;
+        }
+        if flags & IMAGE != 0 {
+            for key in ["alt", "title"] {
+                if let Some(value) = attr(attrs, key) {
+                    alt_words(value, &mut self.pending_alt);
+                }
+            }
+            self.pending_image = true;
+        }
+        if flags & BR != 0 {
+            if self.piece_text.chars().all(is_space) {
+                self.gap = true;
+            }
+            self.flush(true);
+            if let Some(block) = self.nearest_block() {
+                // The text after the last <br> is a br line too.
+                self.stack[block].had_br = true;
+            }
+        } else if flags & (BLOCK | HR) != 0 {
+            self.flush(false);
+            if flags & HR != 0 {
+                self.gap = true;
+            }
+        }
+        self.push_frame(tag, flags, bits, attrs);
+        if flags & LINK != 0 {
+            self.link_counter += 1;
+            self.link_stack.push(self.link_counter);
+        } else if flags & PRE != 0 {
+            self.in_pre += 1;
+        }
+        true
+    }
+
+    pub fn end(&mut self) {
+        let Some(frame) = self.stack.last() else { return };
+        if frame.flags & BLOCK != 0 {
+            let br = frame.had_br;
+            self.flush(br);
+        }
+        let Some(frame) = self.stack.pop() else { return };
+        // Frames close in stack order, so this frame's tokens are the last ones.
+        self.hint_tokens.truncate(frame.hints.0);
+        if let Some(&(_, e)) = self.hint_tokens.last() {
+            self.hint_text.truncate(e);
+        } else {
+            self.hint_text.clear();
+        }
+        if frame.flags & LINK != 0 {
+            self.link_stack.pop();
+        } else if frame.flags & PRE != 0 {
+            self.in_pre = self.in_pre.saturating_sub(1);
+        }
+        if frame.flags & LIST != 0
+            && frame.items >= 3
+            && frame.link_items as f64 >= LINK_ITEM_SHARE * frame.items as f64
+        {
+            for &line in &frame.lines {
+                if let Some(Some(ctx)) = self.contexts.get_mut(line) {
+                    ctx.link_list = true;
+                }
+            }
+        }
+    }
+
+    pub fn data(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let link = self.link_stack.last().copied().unwrap_or(0);
+        let start = self.piece_text.len();
+        self.piece_text.push_str(text);
+        self.pieces.push((start, self.piece_text.len(), link));
+    }
+
+    /// End the current line(s): the pending text becomes one line, one line per link (a block of
+    /// links), one line per text line (inside `<pre>`), or a `<br>`-separated line.
+    fn flush(&mut self, br: bool) {
+        if self.pieces.is_empty() {
+            return;
+        }
+        let mut units = std::mem::take(&mut self.units);
+        units.clear();
+        let kind: Option<&'static str>;
+        if self.in_pre > 0 {
+            for raw in self.piece_text.split('\n') {
+                units.push((normalize(raw), 0.0));
+            }
+            kind = Some("pre");
+        } else {
+            self.units_of(&mut units);
+            kind = if br { Some("br") } else { None };
+        }
+        self.pieces.clear();
+        self.piece_text.clear();
+        units.retain(|(t, _)| !t.is_empty());
+        let split_links = units.len() > 1 && kind.is_none();
+        for (text, share) in units.drain(..) {
+            self.emit(text, share, kind.or(if split_links { Some("a") } else { None }));
+        }
+        self.units = units;
+    }
+
+    /// The block's text with its link share, or one unit per link when the block is only links.
+    fn units_of(&self, units: &mut Vec<(String, f64)>) {
+        let text = &self.piece_text;
+        let mut first_link = 0u32;
+        let mut several_links = false;
+        let mut only_links = true;
+        for &(s, e, link) in &self.pieces {
+            if link != 0 {
+                if first_link == 0 {
+                    first_link = link;
+                } else if link != first_link {
+                    several_links = true;
+                }
+            } else if !text[s..e].chars().all(is_link_glue) {
+                only_links = false;
+            }
+        }
+        if several_links && only_links {
+            // One unit per link, in order of first appearance.
+            let mut order: Vec<u32> = Vec::new();
+            for &(s, e, link) in &self.pieces {
+                if link == 0 {
+                    continue;
+                }
+                match order.iter().position(|&l| l == link) {
+                    Some(i) => units[i].0.push_str(&text[s..e]),
+                    None => {
+                        order.push(link);
+                        units.push((text[s..e].to_string(), 1.0));
+                    }
+                }
+            }
+            for unit in units.iter_mut() {
+                unit.0 = normalize(&unit.0);
+            }
+            return;
+        }
+        let mut total = 0usize;
+        let mut linked = 0usize;
+        for &(s, e, link) in &self.pieces {
+            let n = text[s..e].trim_matches(is_space).chars().count();
+            total += n;
+            if link != 0 {
+                linked += n;
+            }
+        }
+        let share = if total == 0 { 0.0 } else { linked as f64 / total as f64 };
+        units.push((normalize(text), share));
+    }
+
+    fn emit(&mut self, text: String, link_share: f64, kind: Option<&'static str>) {
+        let top = self.stack.last();
+        let block = top.and_then(|f| f.block).map(|i| &self.stack[i]);
+        let block_tag: &str = block.map_or("body", |f| &f.tag);
+        let mut group = block.map(|f| f.serial);
+        let mut tag: &str = match kind {
+            Some(k @ ("a" | "br")) => k,
+            _ => block_tag,
+        };
+        if block_tag == "pre" {
+            tag = "pre";
+        }
+        let item_like = kind.is_some() || block.map_or(false, |f| f.flags & ITEM != 0) && tag == block_tag;
+        if item_like && kind.is_none() {
+            if let Some(rows) = top.and_then(|f| f.rows) {
+                group = Some(self.stack[rows].serial);
+            }
+        }
+        let tag = tag.to_string();
+        if !self.contexts.is_empty() && (self.gap || !item_like || group != self.last_group) {
+            self.text.push('\n');
+            self.contexts.push(None);
+        }
+        self.gap = false;
+        self.last_group = if item_like { group } else { None };
+
+        let mut hints = Vec::new();
+        let mut at = top.and_then(|f| f.hint_frame);
+        while let Some(i) = at {
+            if hints.len() >= MAX_HINTS {
+                break;
+            }
+            let f = &self.stack[i];
+            for &(s, e) in &self.hint_tokens[f.hints.0..f.hints.1] {
+                if hints.len() < MAX_HINTS {
+                    hints.push(self.hint_text[s..e].to_string());
+                }
+            }
+            at = if i == 0 { None } else { self.stack[i - 1].hint_frame };
+        }
+        let ancestors = top.map_or(0, |f| f.ancestors);
+        let line = self.contexts.len();
+        if let Some(list) = top.and_then(|f| f.list) {
+            let f = &mut self.stack[list];
+            f.items += 1;
+            f.link_items += (link_share >= LINK_ITEM_SHARE) as u32;
+            f.lines.push(line);
+        }
+        let context = HtmlContext {
+            tag,
+            // Three decimals, ties to even like the Python parser (0.5625 -> 0.562).
+            link_share: ((link_share * 1000.0).round_ties_even() / 1000.0) as f32,
+            ancestors,
+            link_list: false,
+            hints,
+            image: std::mem::take(&mut self.pending_image),
+            alt: std::mem::take(&mut self.pending_alt),
+        };
+        self.text.push_str(&text);
+        self.text.push('\n');
+        self.contexts.push(Some(context));
+    }
+
+    pub fn finish(mut self) -> HtmlPage {
+        self.flush(false);
+        // `text` holds each line followed by '\n'; blank separators were pushed as a bare '\n'.
+        HtmlPage { text: self.text, contexts: self.contexts }
+    }
+}
+
+/// Python's `" ".join(text.split())`: runs of white space become one space, none at the ends.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(is_space).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}

@@ -1,0 +1,344 @@
+//! Tests of `parse_html`: the line structure and contexts on small pages, and the guarantees
+//! (any input parses, nothing panics, deep pages do not overflow the stack).
+
+use super::*;
+
+fn lines(page: &HtmlPage) -> Vec<&str> {
+    page.text.lines().collect()
+}
+
+/// The context of the (first) line whose text is `line`.
+fn ctx<'a>(page: &'a HtmlPage, line: &str) -> &'a HtmlContext {
+    let i = page.text.lines().position(|l| l == line).unwrap_or_else(|| panic!("no line {line:?} in {:?}", page.text));
+    page.contexts[i].as_ref().expect("a text line has a context")
+}
+
+/// What every page must satisfy: one context per line, `None` exactly on blank lines, lines
+/// trimmed and single-spaced, no blank line first, last or twice in a row.
+fn check_shape(page: &HtmlPage) {
+    let lines: Vec<&str> = page.text.lines().collect();
+    assert_eq!(lines.len(), page.contexts.len(), "one context per line");
+    assert!(page.text.is_empty() || page.text.ends_with('\n'));
+    for (i, (line, context)) in lines.iter().zip(&page.contexts).enumerate() {
+        assert_eq!(line.is_empty(), context.is_none(), "line {i} {line:?}");
+        assert_eq!(*line, lines::normalize(line), "line {i} is normalised");
+        if line.is_empty() {
+            assert!(i > 0 && i + 1 < lines.len() && !lines[i - 1].is_empty(), "blank line {i} misplaced");
+        }
+        if let Some(c) = context {
+            assert!((0.0..=1.0).contains(&c.link_share));
+            assert!(c.hints.len() <= 16 && c.alt.len() <= MAX_ALT_WORDS);
+        }
+    }
+}
+
+fn parse(html: &str) -> HtmlPage {
+    let page = parse_html(html);
+    check_shape(&page);
+    page
+}
+
+// -- line structure ---------------------------------------------------------------------------
+
+#[test]
+fn blocks_are_lines_separated_by_blank_lines() {
+    let page = parse("<html><body><h1>Title</h1><p>One   para.</p><p>Two <b>bold</b>\n para.</p></body></html>");
+    assert_eq!(lines(&page), ["Title", "", "One para.", "", "Two bold para."]);
+    assert_eq!(ctx(&page, "Title").tag, "h1");
+    assert_eq!(ctx(&page, "Two bold para.").tag, "p");
+    assert!(page.contexts[1].is_none());
+}
+
+#[test]
+fn items_of_one_list_are_consecutive_lines() {
+    let page = parse("<p>Before</p><ul><li>one</li><li>two</li></ul><ol><li>three</li></ol>");
+    assert_eq!(lines(&page), ["Before", "", "one", "two", "", "three"]);
+    assert_eq!(ctx(&page, "one").tag, "li");
+    assert!(ctx(&page, "one").has_ancestor("ul"));
+    assert!(ctx(&page, "three").has_ancestor("ol"));
+}
+
+#[test]
+fn cells_of_one_table_are_consecutive_lines() {
+    let page = parse("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table><table><tr><td>d</td></tr></table>");
+    // Cells of one row are consecutive; each row is its own group, like each list.
+    assert_eq!(lines(&page), ["a", "b", "", "c", "", "d"]);
+    assert_eq!(ctx(&page, "c").tag, "th");
+    assert!(ctx(&page, "a").has_ancestor("table"));
+}
+
+#[test]
+fn br_separated_runs_are_lines_tagged_br() {
+    let page = parse("<div>a<br>b<br/>c</div><p>next</p>");
+    assert_eq!(lines(&page), ["a", "b", "c", "", "next"]);
+    for line in ["a", "b", "c"] {
+        assert_eq!(ctx(&page, line).tag, "br", "line {line}");
+    }
+    assert_eq!(ctx(&page, "next").tag, "p");
+}
+
+#[test]
+fn double_br_and_hr_start_a_new_paragraph() {
+    let page = parse("<div>a<br><br>b<hr>c</div>");
+    assert_eq!(lines(&page), ["a", "", "b", "", "c"]);
+}
+
+#[test]
+fn a_block_of_links_gives_one_line_per_link() {
+    let page = parse(r#"<div><a href="/1">One</a> · <a href="/2">Two <b>more</b></a> | <a href="/3">Three</a></div>"#);
+    assert_eq!(lines(&page), ["One", "Two more", "Three"]);
+    for line in ["One", "Two more", "Three"] {
+        let c = ctx(&page, line);
+        assert_eq!(c.tag, "a");
+        assert_eq!(c.link_share, 1.0);
+    }
+}
+
+#[test]
+fn text_between_links_keeps_the_block_whole() {
+    let page = parse(r#"<p>Read <a href="/1">this</a> and <a href="/2">that</a>.</p>"#);
+    assert_eq!(lines(&page), ["Read this and that."]);
+    let c = ctx(&page, "Read this and that.");
+    assert_eq!(c.tag, "p");
+    // 8 linked characters ("this", "that") of 16: each text piece counts without its end spaces.
+    assert_eq!(c.link_share, 0.5);
+}
+
+#[test]
+fn pre_keeps_its_lines() {
+    let page = parse("<pre>line one\n  line   two\n\nline three</pre>");
+    assert_eq!(lines(&page), ["line one", "line two", "line three"]);
+    assert_eq!(ctx(&page, "line two").tag, "pre");
+}
+
+#[test]
+fn nav_list_of_links_is_a_link_list_in_nav() {
+    let page = parse(
+        r#"<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+           <li><a href="/about">About us</a></li></ul></nav><p>Body text here.</p>"#,
+    );
+    assert_eq!(lines(&page), ["Home", "News", "About us", "", "Body text here."]);
+    for line in ["Home", "News", "About us"] {
+        let c = ctx(&page, line);
+        assert!(c.link_list, "{line}");
+        // The line ends with its <li>, after the link closed: "a" is not an ancestor.
+        assert!(c.has_ancestor("nav") && c.has_ancestor("ul") && !c.has_ancestor("a"));
+        assert_eq!(c.tag, "li");
+        assert_eq!(c.hints, ["site", "nav"]);
+        assert_eq!(c.link_share, 1.0);
+    }
+    let body = ctx(&page, "Body text here.");
+    assert!(!body.link_list && !body.has_ancestor("nav"));
+    assert_eq!(body.link_share, 0.0);
+}
+
+#[test]
+fn a_list_of_text_is_not_a_link_list() {
+    let page = parse("<ul><li>one</li><li>two</li><li><a href='/'>three</a></li></ul>");
+    assert!(!ctx(&page, "one").link_list);
+}
+
+#[test]
+fn figure_caption_has_image_and_alt_words() {
+    let page = parse(
+        r#"<p>Before.</p><figure><img src="x.jpg" alt="A Red-tailed HAWK, 2024!" title="Hawk's nest">
+           <figcaption>A hawk over the field.</figcaption></figure>"#,
+    );
+    let c = ctx(&page, "A hawk over the field.");
+    assert_eq!(c.tag, "figcaption");
+    assert!(c.has_ancestor("figure"));
+    assert!(c.image);
+    assert_eq!(c.alt, ["a", "red", "tailed", "hawk", "hawk's", "nest"]);
+    assert!(!ctx(&page, "Before.").image);
+}
+
+#[test]
+fn alt_words_are_capped() {
+    // 100 distinct words ("ba", "bb", ..., "ew"), each with punctuation around it.
+    let alt: String = (0..100u8).map(|i| format!("({}{}!) ", (b'b' + i / 26) as char, (b'a' + i % 26) as char)).collect();
+    let page = parse(&format!(r#"<img alt="{alt}"><p>after</p>"#));
+    let c = ctx(&page, "after");
+    assert_eq!(c.alt.len(), MAX_ALT_WORDS);
+    assert_eq!(c.alt[..2], ["ba", "bb"]);
+    assert!(c.alt.iter().all(|w| w.chars().all(|ch| ch.is_ascii_lowercase())));
+}
+
+#[test]
+fn hidden_elements_scripts_and_styles_are_dropped() {
+    let page = parse(
+        r#"<head><title>Page title</title><style>p{}</style></head><body>
+           <div hidden>hidden attr</div><div style="DISPLAY: none">display none</div>
+           <p style="visibility:hidden">invisible</p><script>var x = "<p>no</p>";</script>
+           <noscript>enable js</noscript><select><option>opt</option></select><textarea>ta</textarea>
+           <p>Visible.</p></body>"#,
+    );
+    assert_eq!(lines(&page), ["Visible."]);
+}
+
+#[test]
+fn hints_are_class_tokens_nearest_first() {
+    let page = parse(
+        r#"<div id="main-content" class="wrap"><article class="post entry-42"><p class="lead Intro_text">Text.</p></article></div>"#,
+    );
+    let c = ctx(&page, "Text.");
+    // class before id on one element; the paragraph's own tokens first.
+    assert_eq!(c.hints, ["lead", "intro", "text", "post", "entry", "wrap", "main", "content"]);
+    assert!(c.has_ancestor("article"));
+}
+
+#[test]
+fn hints_are_capped_per_element_and_per_line() {
+    let class: String = (b'a'..=b'z').map(|c| format!("{} ", c as char)).collect();
+    let page = parse(&format!(r#"<div class="{class}"><div class="{class}"><div class="{class}"><p>x</p></div></div></div>"#));
+    let c = ctx(&page, "x");
+    assert_eq!(c.hints.len(), 16);
+    assert_eq!(c.hints[..9].join(""), "abcdefgha");
+}
+
+#[test]
+fn image_marks_the_next_line() {
+    let page = parse(r#"<p>one</p><img src="a.png"><p>two</p><p>three</p>"#);
+    assert!(!ctx(&page, "one").image);
+    assert!(ctx(&page, "two").image);
+    assert!(!ctx(&page, "three").image);
+    assert!(ctx(&page, "two").alt.is_empty());
+}
+
+// -- guarantees ---------------------------------------------------------------------------------
+
+#[test]
+fn broken_markup_still_gives_the_text() {
+    let page = parse("<p>unclosed <b>bold <i>both</p> after</b></i><div><span>x</div></span><table><p>stray</table>");
+    let text = page.text.replace('\n', " ");
+    for word in ["unclosed", "bold", "both", "after", "x", "stray"] {
+        assert!(text.contains(word), "{word} missing from {:?}", page.text);
+    }
+}
+
+#[test]
+fn a_page_without_body_or_html() {
+    assert_eq!(lines(&parse("<p>Hello</p><p>World</p>")), ["Hello", "", "World"]);
+    assert_eq!(lines(&parse("just text")), ["just text"]);
+    assert_eq!(ctx(&parse("just text"), "just text").tag, "body");
+}
+
+#[test]
+fn text_outside_html_is_kept() {
+    let page = parse("before<html><body><p>inside</p></body></html>after");
+    let text = page.text.replace('\n', " ");
+    for word in ["before", "inside", "after"] {
+        assert!(text.contains(word), "{word} missing from {:?}", page.text);
+    }
+}
+
+#[test]
+fn a_page_with_no_text_is_empty() {
+    for html in ["", "   \n\t", "<html><head><title>T</title></head><body><script>x()</script></body></html>", "<!-- only -->", "<br><hr><img src=x>"] {
+        let page = parse(html);
+        assert_eq!(page.text, "", "{html:?}");
+        assert!(page.contexts.is_empty());
+    }
+}
+
+#[test]
+fn comments_xml_declarations_and_templates_give_no_text() {
+    let page = parse(
+        r#"<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html><html><body><!-- a comment -->
+           <p>a<!-- inner -->b</p><template><p>template text</p></template><?php echo 1; ?><p>c</p><!-- unclosed"#,
+    );
+    assert_eq!(lines(&page), ["ab", "", "c"]);
+}
+
+#[test]
+fn nul_bytes_and_garbage_do_not_fail() {
+    let inputs = [
+        "<p>a\0b</p>\0<\0div>",
+        "<",
+        "&",
+        "< & << >> &amp &#xZZ; &#99999999999; &#0; <p <a href='",
+        "</p></div></body></html>",
+        "<!",
+        "<!--",
+        "<![CDATA[ x ]]>",
+        "<svg><p>leaves svg</p></svg>",
+        "<math><mi>x</mi><p>y</math>",
+        "<table><td><table><td><caption>c</table>",
+        "<frameset><frame></frameset>text",
+        "<plaintext><p>literal",
+        "\u{feff}<p>bom</p>",
+        "\r\r\r<p>\r</p>",
+    ];
+    for html in inputs {
+        parse(html);
+    }
+    let page = parse("<p>a\0b</p>");
+    assert!(page.text.contains('a') && page.text.contains('b'));
+    assert_eq!(lines(&parse("< & x")), ["< & x"]);
+}
+
+#[test]
+fn deep_nesting_5000() {
+    let html = format!("{}deep{}", "<div>".repeat(5000), "</div>".repeat(5000));
+    assert_eq!(lines(&parse(&html)), ["deep"]);
+    let html = format!("{}deep", "<span><b><i>".repeat(5000));
+    assert_eq!(lines(&parse(&html)), ["deep"]);
+    // Past MAX_DEPTH the nesting is flattened, but every item's text is still there.
+    let html = "<ul><li>x".repeat(5000);
+    let page = parse(&html);
+    assert_eq!(page.text.matches('x').count(), 5000);
+    assert!(page.text.lines().filter(|l| *l == "x").count() >= (MAX_DEPTH / 2 - 10) as usize);
+}
+
+/// 100,000 levels in a thread with the default 2 MiB stack: neither the parse, the walk nor the
+/// drop of the tree recurses.
+#[test]
+fn deep_nesting_100000_fits_a_small_stack() {
+    let worker = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let html = format!("{}deep{}", "<div class=x>".repeat(100_000), "</div>".repeat(100_000));
+            let page = parse_html(&html);
+            assert_eq!(lines(&page), ["deep"]);
+            assert_eq!(page.contexts[0].as_ref().unwrap().hints.len(), 16);
+            let html = "<section><p>t".repeat(50_000);
+            let page = parse_html(&html);
+            assert_eq!(page.text.split_whitespace().map(str::len).sum::<usize>(), 50_000);
+            assert!(page.text.lines().count() >= MAX_DEPTH as usize / 2);
+        })
+        .expect("spawn");
+    worker.join().expect("deep page parsed in a 2 MiB stack");
+}
+
+#[test]
+fn a_5mb_page() {
+    let para = "<p class=\"body\">Some sentence with <a href=\"/x\">a link</a> and more words.</p>\n";
+    let html = format!("<html><body>{}</body></html>", para.repeat(5 * 1024 * 1024 / para.len() + 1));
+    assert!(html.len() > 5 * 1024 * 1024);
+    let page = parse(&html);
+    let n = html.matches("<p ").count();
+    assert_eq!(page.text.lines().filter(|l| !l.is_empty()).count(), n);
+    let text = "<p>".to_string() + &"word ".repeat(1_100_000);
+    assert_eq!(parse(&text).text.len(), "word ".len() * 1_100_000);
+}
+
+/// Seeded random tag soup: never panics, always a well-shaped page.
+#[test]
+fn random_tag_soup_never_fails() {
+    const PARTS: [&str; 30] = [
+        "<div>", "</div>", "<p>", "</p>", "<a href=x>", "</a>", "<br>", "<hr>", "<li>", "<ul>", "</ul>", "<table>",
+        "<td>", "<tr>", "</table>", "<pre>", "</pre>", "<b>", "</i>", "<script>", "</script>", "<!--", "-->", "&amp;",
+        "<img alt='x y'>", "<template>", "text ", " · ", "\0", "<",
+    ];
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..300 {
+        let n = (next() % 200) as usize;
+        let html: String = (0..n).map(|_| PARTS[(next() % PARTS.len() as u64) as usize]).collect();
+        parse(&html);
+    }
+}
