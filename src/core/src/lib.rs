@@ -9,3 +9,5 @@ pub mod text;
 pub mod first_pass;
 pub mod revision;
 pub mod trees;
+pub mod model;
+pub mod pipeline;

@@ -1,0 +1,458 @@
+//! The batch entry points: documents in, labeled records or cleaned text out.
+//!
+//! text (or an HTML page -> its block lines) -> segments -> features -> first pass -> revision
+//! -> trees -> probabilities -> one label per segment -> records (the two parts of a
+//! provisionally cut line joined again when they got the same label) -> the kept records joined
+//! into the cleaned text.
+//!
+//! Page statistics are computed per page by the featurizer, whatever the page's length, so a
+//! long page is never cut into windows. A batch is split into contiguous chunks, one per thread,
+//! and every document's result depends on that document alone, so the output is the same for any
+//! number of threads. Each thread works through its chunk in groups of bounded size, which
+//! bounds the memory held by feature matrices.
+
+use crate::features::{featurize, Document};
+use crate::first_pass::Rows;
+use crate::html::{parse_html, HtmlContext, HtmlPage};
+use crate::model::Model;
+use crate::segment::{segment, Segment};
+use crate::text::is_space;
+
+/// The label that `body_threshold` is about.
+pub const BODY: &str = "body";
+
+/// One input document.
+#[derive(Clone, Copy, Debug)]
+pub enum Input<'a> {
+    /// Plain text.
+    Text(&'a str),
+    /// An HTML page, parsed by [`parse_html`].
+    Html(&'a str),
+    /// An already parsed page: its text and one context per line of the text.
+    Page { text: &'a str, contexts: &'a [Option<HtmlContext>] },
+}
+
+/// How segments become labels.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Cut lines that look like two blocks glued together (see `segment`).
+    pub split_glued: bool,
+    /// When set, a segment is body exactly when P(body) >= threshold; otherwise it gets the
+    /// most probable other label. `None`: the most probable label.
+    pub body_threshold: Option<f64>,
+    /// Worker threads; 0 picks from the machine and the batch size.
+    pub threads: usize,
+}
+
+/// One labeled record: a segment, or the two parts of a cut line joined again.
+/// Offsets are BYTE offsets into the document's source text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// 0-based source line.
+    pub line: u32,
+    pub start: usize,
+    pub end: usize,
+    /// Label index (into `Model::labels`).
+    pub label: u32,
+    /// The record starts its line (a whole line, or the head of a cut line), so a kept record
+    /// keeps the line's indentation.
+    pub starts_line: bool,
+}
+
+/// A labeled document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Labeled {
+    /// The text the records index: `None` when it is the input itself, the extracted page
+    /// text for an HTML page.
+    pub page_text: Option<String>,
+    pub records: Vec<Record>,
+    /// Row-major `records.len() x k`: each record's probability per label (a joined record
+    /// gets the length-weighted mean of its parts).
+    pub scores: Vec<f64>,
+}
+
+impl Labeled {
+    /// The records' text source, given the input document.
+    pub fn source<'a>(&'a self, input: &Input<'a>) -> &'a str {
+        match (&self.page_text, input) {
+            (Some(t), _) => t.as_str(),
+            (None, Input::Text(t)) | (None, Input::Html(t)) => t,
+            (None, Input::Page { text, .. }) => text,
+        }
+    }
+}
+
+/// Documents per group are added until about this many bytes of text are in the group.
+const GROUP_BYTES: usize = 256 * 1024;
+/// Batches smaller than this run on the calling thread: starting threads would cost more.
+const PARALLEL_BYTES: usize = 512 * 1024;
+
+fn input_len(i: &Input) -> usize {
+    match i {
+        Input::Text(t) | Input::Html(t) => t.len(),
+        Input::Page { text, .. } => text.len(),
+    }
+}
+
+/// Label a batch. Errors only when the model and the featurizer disagree on shapes (a bug or
+/// an incompatible model), never because of the input.
+pub fn label(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<Labeled>, String> {
+    run_parallel(inputs, opts.threads, |chunk| label_chunk(model, chunk, opts))
+}
+
+/// Clean a batch: for every document, its kept records joined as [`join_kept`] does.
+/// `keep[i]` says whether label `i` is kept.
+pub fn clean(model: &Model, inputs: &[Input], opts: &Options, keep: &[bool]) -> Result<Vec<String>, String> {
+    if keep.len() != model.labels().len() {
+        return Err(format!("keep has {} flags, the model has {} labels", keep.len(), model.labels().len()));
+    }
+    run_parallel(inputs, opts.threads, |chunk| {
+        let labeled = label_chunk(model, chunk, opts)?;
+        Ok(labeled.iter().zip(chunk).map(|(l, input)| join_kept(l.source(input), &l.records, keep)).collect())
+    })
+}
+
+/// Split `inputs` into contiguous chunks of similar byte size, run `f` on each (in threads when
+/// the batch is large), concatenate the results in order.
+fn run_parallel<T: Send>(
+    inputs: &[Input],
+    threads: usize,
+    f: impl Fn(&[Input]) -> Result<Vec<T>, String> + Sync,
+) -> Result<Vec<T>, String> {
+    let total: usize = inputs.iter().map(input_len).sum();
+    let threads = if threads == 0 {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        cores.min(total / PARALLEL_BYTES + 1)
+    } else {
+        threads
+    }
+    .clamp(1, inputs.len().max(1));
+    if threads == 1 {
+        return f(inputs);
+    }
+    let per = total.div_ceil(threads).max(1);
+    let mut bounds = vec![0usize];
+    let mut acc = 0usize;
+    for (i, input) in inputs.iter().enumerate() {
+        acc += input_len(input);
+        if acc >= per * bounds.len() && i + 1 < inputs.len() && bounds.len() < threads {
+            bounds.push(i + 1);
+        }
+    }
+    bounds.push(inputs.len());
+    let parts: Vec<Result<Vec<T>, String>> = std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> = bounds.windows(2).map(|w| s.spawn(move || f(&inputs[w[0]..w[1]]))).collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err("a worker thread failed".to_string())))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(inputs.len());
+    for p in parts {
+        out.extend(p?);
+    }
+    Ok(out)
+}
+
+/// Label a chunk on this thread, in groups of about [`GROUP_BYTES`].
+fn label_chunk(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<Labeled>, String> {
+    let mut out = Vec::with_capacity(inputs.len());
+    let mut lo = 0;
+    while lo < inputs.len() {
+        let mut hi = lo;
+        let mut bytes = 0;
+        while hi < inputs.len() && (hi == lo || bytes + input_len(&inputs[hi]) <= GROUP_BYTES) {
+            bytes += input_len(&inputs[hi]);
+            hi += 1;
+        }
+        out.extend(label_group(model, &inputs[lo..hi], opts)?);
+        lo = hi;
+    }
+    Ok(out)
+}
+
+fn label_group(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<Labeled>, String> {
+    let pages: Vec<Option<HtmlPage>> =
+        inputs.iter().map(|i| if let Input::Html(h) = i { Some(parse_html(h)) } else { None }).collect();
+    let sources: Vec<(&str, Option<&[Option<HtmlContext>]>)> = inputs
+        .iter()
+        .zip(&pages)
+        .map(|(input, page)| match (input, page) {
+            (_, Some(p)) => (p.text.as_str(), Some(p.contexts.as_slice())),
+            (Input::Page { text, contexts }, None) => (*text, Some(*contexts)),
+            (Input::Text(t), None) | (Input::Html(t), None) => (*t, None),
+        })
+        .collect();
+    let segments: Vec<Vec<Segment>> = sources.iter().map(|(t, _)| segment(t, opts.split_glued)).collect();
+    let docs: Vec<Document> = sources
+        .iter()
+        .zip(&segments)
+        .map(|(&(text, html), segs)| Document { text, segments: segs, html })
+        .collect();
+    let m = featurize(&docs, model.feature_config());
+    let rows = Rows { n_rows: m.n_rows, dense: &m.dense, indptr: &m.indptr, indices: &m.indices, values: &m.values };
+    let proba = model.proba(&rows, &m.doc)?;
+    let k = model.labels().len();
+    let body = model.labels().iter().position(|l| l == BODY);
+    let mut out = Vec::with_capacity(inputs.len());
+    let mut row = 0;
+    for ((segs, (text, _)), page) in segments.iter().zip(&sources).zip(pages.iter()) {
+        let p = &proba[row * k..(row + segs.len()) * k];
+        row += segs.len();
+        let (records, scores) = to_records(text, segs, p, k, body, opts.body_threshold);
+        out.push(Labeled { page_text: page.as_ref().map(|p| p.text.clone()), records, scores });
+    }
+    Ok(out)
+}
+
+/// Index of the chosen label for one row of probabilities: the argmax (first on ties), or with
+/// a body threshold, body exactly when P(body) >= threshold and the best other label otherwise.
+pub fn decide(p: &[f64], body: Option<usize>, body_threshold: Option<f64>) -> usize {
+    let argmax = |skip: Option<usize>| {
+        let mut best = None;
+        for (c, &v) in p.iter().enumerate() {
+            if Some(c) == skip {
+                continue;
+            }
+            match best {
+                Some((_, bv)) if v <= bv => {}
+                _ => best = Some((c, v)),
+            }
+        }
+        best.map_or(0, |(c, _)| c)
+    };
+    match (body, body_threshold) {
+        (Some(b), Some(t)) => {
+            if p[b] >= t || p.len() == 1 {
+                b
+            } else {
+                argmax(Some(b))
+            }
+        }
+        _ => argmax(None),
+    }
+}
+
+/// Segments + probabilities -> records and their scores. The two parts of a cut line become one
+/// record again when they got the same label; its scores are the parts' scores weighted by
+/// their length in characters.
+pub fn to_records(
+    text: &str,
+    segs: &[Segment],
+    proba: &[f64],
+    k: usize,
+    body: Option<usize>,
+    body_threshold: Option<f64>,
+) -> (Vec<Record>, Vec<f64>) {
+    let chosen: Vec<usize> = (0..segs.len()).map(|i| decide(&proba[i * k..(i + 1) * k], body, body_threshold)).collect();
+    let mut records = Vec::with_capacity(segs.len());
+    let mut scores = Vec::with_capacity(segs.len() * k);
+    let mut i = 0;
+    while i < segs.len() {
+        let seg = &segs[i];
+        let joined = seg.parts == 2 && seg.part == 0 && i + 1 < segs.len() && chosen[i] == chosen[i + 1];
+        if joined {
+            let tail = &segs[i + 1];
+            let wh = seg.text(text).chars().count() as f64;
+            let wt = tail.text(text).chars().count() as f64;
+            let total = (wh + wt).max(1.0);
+            for c in 0..k {
+                scores.push((proba[i * k + c] * wh + proba[(i + 1) * k + c] * wt) / total);
+            }
+            records.push(Record { line: seg.line, start: seg.start, end: tail.end, label: chosen[i] as u32, starts_line: true });
+            i += 2;
+        } else {
+            scores.extend_from_slice(&proba[i * k..(i + 1) * k]);
+            records.push(Record {
+                line: seg.line,
+                start: seg.start,
+                end: seg.end,
+                label: chosen[i] as u32,
+                starts_line: seg.part == 0,
+            });
+            i += 1;
+        }
+    }
+    (records, scores)
+}
+
+/// Rebuild text from the kept records.
+///
+/// Kept parts of one source line stay on one line (the line's indentation is kept when its
+/// first part is). Between two kept lines, as many blank lines as the longest run of blank lines
+/// between them in the source: paragraph breaks survive, and removing a junk block that sat
+/// between blank lines leaves one break, not three. The text ends with a newline when the
+/// source does and something was kept.
+pub fn join_kept(text: &str, records: &[Record], keep: &[bool]) -> String {
+    let mut out = String::with_capacity(text.len() / 2);
+    let mut current_line: Option<u32> = None;
+    let mut prev_end = 0usize;
+    let mut prev_line: Option<u32> = None; // line of the previous record, kept or not
+    let mut gap = 0u32; // longest run of blank lines since the last kept record
+    let mut any = false;
+    for rec in records {
+        if let Some(p) = prev_line {
+            if rec.line > p {
+                gap = gap.max(rec.line - p - 1);
+            }
+        }
+        prev_line = Some(rec.line);
+        if !keep.get(rec.label as usize).copied().unwrap_or(false) {
+            continue;
+        }
+        let piece = text.get(rec.start..rec.end).unwrap_or("");
+        if current_line != Some(rec.line) {
+            if any {
+                out.push('\n');
+                for _ in 0..gap {
+                    out.push('\n');
+                }
+            }
+            if rec.starts_line {
+                let line_start = text[..rec.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+                let indent = text.get(line_start..rec.start).unwrap_or("");
+                if indent.chars().all(is_space) {
+                    out.push_str(indent);
+                }
+            }
+            out.push_str(piece);
+            current_line = Some(rec.line);
+        } else {
+            if prev_end <= rec.start {
+                for c in text.get(prev_end..rec.start).unwrap_or("").chars() {
+                    if c != '\r' {
+                        out.push(c);
+                    }
+                }
+            } else {
+                out.push(' ');
+            }
+            out.push_str(piece);
+        }
+        any = true;
+        gap = 0;
+        prev_end = rec.end;
+    }
+    if any && text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(line: u32, start: usize, end: usize, label: u32, starts_line: bool) -> Record {
+        Record { line, start, end, label, starts_line }
+    }
+
+    #[test]
+    fn decide_argmax_and_threshold() {
+        assert_eq!(decide(&[0.2, 0.5, 0.3], Some(0), None), 1);
+        assert_eq!(decide(&[0.4, 0.4, 0.2], None, None), 0, "ties go to the first label");
+        assert_eq!(decide(&[0.2, 0.5, 0.3], Some(0), Some(0.2)), 0);
+        assert_eq!(decide(&[0.6, 0.1, 0.3], Some(0), Some(0.7)), 2, "below threshold: best other label");
+        assert_eq!(decide(&[0.6, 0.4], None, Some(0.9)), 0, "no body label: threshold ignored");
+    }
+
+    #[test]
+    fn join_keeps_paragraph_breaks_and_indentation() {
+        let text = "  Title\n\nJunk line\n\n\nBody one\nBody two\n";
+        let segs = segment(text, false);
+        let records: Vec<Record> =
+            segs.iter().enumerate().map(|(i, s)| rec(s.line, s.start, s.end, (i == 1) as u32, s.part == 0)).collect();
+        assert_eq!(join_kept(text, &records, &[true, false]), "  Title\n\n\nBody one\nBody two\n");
+        assert_eq!(join_kept(text, &records, &[false, false]), "");
+        assert_eq!(join_kept("a\r\nb", &[rec(0, 0, 1, 0, true), rec(1, 3, 4, 0, true)], &[true]), "a\nb");
+    }
+
+    #[test]
+    fn cut_line_rejoined_or_split() {
+        let text = "  A long enough paragraph that ends with a period here.Related: Ten Best Things\n";
+        let segs = segment(text, true);
+        assert_eq!(segs.len(), 2, "{segs:?}");
+        // Same label: one record spanning both parts, length-weighted scores.
+        let (r, s) = to_records(text, &segs, &[0.9, 0.1, 0.7, 0.3], 2, Some(0), None);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].start, r[0].end), (segs[0].start, segs[1].end));
+        assert!(s[0] < 0.9 && s[0] > 0.7 && (s[0] + s[1] - 1.0).abs() < 1e-12);
+        // Different labels: two records; keeping only the head keeps the indentation.
+        let (r, _) = to_records(text, &segs, &[0.9, 0.1, 0.2, 0.8], 2, Some(0), None);
+        assert_eq!(r.len(), 2);
+        assert!(r[0].starts_line && !r[1].starts_line);
+        assert_eq!(join_kept(text, &r, &[true, false]), "  A long enough paragraph that ends with a period here.\n");
+        assert_eq!(join_kept(text, &r, &[false, true]), "Related: Ten Best Things\n");
+        assert_eq!(join_kept(text, &r, &[true, true]), text);
+    }
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::*;
+    use crate::model::testing::model;
+
+    fn opts(threads: usize) -> Options {
+        Options { split_glued: true, body_threshold: None, threads }
+    }
+
+    #[test]
+    fn hostile_inputs_never_panic_and_records_index_the_text() {
+        let m = model(3);
+        let huge = "word ".repeat(2_000_000);
+        let blanks = "\n".repeat(1_000_000);
+        let deep = "<div>".repeat(5000) + "text" + &"</div>".repeat(5000);
+        let texts = [
+            "", "\0", "\r", "\r\r\r", "\n\n", "a\0b\nc", &huge, &blanks, "ü\u{FFFD}\u{10FFFF}\n  x  \n",
+            "A long enough paragraph that ends with a period here.Related: Ten Best Things",
+        ];
+        let inputs: Vec<Input> = texts.iter().map(|t| Input::Text(t)).collect();
+        let out = label(&m, &inputs, &opts(1)).unwrap();
+        for (l, t) in out.iter().zip(texts) {
+            for r in &l.records {
+                assert!(t.get(r.start..r.end).is_some_and(|s| !s.is_empty()));
+            }
+        }
+        let pages = [Input::Html(&deep), Input::Html("<p>a</p><<<>>"), Input::Html(""), Input::Html("\0<b>")];
+        let out = label(&m, &pages, &opts(1)).unwrap();
+        for (l, p) in out.iter().zip(&pages) {
+            let src = l.source(p);
+            assert!(l.records.iter().all(|r| src.get(r.start..r.end).is_some()));
+        }
+        let cleaned = clean(&m, &inputs, &opts(1), &[true, true, true]).unwrap();
+        assert_eq!(cleaned[0], "");
+        assert_eq!(cleaned[4], "", "blank lines only");
+        assert!(cleaned[6].len() < huge.len(), "the line is stripped");
+    }
+
+    #[test]
+    fn threads_do_not_change_results() {
+        let m = model(4);
+        let docs: Vec<String> = (0..200)
+            .map(|i| format!("Heading {i}\n\nSome body text number {i}, with words.\nShare on Facebook\n\n{}\n", "x y ".repeat(i * 40)))
+            .collect();
+        let inputs: Vec<Input> = docs.iter().map(|d| Input::Text(d)).collect();
+        let one = label(&m, &inputs, &opts(1)).unwrap();
+        let four = label(&m, &inputs, &opts(4)).unwrap();
+        assert_eq!(one, four);
+        let keep = [true, false, false];
+        assert_eq!(clean(&m, &inputs, &opts(1), &keep).unwrap(), clean(&m, &inputs, &opts(3), &keep).unwrap());
+        assert!(clean(&m, &inputs, &opts(1), &[true]).is_err(), "keep flags must match the labels");
+    }
+
+    #[test]
+    fn clean_is_the_join_of_labeled_records() {
+        let m = model(5);
+        let docs = ["  Title\n\nBody one.\n\n\nShare this\nBody two.\n", "x\r\ny\r\n"];
+        let inputs: Vec<Input> = docs.iter().map(|d| Input::Text(d)).collect();
+        let labeled = label(&m, &inputs, &opts(1)).unwrap();
+        for keep in [[true, false, false], [false, true, true], [true, true, true]] {
+            let cleaned = clean(&m, &inputs, &opts(1), &keep).unwrap();
+            for ((l, d), c) in labeled.iter().zip(docs).zip(&cleaned) {
+                assert_eq!(&join_kept(d, &l.records, &keep), c);
+            }
+        }
+        assert_eq!(clean(&m, &inputs, &opts(1), &[true, true, true]).unwrap()[0], docs[0]);
+    }
+}
