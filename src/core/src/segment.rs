@@ -187,6 +187,19 @@ const SCAN_CHARS: usize = MAX_TAIL_CHARS + 2 + 3 + 24;
 /// ("Israel.Implications", "trends.- Steam", but not "2.5"); else, when the line itself does not
 /// end like a sentence, a sentence end + whitespace + capital/mark ("shifts. Why you should").
 pub fn glue_offset(line: &str) -> Option<usize> {
+    if line.len() < MIN_HEAD_CHARS + MIN_TAIL_CHARS {
+        return None; // fewer bytes, so fewer chars
+    }
+    // Quick reject on bytes (most lines): no tight candidate near the end, and the line ends like
+    // a sentence so no spaced candidate either. The byte window covers the char window.
+    let bytes = line.as_bytes();
+    let near_end = &bytes[bytes.len().saturating_sub(4 * SCAN_CHARS)..];
+    let tight_possible = near_end.windows(2).any(|w| {
+        matches!(w[0], b'.' | b'!' | b'?') && (w[1].is_ascii_uppercase() || w[1].is_ascii_digit() || w[1] >= 0x80 || matches!(w[1], b'-' | b'*' | b'#'))
+    });
+    if !tight_possible && line.chars().next_back().map_or(true, is_sentence_end) {
+        return None;
+    }
     // Decode the last SCAN_CHARS chars (with byte offsets); know n exactly only when short.
     let mut tail: [(usize, char); SCAN_CHARS] = [(0, '\0'); SCAN_CHARS];
     let mut k = 0usize;

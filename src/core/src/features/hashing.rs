@@ -14,21 +14,24 @@
 //! * counts are summed per index, each block is L2-normalised separately, and a row's indices are
 //!   sorted (canonical CSR).
 //!
-//! Hash: FNV-1a over the UTF-8 bytes (words) or the code points (char n-grams) from a seeded
-//! offset (a bigram combines its two words' states), then murmur3's finaliser, scaled to the
-//! block size. Stable across processes and machines.
+//! Hash: FNV-1a over a word's UTF-8 bytes from a seeded offset (a bigram combines its two words'
+//! states); a char n-gram packs its code points (three 21-bit code points fit one u64 exactly).
+//! Then murmur3's 64-bit finaliser, scaled to the block size by multiply-shift. Stable across
+//! processes and machines; pinned by a test.
 
 use crate::text::{fmix64, fnv_bytes, fnv_unit, is_space, is_word, prefix_bytes, push_lower, suffix_start, FNV_OFFSET, FNV_PRIME};
 
 const WORD_SEED: u64 = 0x776f_7264_5f6e_6772; // "word_ngr"
 const CHAR_SEED: u64 = 0x6368_6172_5f6e_6772; // "char_ngr"
+const CHAR_SEED4: u64 = 0x6368_6172_345f_6772; // "char4_gr"
 
 /// Reusable buffers: no heap allocation per line once warmed up.
 #[derive(Default)]
 pub struct HashScratch {
     low: String,
     tokens: Vec<(u32, u32)>,
-    padded: Vec<char>,
+    units: Vec<u32>,
+    tmp: Vec<u32>,
     idx: Vec<u32>,
 }
 
@@ -145,43 +148,76 @@ pub fn hash_line(
             }
             prev = Some(h);
         }
-        push_block(idx, 0, indices, values);
+        push_block(idx, n_word, &mut scratch.tmp, 0, indices, values);
     }
 
     // char_wb 3-4-grams.
     if n_char > 0 {
         let idx = &mut scratch.idx;
         idx.clear();
-        let padded = &mut scratch.padded;
-        let seed = FNV_OFFSET ^ CHAR_SEED;
-        for word in low[..char_end].split(is_space).filter(|w| !w.is_empty()) {
-            padded.clear();
-            padded.push(' ');
-            padded.extend(word.chars());
-            padded.push(' ');
-            let len = padded.len();
-            for n in 3..=4usize {
-                if len <= n {
-                    let h = padded.iter().fold(seed, |h, &c| fnv_unit(h, c as u32));
-                    idx.push(bucket(h, n_char));
-                } else {
-                    for w in padded.windows(n) {
-                        let h = w.iter().fold(seed, |h, &c| fnv_unit(h, c as u32));
-                        idx.push(bucket(h, n_char));
-                    }
+        let units = &mut scratch.units;
+        units.clear();
+        for c in low[..char_end].chars() {
+            if is_space(c) {
+                if !units.is_empty() {
+                    units.push(' ' as u32);
+                    char_ngrams(units, n_char, idx);
+                    units.clear();
                 }
+            } else {
+                if units.is_empty() {
+                    units.push(' ' as u32);
+                }
+                units.push(c as u32);
             }
         }
-        push_block(idx, n_word, indices, values);
+        if !units.is_empty() {
+            units.push(' ' as u32);
+            char_ngrams(units, n_char, idx);
+        }
+        push_block(idx, n_char, &mut scratch.tmp, n_word, indices, values);
     }
 }
 
-/// Sort `idx`, sum duplicates into counts, L2-normalise, append (offset by `base`).
-fn push_block(idx: &mut [u32], base: u32, indices: &mut Vec<u32>, values: &mut Vec<f32>) {
+/// The 3- and 4-grams of one space-padded word (the whole word when shorter than n, as
+/// scikit-learn's `char_wb` does: " a " is emitted for n=3 and again for n=4).
+#[inline]
+fn char_ngrams(padded: &[u32], n_char: u32, idx: &mut Vec<u32>) {
+    let len = padded.len();
+    for n in 3..=4usize {
+        if len <= n {
+            idx.push(bucket(units_hash(padded), n_char));
+        } else {
+            for w in padded.windows(n) {
+                idx.push(bucket(units_hash(w), n_char));
+            }
+        }
+    }
+}
+
+/// Hash of 3 or 4 code points: three 21-bit code points pack exactly into 63 bits (no collision
+/// before the final mix); a fourth is folded in after one mix. Equal strings hash equally
+/// whatever n they came from.
+#[inline]
+fn units_hash(u: &[u32]) -> u64 {
+    match u.len() {
+        3 => pack3(u) ^ CHAR_SEED,
+        4 => fmix64(pack3(u) ^ CHAR_SEED4).wrapping_add(u[3] as u64).wrapping_mul(FNV_PRIME),
+        _ => u.iter().fold(FNV_OFFSET ^ CHAR_SEED, |h, &c| fnv_unit(h, c)), // not reached: padded words have >= 3
+    }
+}
+
+#[inline]
+fn pack3(u: &[u32]) -> u64 {
+    (u[0] as u64) | (u[1] as u64) << 21 | (u[2] as u64) << 42
+}
+
+/// Sort `idx` (values < `n`), sum duplicates into counts, L2-normalise, append (offset by `base`).
+fn push_block(idx: &mut Vec<u32>, n: u32, tmp: &mut Vec<u32>, base: u32, indices: &mut Vec<u32>, values: &mut Vec<f32>) {
     if idx.is_empty() {
         return;
     }
-    idx.sort_unstable();
+    radix_sort(idx, n, tmp);
     let from = values.len();
     let mut norm = 0.0f64;
     let mut i = 0usize;
@@ -202,6 +238,45 @@ fn push_block(idx: &mut [u32], base: u32, indices: &mut Vec<u32>, values: &mut V
     }
 }
 
+/// Sort bucket indices (uniform in `[0, n)`): distribute into `len` buckets by a monotone
+/// scaling, then one insertion-sort pass fixes the order within buckets (expected O(len)).
+/// Comparison sorts mispredict on every other comparison of random keys; this does not.
+fn radix_sort(v: &mut Vec<u32>, n: u32, tmp: &mut Vec<u32>) {
+    let m = v.len();
+    if m <= 16 {
+        v.sort_unstable();
+        return;
+    }
+    let n = (n as u64).max(1);
+    // floor(x * m / n) without a division per element: monotone in x and < m for x < n.
+    let scale = ((m as u64) << 32) / n;
+    let slot = |x: u32| (((x as u64).min(n - 1) * scale) >> 32) as usize;
+    tmp.clear();
+    tmp.resize(2 * m + 1, 0);
+    let (counts, out) = tmp.split_at_mut(m + 1);
+    for &x in v.iter() {
+        counts[slot(x) + 1] += 1;
+    }
+    for i in 1..=m {
+        counts[i] += counts[i - 1];
+    }
+    for &x in v.iter() {
+        let b = slot(x);
+        out[counts[b] as usize] = x;
+        counts[b] += 1;
+    }
+    for i in 1..m {
+        let x = out[i];
+        let mut j = i;
+        while j > 0 && out[j - 1] > x {
+            out[j] = out[j - 1];
+            j -= 1;
+        }
+        out[j] = x;
+    }
+    v.copy_from_slice(out);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,6 +289,18 @@ mod tests {
 
     fn block_norm(idx: &[u32], val: &[f32], lo: u32, hi: u32) -> f32 {
         idx.iter().zip(val).filter(|(i, _)| (lo..hi).contains(*i)).map(|(_, v)| v * v).sum::<f32>().sqrt()
+    }
+
+    #[test]
+    fn radix_sort_sorts_any_block_size() {
+        let mut tmp = Vec::new();
+        for n in [1u32, 255, 256, 1 << 16, 1 << 18, u32::MAX] {
+            let mut v: Vec<u32> = (0..300u64).map(|i| (fmix64(i) % n as u64) as u32).collect();
+            let mut expect = v.clone();
+            expect.sort_unstable();
+            radix_sort(&mut v, n, &mut tmp);
+            assert_eq!(v, expect, "n = {n}");
+        }
     }
 
     #[test]

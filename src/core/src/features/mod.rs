@@ -106,6 +106,11 @@ pub fn dense_feature_names(html: bool) -> Vec<&'static str> {
     v
 }
 
+/// Column of dense feature `name` (None when there is no such feature).
+pub fn dense_feature_index(name: &str, html: bool) -> Option<usize> {
+    BASE_NAMES.iter().chain(if html { &HTML_NAMES[..] } else { &[] }).position(|n| *n == name)
+}
+
 /// Featurizer settings. Hash sizes and snippet bounds are part of a model: save them with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FeatureConfig {
@@ -155,9 +160,9 @@ pub struct FeatureMatrix {
 
 impl FeatureMatrix {
     /// Dense feature `name` of row `row` (None when no such column or row).
-    pub fn dense_value(&self, row: usize, name: &str, html: bool) -> Option<f32> {
-        let col = dense_feature_names(html).iter().position(|n| *n == name)?;
-        (row < self.n_rows).then(|| self.dense[row * self.n_dense + col])
+    pub fn dense_value(&self, row: usize, name: &str) -> Option<f32> {
+        let col = dense_feature_index(name, self.n_dense > BASE_NAMES.len())?;
+        (row < self.n_rows && col < self.n_dense).then(|| self.dense[row * self.n_dense + col])
     }
 }
 

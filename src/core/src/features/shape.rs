@@ -100,24 +100,18 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     s.first = head.first().copied().unwrap_or('\0');
     s.last = text.chars().next_back().unwrap_or('\0');
 
-    // One pass for the counts and for which rarer patterns are worth looking for.
-    let mut spaces = 0u32;
-    let (mut at_sign, mut dot_or_colon, mut colon60) = (false, false, false);
-    for (k, &c) in head.iter().enumerate() {
-        match c {
-            ' ' => spaces += 1,
-            ',' => s.commas += 1,
-            '0'..='9' => s.digits += 1,
-            '@' => at_sign = true,
-            '.' => dot_or_colon = true,
-            ':' => {
-                dot_or_colon = true;
-                colon60 |= k < 60;
-            }
-            _ if !c.is_ascii() && is_digit(c) => s.digits += 1,
-            _ => {}
-        }
+    // Byte counts (the counted chars are ASCII; UTF-8 continuation bytes never equal them):
+    // branch-free sums the compiler vectorises.
+    let hb = head_str.as_bytes();
+    let count = |x: u8| hb.iter().map(|&b| (b == x) as u32).sum::<u32>();
+    let spaces = count(b' ');
+    s.commas = count(b',');
+    s.digits = hb.iter().map(|&b| b.is_ascii_digit() as u32).sum::<u32>();
+    if !head_str.is_ascii() {
+        s.digits += head.iter().filter(|&&c| !c.is_ascii() && is_digit(c)).count() as u32;
     }
+    let at_sign = hb.contains(&b'@');
+    let colon60 = head[..head.len().min(60)].contains(&':');
 
     // Words: letters, joined by inner apostrophes ("don't", "l’homme"). Each word's lower-case
     // form is hashed on the fly (no string built) for the stop lists and the content-word set.
@@ -192,10 +186,10 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     s.kv = key_value(if s.marker { head.get(2..).unwrap_or(&[]) } else { head });
     s.spaced_colon = colon60
         && (contains(&head[..head.len().min(60)], &[' ', ':', ' ']) || contains(&head[..head.len().min(40)], &[' ', ':']));
-    s.url = dot_or_colon && has_url(head);
+    s.url = has_url(head_str);
     s.email = at_sign && has_email(head);
     s.handle = at_sign && has_handle(head);
-    let (dash, pipe, dot) = separators(head);
+    let (dash, pipe, dot) = separators(head_str);
     s.dash_seps = dash;
     s.pipe_seps = pipe;
     s.dot_seps = dot;
@@ -269,40 +263,33 @@ fn contains(hay: &[char], needle: &[char]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
 
-#[inline]
-fn at_ci(head: &[char], i: usize, pat: &str) -> bool {
-    let mut k = i;
-    for b in pat.chars() {
-        match head.get(k) {
-            Some(c) if c.to_ascii_lowercase() == b => k += 1,
-            _ => return false,
-        }
-    }
-    true
-}
-
-/// "http://", "https://", "www." or a dot + common top-level domain + word boundary.
-pub fn has_url(head: &[char]) -> bool {
-    const TLDS: [&str; 10] = ["com", "org", "net", "io", "co", "de", "fr", "es", "uk", ""];
-    for i in 0..head.len() {
-        match head[i] {
-            'h' | 'H' => {
-                if at_ci(head, i, "http://") || at_ci(head, i, "https://") {
+/// "http://", "https://", "www." or a dot + common top-level domain + word boundary
+/// (`https?://|www\.|\.(com|org|net|io|co|de|fr|es|uk)\b`, case-insensitive).
+pub fn has_url(head: &str) -> bool {
+    const TLDS: [&[u8]; 9] = [b"com", b"org", b"net", b"io", b"co", b"de", b"fr", b"es", b"uk"];
+    let b = head.as_bytes();
+    let at_ci = |i: usize, pat: &[u8]| b.len() >= i + pat.len() && b[i..i + pat.len()].eq_ignore_ascii_case(pat);
+    // A word char starts at byte i (ASCII fast path; else decode).
+    let word_at = |i: usize| match b.get(i) {
+        None => false,
+        Some(&c) if c < 0x80 => c.is_ascii_alphanumeric() || c == b'_',
+        Some(_) => head.get(i..).and_then(|t| t.chars().next()).map_or(false, is_word),
+    };
+    // Anchor on the rare punctuation ("http://" has a ':', "www." and domains a '.') rather than
+    // on letters that every English line is full of.
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b':' => {
+                if b.get(i + 1..i + 3) == Some(b"//") && (i >= 4 && at_ci(i - 4, b"http") || i >= 5 && at_ci(i - 5, b"https")) {
                     return true;
                 }
             }
-            'w' | 'W' => {
-                if at_ci(head, i, "www.") {
+            b'.' => {
+                if i >= 3 && at_ci(i - 3, b"www") {
                     return true;
                 }
-            }
-            '.' => {
-                if !matches!(head.get(i + 1).map(|c| c.to_ascii_lowercase()), Some('c' | 'o' | 'n' | 'i' | 'd' | 'f' | 'e' | 'u')) {
-                    continue;
-                }
-                for tld in &TLDS[..9] {
-                    let end = i + 1 + tld.len();
-                    if at_ci(head, i + 1, tld) && head.get(end).map_or(true, |&c| !is_word(c)) {
+                for tld in TLDS {
+                    if at_ci(i + 1, tld) && !word_at(i + 1 + tld.len()) {
                         return true;
                     }
                 }
@@ -351,33 +338,31 @@ pub fn has_handle(head: &[char]) -> bool {
     })
 }
 
-/// Counts of " - "/" – "/" — ", " | " and " · "/" • " separators (breadcrumbs, title bars).
-pub fn separators(head: &[char]) -> (u32, u32, u32) {
+/// Counts of " - "/" – "/" — ", " | " and " · "/" • " separators (breadcrumbs, title bars),
+/// non-overlapping like Python's `str.count`; a byte scan (all patterns start with a space).
+pub fn separators(head: &str) -> (u32, u32, u32) {
+    let b = head.as_bytes();
     let (mut dash, mut pipe, mut dot) = (0, 0, 0);
-    let mut i = 1usize;
-    while i + 1 < head.len() {
-        if head[i - 1] == ' ' && head[i + 1] == ' ' {
-            let hit = match head[i] {
-                '-' | '–' | '—' => {
-                    dash += 1;
-                    true
-                }
-                '|' => {
-                    pipe += 1;
-                    true
-                }
-                '·' | '•' => {
-                    dot += 1;
-                    true
-                }
-                _ => false,
-            };
-            if hit {
-                i += 3; // non-overlapping, like str.count
-                continue;
-            }
+    // Anchor on the separator chars' first bytes (rare) and look one byte back for the space.
+    let mut free_from = 0usize; // non-overlapping: a match may not reuse an earlier match's bytes
+    for (i, &c) in b.iter().enumerate() {
+        if !matches!(c, b'-' | b'|' | 0xE2 | 0xC2) || i == 0 || i - 1 < free_from || b[i - 1] != b' ' {
+            continue;
         }
-        i += 1;
+        let (kind, len) = match &b[i..] {
+            [b'-', b' ', ..] => (0, 1),
+            [b'|', b' ', ..] => (1, 1),
+            [0xE2, 0x80, 0x93 | 0x94, b' ', ..] => (0, 3), // – —
+            [0xE2, 0x80, 0xA2, b' ', ..] => (2, 3),        // •
+            [0xC2, 0xB7, b' ', ..] => (2, 2),              // ·
+            _ => continue,
+        };
+        match kind {
+            0 => dash += 1,
+            1 => pipe += 1,
+            _ => dot += 1,
+        }
+        free_from = i + len + 1;
     }
     (dash, pipe, dot)
 }
@@ -501,11 +486,13 @@ mod tests {
 
     #[test]
     fn urls_emails_handles() {
-        assert!(has_url(&chars("see https://x.y")));
-        assert!(has_url(&chars("Visit WWW.example")));
-        assert!(has_url(&chars("example.com/page")));
-        assert!(!has_url(&chars("the company's report")));
-        assert!(!has_url(&chars("example.community")));
+        assert!(has_url("see https://x.y"));
+        assert!(has_url("Visit WWW.example"));
+        assert!(has_url("example.com/page"));
+        assert!(has_url("example.co.uk"));
+        assert!(!has_url("the company's report"));
+        assert!(!has_url("example.community"));
+        assert!(!has_url("exemple.comé"));
         assert!(has_email(&chars("mail jo.doe+x@mail-host.org now")));
         assert!(!has_email(&chars("@mail.org")));
         assert!(has_handle(&chars("follow @textsieve")));
@@ -514,7 +501,9 @@ mod tests {
 
     #[test]
     fn separators_and_sentence_ends_are_counted() {
-        assert_eq!(separators(&chars("Home - News | World · Europe • x")), (1, 1, 2));
+        assert_eq!(separators("Home - News | World · Europe • x"), (1, 1, 2));
+        assert_eq!(separators("a – b — c"), (2, 0, 0));
+        assert_eq!(separators(" - - "), (1, 0, 0)); // non-overlapping
         assert_eq!(sentence_ends("One. Two? Three! Four."), 3);
         assert_eq!(sentence_ends(&"a. ".repeat(1000)), MAX_SENTENCES);
     }
