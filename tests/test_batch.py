@@ -57,7 +57,7 @@ def test_folder_is_cleaned_broken_files_reported_inputs_untouched(scraped, tmp_p
     assert "Harvest Day" in cleaned and "Detail Author" not in cleaned
     assert gzip.decompress((out / "news" / "2024" / "b.txt.gz").read_bytes()).decode() == cleaned
     assert "Harvest Day" in (out / "news" / "latin1.txt").read_text(encoding="utf-8")
-    page = (out / "pages" / "page.html").read_text(encoding="utf-8")
+    page = (out / "pages" / "page.html.txt").read_text(encoding="utf-8")  # cleaned HTML is text
     assert "Rooftop Bees" in page and "var x" not in page and "Socials" not in page
     dump = [json.loads(line) for line in (out / "dump.jsonl").read_text().splitlines()]
     assert [r["id"] for r in dump] == [0, 1, 2]
@@ -67,7 +67,7 @@ def test_folder_is_cleaned_broken_files_reported_inputs_untouched(scraped, tmp_p
     report = json.loads((out / "textsieve-report.json").read_text())
     failed = {Path(f["file"]).name: f["reason"] for f in report["failures"]}
     assert set(failed) == {"binary.txt", "truncated.txt.gz"}
-    assert "binary" in failed["binary.txt"] and "truncated gzip" in failed["truncated.txt.gz"]
+    assert "looks binary/undecodable" in failed["binary.txt"] and "truncated gzip" in failed["truncated.txt.gz"]
     by_name = {Path(f["input"]).name: f for f in report["files"]}
     assert by_name["image.png"]["status"] == "skipped"
     assert by_name["dump.jsonl"]["status"] == "done"
@@ -96,7 +96,7 @@ def test_rejected_lines_and_jsonl_output_carry_labels_and_scores(scraped, tmp_pa
     assert {r[1] for r in rows} >= {"link_spam", "author_meta", "caption"}
     assert all(0 <= float(r[2]) <= 1 for r in rows)
     record = json.loads((out / "a.txt.jsonl").read_text())
-    assert {"line", "label", "score"} <= set(record["lines"][0])
+    assert {"line", "start", "end", "label", "score"} <= set(record["textsieve"]["lines"][0])
 
 
 def test_parallel_run_equals_serial_run(scraped, tmp_path):
@@ -110,18 +110,18 @@ def test_unreadable_input_and_unwritable_output_are_reported(scraped, tmp_path, 
     out = tmp_path / "out"
     out.mkdir()
     (out / "pages").write_text("a file where the output folder should be")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self):
-        if self.name == "a.txt":
+    def deny_a_txt(path, *args, **kwargs):  # chmod 000 does not stop root, so deny at the call
+        if os.fspath(path).endswith("a.txt"):
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", deny_a_txt)
     report = filter_folder([scraped], out, jobs=1)
     reasons = {Path(f.input).name: f.reason for f in report.files if f.status == "failed"}
     assert "permission denied" in reasons["a.txt"]
-    assert "cannot write output" in reasons["page.html"]
+    assert "cannot write output" in reasons["page.html"]  # out/pages is a file
     assert report.count("done") >= 4
 
 
@@ -129,7 +129,9 @@ def test_a_hundred_megabyte_line_is_cleaned(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     (src / "huge.txt").write_bytes(b"The river rose slowly through the night and nobody slept. " * 1_700_000)
-    report = filter_folder([src], tmp_path / "out", jobs=1, languages=False)
+    capped = filter_folder([src], tmp_path / "capped", jobs=1, languages=False)  # default cap: 50 MB
+    assert capped.count("failed") == 1 and "larger than the 50 MB document cap" in capped.files[0].reason
+    report = filter_folder([src], tmp_path / "out", jobs=1, languages=False, max_doc_mb=120)
     assert report.count("done") == 1
     assert (tmp_path / "out" / "huge.txt").stat().st_size == (src / "huge.txt").stat().st_size - 1  # kept, trailing space stripped
 
@@ -169,7 +171,7 @@ def test_an_output_folder_that_cannot_be_created_fails_cleanly(scraped, tmp_path
     blocker.write_text("a file, so nothing can be created below it")
     result = runner.invoke(app, ["clean", str(scraped / "news"), "-o", str(blocker), "-q", "-j", "1"])
     assert result.exit_code == 1
-    assert "cannot write output" in result.output and "cannot write the report" in result.output
+    assert "cannot create the output folder" in result.output and str(blocker) in result.output
     assert "Traceback" not in result.output
 
 
@@ -182,6 +184,8 @@ def test_pathological_jsonl_lines_are_reported_not_fatal(tmp_path):
     report = filter_folder([src], tmp_path / "out", jobs=1)
     by_name = {Path(f.input).name: f for f in report.files}
     assert by_name["b.txt"].status == "done"
-    assert len((tmp_path / "out" / "a.jsonl").read_text().splitlines()) == 2
+    cleaned = [json.loads(line) for line in (tmp_path / "out" / "a.jsonl").read_text().splitlines()]
+    assert len(cleaned) == 3  # the lone surrogate is replaced (U+FFFD), not a reason to drop the record
+    assert cleaned[1]["text"] == "bad \ufffd escape"
     assert any("line 2: malformed JSON" in r for r in by_name["a.jsonl"].bad_records)
-    assert any("line 3" in r and "surrogate" in r for r in by_name["a.jsonl"].bad_records)
+    assert any("line 3" in n and "surrogate" in n for n in by_name["a.jsonl"].notes)

@@ -52,11 +52,16 @@ def test_missing_file_is_a_clean_error(tmp_path):
 
 
 def test_tampered_model_is_a_clean_error(tmp_path):
-    from textsieve.model import MANIFEST_FILE, MODEL_FILE, default_model_path
+    from textsieve.manifest import MANIFEST_FILE, read_manifest
+    from textsieve.model import default_model_path
 
-    shutil.copy(default_model_path(), tmp_path / MODEL_FILE)
-    (tmp_path / MANIFEST_FILE).write_text(json.dumps({"model_sha256": "0" * 64}))
-    result = runner.invoke(app, ["clean", "-", "--model", str(tmp_path)], input="text\n")
+    shipped = default_model_path()
+    shipped_dir = shipped if shipped.is_dir() else shipped.parent
+    shutil.copytree(shipped_dir, tmp_path / "m")
+    manifest = read_manifest(tmp_path / "m")
+    manifest["model_sha256"] = "0" * 64
+    (tmp_path / "m" / MANIFEST_FILE).write_text(json.dumps(manifest))
+    result = runner.invoke(app, ["clean", "-", "--model", str(tmp_path / "m")], input="text\n")
     assert result.exit_code == 1 and "does not match its manifest" in result.output
 
 

@@ -192,7 +192,7 @@ def test_batch_cleans_html_with_page_features(tmp_path):
     src.mkdir()
     (src / "a.htm").write_text(ARTICLE_PAGE, encoding="utf-8")
     report = filter_folder([src], tmp_path / "out", jobs=1)
-    out = (tmp_path / "out" / "a.htm").read_text(encoding="utf-8")
+    out = (tmp_path / "out" / "a.htm.txt").read_text(encoding="utf-8")  # cleaned HTML is text
     assert out == clean_html(ARTICLE_PAGE)
     assert json.dumps(report.to_dict())  # serialisable
 

@@ -94,4 +94,4 @@ def test_cli_lang_option(mixed, tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert "skipped" in result.stderr and "'de'" in result.stderr
     result = CliRunner().invoke(app, ["clean", str(mixed / "de.txt"), "--lang", "e1"])
-    assert result.exit_code == 1 and "language codes" in result.stderr
+    assert result.exit_code == 2 and "language codes" in result.stderr  # a usage error (issue 10)

@@ -1,7 +1,11 @@
 """The ``textsieve`` command: a thin Typer shell over importable functions.
 
-Each command parses arguments, calls a function that returns data, prints, and maps
-:class:`~textsieve.errors.TextsieveError` to exit code 1 with its message (never a stack trace).
+Each command parses arguments, calls a function that returns data, prints, and maps errors to
+exit codes (never a stack trace): 2 for a usage error (:class:`~textsieve.errors.UsageError`, an
+unusable option value, i.e. :class:`~textsieve.errors.ConfigError`, or an option that does
+nothing in the chosen mode), 1 for any other :class:`~textsieve.errors.TextsieveError` or when
+some input failed, 0 otherwise. Help is rendered as plain text, so flags read as flags and
+literal brackets such as ``textsieve[dask]`` survive.
 """
 from __future__ import annotations
 
@@ -13,20 +17,21 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
-from .errors import TextsieveError
-from .files import read_text_file
+from .errors import ConfigError, TextsieveError, UsageError
 
 app = typer.Typer(
     name="textsieve",
     help="Remove SEO link lists, fake author boxes and image captions from scraped web text.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 ModelOpt = Annotated[
     Optional[Path],
-    typer.Option("--model", "-m", help="Model file or directory written by `textsieve train` (checked against its manifest hash before loading)."),
+    typer.Option("--model", "-m", metavar="DIR", help="Model directory written by `textsieve train` (checked against its manifest before loading)."),
 ]
 
 
@@ -45,62 +50,79 @@ def _root(
 
 def _fail(exc: Exception) -> typer.Exit:
     typer.echo(f"textsieve: {exc}", err=True)
-    return typer.Exit(code=1)
+    return typer.Exit(code=2 if isinstance(exc, (UsageError, ConfigError)) else 1)
+
+
+def _config(model, keep: str, body_threshold, lang):
+    """The SieveConfig for the options, checked against the model's labels from its manifest
+    (read without loading the model), so a bad value is a usage error before any work starts."""
+    from .clean import SieveConfig
+    from .manifest import read_manifest
+
+    config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold,
+                         languages=lang)
+    labels = read_manifest(model)["labels"]
+    unknown = sorted(set(config.keep) - set(labels))
+    if unknown:
+        raise ConfigError(f"--keep: label(s) {unknown} are not in this model's labels {labels}.")
+    return config
 
 
 @app.command()
 def clean(
-    inputs: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively), or - for standard input.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output folder (mirrors the input tree). Without it, cleaned text goes to standard output.")] = None,
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Files or folders (walked recursively), or - for standard input.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="OUT", help="Output folder (mirrors the input tree). Without it, each input's cleaned text goes to standard output.")] = None,
     model: ModelOpt = None,
-    keep: Annotated[str, typer.Option(help="Comma-separated labels to keep.")] = "body",
-    body_threshold: Annotated[Optional[float], typer.Option(help="Keep a line as body when P(body) >= this.")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="Comma-separated language codes (e.g. en,de): other documents are skipped and reported with their language.")] = None,
-    html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat standard input / files as HTML or as text (default: by extension).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite outputs that exist (default: skip them, so a killed run resumes).")] = False,
-    rejected: Annotated[bool, typer.Option("--rejected", help="Also write the dropped lines with label and score beside each output (.rejected.tsv).")] = False,
-    output_format: Annotated[str, typer.Option("--format", help="same: outputs in the input format; jsonl: one JSON record per document with per-line labels and scores.")] = "same",
-    text_field: Annotated[str, typer.Option(help="JSONL field holding the text; other fields pass through unchanged.")] = "text",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel worker processes (default: all cores).")] = 0,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on an existing Dask cluster (tcp://HOST:PORT); workers need the input and output folders at the same paths. Needs textsieve[dask].")] = None,
-    report: Annotated[Optional[Path], typer.Option(help="Where to write the JSON run report (default: OUT/textsieve-report.json).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary (for scripts).")] = False,
+    keep: Annotated[str, typer.Option(metavar="LABELS", help="Comma-separated labels to keep.")] = "body",
+    body_threshold: Annotated[Optional[float], typer.Option(metavar="P", help="Keep a line as body when P(body) >= P (0 to 1).")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", metavar="CODES", help="Comma-separated language codes (e.g. en,de): other documents are skipped and reported with their language.")] = None,
+    html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
+    max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document (a file after decompression, or one JSONL record) to clean; larger ones are reported as failed, so memory stays bounded.")] = 50.0,
+    force: Annotated[bool, typer.Option("--force", help="With -o: overwrite outputs that exist (default: skip them, so a killed run resumes). Inputs are never overwritten.")] = False,
+    rejected: Annotated[bool, typer.Option("--rejected", help="With -o: also write the dropped lines with label and score beside each output (.rejected.tsv).")] = False,
+    output_format: Annotated[Optional[str], typer.Option("--format", metavar="same|jsonl", help="With -o. same (default): outputs in the input format (cleaned HTML is text: page.html -> page.html.txt); jsonl: one JSON record per document with per-line labels, offsets and scores.")] = None,
+    text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text; other fields pass through unchanged.")] = "text",
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help="With -o: worker processes (default: chosen from the input size; 1 for small inputs, where starting workers costs more than it saves).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With -o: run on an existing Dask cluster (tcp://HOST:PORT); workers need the input and output folders at the same paths. Needs textsieve[dask].")] = None,
+    report: Annotated[Optional[Path], typer.Option(metavar="FILE", help="With -o: where to write the JSON run report (default: OUT/textsieve-report.json).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, summary or repair notes (failures are still printed).")] = False,
 ):
     """Clean text, HTML and JSONL files (optionally .gz).
 
-    Inputs are never modified. Outputs are written atomically. A re-run skips outputs that exist,
-    so a killed run resumes. A broken file is reported and skipped, and the batch goes on.
-    Exit codes: 0 means every file is done, 1 means some files failed, 2 means a usage error.
+    Inputs are never modified. Every input gets its own output, or the run refuses before it
+    starts. Outputs are written atomically, and a re-run skips outputs that exist, so a killed
+    run resumes. A broken file is reported and skipped, and the batch goes on.
+
+    Exit codes: 0 every file done, 1 some files failed, 2 usage error.
     """
-    import os
-
-    from .clean import Sieve, SieveConfig
-
-    if output_format not in ("same", "jsonl"):
-        typer.echo("textsieve: --format must be 'same' or 'jsonl'", err=True)
-        raise typer.Exit(code=2)
     try:
-        config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold,
-                             languages=lang)
         if output is None:
-            sieve = Sieve(model, config)
-            for path in inputs:
-                if path.is_dir():
-                    raise _usage(f"{path} is a folder: give -o OUT to clean folders.")
-                records = sieve.label_many([read_text_file(path)], html=_is_html(path, html))[0]
-                if records.skipped:
-                    typer.echo(f"textsieve: skipped {path}: {records.skipped}", err=True)
-                sys.stdout.write(records.text(config.keep))
-            return
+            given = [name for name, value in (("--format", output_format), ("--rejected", rejected or None),
+                                              ("--jobs", jobs), ("--force", force or None), ("--scheduler", scheduler),
+                                              ("--report", report)) if value is not None]
+            if given:
+                raise UsageError(f"{', '.join(given)} only apply when cleaning into a folder: add -o OUT, or leave them out.")
+        if output_format not in (None, "same", "jsonl"):
+            raise UsageError("--format must be 'same' or 'jsonl'.")
+        if jobs is not None and jobs < 1:
+            raise UsageError("--jobs must be at least 1.")
+        if not max_doc_mb > 0:
+            raise UsageError("--max-doc-mb must be a positive number of megabytes.")
+        config = _config(model, keep, body_threshold, lang)
+        if output is None:
+            raise typer.Exit(_clean_to_stdout(inputs, model, config, html, text_field, max_doc_mb, quiet))
         if any(str(p) == "-" for p in inputs):
-            raise _usage("- (standard input) writes to standard output: leave out -o.")
+            raise UsageError("- (standard input) writes to standard output: leave out -o.")
         from .batch import filter_folder, write_report
 
         progress, finish = _progress(quiet)
-        result = filter_folder(inputs, output, model=model, config=config, force=force, rejected=rejected,
-                               output_format=output_format, text_field=text_field, jobs=jobs or os.cpu_count() or 1,
-                               scheduler=scheduler, progress=progress)
-        finish()
+        try:
+            result = filter_folder(inputs, output, model=model, config=config, force=force, rejected=rejected,
+                                   output_format=output_format or "same", text_field=text_field, jobs=jobs,
+                                   scheduler=scheduler, html=html, max_doc_mb=max_doc_mb, report=report,
+                                   progress=progress)
+        finally:
+            finish()
         report_path = report or output / "textsieve-report.json"
         try:
             write_report(result, report_path)
@@ -111,22 +133,34 @@ def clean(
         raise _fail(exc) from None
     if not quiet:
         _summary(result, report_path)
+        for f in result.files:
+            for note in f.notes:
+                typer.echo(f"repaired: {f.input}: {note}", err=True)
     for f in result.files:
         if f.status == "failed":
-            typer.echo(f"failed: {f.input}: {f.reason}", err=True)
+            typer.echo(f"failed: {f.reason if f.reason.startswith(f.input) else f'{f.input}: {f.reason}'}", err=True)
     raise typer.Exit(code=result.exit_code if report_path is not None else 1)
 
 
-def _is_html(path: Path, flag: bool | None) -> bool:
-    if flag is not None:
-        return flag
-    name = path.name.lower().removesuffix(".gz")
-    return name.endswith((".html", ".htm"))
+def _clean_to_stdout(inputs, model, config, html, text_field, max_doc_mb, quiet) -> int:
+    """Stdout mode: each input through the batch's reading path, in order; returns the exit code."""
+    from .batch.process import clean_to_stream
+    from .clean import Sieve
 
-
-def _usage(message: str) -> typer.Exit:
-    typer.echo(f"textsieve: {message}", err=True)
-    return typer.Exit(code=2)
+    for path in inputs:
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder: give -o OUT to clean folders.")
+    sieve = Sieve(model, config)
+    failed = 0
+    warn = (lambda msg: None) if quiet else (lambda msg: typer.echo(f"textsieve: {msg}", err=True))
+    for path in inputs:
+        try:
+            clean_to_stream(path, sys.stdout, sieve, html=html, text_field=text_field, max_doc_mb=max_doc_mb, warn=warn)
+        except TextsieveError as exc:
+            failed += 1
+            typer.echo(f"textsieve: failed: {exc}", err=True)
+        sys.stdout.flush()
+    return 1 if failed else 0
 
 
 def _progress(quiet: bool):
@@ -175,6 +209,9 @@ def _summary(result, report_path) -> None:
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in list(d["languages"].items())[:8]) or "-")
     if d["skipped_by_language"]:
         table.add_row("skipped by --lang", ", ".join(f"{k} {v}" for k, v in d["skipped_by_language"].items()))
+    if d["repaired"]:
+        table.add_row("repaired decodes", f"{len(d['repaired'])} file(s), listed below and in the report")
+    table.add_row("worker processes", str(d["jobs"]))
     table.add_row("wall time", f"{d['wall_seconds']:.1f} s")
     table.add_row("report", str(report_path) if report_path else "not written (see error above)")
     Console(stderr=True).print(table)
@@ -182,37 +219,46 @@ def _summary(result, report_path) -> None:
 
 @app.command()
 def label(
-    input: Annotated[Path, typer.Argument(help="A text or HTML file, or - for standard input.")],
+    input: Annotated[Path, typer.Argument(metavar="INPUT", help="A text, HTML or JSONL file (optionally .gz), or - for standard input.")],
     model: ModelOpt = None,
-    html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat the input as HTML or as text (default: by extension).")] = None,
+    html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat the input as HTML or as text (default: by extension; standard input is sniffed).")] = None,
+    text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",
+    max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document to label.")] = 50.0,
 ):
     """Show every line with its label and score (TSV: line, label, score, text).
 
-    For HTML the lines are the page's blocks, as `clean` sees them.
+    For HTML the lines are the page's blocks, as `clean` sees them. For JSONL the first column
+    is RECORD:LINE, RECORD being the record's line number in the file.
     """
+    from .batch.process import label_rows
     from .clean import Sieve
 
-    try:
-        records = Sieve(model).label_many([read_text_file(input)], html=_is_html(input, html))[0]
-    except TextsieveError as exc:
-        raise _fail(exc) from None
     color = sys.stdout.isatty()
     colors = {"body": None, "link_spam": typer.colors.RED, "author_meta": typer.colors.MAGENTA, "caption": typer.colors.YELLOW}
-    for r in records:
-        row = f"{r.line + 1}\t{r.label}\t{r.score:.3f}\t{r.text}"
-        typer.secho(row, fg=colors.get(r.label, typer.colors.CYAN) if color else None)
+    try:
+        if not max_doc_mb > 0:
+            raise UsageError("--max-doc-mb must be a positive number of megabytes.")
+        warn = lambda msg: typer.echo(f"textsieve: {msg}", err=True)  # noqa: E731
+        for position, r in label_rows(input, Sieve(model), html=html, text_field=text_field, max_doc_mb=max_doc_mb,
+                                      warn=warn):
+            typer.secho(f"{position}\t{r.label}\t{r.score:.3f}\t{r.text}", fg=colors.get(r.label, typer.colors.CYAN) if color else None)
+    except TextsieveError as exc:
+        raise _fail(exc) from None
 
 
 @app.command()
 def info(model: ModelOpt = None):
-    """Print the model manifest (versions, labels, training-data hash, held-out scores)."""
-    from .model import load_model
+    """Print the model manifest (versions, labels, training-data hash, held-out scores).
+
+    Reads manifest.json only: the model itself is not loaded.
+    """
+    from .manifest import _manifest_path, read_manifest
 
     try:
-        m = load_model(model)
+        manifest = read_manifest(model)
     except TextsieveError as exc:
         raise _fail(exc) from None
-    typer.echo(json.dumps({"path": str(m.path), **m.manifest}, indent=2, sort_keys=True))
+    typer.echo(json.dumps({"path": str(_manifest_path(model).parent), **manifest}, indent=2, sort_keys=True))
 
 
 @app.command()

@@ -25,3 +25,14 @@ class ModelError(TextsieveError):
 
 class InputError(TextsieveError, ValueError):
     """A document given to textsieve cannot be read as text."""
+
+
+class UsageError(TextsieveError, ValueError):
+    """A command asks for something that cannot work as given (two inputs that would share one
+    output, an output folder that would overwrite an input, an option that does nothing in the
+    chosen mode). Nothing has been written when it is raised; the CLI exits with code 2."""
+
+
+class OutputError(TextsieveError, OSError):
+    """An output folder cannot be created or written (a file stands where it should be, no
+    permission, disk full); the message names the folder."""

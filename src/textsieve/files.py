@@ -1,59 +1,141 @@
-"""Files in and out: bytes -> text with a clear error naming the file, and atomic writes.
+"""Bytes -> text, and atomic writes: the primitives every file textsieve touches goes through.
 
-UTF-8 is tried first (most scraped text is UTF-8, and it is the only encoding that can be
-recognised with certainty); anything else goes to beautifulsoup4's ``UnicodeDammit``, which
-detects the encoding rather than guessing one by hand.
+Decoding (:func:`decode_text`) follows one rule so that operators can trust "done":
 
-Every file textsieve writes (cleaned outputs, reports, models, suggestions) goes through
-:class:`AtomicWriter`: a temporary file beside the target, renamed into place only when complete,
-so an interrupted run never leaves a half-written file behind.
+* a byte-order mark decides (UTF-8, UTF-16, UTF-32);
+* strict UTF-8 is tried first (most scraped text is UTF-8, and it is the only encoding that can
+  be recognised with certainty);
+* text with NUL bytes and no byte-order mark is refused: it is binary, or UTF-16/32 without a
+  BOM, and decoding it any other way writes mojibake as "body";
+* UTF-8 with a few broken bytes among valid multi-byte characters is repaired (U+FFFD), and the
+  repair is reported;
+* anything else goes to beautifulsoup4's ``UnicodeDammit`` (which detects the encoding rather
+  than guessing one by hand), and the result must look like text: when more than
+  :data:`MAX_BAD_SHARE` of it is U+FFFD or control characters, or less than
+  :data:`MIN_TEXT_SHARE` is letters, digits, spaces, punctuation or marks, the input is refused
+  as "looks binary/undecodable". Random high bytes fail here.
+
+Every decode that is not clean UTF-8 carries a note (``decoded as windows-1251``, ``3 undecodable
+bytes replaced with U+FFFD``) that the batch report shows per file.
+
+Every file textsieve writes goes through :class:`AtomicWriter`: a temporary file beside the
+target, renamed into place only when complete. Temporary names carry a tag (the batch run id),
+``.<name>.<tag>.<random>.part``, so a run can tell its own leftovers from anybody else's files.
 """
 from __future__ import annotations
 
 import gzip
+import logging
 import os
-import sys
+import secrets
 import tempfile
+import unicodedata
 import zlib
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["decode_bytes", "read_text_file", "AtomicWriter", "atomic_write_text", "gzip_errors"]
+__all__ = ["Decoded", "decode_text", "decode_bytes", "read_text_file", "AtomicWriter", "atomic_write_text",
+           "gzip_errors", "PROCESS_TAG"]
+
+MAX_BAD_SHARE = 0.02
+MAX_NUL_SHARE = 0.001  # a stray NUL is tolerated; NUL-interleaved text (UTF-16 without BOM) is not
+MIN_TEXT_SHARE = 0.75
+SAMPLE_CHARS = 20_000
+# Temp files written outside a batch run are tagged per process (the batch gives its run id).
+PROCESS_TAG = f"tsp{os.getpid():x}{secrets.token_hex(3)}"
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_TEXT_CATEGORIES = frozenset("LNPMZ")
+
+
+@dataclass
+class Decoded:
+    """Decoded text plus what was not plain UTF-8 about it (empty ``notes`` when nothing)."""
+
+    text: str
+    encoding: str
+    notes: list[str] = field(default_factory=list)
+
+
+def _undecodable(where: str, why: str) -> InputError:
+    return InputError(f"{where}: looks binary/undecodable ({why}). Skip it, or convert it to UTF-8 text first.")
+
+
+def _check_looks_like_text(text: str, where: str) -> None:
+    sample = text[:SAMPLE_CHARS]
+    if not sample:
+        return
+    bad = sample.count("\ufffd") + sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v")
+    if bad > MAX_BAD_SHARE * len(sample):
+        raise _undecodable(where, f"{bad / len(sample):.0%} of the characters are replacement or control characters")
+    texty = sum(1 for c in sample if unicodedata.category(c)[0] in _TEXT_CATEGORIES)
+    if texty < MIN_TEXT_SHARE * len(sample):
+        raise _undecodable(where, f"only {texty / len(sample):.0%} of the characters are letters, digits, spaces or punctuation")
+
+
+def decode_text(data: bytes, where: str) -> Decoded:
+    """Decode ``data`` by the rule in the module docstring; :class:`InputError` naming ``where``
+    when it does not look like text."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = data.decode(encoding, errors="replace")
+            notes = [f"decoded as {encoding.upper().replace('-SIG', '')} (byte-order mark)"] if encoding != "utf-8-sig" else []
+            broken = text.count("\ufffd")
+            if broken:
+                notes.append(f"{broken} undecodable byte sequence(s) replaced with U+FFFD")
+            _check_looks_like_text(text, where)
+            return Decoded(text, encoding, notes)
+    nul = data.count(b"\x00")
+    if nul and nul > MAX_NUL_SHARE * len(data):  # NUL is valid UTF-8, so this comes first
+        raise _undecodable(where, "NUL bytes: binary, or UTF-16/32 without a byte-order mark")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    repaired = data.decode("utf-8", errors="replace")
+    broken = repaired.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    multibyte = sum(1 for c in repaired[:SAMPLE_CHARS * 5] if ord(c) > 0x7F and c != "\ufffd")
+    if multibyte >= broken and broken <= MAX_BAD_SHARE * len(repaired):  # UTF-8 with a few broken bytes: repair
+        _check_looks_like_text(repaired, where)
+        return Decoded(repaired, "utf-8", [f"{broken} undecodable byte(s) replaced with U+FFFD"])
+    from bs4 import UnicodeDammit
+
+    dammit_log = logging.getLogger("bs4.dammit")
+    level = dammit_log.level
+    dammit_log.setLevel(logging.ERROR)  # it warns about replacements without naming the file; we report them
+    try:
+        guess = UnicodeDammit(data)
+    finally:
+        dammit_log.setLevel(level)
+    text = guess.unicode_markup
+    if text is None:
+        raise _undecodable(where, "no encoding fits")
+    _check_looks_like_text(text, where)
+    encoding = guess.original_encoding or "unknown"
+    notes = [f"decoded as {encoding}, not UTF-8"]
+    if text.count("\ufffd"):
+        notes.append(f"{text.count(chr(0xFFFD))} undecodable byte(s) replaced with U+FFFD")
+    return Decoded(text, encoding, notes)
 
 
 def decode_bytes(data: bytes, where: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{where}: looks binary (NUL bytes), not text. Skip it or extract its text first.")
-    from bs4 import UnicodeDammit
-
-    guess = UnicodeDammit(data)
-    if guess.unicode_markup is None:
-        raise InputError(f"{where}: not text in any encoding textsieve recognises.")
-    return guess.unicode_markup
+    """The text of :func:`decode_text`, without its notes."""
+    return decode_text(data, where).text
 
 
 def read_text_file(path: str | Path) -> str:
-    """The text of ``path`` (``-`` reads standard input)."""
-    if str(path) == "-":
-        return sys.stdin.read()
-    path = Path(path)
-    with gzip_errors(path):
-        if path.name.lower().endswith(".gz"):
-            with gzip.open(path, "rb") as fh:
-                data = fh.read()
-        else:
-            data = path.read_bytes()
-    return decode_bytes(data, str(path))
+    """The text of one document file (``-`` is standard input), read through the batch's input
+    path (gz streaming, size cap, binary detection). An HTML file's text is its markup."""
+    from .batch.read import read_text
+
+    return read_text(path)
 
 
 @contextmanager
-def gzip_errors(path: Path):
+def gzip_errors(path):
     """Turn the ways reading a (gzipped) file fails into InputErrors that name the file."""
     try:
         yield
@@ -73,15 +155,20 @@ class AtomicWriter:
     """Write to a temporary file beside the target; rename into place on success only.
 
     A target ending in ``.gz`` is gzip-compressed (with a fixed mtime, so reruns are
-    byte-identical).
+    byte-identical). ``tag`` goes into the temporary name (see the module docstring). With
+    ``defer=True`` a successful block leaves the finished temporary file in place and
+    :meth:`commit` renames it later: the batch commits an output and its sidecar together.
     """
 
-    def __init__(self, target: Path):
-        self.target = target
+    def __init__(self, target: Path, tag: str = PROCESS_TAG, *, defer: bool = False):
+        self.target = Path(target)
+        self.tag = tag
+        self.defer = defer
+        self.tmp: str | None = None
 
     def __enter__(self):
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".part")
+        fd, self.tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.{self.tag}.", suffix=".part")
         raw = os.fdopen(fd, "wb")
         self.raw = raw
         self.fh = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if self.target.name.lower().endswith(".gz") else raw
@@ -99,14 +186,23 @@ class AtomicWriter:
                 self.fh.close()
             self.raw.close()
             if exc_type is None:
-                os.chmod(self.tmp, 0o644)
-                os.replace(self.tmp, self.target)
+                os.chmod(self.tmp, 0o644)  # mkstemp makes 0600
+                if not self.defer:
+                    self.commit()
         finally:
-            if os.path.exists(self.tmp):
-                os.unlink(self.tmp)
+            if exc_type is not None or not self.defer:
+                self.discard()
         return False
 
+    def commit(self) -> None:
+        """Rename the finished temporary file onto the target."""
+        os.replace(self.tmp, self.target)
+        self.tmp = None
 
+    def discard(self) -> None:
+        if self.tmp is not None and os.path.exists(self.tmp):
+            os.unlink(self.tmp)
+        self.tmp = None
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:

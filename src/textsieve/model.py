@@ -119,10 +119,9 @@ def read_manifest(model_path: Path) -> dict:
             f"{model_path}: no {MANIFEST_FILE} next to it. textsieve loads a model file only with the "
             "manifest written by `textsieve train`, because loading a model runs code (pickle)."
         )
-    try:
-        return json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (ValueError, OSError) as exc:
-        raise ModelError(f"{manifest_path}: unreadable manifest ({exc}). Retrain with `textsieve train`.") from None
+    from .manifest import read_manifest as read_validated  # not a JSON object / missing keys -> ModelError
+
+    return read_validated(manifest_path)
 
 
 def load_model(path: str | Path | None = None, *, verify: bool | None = None) -> Model:

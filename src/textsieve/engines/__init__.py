@@ -1,4 +1,9 @@
-"""What every engine integration shares: one Sieve per process, and labeling that isolates bad records.
+"""Engines: textsieve inside other people's process pools (Dask, datatrove, Hugging Face datasets).
+
+One module per engine (:mod:`.dask`, :mod:`.datatrove`, :mod:`.hf`, each imported only when
+used, since each needs its optional extra); ``textsieve.dask`` and friends re-export them. This
+module holds what they all share, and the batch CLI's worker processes use it too: one Sieve per
+process, and labeling that isolates bad records.
 
 Dask workers, datatrove tasks, ``datasets.map`` processes and the batch CLI's joblib workers all
 run textsieve in long-lived processes they start themselves. Each should load the model once,
@@ -15,8 +20,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
-from .clean import Sieve, SieveConfig
-from .labels import LabeledLines
+from ..clean import Sieve, SieveConfig
+from ..labels import LabeledLines
 
 __all__ = ["process_sieve", "label_isolated", "model_arg", "loads"]
 
@@ -28,7 +33,7 @@ loads = 0  # how many models this process loaded (tests check "once per worker")
 def model_arg(model):
     """What to send to workers for ``model``: its path (small, and each worker loads it once),
     or a :class:`~textsieve.model.Model` that has no file (then it travels with the tasks)."""
-    from .model import Model
+    from ..model import Model
 
     if model is None:
         return None

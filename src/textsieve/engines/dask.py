@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .clean import SieveConfig
-from .engines import describe, label_isolated, model_arg, process_sieve
+from ..clean import SieveConfig
+from . import describe, label_isolated, model_arg, process_sieve
 
 __all__ = ["clean_bag", "clean_dataframe", "clean_partition", "ERROR_FIELD", "LABELS_FIELD", "QUIET_WORKERS"]
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
-from .clean import SieveConfig
-from .engines import describe, label_isolated, model_arg, process_sieve
+from ..clean import SieveConfig
+from . import describe, label_isolated, model_arg, process_sieve
 
 __all__ = ["TextsieveFilter"]
 

@@ -12,8 +12,8 @@ send it to workers) stays cheap and deterministic.
 """
 from __future__ import annotations
 
-from .clean import SieveConfig
-from .engines import describe, label_isolated, model_arg, process_sieve
+from ..clean import SieveConfig
+from . import describe, label_isolated, model_arg, process_sieve
 
 __all__ = ["CleanBatch"]
 
@@ -34,7 +34,7 @@ class CleanBatch:
 
     def __call__(self, batch: dict) -> dict:
         if self.text_column not in batch:
-            from .errors import InputError
+            from ..errors import InputError
 
             raise InputError(f"no column {self.text_column!r} in the dataset (columns: {sorted(batch)}).")
         sieve = process_sieve(self.model, self.config)

@@ -1,0 +1,142 @@
+"""Execution back-ends: where the batches of a run are cleaned.
+
+* :func:`run_serial`: in this process, one model load.
+* :func:`run_pool`: local worker processes (the standard library's ``ProcessPoolExecutor`` with
+  ``spawn``, so no thread or lock state is forked). Workers die with their parent: on Linux each
+  worker asks the kernel for ``SIGKILL`` when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and
+  on every platform a watchdog thread exits the worker once its parent process is gone. A worker
+  killed mid-file leaves only a temporary file, which the next run sweeps (see :mod:`.write`).
+  At most two batches per worker are in flight, so memory does not grow with the folder.
+* :func:`run_dask`: an existing Dask cluster (``--scheduler``); workers need the folders at the
+  same paths.
+
+Each yields one list of :class:`~.report.FileResult` per batch; a batch lost with its worker is
+reported file by file, never dropped.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from ..errors import InputError
+from .report import FileResult
+
+__all__ = ["run_serial", "run_pool", "run_dask", "worker_batch"]
+
+WATCHDOG_SECONDS = 0.5
+PR_SET_PDEATHSIG = 1
+
+
+def worker_batch(pairs, model, config, options) -> list[FileResult]:
+    """Runs in a worker process (pool or Dask): one Sieve per process, loaded on its first batch."""
+    from ..engines import process_sieve
+    from .process import process_files
+
+    return process_files(pairs, process_sieve(model, config), **options)
+
+
+def run_serial(batches: Sequence, model, config, options) -> Iterator[list[FileResult]]:
+    from ..clean import Sieve
+    from .process import process_files
+
+    sieve = Sieve(model, config)
+    for batch in batches:
+        yield process_files(batch, sieve, **options)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Worker initializer: never outlive the run that started us."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still applies
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watchdog():
+        while True:
+            time.sleep(WATCHDOG_SECONDS)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watchdog, name="textsieve-parent-watchdog", daemon=True).start()
+
+
+def _lost(batch, reason: str) -> list[FileResult]:
+    return [FileResult(str(src), str(dst), "failed", reason) for src, dst in batch]
+
+
+def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[list[FileResult]]:
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ..engines import model_arg
+
+    model = model_arg(model)
+    todo = list(batches)
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_die_with_parent, initargs=(os.getpid(),))
+    running: dict = {}
+    try:
+        while todo or running:
+            while todo and len(running) < 2 * jobs:
+                batch = todo.pop(0)
+                running[pool.submit(worker_batch, batch, model, config, options)] = batch
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in done:
+                batch = running.pop(fut)
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    yield _lost(batch, "a worker process died while cleaning this batch (out of memory, or killed)")
+                except Exception as exc:  # noqa: BLE001 - e.g. the model failed to load in the worker
+                    yield _lost(batch, f"worker failed: {type(exc).__name__}: {exc}")
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_dask(scheduler, batches: Sequence, model, config, options) -> Iterator[list[FileResult]]:
+    """Submit every batch to a Dask cluster; a batch whose task fails is reported file by file."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'textsieve[dask]'") from None
+    from ..engines import model_arg
+
+    own = not isinstance(scheduler, Client)
+    try:
+        client = Client(scheduler, timeout="20s") if own else scheduler
+    except OSError as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    try:
+        model = model_arg(model)
+        futures = {client.submit(worker_batch, b, model, config, options, pure=False): b for b in batches}
+        for fut in as_completed(futures):
+            if fut.status == "finished":
+                yield fut.result()
+            else:
+                exc = fut.exception() if fut.status == "error" else None
+                yield _lost(futures[fut], f"worker failed: {type(exc).__name__}: {exc}" if exc else f"worker task {fut.status}")
+            fut.release()
+    finally:
+        if own:
+            client.close()
+
+
+def input_bytes(pairs: Sequence[tuple[Path, Path]]) -> int:
+    total = 0
+    for src, _ in pairs:
+        try:
+            total += os.stat(src).st_size
+        except OSError:
+            pass
+    return total

@@ -1,0 +1,168 @@
+"""Planning: input roots -> one output path per input file, or a refusal before anything runs.
+
+The mapping, in one rule per case:
+
+* a folder given as the only input maps its files to ``OUT/<path inside the folder>``; with
+  several inputs each folder's files go to ``OUT/<folder name>/<path inside it>``;
+* a file given as an input maps to ``OUT/<its name>``;
+* the output name says what the output holds: a cleaned ``.html``/``.htm`` page is text, so
+  ``page.html`` becomes ``page.html.txt`` (``page.html.gz`` -> ``page.html.txt.gz``); with
+  ``--format jsonl`` every non-JSONL input becomes ``<name>.jsonl``. Appending keeps the input's
+  name visible and never makes two inputs of one folder share an output by itself;
+* ``--rejected`` writes ``<output name without .gz>.rejected.tsv`` beside each output.
+
+Refused with a :class:`~textsieve.errors.UsageError` (exit 2) before anything is read, written
+or swept: two inputs that would share an output or a sidecar (both are named); an output folder
+equal to or inside an input folder (outputs would be read as inputs on the next run); any output,
+sidecar or the report landing on an input file or inside an input folder.
+
+The walk is sorted. Entries that are not regular files (FIFOs, sockets, devices) and broken or
+looping symbolic links are reported as failed without being opened; a symbolic link to a
+folder is reported as skipped (not followed, so a link cannot make the walk loop).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError, UsageError
+from .read import check_regular, kind_from_name
+from .report import FileResult
+
+__all__ = ["Plan", "plan_files", "output_name", "sidecar_path", "REPORT_NAME", "UNSUPPORTED"]
+
+REPORT_NAME = "textsieve-report.json"
+UNSUPPORTED = "unsupported format (not .txt/.text/.html/.htm/.jsonl, optionally .gz)"
+
+
+@dataclass
+class Plan:
+    """What a run will do: ``pairs`` of (input, output) in input order, and ``problems``: the
+    entries reported without being read (not regular files, broken links, unsupported)."""
+
+    pairs: list[tuple[Path, Path]] = field(default_factory=list)
+    problems: list[FileResult] = field(default_factory=list)
+
+
+def output_name(name: str, output_format: str = "same") -> str:
+    """The output file name for an input file name (see the module docstring)."""
+    gz = name.lower().endswith(".gz")
+    base = name[:-3] if gz else name
+    kind = kind_from_name(name)
+    if output_format == "jsonl" and kind != "jsonl":
+        base += ".jsonl"
+    elif output_format != "jsonl" and kind == "html":
+        base += ".txt"
+    return base + (name[-3:] if gz else "")
+
+
+def sidecar_path(output: Path) -> Path:
+    name = output.name[:-3] if output.name.lower().endswith(".gz") else output.name
+    return output.with_name(name + ".rejected.tsv")
+
+
+def _walk(root: Path, problems: list[FileResult]) -> list[Path]:
+    """Regular files under ``root``, sorted; everything else goes to ``problems``."""
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, onerror=lambda exc: problems.append(
+            FileResult(str(exc.filename), None, "failed", f"{exc.filename}: cannot list folder ({exc.strerror})"))):
+        dirs.sort()
+        for d in list(dirs):
+            if os.path.islink(os.path.join(folder, d)):
+                problems.append(FileResult(os.path.join(folder, d), None, "skipped",
+                                           "symbolic link to a folder (not followed; give its target as an input)"))
+        for name in sorted(files):
+            path = Path(folder, name)
+            try:
+                check_regular(path)
+            except InputError as exc:
+                problems.append(FileResult(str(path), None, "failed", str(exc)))
+                continue
+            found.append(path)
+    return found
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool = False,
+               report: str | Path | None = None) -> Plan:
+    """Map every input file to its output; raise UsageError for collisions and overlaps."""
+    out_dir = Path(out_dir)
+    out_real = Path(os.path.realpath(out_dir))
+    plan = Plan()
+    roots: list[tuple[Path, Path]] = []  # (as given, resolved)
+    for item in inputs:
+        src = Path(item)
+        if not os.path.lexists(src):
+            raise InputError(f"{src}: no such file or directory.")
+        roots.append((src, Path(os.path.realpath(src))))
+    input_dirs = [real for src, real in roots if src.is_dir()]
+    for folder in input_dirs:
+        if _inside(out_real, folder):
+            raise UsageError(f"-o {out_dir} is {'the input folder' if out_real == folder else 'inside the input folder'} "
+                             f"{folder}: outputs would be read as inputs by the next run. Choose an output folder outside it.")
+    several = len(roots) > 1
+    input_files: dict[Path, Path] = {}
+    for src, real in roots:
+        if src.is_dir():
+            base = out_dir / src.resolve().name if several else out_dir
+            for path in _walk(src, plan.problems):
+                if kind_from_name(path.name) is None:
+                    plan.problems.append(FileResult(str(path), None, "skipped", UNSUPPORTED))
+                    continue
+                rel = path.relative_to(src)
+                plan.pairs.append((path, base / rel.parent / output_name(path.name, output_format)))
+        else:
+            try:
+                check_regular(src)
+            except InputError as exc:
+                plan.problems.append(FileResult(str(src), None, "failed", str(exc)))
+                continue
+            if kind_from_name(src.name) is None:
+                plan.problems.append(FileResult(str(src), None, "skipped", UNSUPPORTED))
+                continue
+            plan.pairs.append((src, out_dir / output_name(src.name, output_format)))
+    for src, _ in plan.pairs:
+        input_files[Path(os.path.realpath(src))] = src
+    _refuse_overlaps(plan, input_files, input_dirs, rejected, Path(report) if report else out_dir / REPORT_NAME)
+    return plan
+
+
+def _refuse_overlaps(plan: Plan, input_files: dict[Path, Path], input_dirs: list[Path], rejected: bool,
+                     report: Path) -> None:
+    writes: dict[Path, Path] = {}  # resolved path written -> the input it comes from
+    unique: list[tuple[Path, Path]] = []
+    seen_pairs: set[tuple[Path, Path]] = set()
+    for src, dst in plan.pairs:
+        src_real, dst_real = Path(os.path.realpath(src)), Path(os.path.realpath(dst))
+        if (src_real, dst_real) in seen_pairs:  # the same file given twice: one job
+            continue
+        seen_pairs.add((src_real, dst_real))
+        unique.append((src, dst))
+        targets = [dst_real] + ([Path(os.path.realpath(sidecar_path(dst)))] if rejected else [])
+        for target in targets:
+            other = writes.get(target)
+            if other is not None:
+                raise UsageError(f"{other} and {src} would both be written to {target}. "
+                                 "Give them separate runs with different -o folders, or rename one.")
+            writes[target] = src
+            _refuse_input_overlap(target, src, input_files, input_dirs)
+    report_real = Path(os.path.realpath(report))
+    if report_real in writes:
+        raise UsageError(f"the report {report} would overwrite the output of {writes[report_real]}; give --report elsewhere.")
+    _refuse_input_overlap(report_real, None, input_files, input_dirs)
+    plan.pairs = unique
+
+
+def _refuse_input_overlap(target: Path, src: Path | None, input_files: dict[Path, Path], input_dirs: list[Path]) -> None:
+    what = f"the output of {src}" if src is not None else "the report"
+    if target in input_files:
+        raise UsageError(f"{what} would overwrite the input {input_files[target]}. Choose another -o folder "
+                         "(textsieve never modifies its inputs, not even with --force).")
+    for folder in input_dirs:
+        if _inside(target, folder):
+            raise UsageError(f"{what} would be written inside the input folder {folder} ({target}). "
+                             "Choose an -o folder outside every input folder.")

@@ -1,0 +1,148 @@
+"""Writing: outputs and their sidecars committed together, temporary files that are ours alone.
+
+* **Run-unique temporary names.** Every run has an id (``tsr`` + 12 hex digits). Its temporary
+  files are ``.<target name>.<run id>.<random>.part`` beside their targets, and for its whole
+  lifetime the run holds an exclusive ``flock`` on ``OUT/.textsieve-<run id>.lock``.
+* **The sweep touches only dead runs' temporaries.** At start a run deletes a ``.part`` file only
+  when its name carries a run id *and* that run's lock is free (the run was killed) or gone. A
+  user's ``notes.part`` has no run id and is never touched; a concurrent run's temporaries are
+  protected by its lock. Where ``flock`` does not exist (Windows) only temporaries older than
+  :data:`STALE_SECONDS` are swept.
+* **Output and sidecar commit together.** Both are written in full to temporaries, then the
+  sidecar (``.rejected.tsv``) is renamed into place first and the output last, so "the output
+  exists" means "this input is done, sidecar included": a run killed between the two renames
+  leaves no output, and the next run redoes that file.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..files import AtomicWriter
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+__all__ = ["new_run_id", "RunLock", "sweep_stale", "commit_together", "TEMP_PATTERN", "STALE_SECONDS", "PAUSE_ENV"]
+
+TEMP_PATTERN = re.compile(r"^\..+\.(tsr[0-9a-f]{12})\.[^.]+\.part$")
+STALE_SECONDS = 24 * 3600
+# Test hook, read only here: seconds to sleep between committing a sidecar and its output, so a
+# test can kill -9 the run at exactly that point. Never set outside tests.
+PAUSE_ENV = "TEXTSIEVE_TEST_PAUSE_BEFORE_OUTPUT_RENAME"
+
+
+def new_run_id() -> str:
+    return "tsr" + secrets.token_hex(6)
+
+
+def _lock_path(out_dir: Path, run_id: str) -> Path:
+    return out_dir / f".textsieve-{run_id}.lock"
+
+
+class RunLock:
+    """Hold ``OUT/.textsieve-<run id>.lock`` for the run; removed when the run ends normally."""
+
+    def __init__(self, out_dir: Path, run_id: str):
+        self.path = _lock_path(out_dir, run_id)
+        self.fd: int | None = None
+
+    def acquire(self) -> "RunLock":
+        if self.fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            if fcntl is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_EX)  # a fresh id: nobody else holds it
+        return self
+
+    def __enter__(self):
+        return self.acquire()
+
+    def __exit__(self, *exc):
+        self.path.unlink(missing_ok=True)
+        os.close(self.fd)
+        return False
+
+
+def _run_is_dead(out_dir: Path, run_id: str) -> bool:
+    lock = _lock_path(out_dir, run_id)
+    if fcntl is None:
+        return False  # decided by age instead
+    try:
+        fd = os.open(lock, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return True  # the run removed its lock: it ended, its leftovers are orphans
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing drops our lock too
+    return True
+
+
+def sweep_stale(out_dir: Path, own_run_id: str) -> list[Path]:
+    """Delete temporaries (and lock files) left by killed runs; returns what was deleted."""
+    if not out_dir.is_dir():
+        return []
+    removed: list[Path] = []
+    verdicts: dict[str, bool] = {}
+    now = time.time()
+    for path in out_dir.rglob(".*.part"):
+        match = TEMP_PATTERN.match(path.name)
+        if match is None or match.group(1) == own_run_id:
+            continue
+        run = match.group(1)
+        if run not in verdicts:
+            verdicts[run] = _run_is_dead(out_dir, run)
+        try:
+            stale = verdicts[run] or (fcntl is None and now - path.stat().st_mtime > STALE_SECONDS)
+            if stale:
+                path.unlink()
+                removed.append(path)
+        except FileNotFoundError:
+            pass
+    for lock in out_dir.glob(".textsieve-tsr*.lock"):
+        run = lock.name[len(".textsieve-"):-len(".lock")]
+        if run != own_run_id and re.fullmatch(r"tsr[0-9a-f]{12}", run) and _run_is_dead(out_dir, run):
+            lock.unlink(missing_ok=True)
+            removed.append(lock)
+    return removed
+
+
+class _NoSidecar:
+    bytes = 0
+
+    def write(self, text: str) -> None:
+        pass
+
+
+@contextmanager
+def commit_together(output: Path, sidecar: Path | None, run_id: str):
+    """Yield ``(output_writer, sidecar_writer)``; on success commit the sidecar, then the
+    output. On any exception neither is committed and both temporaries are removed."""
+    main = AtomicWriter(output, run_id, defer=True)
+    side = AtomicWriter(sidecar, run_id, defer=True) if sidecar is not None else None
+    try:
+        with main:
+            if side is None:
+                yield main, _NoSidecar()
+            else:
+                with side:
+                    yield main, side
+        if side is not None:
+            side.commit()
+            pause = os.environ.get(PAUSE_ENV)
+            if pause:
+                time.sleep(float(pause))
+        main.commit()
+    finally:
+        main.discard()
+        if side is not None:
+            side.discard()

@@ -1,0 +1,432 @@
+"""Issue 10: operators never lose data. One test per row of the issue's table (named row_N), then
+the smaller findings, each in a real temporary tree, with real processes where the case needs
+them (concurrent runs, kill -9, FIFOs, a gzip bomb measured from the child process)."""
+import gzip
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from textsieve.batch import default_jobs, filter_folder
+from textsieve.batch.write import PAUSE_ENV, TEMP_PATTERN, new_run_id, sweep_stale
+from textsieve.cli import app
+
+runner = CliRunner()
+CLI = [sys.executable, "-m", "textsieve"]
+DEADLINE = 120  # seconds a background step may take on a loaded machine before the test gives up
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def snapshot(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def wait_for(condition, what: str):
+    deadline = time.time() + DEADLINE
+    while not condition():
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows 1-3: every input gets its own output, or the run refuses before it starts
+# ---------------------------------------------------------------------------------------------
+
+
+def test_row1_two_inputs_sharing_an_output_are_refused_naming_both(tmp_path, example_text):
+    a, b = write(tmp_path / "a" / "page.txt", example_text), write(tmp_path / "b" / "page.txt", "other")
+    result = runner.invoke(app, ["clean", str(a), str(b), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 2
+    assert str(a) in result.output and str(b) in result.output
+    assert not (tmp_path / "out" / "page.txt").exists()
+    write(tmp_path / "x" / "data" / "doc.txt", example_text)
+    write(tmp_path / "y" / "data" / "doc.txt", "other")
+    folders = runner.invoke(app, ["clean", str(tmp_path / "x" / "data"), str(tmp_path / "y" / "data"),
+                                  "-o", str(tmp_path / "out2"), "-q"])
+    assert folders.exit_code == 2 and "x/data/doc.txt" in folders.output and "y/data/doc.txt" in folders.output
+    assert not (tmp_path / "out2").exists()
+
+
+def test_row2_an_output_over_its_own_input_is_refused_even_with_force(tmp_path, example_text):
+    d = tmp_path / "d"
+    page, other = write(d / "page.txt", example_text), write(d / "other.txt", example_text)
+    before = snapshot(d)
+    one = runner.invoke(app, ["clean", str(page), "-o", str(d), "--force", "-q"])
+    assert one.exit_code == 2 and "would overwrite the input" in one.output
+    glob = runner.invoke(app, ["clean", str(page), str(other), "-o", str(d), "--force", "-q"])
+    assert glob.exit_code == 2
+    assert snapshot(d) == before
+
+
+def test_row3_output_equal_to_or_around_the_input_folder(tmp_path, example_text):
+    d = tmp_path / "d"
+    write(d / "page.txt", example_text)
+    notes = write(d / ".notes.part", "the user's own notes")
+    same = runner.invoke(app, ["clean", str(d), "-o", str(d), "-q"])
+    assert same.exit_code == 2 and "input folder" in same.output
+    inside = runner.invoke(app, ["clean", str(d), "-o", str(d / "clean"), "-q"])
+    assert inside.exit_code == 2
+    assert notes.read_text() == "the user's own notes" and sorted(p.name for p in d.iterdir()) == [".notes.part", "page.txt"]
+    # -o = the input's parent: with one input the outputs land beside the folder, so the run works...
+    parent = runner.invoke(app, ["clean", str(d), "-o", str(tmp_path), "-q"])
+    assert parent.exit_code == 0 and "Harvest Day" in (tmp_path / "page.txt").read_text()
+    # ...with two inputs each folder's outputs would land in the folder itself: refused.
+    write(tmp_path / "e" / "x.txt", example_text)
+    both = runner.invoke(app, ["clean", str(d), str(tmp_path / "e"), "-o", str(tmp_path), "-q", "--force"])
+    assert both.exit_code == 2 and "would overwrite the input" in both.output
+
+
+def test_cleaned_html_has_an_honest_name_and_the_collision_check_covers_it(tmp_path):
+    page = "<html><body><p>The harbour was quiet when the boats came back in the evening.</p></body></html>"
+    src = tmp_path / "in"
+    write(src / "page.html", page)
+    report = filter_folder([src], tmp_path / "out", jobs=1)
+    assert report.count("done") == 1 and (tmp_path / "out" / "page.html.txt").exists()
+    assert not (tmp_path / "out" / "page.html").exists()
+    write(src / "page.html.txt", "a text file that would get the same output name")
+    clash = runner.invoke(app, ["clean", str(src), "-o", str(tmp_path / "out2"), "-q"])
+    assert clash.exit_code == 2 and "page.html.txt" in clash.output and "page.html and" in clash.output
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows 4-5: temporary files are ours alone; outputs and sidecars commit together
+# ---------------------------------------------------------------------------------------------
+
+
+def test_row4_two_concurrent_runs_into_one_root_both_finish(tmp_path, example_text):
+    write(tmp_path / "shard1" / "a1.txt", example_text)
+    for name in ("b1.txt", "b2.txt"):
+        write(tmp_path / "shard2" / name, example_text.replace("Bees", name))
+    out = tmp_path / "out"
+    write(out / ".notes.part", "a user's file in the output folder")
+    dead = write(out / ".old.txt.tsr0123456789ab.x1y2.part", "left by a killed run (no live lock)")
+    # Run A pauses with its output's temporary file on disk (the test hook in batch/write.py).
+    run_a = subprocess.Popen(CLI + ["clean", str(tmp_path / "shard1"), "-o", str(out), "--rejected", "-q", "-j", "1"],
+                             env={**os.environ, PAUSE_ENV: "3"}, stderr=subprocess.PIPE)
+    wait_for(lambda: any(TEMP_PATTERN.match(p.name) and p.name.startswith(".a1.txt.") for p in out.iterdir()),
+             "run A's temporary output")
+    assert sweep_stale(out, new_run_id()) == []  # a live run's temporaries are protected by its lock
+    run_b = subprocess.Popen(CLI + ["clean", str(tmp_path / "shard2"), "-o", str(out), "--rejected", "-q", "-j", "1"],
+                             stderr=subprocess.PIPE)
+    assert run_a.wait(timeout=300) == 0, run_a.stderr.read()
+    assert run_b.wait(timeout=300) == 0, run_b.stderr.read()
+    for name in ("a1.txt", "b1.txt", "b2.txt"):
+        assert "Harvest Day" in (out / name).read_text() and (out / f"{name}.rejected.tsv").read_text()
+    assert (out / ".notes.part").read_text() == "a user's file in the output folder"
+    assert not dead.exists()
+    assert not [p.name for p in out.iterdir() if TEMP_PATTERN.match(p.name) or p.name.endswith(".lock")]
+
+
+def test_row5_kill_between_sidecar_and_output_rename_redoes_the_file(tmp_path, example_text):
+    src = tmp_path / "in"
+    write(src / "a.txt", example_text)
+    out = tmp_path / "out"
+    cmd = CLI + ["clean", str(src), "-o", str(out), "--rejected", "-q", "-j", "1"]
+    proc = subprocess.Popen(cmd, env={**os.environ, PAUSE_ENV: "60"}, stderr=subprocess.DEVNULL)
+    wait_for(lambda: (out / "a.txt.rejected.tsv").exists(), "the sidecar commit")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (out / "a.txt").exists(), "the output is committed last, so a killed run has none"
+    resumed = filter_folder([src], out, jobs=1, rejected=True)  # what the rerun does, in-process
+    assert resumed.count("done") == 1 and resumed.count("skipped") == 0  # redone, not skipped as done
+    whole = tmp_path / "whole"
+    filter_folder([src], whole, jobs=1, rejected=True)
+    assert (out / "a.txt").read_bytes() == (whole / "a.txt").read_bytes()
+    assert (out / "a.txt.rejected.tsv").read_bytes() == (whole / "a.txt.rejected.tsv").read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------
+# Row 6 and the stdin findings: one input path for every mode
+# ---------------------------------------------------------------------------------------------
+
+JUNK = "Related Articles\n- 10 Celebrity Beach Houses You Won't Believe\n- Linda Gray A Legendary Actress And Advocate\n"
+
+
+def test_row6_jsonl_in_stdout_mode_and_label_is_read_per_record(tmp_path, example_text):
+    records = [{"id": i, "text": example_text, "url": f"https://example.org/{i}"} for i in range(3)]
+    src = write(tmp_path / "seeds.jsonl", "".join(json.dumps(r) + "\n" for r in records))
+    result = runner.invoke(app, ["clean", str(src)])
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]  # every line is valid JSON
+    assert [r["id"] for r in rows] == [0, 1, 2]
+    assert all("Harvest Day" in r["text"] and "Detail Author" not in r["text"] for r in rows)
+    piped = runner.invoke(app, ["clean", "-"], input=src.read_text())  # standard input is sniffed
+    assert [json.loads(line)["id"] for line in piped.stdout.splitlines()] == [0, 1, 2]
+    labeled = runner.invoke(app, ["label", str(src)])
+    positions = [row.split("\t")[0] for row in labeled.stdout.splitlines()]
+    assert positions[0] == "1:1" and positions[-1].startswith("3:")
+
+
+def test_html_piped_to_standard_input_is_cleaned_as_html():
+    page = ("<!DOCTYPE html><html><head><title>t</title><script>var tracking = 1;</script></head><body>"
+            "<p>The harbour was quiet when the boats came back in the evening light.</p></body></html>")
+    result = runner.invoke(app, ["clean", "-"], input=page)
+    assert result.exit_code == 0
+    assert "The harbour was quiet" in result.stdout and "<p>" not in result.stdout and "tracking" not in result.stdout
+
+
+def test_two_files_without_final_newline_are_not_glued_in_stdout_mode(tmp_path):
+    one = write(tmp_path / "one.txt", "The first file ends with a sentence about the harbour and the boats.")
+    two = write(tmp_path / "two.txt", "The second file is about a garden where the tomatoes ripen late.")
+    result = runner.invoke(app, ["clean", str(one), str(two)])
+    assert result.stdout.splitlines() == [one.read_text(), two.read_text()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows 7-8 and 12: the library boundary and the manifest
+# ---------------------------------------------------------------------------------------------
+
+
+def test_row7_lone_surrogates_become_replacement_characters_one_for_one():
+    from textsieve import Sieve, clean_text, label_lines
+
+    text = "x \ud800 y. The harbour was quiet when the boats came back in the evening light."
+    cleaned = clean_text(text)
+    assert "\ufffd" in cleaned and "\ud800" not in cleaned
+    records = label_lines(text)
+    assert len(records.source) == len(text) and records.source[2] == "\ufffd"
+    assert all(records.source[r.start:r.end] == r.text for r in records)
+    many = Sieve().clean_many(["A quiet paragraph about the harbour.", "bad \udc80 one", "Another quiet line."])
+    assert many[0] == "A quiet paragraph about the harbour." and many[1] == "bad \ufffd one"
+
+
+@pytest.mark.parametrize("content", ["[1, 2, 3]", '"hello"', "{}", '{"format_version": 2, "labels": 5, "model_sha256": ""}'])
+def test_row8_a_malformed_manifest_is_a_model_error_naming_the_file(tmp_path, content):
+    from textsieve import ModelError, Sieve
+    from textsieve.manifest import read_manifest
+
+    write(tmp_path / "manifest.json", content)
+    with pytest.raises(ModelError, match="manifest.json"):
+        read_manifest(tmp_path)
+    with pytest.raises(ModelError):  # never an AttributeError from a manifest that is not an object
+        Sieve(model=tmp_path)
+    result = runner.invoke(app, ["info", "-m", str(tmp_path)])
+    assert result.exit_code == 1 and "manifest.json" in result.output and "Traceback" not in result.output
+
+
+class _Boom:
+    """Unpickling this writes a marker file: proof that the model was (or was not) loaded."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (Path(self.marker), "unpickled!"))
+
+
+def test_row12_info_reads_the_manifest_without_loading_the_model(tmp_path):
+    import pickle
+
+    from textsieve.manifest import MANIFEST_FILE, read_manifest
+
+    model_dir = tmp_path / "model"
+    manifest = read_manifest()  # the shipped model's
+    write(model_dir / MANIFEST_FILE, json.dumps(manifest))
+    marker = tmp_path / "marker"
+    for name in os.listdir(Path(read_manifest.__globals__["_manifest_path"](None)).parent):
+        if name != MANIFEST_FILE:  # every model file is a pickle bomb here
+            (model_dir / name).write_bytes(pickle.dumps(_Boom(str(marker))))
+    result = runner.invoke(app, ["info", "-m", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["labels"] == manifest["labels"]
+    assert not marker.exists()
+
+
+def test_keep_typo_is_an_error_on_every_path():
+    from textsieve import ConfigError, Sieve, clean_text
+
+    with pytest.raises(ConfigError, match="bodyy"):
+        clean_text("A sentence.", keep="bodyy")
+    with pytest.raises(ConfigError, match="bodyy"):
+        Sieve().clean_many(["A sentence."], keep=("body", "bodyy"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows 9-11 and the folder findings: bad input says so, memory stays bounded
+# ---------------------------------------------------------------------------------------------
+
+
+def test_row9_a_fifo_is_reported_never_opened_blocking(tmp_path, example_text):
+    fifo = tmp_path / "in" / "pipe.txt"
+    write(tmp_path / "in" / "good.txt", example_text)
+    os.mkfifo(fifo)  # nobody ever writes to it: opening it blocking would hang forever
+    alone = subprocess.run(CLI + ["clean", str(fifo)], capture_output=True, text=True, timeout=DEADLINE)
+    assert alone.returncode == 1 and "FIFO" in alone.stderr
+    import faulthandler
+
+    faulthandler.dump_traceback_later(DEADLINE, exit=True)  # a blocking open would end the session, not hang it
+    try:
+        folder = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"])
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert folder.exit_code == 1 and "pipe.txt" in folder.stderr and "FIFO" in folder.stderr
+    assert (tmp_path / "out" / "good.txt").exists()
+
+
+def test_links_that_go_nowhere_or_loop_are_reported(tmp_path, example_text):
+    src = tmp_path / "in"
+    write(src / "good.txt", example_text)
+    (src / "dangling.txt").symlink_to(src / "missing.txt")
+    (src / "loop.txt").symlink_to(src / "loop.txt")
+    report = filter_folder([src], tmp_path / "out", jobs=1)
+    reasons = {Path(f.input).name: f.reason for f in report.files if f.status == "failed"}
+    assert "broken symbolic link" in reasons["dangling.txt"]
+    assert "loop" in reasons["loop.txt"]
+    assert report.count("done") == 1
+
+
+def _gzip_members(path: Path, parts) -> Path:
+    """A gzip file of concatenated members: each (data, repeat) compressed once, written
+    ``repeat`` times, so a 1 GB expansion costs a few MB to build."""
+    with open(path, "wb") as fh:
+        for data, repeat in parts:
+            member = gzip.compress(data, mtime=0)
+            for _ in range(repeat):
+                fh.write(member)
+    return path
+
+
+def _peak_rss_mb(cmd) -> tuple[int, float]:
+    """Exit code and peak RSS (MB) of ``cmd``, measured by a fresh launcher from its children,
+    so nothing else this test session ran is counted."""
+    launcher = ("import resource, subprocess, sys; rc = subprocess.run(sys.argv[1:]).returncode; "
+                "print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", launcher, *cmd], capture_output=True, text=True, timeout=300)
+    rc, kb = out.stdout.split()[-2:]
+    return int(rc), int(kb) / 1024
+
+
+def test_row10_gzip_bombs_cost_bounded_memory(tmp_path, example_text):
+    src = tmp_path / "in"
+    src.mkdir()
+    chunk = b"All work and no play makes a dull page of text. " * 340_000  # ~16 MB
+    _gzip_members(src / "bomb.txt.gz", [(chunk, 64)])  # expands to ~1 GB
+    record_body = b"a" * 16_000_000
+    good = json.dumps({"id": 2, "text": example_text}).encode() + b"\n"
+    _gzip_members(src / "bomb.jsonl.gz", [(b'{"id": 1, "text": "', 1), (record_body, 25), (b'"}\n' + good, 1)])
+    assert (src / "bomb.txt.gz").stat().st_size < 10_000_000
+    rc, peak = _peak_rss_mb(CLI + ["clean", str(src), "-o", str(tmp_path / "out"), "-q", "-j", "1"])
+    assert rc == 1
+    report = json.loads((tmp_path / "out" / "textsieve-report.json").read_text())
+    by_name = {Path(f["input"]).name: f for f in report["files"]}
+    assert by_name["bomb.txt.gz"]["status"] == "failed" and "50 MB document cap" in by_name["bomb.txt.gz"]["reason"]
+    assert by_name["bomb.jsonl.gz"]["status"] == "done"  # the huge record is skipped, the good one cleaned
+    assert any("line 1: record" in b and "document cap" in b for b in by_name["bomb.jsonl.gz"]["bad_records"])
+    kept = gzip.decompress((tmp_path / "out" / "bomb.jsonl.gz").read_bytes()).decode().splitlines()
+    assert [json.loads(line)["id"] for line in kept] == [2]
+    # Reading either bomb whole would need > 1,000 MB; the cap keeps the process near its baseline.
+    assert peak < 700, f"peak RSS {peak:.0f} MB"
+
+
+def test_row11_random_high_bytes_and_utf16_without_bom_are_refused(tmp_path, example_text):
+    import random
+
+    src = tmp_path / "in"
+    rng = random.Random(11)
+    (src / "random.txt").parent.mkdir(parents=True)
+    (src / "random.txt").write_bytes(bytes(rng.randrange(0x80, 0x100) for _ in range(5000)))
+    (src / "utf16be.txt").write_bytes(example_text.encode("utf-16-be"))
+    (src / "utf16bom.txt").write_bytes(example_text.encode("utf-16"))
+    report = filter_folder([src], tmp_path / "out", jobs=1)
+    by_name = {Path(f.input).name: f for f in report.files}
+    for name in ("random.txt", "utf16be.txt"):
+        assert by_name[name].status == "failed" and "looks binary/undecodable" in by_name[name].reason
+        assert not (tmp_path / "out" / name).exists()
+    assert by_name["utf16bom.txt"].status == "done" and "UTF-16" in by_name["utf16bom.txt"].notes[0]
+
+
+def test_a_repaired_decode_is_reported_by_file_and_quiet_means_quiet(tmp_path, example_text):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "one-bad-byte.txt").write_bytes(example_text.replace("Bees", "Bées").encode() + b"\xff and more.\n")
+    loud = runner.invoke(app, ["clean", str(src), "-o", str(tmp_path / "a")])
+    assert loud.exit_code == 0
+    assert "repaired:" in loud.stderr and "one-bad-byte.txt" in loud.stderr and "undecodable byte" in loud.stderr
+    report = json.loads((tmp_path / "a" / "textsieve-report.json").read_text())
+    assert report["repaired"][0]["file"].endswith("one-bad-byte.txt")
+    quiet = runner.invoke(app, ["clean", str(src), "-o", str(tmp_path / "b"), "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The CLI tells the truth
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [["--keep", "bodyy"], ["--body-threshold", "3"], ["--lang", "12"],
+                                  ["--format", "jsonl"], ["--rejected"], ["--jobs", "2"], ["--force"],
+                                  ["--max-doc-mb", "0"]])
+def test_usage_errors_exit_2(tmp_path, args):
+    src = write(tmp_path / "a.txt", "A sentence about the harbour.")
+    result = runner.invoke(app, ["clean", str(src), *args])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+
+
+def test_help_renders_flags_as_flags():
+    text = runner.invoke(app, ["clean", "--help"]).output
+    assert "<bool>" not in text
+    assert "--force " in text and "textsieve[dask]" in text
+
+
+def test_default_jobs_follow_the_input_size(tmp_path, example_text):
+    assert default_jobs(total_bytes=200_000, batches=2) == 1
+    assert default_jobs(total_bytes=10**9, batches=1000) == (os.cpu_count() or 1)
+    assert default_jobs(total_bytes=10**9, batches=1) == 1
+    for i in range(20):
+        write(tmp_path / "in" / f"d{i}.txt", example_text)
+    assert filter_folder([tmp_path / "in"], tmp_path / "out").jobs == 1  # 20 small files: one process
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                kids.append(int(entry.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc (Linux)")
+def test_workers_die_with_their_parent(tmp_path, example_text):
+    src = tmp_path / "in"
+    for i in range(40):
+        write(src / f"d{i:02d}.txt", example_text.replace("Bees", f"Bees {i}"))
+    out = tmp_path / "out"
+    proc = subprocess.Popen(CLI + ["clean", str(src), "-o", str(out), "-q", "-j", "2", "--rejected"],
+                            env={**os.environ, PAUSE_ENV: "0.5"}, stderr=subprocess.DEVNULL)
+    wait_for(lambda: len(list(out.glob("*.rejected.tsv"))) >= 2, "both workers writing")
+    workers = _children(proc.pid)
+    assert len(workers) >= 2
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    wait_for(lambda: not any(_alive(w) for w in workers), "the workers to exit after their parent")
+    before = snapshot(out)
+    time.sleep(1.5)
+    assert snapshot(out) == before, "nothing writes after the run was killed"
+    assert len(list(out.glob("d*.txt"))) < 40
