@@ -63,12 +63,7 @@ fn main() {
     let m = if threads > 1 { featurize_parallel(&docs, &cfg, threads) } else { featurize(&docs, &cfg) };
     let (feat_s, feat_cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds().zip(c1).map(|(b, a)| b - a));
     let n = m.n_rows as f64;
-    println!(
-        "{} docs x{repeat}, {} segments, {:.1} MB, threads {threads}",
-        texts.len(),
-        m.n_rows,
-        bytes as f64 / 1e6
-    );
+    println!("{} docs x{repeat}, {} segments, {:.1} MB, threads {threads}", texts.len(), m.n_rows, bytes as f64 / 1e6);
     println!("segment:   {:>10.0} lines/s  {:>7.1} MB/s", n / seg_s, bytes as f64 / 1e6 / seg_s);
     println!("featurize: {:>10.0} lines/s  {:>7.1} MB/s", n / feat_s, bytes as f64 / 1e6 / feat_s);
     println!("both:      {:>10.0} lines/s", n / (seg_s + feat_s));

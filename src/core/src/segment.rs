@@ -153,8 +153,32 @@ fn is_upper_start(c: char) -> bool {
 fn is_mark(c: char) -> bool {
     matches!(
         c,
-        '-' | '–' | '—' | '•' | '*' | '·' | '»' | '›' | '→' | '▶' | '►' | '◦' | '●' | '■' | '▪' | '✓' | '✔' | '➤' | '➔'
-            | '⇒' | '☞' | '★' | '#' | '\u{201c}' | '«' | '¿' | '¡'
+        '-' | '–'
+            | '—'
+            | '•'
+            | '*'
+            | '·'
+            | '»'
+            | '›'
+            | '→'
+            | '▶'
+            | '►'
+            | '◦'
+            | '●'
+            | '■'
+            | '▪'
+            | '✓'
+            | '✔'
+            | '➤'
+            | '➔'
+            | '⇒'
+            | '☞'
+            | '★'
+            | '#'
+            | '\u{201c}'
+            | '«'
+            | '¿'
+            | '¡'
     )
 }
 
@@ -195,9 +219,13 @@ pub fn glue_offset(line: &str) -> Option<usize> {
     let bytes = line.as_bytes();
     let near_end = &bytes[bytes.len().saturating_sub(4 * SCAN_CHARS)..];
     let tight_possible = near_end.windows(2).any(|w| {
-        matches!(w[0], b'.' | b'!' | b'?') && (w[1].is_ascii_uppercase() || w[1].is_ascii_digit() || w[1] >= 0x80 || matches!(w[1], b'-' | b'*' | b'#'))
+        matches!(w[0], b'.' | b'!' | b'?')
+            && (w[1].is_ascii_uppercase()
+                || w[1].is_ascii_digit()
+                || w[1] >= 0x80
+                || matches!(w[1], b'-' | b'*' | b'#'))
     });
-    if !tight_possible && line.chars().next_back().map_or(true, is_sentence_end) {
+    if !tight_possible && line.chars().next_back().is_none_or(is_sentence_end) {
         return None;
     }
     // Decode the last SCAN_CHARS chars (with byte offsets); know n exactly only when short.
@@ -266,12 +294,11 @@ pub fn glue_offset(line: &str) -> Option<usize> {
             }
         }
         let ws_start = q;
-        while at(q).map_or(false, is_space) {
+        while at(q).is_some_and(is_space) {
             q += 1;
         }
-        let opener = at(q).map_or(false, |o| {
-            is_upper_start(o) || is_mark(o) || o == '"' || o.is_ascii_digit() || o == '('
-        });
+        let opener =
+            at(q).is_some_and(|o| is_upper_start(o) || is_mark(o) || o == '"' || o.is_ascii_digit() || o == '(');
         if q == ws_start || !opener {
             p += 1;
             continue;

@@ -118,24 +118,24 @@ pub fn push_lower(out: &mut String, c: char) {
 /// Function words of the languages textsieve is trained on. Their share separates running
 /// prose (any language) from title lists, captions and form fields, and is stable across topics.
 pub const STOP_EN: &[&str] = &[
-    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because", "been", "but",
-    "by", "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i",
-    "if", "in", "into", "is", "it", "its", "just", "more", "most", "my", "no", "not", "of", "on", "one", "only",
-    "or", "other", "our", "out", "over", "she", "so", "some", "such", "than", "that", "the", "their", "them",
-    "then", "there", "these", "they", "this", "to", "up", "was", "we", "were", "what", "when", "where", "which",
-    "while", "who", "will", "with", "would", "you", "your",
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "because", "been", "but", "by",
+    "can", "could", "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "his", "how", "i", "if",
+    "in", "into", "is", "it", "its", "just", "more", "most", "my", "no", "not", "of", "on", "one", "only", "or",
+    "other", "our", "out", "over", "she", "so", "some", "such", "than", "that", "the", "their", "them", "then",
+    "there", "these", "they", "this", "to", "up", "was", "we", "were", "what", "when", "where", "which", "while",
+    "who", "will", "with", "would", "you", "your",
 ];
 
 /// German, French and Spanish function words (a word listed in English too counts as English).
 pub const STOP_OTHER: &[&str] = &[
     "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "einen", "dem", "den", "des", "mit", "sich", "auf",
-    "für", "von", "zu", "im", "auch", "es", "sie", "er", "wir", "ich", "aber", "als", "wie", "oder", "wenn",
-    "noch", "nach", "bei", "aus", "um", "hat", "sind", "war", "werden", "wird", "kann", "le", "la", "les", "et",
-    "est", "un", "une", "des", "du", "de", "dans", "pour", "pas", "que", "qui", "sur", "au", "aux", "avec", "ce",
-    "cette", "il", "elle", "nous", "vous", "ils", "sont", "mais", "ou", "plus", "par", "se", "ne", "son", "sa",
-    "ses", "leur", "été", "être", "el", "los", "las", "y", "es", "un", "una", "unos", "del", "al", "en", "por",
-    "para", "con", "que", "se", "no", "su", "sus", "lo", "como", "más", "pero", "o", "muy", "ya", "este", "esta",
-    "ha", "son", "fue", "ser", "está", "entre", "cuando", "también",
+    "für", "von", "zu", "im", "auch", "es", "sie", "er", "wir", "ich", "aber", "als", "wie", "oder", "wenn", "noch",
+    "nach", "bei", "aus", "um", "hat", "sind", "war", "werden", "wird", "kann", "le", "la", "les", "et", "est", "un",
+    "une", "des", "du", "de", "dans", "pour", "pas", "que", "qui", "sur", "au", "aux", "avec", "ce", "cette", "il",
+    "elle", "nous", "vous", "ils", "sont", "mais", "ou", "plus", "par", "se", "ne", "son", "sa", "ses", "leur", "été",
+    "être", "el", "los", "las", "y", "es", "un", "una", "unos", "del", "al", "en", "por", "para", "con", "que", "se",
+    "no", "su", "sus", "lo", "como", "más", "pero", "o", "muy", "ya", "este", "esta", "ha", "son", "fue", "ser",
+    "está", "entre", "cuando", "también",
 ];
 
 /// What kind of function word a lower-case word is.

@@ -19,7 +19,9 @@
 //! Then murmur3's 64-bit finaliser, scaled to the block size by multiply-shift. Stable across
 //! processes and machines; pinned by a test.
 
-use crate::text::{fmix64, fnv_bytes, fnv_unit, is_space, is_word, prefix_bytes, push_lower, suffix_start, FNV_OFFSET, FNV_PRIME};
+use crate::text::{
+    fmix64, fnv_bytes, fnv_unit, is_space, is_word, prefix_bytes, push_lower, suffix_start, FNV_OFFSET, FNV_PRIME,
+};
 
 const WORD_SEED: u64 = 0x776f_7264_5f6e_6772; // "word_ngr"
 const CHAR_SEED: u64 = 0x6368_6172_5f6e_6772; // "char_ngr"
@@ -49,7 +51,6 @@ fn bigram(prev: u64, cur: u64) -> u64 {
 }
 
 const BIGRAM_SEED: u64 = 0x6269_6772_616d_5f5f; // "bigram__"
-
 
 /// Hash one line and append its row (sorted indices, L2-normalised values per block).
 #[allow(clippy::too_many_arguments)]
@@ -213,51 +214,53 @@ fn pack3(u: &[u32]) -> u64 {
 }
 
 /// Sort `idx` (values < `n`), sum duplicates into counts, L2-normalise, append (offset by `base`).
-fn push_block(idx: &mut Vec<u32>, n: u32, tmp: &mut Vec<u32>, base: u32, indices: &mut Vec<u32>, values: &mut Vec<f32>) {
+fn push_block(idx: &mut [u32], n: u32, tmp: &mut Vec<u32>, base: u32, indices: &mut Vec<u32>, values: &mut Vec<f32>) {
     if idx.is_empty() {
         return;
     }
     radix_sort(idx, n, tmp);
     let from = values.len();
-    let mut norm = 0.0f64;
+    let mut norm = 0u64; // sum of squared counts, exact
     let mut i = 0usize;
     while i < idx.len() {
         let mut j = i + 1;
         while j < idx.len() && idx[j] == idx[i] {
             j += 1;
         }
-        let count = (j - i) as f64;
+        let count = (j - i) as u64;
         norm += count * count;
         indices.push(base + idx[i]);
         values.push(count as f32);
         i = j;
     }
-    let inv = (1.0 / norm.sqrt()) as f32;
+    let inv = (1.0 / (norm as f64).sqrt()) as f32;
     for v in &mut values[from..] {
         *v *= inv;
     }
 }
 
-/// Sort bucket indices (uniform in `[0, n)`): distribute into `len` buckets by a monotone
+/// Sort bucket indices (uniform in `[0, n)`): distribute into `2 len` buckets by a monotone
 /// scaling, then one insertion-sort pass fixes the order within buckets (expected O(len)).
 /// Comparison sorts mispredict on every other comparison of random keys; this does not.
-fn radix_sort(v: &mut Vec<u32>, n: u32, tmp: &mut Vec<u32>) {
+fn radix_sort(v: &mut [u32], n: u32, tmp: &mut Vec<u32>) {
     let m = v.len();
     if m <= 16 {
         v.sort_unstable();
         return;
     }
     let n = (n as u64).max(1);
-    // floor(x * m / n) without a division per element: monotone in x and < m for x < n.
-    let scale = ((m as u64) << 32) / n;
+    // 2m buckets (few collisions); floor(x * 2m / n) without a division per element: monotone
+    // in x and < 2m for x < n.
+    let k = 2 * m;
+    let scale = ((k as u64) << 32) / n;
     let slot = |x: u32| (((x as u64).min(n - 1) * scale) >> 32) as usize;
     tmp.clear();
-    tmp.resize(2 * m + 1, 0);
-    let (counts, out) = tmp.split_at_mut(m + 1);
+    tmp.resize(k + 1 + m, 0);
+    let (counts, out) = tmp.split_at_mut(k + 1);
     for &x in v.iter() {
         counts[slot(x) + 1] += 1;
     }
-    for i in 1..=m {
+    for i in 1..=k {
         counts[i] += counts[i - 1];
     }
     for &x in v.iter() {
@@ -320,7 +323,8 @@ mod tests {
     fn hashing_is_deterministic_and_case_insensitive() {
         assert_eq!(row("Hello World", 1 << 18, 1 << 16), row("Hello World", 1 << 18, 1 << 16));
         assert_eq!(row("HELLO world", 1 << 18, 1 << 16), row("hello WORLD", 1 << 18, 1 << 16));
-        assert_ne!(row("hello world", 1 << 18, 0).0, row("world hello", 1 << 18, 0).0); // bigrams differ
+        assert_ne!(row("hello world", 1 << 18, 0).0, row("world hello", 1 << 18, 0).0);
+        // bigrams differ
     }
 
     #[test]

@@ -31,8 +31,24 @@ pub const HINT_GROUPS: [(&str, &[&str]); 7] = [
     (
         "related",
         &[
-            "related", "recommend", "popular", "trending", "similar", "suggest", "teaser", "widget", "sidebar", "promo",
-            "sponsor", "outbrain", "taboola", "mostread", "readmore", "morefrom", "youmay", "card",
+            "related",
+            "recommend",
+            "popular",
+            "trending",
+            "similar",
+            "suggest",
+            "teaser",
+            "widget",
+            "sidebar",
+            "promo",
+            "sponsor",
+            "outbrain",
+            "taboola",
+            "mostread",
+            "readmore",
+            "morefrom",
+            "youmay",
+            "card",
         ],
     ),
     ("caption", &["caption", "credit", "figure", "photo", "image", "img", "gallery", "legend", "thumb", "media"]),
@@ -40,8 +56,20 @@ pub const HINT_GROUPS: [(&str, &[&str]); 7] = [
     (
         "nav",
         &[
-            "nav", "menu", "breadcrumb", "header", "footer", "topbar", "masthead", "pagination", "navigation",
-            "contentinfo", "banner", "skip", "tags", "categor",
+            "nav",
+            "menu",
+            "breadcrumb",
+            "header",
+            "footer",
+            "topbar",
+            "masthead",
+            "pagination",
+            "navigation",
+            "contentinfo",
+            "banner",
+            "skip",
+            "tags",
+            "categor",
         ],
     ),
     (
@@ -135,7 +163,8 @@ pub(super) fn document_html(
     scratch.in_run.extend(scratch.shares.iter().map(|&s| s >= LINK_RUN_SHARE));
     runs(&scratch.in_run, &mut scratch.link_run);
     let total: f64 = lengths.iter().map(|&l| l as f64).sum::<f64>().max(1.0);
-    let doc_share = (scratch.shares.iter().zip(lengths).map(|(&s, &l)| s as f64 * l as f64).sum::<f64>() / total) as f32;
+    let doc_share =
+        (scratch.shares.iter().zip(lengths).map(|(&s, &l)| s as f64 * l as f64).sum::<f64>() / total) as f32;
 
     // Hint groups: a class token says something only where it is not everywhere (page builders
     // put "elementor-widget-container" on every element, body included). A group present on more
@@ -148,9 +177,10 @@ pub(super) fn document_html(
             None => (0, 0),
             Some(c) => {
                 let key = hints_key(&c.hints);
-                *scratch.cache.entry(key).or_insert_with(|| {
-                    (hint_bits(&c.hints), hint_bits(&c.hints[..c.hints.len().min(NEAR_HINTS)]))
-                })
+                *scratch
+                    .cache
+                    .entry(key)
+                    .or_insert_with(|| (hint_bits(&c.hints), hint_bits(&c.hints[..c.hints.len().min(NEAR_HINTS)])))
             }
         };
         for g in 0..7 {

@@ -31,7 +31,7 @@ use crate::text::prefix_bytes;
 
 use self::hashing::{hash_line, HashScratch};
 use self::html::HtmlScratch;
-use self::shape::{line_shape, Shape, ShapeScratch, HEAD_CHARS, MAX_CHARS};
+use self::shape::{line_shape, Shape, ShapeScratch, HEAD_CHARS};
 
 /// Bumped whenever a feature's meaning, order or hashing changes: a model records the version it
 /// was trained with and refuses to load against another.
@@ -52,19 +52,75 @@ const MAX_BLANKS: u32 = 3;
 
 /// Shape and document-context features, in column order.
 pub const BASE_NAMES: [&str; 68] = [
-    "log_chars", "log_words", "mean_word_len", "ends_terminal", "ends_colon", "ends_other",
-    "starts_marker", "starts_digit", "starts_quote", "indented", "title_ratio", "caps_ratio",
-    "stop_en", "stop_any", "key_value", "spaced_colon", "has_url", "has_email", "has_handle",
-    "digit_ratio", "log_sentences", "dash_seps", "pipe_seps", "dot_seps", "commas_per_word",
-    "doc_overlap", "log_content_words", "title_overlap", "log_exact_dups", "log_key_dups",
-    "rel_position", "log_index", "log_from_end", "log_doc_segments", "blank_before", "blank_after",
-    "is_tail", "has_tail", "rel_char_position", "doc_long_share", "doc_blank_share",
-    "marker_run", "short_run", "neighbour_overlap",
+    "log_chars",
+    "log_words",
+    "mean_word_len",
+    "ends_terminal",
+    "ends_colon",
+    "ends_other",
+    "starts_marker",
+    "starts_digit",
+    "starts_quote",
+    "indented",
+    "title_ratio",
+    "caps_ratio",
+    "stop_en",
+    "stop_any",
+    "key_value",
+    "spaced_colon",
+    "has_url",
+    "has_email",
+    "has_handle",
+    "digit_ratio",
+    "log_sentences",
+    "dash_seps",
+    "pipe_seps",
+    "dot_seps",
+    "commas_per_word",
+    "doc_overlap",
+    "log_content_words",
+    "title_overlap",
+    "log_exact_dups",
+    "log_key_dups",
+    "rel_position",
+    "log_index",
+    "log_from_end",
+    "log_doc_segments",
+    "blank_before",
+    "blank_after",
+    "is_tail",
+    "has_tail",
+    "rel_char_position",
+    "doc_long_share",
+    "doc_blank_share",
+    "marker_run",
+    "short_run",
+    "neighbour_overlap",
     // The shape of the two lines before and after (zeros, with `*_present` 0, past the ends).
-    "prev2_len", "prev2_terminal", "prev2_marker", "prev2_title", "prev2_kv", "prev2_present",
-    "prev_len", "prev_terminal", "prev_marker", "prev_title", "prev_kv", "prev_present",
-    "next_len", "next_terminal", "next_marker", "next_title", "next_kv", "next_present",
-    "next2_len", "next2_terminal", "next2_marker", "next2_title", "next2_kv", "next2_present",
+    "prev2_len",
+    "prev2_terminal",
+    "prev2_marker",
+    "prev2_title",
+    "prev2_kv",
+    "prev2_present",
+    "prev_len",
+    "prev_terminal",
+    "prev_marker",
+    "prev_title",
+    "prev_kv",
+    "prev_present",
+    "next_len",
+    "next_terminal",
+    "next_marker",
+    "next_title",
+    "next_kv",
+    "next_present",
+    "next2_len",
+    "next2_terminal",
+    "next2_marker",
+    "next2_title",
+    "next2_kv",
+    "next2_present",
 ];
 const CONTEXT_NAMES: [[&str; 6]; 4] = [
     ["prev2_len", "prev2_terminal", "prev2_marker", "prev2_title", "prev2_kv", "prev2_present"],
@@ -75,26 +131,82 @@ const CONTEXT_NAMES: [[&str; 6]; 4] = [
 const TAG_NAMES: [&str; 9] =
     ["tag_h1", "tag_p", "tag_li", "tag_td", "tag_figcaption", "tag_pre", "tag_a", "tag_br", "tag_other"];
 const ANCESTOR_NAMES: [&str; 13] = [
-    "in_figure", "in_nav", "in_header", "in_footer", "in_aside", "in_table", "in_form", "in_blockquote",
-    "in_article", "in_main", "in_ul", "in_ol", "in_a",
+    "in_figure",
+    "in_nav",
+    "in_header",
+    "in_footer",
+    "in_aside",
+    "in_table",
+    "in_form",
+    "in_blockquote",
+    "in_article",
+    "in_main",
+    "in_ul",
+    "in_ol",
+    "in_a",
 ];
 const HINT_NAMES: [&str; 7] =
     ["hint_author", "hint_related", "hint_caption", "hint_social", "hint_nav", "hint_content", "hint_comment"];
 const NEAR_HINT_NAMES: [&str; 7] = [
-    "near_hint_author", "near_hint_related", "near_hint_caption", "near_hint_social", "near_hint_nav",
-    "near_hint_content", "near_hint_comment",
+    "near_hint_author",
+    "near_hint_related",
+    "near_hint_caption",
+    "near_hint_social",
+    "near_hint_nav",
+    "near_hint_content",
+    "near_hint_comment",
 ];
 
 /// Markup features (only with `FeatureConfig::html`), in column order after [`BASE_NAMES`].
 pub const HTML_NAMES: [&str; 48] = [
-    "html", "link_share", "all_link", "link_list", "image", "alt_overlap", "log_link_run", "doc_link_share",
-    "tag_h1", "tag_p", "tag_li", "tag_td", "tag_figcaption", "tag_pre", "tag_a", "tag_br", "tag_other",
-    "in_figure", "in_nav", "in_header", "in_footer", "in_aside", "in_table", "in_form", "in_blockquote",
-    "in_article", "in_main", "in_ul", "in_ol", "in_a",
-    "hint_author", "hint_related", "hint_caption", "hint_social", "hint_nav", "hint_content", "hint_comment",
-    "near_hint_author", "near_hint_related", "near_hint_caption", "near_hint_social", "near_hint_nav",
-    "near_hint_content", "near_hint_comment",
-    "prev_link_share", "next_link_share", "same_tag_prev", "same_tag_next",
+    "html",
+    "link_share",
+    "all_link",
+    "link_list",
+    "image",
+    "alt_overlap",
+    "log_link_run",
+    "doc_link_share",
+    "tag_h1",
+    "tag_p",
+    "tag_li",
+    "tag_td",
+    "tag_figcaption",
+    "tag_pre",
+    "tag_a",
+    "tag_br",
+    "tag_other",
+    "in_figure",
+    "in_nav",
+    "in_header",
+    "in_footer",
+    "in_aside",
+    "in_table",
+    "in_form",
+    "in_blockquote",
+    "in_article",
+    "in_main",
+    "in_ul",
+    "in_ol",
+    "in_a",
+    "hint_author",
+    "hint_related",
+    "hint_caption",
+    "hint_social",
+    "hint_nav",
+    "hint_content",
+    "hint_comment",
+    "near_hint_author",
+    "near_hint_related",
+    "near_hint_caption",
+    "near_hint_social",
+    "near_hint_nav",
+    "near_hint_content",
+    "near_hint_comment",
+    "prev_link_share",
+    "next_link_share",
+    "same_tag_prev",
+    "same_tag_next",
 ];
 
 /// Every dense feature's name, in column order.
@@ -296,7 +408,7 @@ pub fn featurize(docs: &[Document], cfg: &FeatureConfig) -> FeatureMatrix {
             );
             m.indptr.push(m.indices.len() as u64);
         }
-        m.doc.extend(std::iter::repeat(d.min(u32::MAX as usize) as u32).take(n));
+        m.doc.extend(std::iter::repeat_n(d.min(u32::MAX as usize) as u32, n));
         row0 += n;
     }
     m
@@ -323,8 +435,7 @@ pub fn featurize_parallel(docs: &[Document], cfg: &FeatureConfig, threads: usize
     bounds.push(docs.len());
     bounds.dedup();
     let parts: Vec<FeatureMatrix> = std::thread::scope(|s| {
-        let handles: Vec<_> =
-            bounds.windows(2).map(|w| s.spawn(move || featurize(&docs[w[0]..w[1]], cfg))).collect();
+        let handles: Vec<_> = bounds.windows(2).map(|w| s.spawn(move || featurize(&docs[w[0]..w[1]], cfg))).collect();
         handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
     });
     let mut out = FeatureMatrix {
@@ -354,9 +465,12 @@ fn fl(b: bool) -> f32 {
     }
 }
 
+/// `ln(1 + min(x, LOG_COUNT_CAP))`, from a table (most rows take several of these).
 #[inline]
 fn log_count(x: usize) -> f32 {
-    (x as f32).min(LOG_COUNT_CAP).ln_1p()
+    static TABLE: std::sync::OnceLock<Vec<f32>> = std::sync::OnceLock::new();
+    let t = TABLE.get_or_init(|| (0..=LOG_COUNT_CAP as usize).map(|i| (i as f32).ln_1p()).collect());
+    t[x.min(t.len() - 1)]
 }
 
 /// Number of items of sorted `a` that are in sorted `b`.
@@ -458,8 +572,8 @@ fn document_rows(doc: &Document, cfg: &FeatureConfig, s: &mut Scratch, out: &mut
         };
         let exact = s.exact.get(&sh.exact).copied().unwrap_or(1);
         let key = s.keys.get(&sh.key).copied().unwrap_or(1);
-        row.put("log_chars", (sh.chars.min(MAX_CHARS as u32) as f32).ln_1p());
-        row.put("log_words", (sh.n_words as f32).ln_1p());
+        row.put("log_chars", sh.log_chars);
+        row.put("log_words", log_count(sh.n_words as usize)); // at most 300 words in the head
         row.put("mean_word_len", sh.mean_len.min(20.0));
         row.put("ends_terminal", fl(sh.terminal()));
         row.put("ends_colon", fl(sh.last == ':'));
@@ -481,16 +595,16 @@ fn document_rows(doc: &Document, cfg: &FeatureConfig, s: &mut Scratch, out: &mut
         row.put("has_email", fl(sh.email));
         row.put("has_handle", fl(sh.handle));
         row.put("digit_ratio", if sh.head_chars > 0 { sh.digits as f32 / sh.head_chars as f32 } else { 0.0 });
-        row.put("log_sentences", (sh.sentences as f32).ln_1p());
+        row.put("log_sentences", log_count(sh.sentences as usize));
         row.put("dash_seps", sh.dash_seps as f32);
         row.put("pipe_seps", sh.pipe_seps as f32);
         row.put("dot_seps", sh.dot_seps as f32);
         row.put("commas_per_word", sh.commas as f32 / words);
         row.put("doc_overlap", overlap);
-        row.put("log_content_words", (c.len() as f32).ln_1p());
+        row.put("log_content_words", log_count(c.len()));
         row.put("title_overlap", t_overlap);
-        row.put("log_exact_dups", ((exact - 1) as f32).min(LOG_COUNT_CAP).ln_1p());
-        row.put("log_key_dups", (key.saturating_sub(exact) as f32).min(LOG_COUNT_CAP).ln_1p());
+        row.put("log_exact_dups", log_count(exact as usize - 1));
+        row.put("log_key_dups", log_count(key.saturating_sub(exact) as usize));
         row.put("rel_position", i as f32 / n as f32);
         row.put("log_index", log_count(i));
         row.put("log_from_end", log_count(n - 1 - i));
@@ -513,7 +627,7 @@ fn document_rows(doc: &Document, cfg: &FeatureConfig, s: &mut Scratch, out: &mut
                 continue;
             }
             let o = &s.shapes[j as usize];
-            row.put(names[0], (o.chars.min(MAX_CHARS as u32) as f32).ln_1p());
+            row.put(names[0], o.log_chars);
             row.put(names[1], fl(o.terminal()));
             row.put(names[2], fl(o.marker));
             row.put(names[3], o.title_share());

@@ -30,6 +30,8 @@ const EXACT_SEED: u64 = 0x6578_6163_745f_6475;
 pub struct Shape {
     /// Length in chars, capped at [`MAX_CHARS`].
     pub chars: u32,
+    /// `ln(1 + chars)`, computed once: the line and its four neighbours' context features use it.
+    pub log_chars: f32,
     pub n_words: u32,
     /// Words starting with an upper-case letter.
     pub title: u32,
@@ -97,6 +99,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     let head: &[char] = head;
     s.head_chars = head.len() as u32;
     s.chars = char_count_capped(text, MAX_CHARS) as u32;
+    s.log_chars = (s.chars as f32).ln_1p();
     s.first = head.first().copied().unwrap_or('\0');
     s.last = text.chars().next_back().unwrap_or('\0');
 
@@ -185,7 +188,8 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     s.marker = marker_end.is_some();
     s.kv = key_value(if s.marker { head.get(2..).unwrap_or(&[]) } else { head });
     s.spaced_colon = colon60
-        && (contains(&head[..head.len().min(60)], &[' ', ':', ' ']) || contains(&head[..head.len().min(40)], &[' ', ':']));
+        && (contains(&head[..head.len().min(60)], &[' ', ':', ' '])
+            || contains(&head[..head.len().min(40)], &[' ', ':']));
     s.url = has_url(head_str);
     s.email = at_sign && has_email(head);
     s.handle = at_sign && has_handle(head);
@@ -203,8 +207,10 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
 /// "#3 ", "(12) "), or `None`.
 pub fn marker_len(head: &[char]) -> Option<usize> {
     let first = *head.first()?;
-    let mut end = if matches!(first, '-' | '–' | '—' | '•' | '*' | '·' | '»' | '→' | '>' | '+' | '▪' | '◦' | '●' | '■' | '□' | '✓' | '✔')
-    {
+    let mut end = if matches!(
+        first,
+        '-' | '–' | '—' | '•' | '*' | '·' | '»' | '→' | '>' | '+' | '▪' | '◦' | '●' | '■' | '□' | '✓' | '✔'
+    ) {
         1
     } else if is_digit(first) {
         let d = head.iter().take_while(|c| is_digit(**c)).count();
@@ -273,16 +279,16 @@ pub fn has_url(head: &str) -> bool {
     let word_at = |i: usize| match b.get(i) {
         None => false,
         Some(&c) if c < 0x80 => c.is_ascii_alphanumeric() || c == b'_',
-        Some(_) => head.get(i..).and_then(|t| t.chars().next()).map_or(false, is_word),
+        Some(_) => head.get(i..).and_then(|t| t.chars().next()).is_some_and(is_word),
     };
     // Anchor on the rare punctuation ("http://" has a ':', "www." and domains a '.') rather than
     // on letters that every English line is full of.
     for (i, &c) in b.iter().enumerate() {
         match c {
-            b':' => {
-                if b.get(i + 1..i + 3) == Some(b"//") && (i >= 4 && at_ci(i - 4, b"http") || i >= 5 && at_ci(i - 5, b"https")) {
-                    return true;
-                }
+            b':' if b.get(i + 1..i + 3) == Some(b"//")
+                && (i >= 4 && at_ci(i - 4, b"http") || i >= 5 && at_ci(i - 5, b"https")) =>
+            {
+                return true;
             }
             b'.' => {
                 if i >= 3 && at_ci(i - 3, b"www") {
@@ -315,13 +321,13 @@ pub fn has_email(head: &[char]) -> bool {
         }
         // After: \w [\w-]* \. \w
         let mut j = at + 1;
-        if !head.get(j).map_or(false, |&c| is_word(c)) {
+        if !head.get(j).is_some_and(|&c| is_word(c)) {
             continue;
         }
         while j < head.len() && (is_word(head[j]) || head[j] == '-') {
             j += 1;
         }
-        if head.get(j) == Some(&'.') && head.get(j + 1).map_or(false, |&c| is_word(c)) {
+        if head.get(j) == Some(&'.') && head.get(j + 1).is_some_and(|&c| is_word(c)) {
             return true;
         }
     }
@@ -333,8 +339,8 @@ pub fn has_handle(head: &[char]) -> bool {
     head.iter().enumerate().any(|(i, &c)| {
         c == '@'
             && (i == 0 || !(is_word(head[i - 1]) || head[i - 1] == '.'))
-            && head.get(i + 1).map_or(false, |&c| is_word(c))
-            && head.get(i + 2).map_or(false, |&c| is_word(c))
+            && head.get(i + 1).is_some_and(|&c| is_word(c))
+            && head.get(i + 2).is_some_and(|&c| is_word(c))
     })
 }
 

@@ -133,9 +133,8 @@ fn a_toc_entry_repeating_a_heading_has_log_key_dups_above_0() {
 
 #[test]
 fn off_topic_lines_share_no_words_with_the_document() {
-    let m = run(&format!(
-        "Library opening hours extended\n{PARA}\nTen Celebrities Who Secretly Hate Their Roles\n{PARA2}"
-    ));
+    let m =
+        run(&format!("Library opening hours extended\n{PARA}\nTen Celebrities Who Secretly Hate Their Roles\n{PARA2}"));
     // Row 1 shares "library", "opening", "hours" with the title line and the next paragraph.
     assert!(feature(&m, 1, "doc_overlap") > 0.3);
     assert!(feature(&m, 1, "title_overlap") > 0.3);
@@ -371,8 +370,8 @@ fn csr_block_is_canonical_and_in_range() {
 /// "Hello world" with the default config: 3 word indices (hello, world, "hello world") and 18
 /// char n-gram indices.
 const PINNED: &[u32] = &[
-    160167, 185416, 219616, 262788, 264429, 266157, 267688, 269975, 276785, 281770, 282064, 284272, 287459,
-    288570, 297442, 309671, 311488, 316487, 317888, 326162, 326973,
+    160167, 185416, 219616, 262788, 264429, 266157, 267688, 269975, 276785, 281770, 282064, 284272, 287459, 288570,
+    297442, 309671, 311488, 316487, 317888, 326162, 326973,
 ];
 
 #[test]
@@ -399,9 +398,11 @@ fn nasty_inputs_never_panic() {
     let nul = "a\0b\0\n\0\0\0\n".to_string();
     let blanks = "\n".repeat(100_000);
     let mixed = format!("{}\n{}é\r\n\r\r\n{}", "\u{2028}".repeat(100), "Ⅻ'’@@..", "word ".repeat(100_000));
-    for text in ["", "\r", "\r\n", "\0", "@", "-", "#", "(1", "a:", ".com"].map(String::from).into_iter().chain([
-        big_line, nul, blanks, mixed,
-    ]) {
+    for text in ["", "\r", "\r\n", "\0", "@", "-", "#", "(1", "a:", ".com"]
+        .map(String::from)
+        .into_iter()
+        .chain([big_line, nul, blanks, mixed])
+    {
         let segs = segment(&text, true);
         let contexts: Vec<Option<HtmlContext>> = (0..text.split('\n').count().min(10))
             .map(|_| Some(HtmlContext { alt: vec!["...".into(), "".into()], hints: vec!["".into()], ..ctx("") }))
@@ -418,7 +419,7 @@ fn nasty_inputs_never_panic() {
 fn a_huge_line_has_bounded_feature_values() {
     let text = format!("{} end", "Word. ".repeat(2_000_000));
     let m = run(&text);
-    assert_eq!(feature(&m, 0, "log_chars"), (MAX_CHARS as f32).ln_1p());
+    assert_eq!(feature(&m, 0, "log_chars"), (shape::MAX_CHARS as f32).ln_1p());
     assert_eq!(feature(&m, 0, "log_sentences"), (shape::MAX_SENTENCES as f32).ln_1p());
     let (a, b) = (m.indptr[0] as usize, m.indptr[1] as usize);
     assert!(b - a < 600, "hashed features come from a bounded snippet");
