@@ -26,7 +26,8 @@ Figures, per source and page type:
   snippets present in it (pages that have snippets);
 - ``emptied``: pages whose gold has at least 50 words and whose output has fewer than 10.
 
-Peers are benchmark-only dependencies: ``pip install trafilatura resiliparse justext datatrove``.
+Peers are benchmark-only dependencies:
+``pip install trafilatura resiliparse justext datatrove lxml_html_clean``.
 Peer outputs are cached under ``--cache`` (they do not change between textsieve models).
 
     python benchmarks/real_pages.py --mirror-root /work/.mirror
@@ -105,6 +106,8 @@ def peer_outputs(page_id: str, html: str, cache: Path) -> dict:
     for name, fn in PEERS.items():
         try:
             out[name] = fn(html)
+        except ImportError:
+            raise  # a missing peer is a setup error, not an empty page
         except Exception as exc:  # a peer failing on one page scores that page as empty
             print(f"{page_id}: {name} failed: {exc!r}", file=sys.stderr)
             out[name] = ""

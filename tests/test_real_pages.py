@@ -127,3 +127,9 @@ def test_evaluate_committed_scores_a_few_heldout_pages():
     assert overall["pages"] >= 1
     assert 0.0 <= overall["word_f1"] <= 1.0 and 0.0 <= overall["line_f1"] <= 1.0
     assert overall["emptied"] <= overall["pages"]
+
+
+def test_a_paragraph_repeated_in_a_teaser_box_is_body_once():
+    para = "The valley council met on Tuesday and agreed to repair the old bridge."
+    lines = [para, "Work starts next month and the road stays open.", para]
+    assert body_lines(lines, para + "\nWork starts next month and the road stays open.") == [True, True, False]

@@ -6,7 +6,8 @@ them says which of the page's *lines* are body, nor what the rest is. This modul
 block lines plus its gold into one of five labels per line, with rules written once here:
 
 1. **body** — the line is part of the gold main content. Lines of five words or more are matched
-   by their word trigrams: body when at least half of their trigrams occur in the gold. Shorter
+   by their word trigrams: body when at least half of their trigrams occur in the gold at places
+   no earlier line matched (a paragraph repeated in a teaser box matches once). Shorter
    lines (headings, list items, table cells) are ambiguous ("Contact", "News" occur in menus and
    in articles alike), so they are body only when their words occur, in order, in the stretch of
    the gold *between* the gold positions of the nearest long body lines before and after them in
@@ -23,7 +24,7 @@ block lines plus its gold into one of five labels per line, with rules written o
      ``date``, ``posted``; or short text shaped like a byline or dateline (``By Jane Doe``,
      ``Posted on 3 May 2021``, ``Updated …``, ``5 min read``, a bare date).
    - **link_spam**: a line that is (mostly) one link of four words or more — a story or product
-     title — outside ``nav``/``header``/``footer`` and outside class/id tokens of site chrome
+     title, not in capitals (old menus) — outside ``nav``/``header``/``footer`` and outside class/id tokens of site chrome
      (``menu``, ``breadcrumb``, ``tags``, ``share``, ``footer``, ...), or any mostly-link line
      under class/id tokens such as ``related``, ``recommended``, ``popular``, ``trending``,
      ``teaser``. Links that read as chrome (``Skip to content``, ``Sign in``, ``Read more``,
@@ -95,20 +96,24 @@ def body_lines(lines: Sequence[str], gold: str) -> list[bool]:
     is_body = [False] * len(lines)
     # (start, end) gold span of each long body line, for ordering the short ones
     anchor: list[tuple[int, int] | None] = [None] * len(lines)
+    claimed: set[int] = set()
     for k, tk in enumerate(toks):
         if len(tk) < LONG_LINE_WORDS:
             continue
         tris = _trigrams(tk)
-        starts = sorted(tri_pos[t][0] - i for i, t in enumerate(tris) if t in tri_pos)
+        starts = []
+        for i, t in enumerate(tris):
+            # the first occurrence no earlier line has claimed: a paragraph repeated in a
+            # "related" box matches the gold only once
+            p = next((p for p in tri_pos.get(t, ()) if p not in claimed), None)
+            if p is not None:
+                starts.append(p - i)
         if len(starts) >= TRIGRAM_SHARE * len(tris):
             is_body[k] = True
-            start = max(0, starts[len(starts) // 2])
+            start = max(0, sorted(starts)[len(starts) // 2])
             anchor[k] = (start, start + len(tk))
+            claimed.update(range(start, start + len(tk)))
 
-    claimed: set[int] = set()
-    for a in anchor:
-        if a is not None:
-            claimed.update(range(*a))
     prev_end = 0
     nxt = [len(gold_tokens)] * (len(lines) + 1)
     for k in range(len(lines) - 1, -1, -1):
@@ -179,7 +184,7 @@ def junk_label(text: str, ctx: dict | None) -> str:
     if link_share >= 0.6 and not _CHROME_TEXT.search(text):
         if hints & _RELATED_HINTS:
             return "link_spam"
-        if n_words >= 4 and not ancestors & _CHROME_ANCESTORS and not hints & _CHROME_HINTS:
+        if n_words >= 4 and not text.isupper() and not ancestors & _CHROME_ANCESTORS and not hints & _CHROME_HINTS:
             return "link_spam"
     return "boilerplate"
 
