@@ -1,8 +1,654 @@
 //! Thin PyO3 bindings over `textsieve-core`: conversions only, no logic.
+//!
+//! Strings cross as `&str` borrowed from the Python objects (no copy); a string holding lone
+//! surrogates (which UTF-8 cannot carry) is copied with each surrogate replaced by U+FFFD, one
+//! for one, so character offsets still index the caller's string. Offsets returned to Python are
+//! CHARACTER offsets. Batch calls release the GIL while the core works.
+//!
+//! Errors: a non-string document raises `textsieve.errors.InputError` naming its index; arrays
+//! of the wrong dtype or shape raise `ValueError` (the Python layer turns those into
+//! `ModelError` with the model's path).
+
+use numpy::{IntoPyArray, PyArrayMethods, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+
+use textsieve_core::features::{dense_feature_names as core_dense_names, featurize as core_featurize, Document, FeatureConfig, FEATURES_VERSION};
+use textsieve_core::first_pass::{FirstPass, Link, Rows};
+use textsieve_core::html::{parse_html as core_parse_html, HtmlContext, ANCESTORS};
+use textsieve_core::model::{Model as CoreModel, ModelArrays, ModelConfig};
+use textsieve_core::pipeline::{self, Input, Labeled, Options};
+use textsieve_core::revision::{revision_feature_names as core_revision_names, revision_features as core_revision, RevisionConfig};
+use textsieve_core::segment::{segment as core_segment, Segment};
+use textsieve_core::text::char_offsets;
+
+// -- errors ------------------------------------------------------------------------------------
+
+fn textsieve_error(py: Python<'_>, class: &str, msg: String) -> PyErr {
+    match py.import("textsieve.errors").and_then(|m| m.getattr(class)) {
+        Ok(cls) => match cls.call1((msg.clone(),)) {
+            Ok(inst) => PyErr::from_value(inst),
+            Err(e) => e,
+        },
+        Err(_) => PyTypeError::new_err(msg),
+    }
+}
+
+fn value_error(msg: impl Into<String>) -> PyErr {
+    PyValueError::new_err(msg.into())
+}
+
+// -- strings -----------------------------------------------------------------------------------
+
+/// A document's text: borrowed from Python when it is valid UTF-8, else an owned copy with
+/// every surrogate code point replaced by U+FFFD.
+enum Text<'py> {
+    Borrowed(Bound<'py, PyString>),
+    Owned(String),
+}
+
+impl<'py> Text<'py> {
+    fn from_py(obj: &Bound<'py, PyAny>, index: usize, what: &str) -> PyResult<Text<'py>> {
+        let py = obj.py();
+        let s = obj.cast::<PyString>().map_err(|_| {
+            let ty = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".into());
+            let hint = if obj.is_instance_of::<PyBytes>() { " (decode bytes first)" } else { "" };
+            textsieve_error(py, "InputError", format!("document {index}: expected {what} as str, got {ty}{hint}."))
+        })?;
+        if s.to_str().is_ok() {
+            return Ok(Text::Borrowed(s.clone()));
+        }
+        Ok(Text::Owned(replace_surrogates(s)?))
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(s) => s.to_str().unwrap_or(""),
+            Text::Owned(s) => s.as_str(),
+        }
+    }
+}
+
+/// Decode a str that holds lone surrogates: one U+FFFD per surrogate code point.
+fn replace_surrogates(s: &Bound<'_, PyString>) -> PyResult<String> {
+    let raw = s.call_method1("encode", ("utf-32-le", "surrogatepass"))?;
+    let bytes = raw.cast::<PyBytes>()?.as_bytes();
+    let mut out = String::with_capacity(bytes.len() / 4);
+    for c in bytes.chunks_exact(4) {
+        let cp = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+    }
+    Ok(out)
+}
+
+/// The Python replacement of a str (for callers that need the text the offsets index).
+#[pyfunction]
+fn clean_surrogates(py: Python<'_>, text: &Bound<'_, PyAny>) -> PyResult<Py<PyString>> {
+    match Text::from_py(text, 0, "text")? {
+        Text::Borrowed(s) => Ok(s.unbind()),
+        Text::Owned(s) => Ok(PyString::new(py, &s).unbind()),
+    }
+}
+
+// -- HTML contexts -------------------------------------------------------------------------------
+
+fn context_to_py<'py>(py: Python<'py>, c: &HtmlContext) -> PyResult<Bound<'py, PyTuple>> {
+    let ancestors: Vec<&str> =
+        ANCESTORS.iter().enumerate().filter(|(i, _)| c.ancestors & (1 << i) != 0).map(|(_, a)| *a).collect();
+    PyTuple::new(
+        py,
+        [
+            c.tag.as_str().into_pyobject(py)?.into_any(),
+            c.link_share.into_pyobject(py)?.into_any(),
+            PyTuple::new(py, ancestors)?.into_any(),
+            c.link_list.into_pyobject(py)?.to_owned().into_any(),
+            PyTuple::new(py, &c.hints)?.into_any(),
+            c.image.into_pyobject(py)?.to_owned().into_any(),
+            PyTuple::new(py, &c.alt)?.into_any(),
+        ],
+    )
+}
+
+fn strings(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let mut out = Vec::new();
+    for item in obj.try_iter()? {
+        out.push(item?.extract::<String>()?);
+    }
+    Ok(out)
+}
+
+/// A Python HtmlContext (attributes tag, link_share, ancestors, link_list, hints, image, alt).
+fn context_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Option<HtmlContext>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    let mut ancestors = 0u32;
+    for name in strings(&obj.getattr("ancestors")?)? {
+        if let Some(i) = ANCESTORS.iter().position(|a| *a == name) {
+            ancestors |= 1 << i;
+        }
+    }
+    let mut alt = strings(&obj.getattr("alt")?)?;
+    alt.sort(); // a set in Python: fix the order so features do not depend on hashing
+    Ok(Some(HtmlContext {
+        tag: obj.getattr("tag")?.extract()?,
+        link_share: obj.getattr("link_share")?.extract()?,
+        ancestors,
+        link_list: obj.getattr("link_list")?.extract()?,
+        hints: strings(&obj.getattr("hints")?)?,
+        image: obj.getattr("image")?.extract()?,
+        alt,
+    }))
+}
+
+#[pyfunction]
+/// Parse a page: `(text, contexts)`, contexts one per line of `text`, each `None` or a tuple
+/// `(tag, link_share, ancestors, link_list, hints, image, alt)`.
+fn parse_html<'py>(py: Python<'py>, html: &Bound<'py, PyAny>) -> PyResult<(String, Bound<'py, PyList>)> {
+    let text = Text::from_py(html, 0, "an HTML page")?;
+    let s = text.as_str();
+    let page = py.detach(|| core_parse_html(s));
+    let contexts = PyList::empty(py);
+    for c in &page.contexts {
+        match c {
+            Some(c) => contexts.append(context_to_py(py, c)?)?,
+            None => contexts.append(py.None())?,
+        }
+    }
+    Ok((page.text, contexts))
+}
+
+// -- documents -----------------------------------------------------------------------------------
+
+/// Documents as the core takes them, with the storage they borrow from.
+struct Docs<'py> {
+    texts: Vec<Text<'py>>,
+    contexts: Vec<Option<Vec<Option<HtmlContext>>>>,
+    html: bool,
+}
+
+impl<'py> Docs<'py> {
+    /// Each item: a str (plain text, or a raw page when `html`), or an already parsed page: an
+    /// object with `.text` and `.contexts`, or a `(text, contexts)` tuple.
+    fn from_py(docs: &Bound<'py, PyAny>, html: bool) -> PyResult<Docs<'py>> {
+        let mut texts = Vec::new();
+        let mut contexts = Vec::new();
+        for (i, item) in docs.try_iter()?.enumerate() {
+            let item = item?;
+            if item.is_instance_of::<PyString>() {
+                texts.push(Text::from_py(&item, i, "a document")?);
+                contexts.push(None);
+                continue;
+            }
+            let (text, ctxs) = if let Ok(t) = item.cast::<PyTuple>() {
+                if t.len() != 2 {
+                    return Err(textsieve_error(item.py(), "InputError", format!("document {i}: a page tuple is (text, contexts).")));
+                }
+                (t.get_item(0)?, t.get_item(1)?)
+            } else if item.hasattr("text")? && item.hasattr("contexts")? {
+                (item.getattr("text")?, item.getattr("contexts")?)
+            } else {
+                // Not a str and not a page: Text::from_py raises the InputError naming it.
+                return Err(Text::from_py(&item, i, "a document").err().unwrap_or_else(|| PyTypeError::new_err("not a str")));
+            };
+            texts.push(Text::from_py(&text, i, "a page text")?);
+            let mut cs = Vec::new();
+            for c in ctxs.try_iter()? {
+                cs.push(context_from_py(&c?)?);
+            }
+            contexts.push(Some(cs));
+        }
+        Ok(Docs { texts, contexts, html })
+    }
+
+    fn inputs(&self) -> Vec<Input<'_>> {
+        self.texts
+            .iter()
+            .zip(&self.contexts)
+            .map(|(t, c)| match c {
+                Some(c) => Input::Page { text: t.as_str(), contexts: c },
+                None if self.html => Input::Html(t.as_str()),
+                None => Input::Text(t.as_str()),
+            })
+            .collect()
+    }
+}
+
+// -- segmentation and features (training) ---------------------------------------------------------
+
+fn segments_dict<'py>(py: Python<'py>, d: &Bound<'py, PyDict>, text: &[&str], segs: &[Vec<Segment>]) -> PyResult<()> {
+    let n: usize = segs.iter().map(|s| s.len()).sum();
+    let (mut doc, mut line, mut start, mut end, mut line_start) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut part, mut parts, mut before, mut after) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    for (i, (t, ss)) in text.iter().zip(segs).enumerate() {
+        let mut bytes = Vec::with_capacity(ss.len() * 2);
+        for s in ss {
+            bytes.push(s.start);
+            bytes.push(s.end);
+        }
+        let chars = char_offsets(t, &bytes);
+        let mut ls_bytes: Vec<usize> = ss.iter().map(|s| s.line_start).collect();
+        ls_bytes.dedup();
+        let ls_chars = char_offsets(t, &ls_bytes);
+        let mut k = 0;
+        for (j, s) in ss.iter().enumerate() {
+            while ls_bytes[k] != s.line_start {
+                k += 1;
+            }
+            doc.push(i as u32);
+            line.push(s.line);
+            start.push(chars[2 * j] as i64);
+            end.push(chars[2 * j + 1] as i64);
+            line_start.push(ls_chars[k] as i64);
+            part.push(s.part);
+            parts.push(s.parts);
+            before.push(s.blank_before);
+            after.push(s.blank_after);
+        }
+    }
+    d.set_item("seg_doc", doc.into_pyarray(py))?;
+    d.set_item("line", line.into_pyarray(py))?;
+    d.set_item("start", start.into_pyarray(py))?;
+    d.set_item("end", end.into_pyarray(py))?;
+    d.set_item("line_start", line_start.into_pyarray(py))?;
+    d.set_item("part", part.into_pyarray(py))?;
+    d.set_item("parts", parts.into_pyarray(py))?;
+    d.set_item("blank_before", before.into_pyarray(py))?;
+    d.set_item("blank_after", after.into_pyarray(py))?;
+    Ok(())
+}
+
+#[pyfunction]
+#[pyo3(signature = (text, split_glued = true))]
+/// Segments of one text as arrays (character offsets): line, start, end, line_start, part,
+/// parts, blank_before, blank_after (and seg_doc, all 0).
+fn segment<'py>(py: Python<'py>, text: &Bound<'py, PyAny>, split_glued: bool) -> PyResult<Bound<'py, PyDict>> {
+    let t = Text::from_py(text, 0, "text")?;
+    let s = t.as_str();
+    let segs = py.detach(|| core_segment(s, split_glued));
+    let d = PyDict::new(py);
+    segments_dict(py, &d, &[s], &[segs])?;
+    Ok(d)
+}
+
+#[pyfunction]
+#[pyo3(signature = (html = true))]
+fn dense_feature_names(html: bool) -> Vec<&'static str> {
+    core_dense_names(html)
+}
+
+#[pyfunction]
+#[pyo3(signature = (labels, window, dense_names = None))]
+fn revision_feature_names(labels: Vec<String>, window: usize, dense_names: Option<Vec<String>>) -> Vec<String> {
+    core_revision_names(&labels, window, dense_names.as_deref())
+}
+
+fn feature_config(d: Option<&Bound<'_, PyDict>>) -> PyResult<FeatureConfig> {
+    let mut cfg = FeatureConfig::default();
+    if let Some(d) = d {
+        for (k, v) in d.iter() {
+            let key: String = k.extract()?;
+            match key.as_str() {
+                "n_word_hash" => cfg.n_word_hash = v.extract()?,
+                "n_char_hash" => cfg.n_char_hash = v.extract()?,
+                "max_chars" => cfg.max_chars = v.extract()?,
+                "char_chars" => cfg.char_chars = v.extract()?,
+                "html" => cfg.html = v.extract()?,
+                other => return Err(value_error(format!("unknown feature setting {other:?}"))),
+            }
+        }
+    }
+    if cfg.n_word_hash as u64 + cfg.n_char_hash as u64 > 1 << 28 {
+        return Err(value_error("n_word_hash + n_char_hash must be at most 2^28"));
+    }
+    Ok(cfg)
+}
+
+fn feature_config_dict<'py>(py: Python<'py>, cfg: &FeatureConfig) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("n_word_hash", cfg.n_word_hash)?;
+    d.set_item("n_char_hash", cfg.n_char_hash)?;
+    d.set_item("max_chars", cfg.max_chars)?;
+    d.set_item("char_chars", cfg.char_chars)?;
+    d.set_item("html", cfg.html)?;
+    Ok(d)
+}
+
+#[pyfunction]
+#[pyo3(signature = (docs, *, html = false, split_glued = true, config = None))]
+/// Featurize documents (str, or raw HTML when `html`, or parsed pages `(text, contexts)`).
+///
+/// Returns a dict: `doc` (u32 per row), `dense` (rows x n_dense, f32), the hashed block as CSR
+/// (`indptr` i64, `indices` i32, `values` f32, `n_hash`), the segment arrays of [`segment`] with
+/// `seg_doc`, and `texts`: the text each document's offsets index (the page text for HTML).
+fn featurize<'py>(
+    py: Python<'py>,
+    docs: &Bound<'py, PyAny>,
+    html: bool,
+    split_glued: bool,
+    config: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let cfg = feature_config(config)?;
+    let docs = Docs::from_py(docs, html)?;
+    let inputs = docs.inputs();
+    let (texts, segs, m) = py.detach(|| {
+        let pages: Vec<Option<textsieve_core::html::HtmlPage>> =
+            inputs.iter().map(|i| if let Input::Html(h) = i { Some(core_parse_html(h)) } else { None }).collect();
+        let sources: Vec<(&str, Option<&[Option<HtmlContext>]>)> = inputs
+            .iter()
+            .zip(&pages)
+            .map(|(i, p)| match (i, p) {
+                (_, Some(p)) => (p.text.as_str(), Some(p.contexts.as_slice())),
+                (Input::Page { text, contexts }, None) => (*text, Some(*contexts)),
+                (Input::Text(t), None) | (Input::Html(t), None) => (*t, None),
+            })
+            .collect();
+        let segs: Vec<Vec<Segment>> = sources.iter().map(|(t, _)| core_segment(t, split_glued)).collect();
+        let fdocs: Vec<Document> =
+            sources.iter().zip(&segs).map(|(&(text, html), s)| Document { text, segments: s, html }).collect();
+        let m = core_featurize(&fdocs, &cfg);
+        let texts: Vec<String> = sources.iter().map(|(t, _)| t.to_string()).collect();
+        (texts, segs, m)
+    });
+    let d = PyDict::new(py);
+    let n = m.n_rows;
+    d.set_item("doc", m.doc.into_pyarray(py))?;
+    d.set_item("dense", m.dense.into_pyarray(py).reshape([n, m.n_dense])?)?;
+    d.set_item("indptr", m.indptr.iter().map(|&p| p as i64).collect::<Vec<_>>().into_pyarray(py))?;
+    d.set_item("indices", m.indices.iter().map(|&p| p as i32).collect::<Vec<_>>().into_pyarray(py))?;
+    d.set_item("values", m.values.into_pyarray(py))?;
+    d.set_item("n_hash", m.n_hash)?;
+    d.set_item("config", feature_config_dict(py, &cfg)?)?;
+    let text_refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+    segments_dict(py, &d, &text_refs, &segs)?;
+    d.set_item("texts", texts)?;
+    Ok(d)
+}
+
+// -- model pieces (training computes its out-of-fold scores with these) ---------------------------
+
+fn slice1<'a, T: numpy::Element>(a: &'a PyReadonlyArray1<'_, T>, name: &str) -> PyResult<&'a [T]> {
+    a.as_slice().map_err(|_| value_error(format!("{name} must be a contiguous 1-d array")))
+}
+
+fn slice2<'a, T: numpy::Element>(a: &'a PyReadonlyArray2<'_, T>, name: &str) -> PyResult<(&'a [T], usize, usize)> {
+    let shape = a.shape();
+    let s = a.as_slice().map_err(|_| value_error(format!("{name} must be a C-contiguous 2-d array")))?;
+    Ok((s, shape[0], shape[1]))
+}
+
+#[pyfunction]
+#[pyo3(signature = (proba, doc, window, dense = None))]
+/// Pass two's input: revision features (rows x n, f64) from first-pass `proba` (rows x k) and
+/// each row's document; `dense` (rows x n_dense, f32) is included when given.
+fn revision_features<'py>(
+    py: Python<'py>,
+    proba: PyReadonlyArray2<'py, f64>,
+    doc: PyReadonlyArray1<'py, u32>,
+    window: usize,
+    dense: Option<PyReadonlyArray2<'py, f32>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (p, n, k) = slice2(&proba, "proba")?;
+    let d = slice1(&doc, "doc")?;
+    let dense = match &dense {
+        Some(a) => Some(slice2(a, "dense")?),
+        None => None,
+    };
+    let dense_arg = dense.map(|(s, _, nd)| (s, nd));
+    let x = py.detach(|| core_revision(p, k, d, window, dense_arg)).map_err(value_error)?;
+    let width = if n == 0 { textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some()) } else { x.len() / n };
+    Ok(x.into_pyarray(py).reshape([n, width])?.into_any())
+}
+
+#[pyfunction]
+#[pyo3(signature = (dense, indptr, indices, values, dense_mean, dense_scale, coef, intercept, link))]
+#[allow(clippy::too_many_arguments)]
+/// Pass one's probabilities (rows x k) from a feature matrix and the exported weights.
+fn first_pass_proba<'py>(
+    py: Python<'py>,
+    dense: PyReadonlyArray2<'py, f32>,
+    indptr: PyReadonlyArray1<'py, i64>,
+    indices: PyReadonlyArray1<'py, i32>,
+    values: PyReadonlyArray1<'py, f32>,
+    dense_mean: PyReadonlyArray1<'py, f32>,
+    dense_scale: PyReadonlyArray1<'py, f32>,
+    coef: PyReadonlyArray2<'py, f32>,
+    intercept: PyReadonlyArray1<'py, f32>,
+    link: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (dv, n, nd) = slice2(&dense, "dense")?;
+    let (cv, rows, width) = slice2(&coef, "coef")?;
+    let intercept = slice1(&intercept, "intercept")?;
+    let k = if rows == 1 && intercept.len() == 1 { 2 } else { rows };
+    let n_hash = width.checked_sub(nd).ok_or_else(|| value_error("coef is narrower than the dense block"))?;
+    let fp = FirstPass::new(
+        k,
+        nd,
+        n_hash,
+        slice1(&dense_mean, "dense_mean")?,
+        slice1(&dense_scale, "dense_scale")?,
+        cv,
+        intercept,
+        Link::parse(link).map_err(value_error)?,
+    )
+    .map_err(value_error)?;
+    let indptr: Vec<u64> = slice1(&indptr, "indptr")?.iter().map(|&p| p.max(0) as u64).collect();
+    let indices: Vec<u32> = slice1(&indices, "indices")?.iter().map(|&p| if p < 0 { u32::MAX } else { p as u32 }).collect();
+    let values = slice1(&values, "values")?;
+    let p = py
+        .detach(|| fp.proba(&Rows { n_rows: n, dense: dv, indptr: &indptr, indices: &indices, values }))
+        .map_err(value_error)?;
+    Ok(p.into_pyarray(py).reshape([n, k])?.into_any())
+}
+
+// -- the model -----------------------------------------------------------------------------------
+
+fn array<T: numpy::Element + Copy>(arrays: &Bound<'_, PyDict>, name: &str) -> PyResult<Vec<T>> {
+    let a = arrays.get_item(name)?.ok_or_else(|| value_error(format!("array {name} is missing")))?;
+    let a = a
+        .cast::<numpy::PyArrayDyn<T>>()
+        .map_err(|_| value_error(format!("array {name} has the wrong dtype (expected {})", std::any::type_name::<T>())))?;
+    let ro = a.readonly();
+    Ok(ro.as_array().iter().copied().collect())
+}
+
+/// A validated model (see `textsieve.model`, which builds it from `model.npz` + manifest).
+#[pyclass(frozen, module = "textsieve._core")]
+struct Model {
+    inner: CoreModel,
+}
+
+fn keep_flags(model: &CoreModel, keep: Vec<String>) -> PyResult<Vec<bool>> {
+    let labels = model.labels();
+    for k in &keep {
+        if !labels.contains(k) {
+            return Err(value_error(format!("label {k:?} is not one of the model's labels {labels:?}")));
+        }
+    }
+    Ok(labels.iter().map(|l| keep.contains(l)).collect())
+}
+
+fn labeled_to_py<'py>(py: Python<'py>, l: Labeled, source: &str, k: usize) -> PyResult<Bound<'py, PyTuple>> {
+    let text = l.page_text.as_deref().unwrap_or(source);
+    let mut bytes = Vec::with_capacity(l.records.len() * 2);
+    for r in &l.records {
+        bytes.push(r.start);
+        bytes.push(r.end);
+    }
+    let chars = char_offsets(text, &bytes);
+    let n = l.records.len();
+    let start: Vec<i64> = chars.iter().step_by(2).map(|&c| c as i64).collect();
+    let end: Vec<i64> = chars.iter().skip(1).step_by(2).map(|&c| c as i64).collect();
+    let line: Vec<u32> = l.records.iter().map(|r| r.line).collect();
+    let label: Vec<u32> = l.records.iter().map(|r| r.label).collect();
+    let page_text: Option<String> = l.page_text;
+    let scores = l.scores.into_pyarray(py).reshape([n, k])?;
+    PyTuple::new(
+        py,
+        [
+            page_text.into_pyobject(py)?.into_any(),
+            start.into_pyarray(py).into_any(),
+            end.into_pyarray(py).into_any(),
+            line.into_pyarray(py).into_any(),
+            label.into_pyarray(py).into_any(),
+            scores.into_any(),
+        ],
+    )
+}
+
+#[pymethods]
+impl Model {
+    #[new]
+    #[pyo3(signature = (arrays, labels, feature_config, window, revision_dense, link))]
+    fn new(
+        arrays: &Bound<'_, PyDict>,
+        labels: Vec<String>,
+        feature_config: &Bound<'_, PyDict>,
+        window: usize,
+        revision_dense: bool,
+        link: &str,
+    ) -> PyResult<Model> {
+        let a = ModelArrays {
+            dense_mean: array(arrays, "dense_mean")?,
+            dense_scale: array(arrays, "dense_scale")?,
+            first_coef: array(arrays, "first_coef")?,
+            first_intercept: array(arrays, "first_intercept")?,
+            tree_offsets: array(arrays, "tree_offsets")?,
+            tree_class: array(arrays, "tree_class")?,
+            node_feature: array(arrays, "node_feature")?,
+            node_threshold: array(arrays, "node_threshold")?,
+            node_missing_left: array(arrays, "node_missing_left")?,
+            node_left: array(arrays, "node_left")?,
+            node_right: array(arrays, "node_right")?,
+            node_is_leaf: array(arrays, "node_is_leaf")?,
+            node_value: array(arrays, "node_value")?,
+            second_baseline: array(arrays, "second_baseline")?,
+        };
+        let config = ModelConfig {
+            labels,
+            features: self::feature_config(Some(feature_config))?,
+            revision: RevisionConfig { window, dense: revision_dense },
+            link: Link::parse(link).map_err(value_error)?,
+        };
+        let inner = CoreModel::new(&a, config).map_err(|e| value_error(e.0))?;
+        Ok(Model { inner })
+    }
+
+    #[getter]
+    fn labels(&self) -> Vec<String> {
+        self.inner.labels().to_vec()
+    }
+
+    #[getter]
+    fn feature_config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        feature_config_dict(py, self.inner.feature_config())
+    }
+
+    #[getter]
+    fn n_trees(&self) -> usize {
+        self.inner.trees().n_trees()
+    }
+
+    /// Both passes over a feature matrix from `featurize` (rows x k).
+    fn predict_proba<'py>(&self, py: Python<'py>, features: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        self.proba(py, features, false)
+    }
+
+    /// Pass one alone over a feature matrix from `featurize` (rows x k).
+    fn first_pass_proba<'py>(&self, py: Python<'py>, features: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        self.proba(py, features, true)
+    }
+
+    /// Label documents: per document a tuple `(page_text or None, start, end, line, label,
+    /// scores)`; offsets are character offsets into the document (or the page text for HTML),
+    /// `label` indexes `labels`, `scores` is records x labels.
+    #[pyo3(signature = (docs, *, html = false, split_glued = true, body_threshold = None, threads = 0))]
+    fn label<'py>(
+        &self,
+        py: Python<'py>,
+        docs: &Bound<'py, PyAny>,
+        html: bool,
+        split_glued: bool,
+        body_threshold: Option<f64>,
+        threads: usize,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let docs = Docs::from_py(docs, html)?;
+        let inputs = docs.inputs();
+        let opts = Options { split_glued, body_threshold, threads };
+        let model = &self.inner;
+        let labeled = py.detach(|| pipeline::label(model, &inputs, &opts)).map_err(value_error)?;
+        let out = PyList::empty(py);
+        let k = model.labels().len();
+        for (l, input) in labeled.into_iter().zip(&inputs) {
+            let src = match input {
+                Input::Text(t) | Input::Html(t) => *t,
+                Input::Page { text, .. } => *text,
+            };
+            out.append(labeled_to_py(py, l, src, k)?)?;
+        }
+        Ok(out)
+    }
+
+    /// Cleaned text of every document: the records whose label is in `keep`, joined with the
+    /// source's paragraph breaks.
+    #[pyo3(signature = (docs, keep, *, html = false, split_glued = true, body_threshold = None, threads = 0))]
+    #[allow(clippy::too_many_arguments)]
+    fn clean(
+        &self,
+        py: Python<'_>,
+        docs: &Bound<'_, PyAny>,
+        keep: Vec<String>,
+        html: bool,
+        split_glued: bool,
+        body_threshold: Option<f64>,
+        threads: usize,
+    ) -> PyResult<Vec<String>> {
+        let keep = keep_flags(&self.inner, keep)?;
+        let docs = Docs::from_py(docs, html)?;
+        let inputs = docs.inputs();
+        let opts = Options { split_glued, body_threshold, threads };
+        let model = &self.inner;
+        py.detach(|| pipeline::clean(model, &inputs, &opts, &keep)).map_err(value_error)
+    }
+}
+
+impl Model {
+    fn proba<'py>(&self, py: Python<'py>, f: &Bound<'py, PyDict>, first_only: bool) -> PyResult<Bound<'py, PyAny>> {
+        let get = |name: &str| -> PyResult<Bound<'py, PyAny>> {
+            f.get_item(name)?.ok_or_else(|| value_error(format!("feature dict has no {name:?}")))
+        };
+        let dense_any = get("dense")?;
+        let dense = dense_any.cast::<numpy::PyArray2<f32>>().map_err(|_| value_error("dense must be a 2-d float32 array"))?.readonly();
+        let (dv, n, _) = slice2(&dense, "dense")?;
+        let indptr: Vec<u64> = array::<i64>(f, "indptr")?.into_iter().map(|p| p.max(0) as u64).collect();
+        let indices: Vec<u32> = array::<i32>(f, "indices")?.into_iter().map(|p| if p < 0 { u32::MAX } else { p as u32 }).collect();
+        let values: Vec<f32> = array(f, "values")?;
+        let doc: Vec<u32> = array(f, "doc")?;
+        let model = &self.inner;
+        let rows = Rows { n_rows: n, dense: dv, indptr: &indptr, indices: &indices, values: &values };
+        let p = py
+            .detach(|| if first_only { model.first_pass_proba(&rows) } else { model.proba(&rows, &doc) })
+            .map_err(value_error)?;
+        let k = model.labels().len();
+        Ok(p.into_pyarray(py).reshape([n, k])?.into_any())
+    }
+}
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("FEATURES_VERSION", FEATURES_VERSION)?;
+    m.add_function(wrap_pyfunction!(parse_html, m)?)?;
+    m.add_function(wrap_pyfunction!(segment, m)?)?;
+    m.add_function(wrap_pyfunction!(featurize, m)?)?;
+    m.add_function(wrap_pyfunction!(dense_feature_names, m)?)?;
+    m.add_function(wrap_pyfunction!(revision_features, m)?)?;
+    m.add_function(wrap_pyfunction!(revision_feature_names, m)?)?;
+    m.add_function(wrap_pyfunction!(first_pass_proba, m)?)?;
+    m.add_function(wrap_pyfunction!(clean_surrogates, m)?)?;
+    m.add_class::<Model>()?;
     Ok(())
 }

@@ -5,7 +5,8 @@
 //! concatenated, `tree_offsets` marking where each tree starts, and per tree the class whose raw
 //! score it adds to. A node goes left when `x <= threshold`, and a missing value (NaN) goes to the
 //! side the tree learned (`missing_left`). Raw scores start at the baseline; probabilities are
-//! the sigmoid of the single score for two labels, a softmax otherwise.
+//! the softmax of the raw scores (one per label), or for a binary model stored with
+//! scikit-learn's single raw score, its sigmoid (softmax of `(0, raw)` is the same thing).
 //!
 //! The arrays come from a file, so they are validated once on construction: every child index
 //! lies inside its tree and *after* its parent (scikit-learn numbers nodes depth-first, so this
@@ -58,9 +59,10 @@ impl Trees {
         if k < 2 {
             return Err(format!("a classifier needs at least 2 labels, got {k}"));
         }
-        let n_scores = if k == 2 { 1 } else { k };
-        if a.baseline.len() != n_scores {
-            return Err(format!("second_baseline has {} values, expected {n_scores} for {k} labels", a.baseline.len()));
+        // One raw score per label; a binary model may also carry scikit-learn's single score.
+        let n_scores = a.baseline.len();
+        if n_scores != k && !(k == 2 && n_scores == 1) {
+            return Err(format!("second_baseline has {n_scores} values, expected {k} (one per label)"));
         }
         if a.baseline.iter().any(|v| !v.is_finite()) {
             return Err("second_baseline is not finite".to_string());
@@ -302,6 +304,16 @@ mod tests {
         let p = t.proba(&[0.0, 1.0]).unwrap();
         assert!((p[1] - sigmoid(1.25)).abs() < 1e-12 && (p[0] + p[1] - 1.0).abs() < 1e-12);
         assert!((p[3] - sigmoid(-0.75)).abs() < 1e-12);
+        // The same model with two raw scores (0, raw): identical probabilities.
+        let mut two = Owned::stumps(1);
+        two.baseline = vec![0.0, 0.25];
+        two.value = vec![0.0, 1.0, -1.0];
+        two.class = vec![1];
+        let t2 = Trees::new(&two.arrays(), 2, 1).unwrap();
+        let p2 = t2.proba(&[0.0, 1.0]).unwrap();
+        for (a, b) in p.iter().zip(&p2) {
+            assert!((a - b).abs() < 1e-12);
+        }
     }
 
     #[test]
@@ -309,7 +321,7 @@ mod tests {
         let ok = Owned::stumps(3);
         assert!(Trees::new(&ok.arrays(), 3, 1).is_ok());
         assert!(Trees::new(&ok.arrays(), 3, 0).is_err(), "feature out of range");
-        assert!(Trees::new(&ok.arrays(), 2, 1).is_err(), "baseline of the wrong length");
+        assert!(Trees::new(&ok.arrays(), 4, 1).is_err(), "baseline of the wrong length");
         let mut o = Owned::stumps(3);
         o.left[0] = 0; // a self-loop
         assert!(Trees::new(&o.arrays(), 3, 1).is_err());
