@@ -1,7 +1,7 @@
 //! Lines per second of segmentation + featurization alone, on text files.
 //!
 //! `cargo run --release --example featurize_speed -- [--repeat N] [--threads T] [--no-words]
-//! [--no-chars] [--no-html] FILE...`
+//! [--no-chars] [--no-html] [--html-input] FILE...`
 //!
 //! Each file is one document; the batch is the files repeated `N` times (default: enough for
 //! about 200,000 segments) so the figure is stable. Prints segments/s and MB/s for segmentation
@@ -16,12 +16,14 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 use textsieve_core::features::{featurize, featurize_parallel, Document, FeatureConfig};
+use textsieve_core::html::{parse_html, HtmlContext};
 use textsieve_core::segment::segment;
 
 fn main() {
     let mut repeat: Option<usize> = None;
     let mut threads = 1usize;
     let mut cfg = FeatureConfig::default();
+    let mut html_input = false;
     let mut files = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -32,6 +34,8 @@ fn main() {
             "--no-words" => cfg.n_word_hash = 0,
             "--no-chars" => cfg.n_char_hash = 0,
             "--no-html" => cfg.html = false,
+            // Files are HTML pages: parse them first (not timed) and featurize with contexts.
+            "--html-input" => html_input = true,
             _ => files.push(a),
         }
     }
@@ -39,7 +43,7 @@ fn main() {
         eprintln!("usage: featurize_speed [--repeat N] [--threads T] FILE...");
         std::process::exit(2);
     }
-    let texts: Vec<String> = files
+    let raw: Vec<String> = files
         .iter()
         .map(|f| match std::fs::read(f) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
@@ -49,16 +53,29 @@ fn main() {
             }
         })
         .collect();
+    let pages: Vec<(String, Option<Vec<Option<HtmlContext>>>)> = raw
+        .into_iter()
+        .map(|r| {
+            if html_input {
+                let p = parse_html(&r);
+                (p.text, Some(p.contexts))
+            } else {
+                (r, None)
+            }
+        })
+        .collect();
+    let texts: Vec<&String> = pages.iter().map(|p| &p.0).collect();
     let segs_once: usize = texts.iter().map(|t| segment(t, true).len()).sum();
     let repeat = repeat.unwrap_or_else(|| (200_000 / segs_once.max(1)).max(1));
-    let batch: Vec<&str> = (0..repeat).flat_map(|_| texts.iter().map(|t| t.as_str())).collect();
-    let bytes: usize = batch.iter().map(|t| t.len()).sum();
+    let batch: Vec<(&str, Option<&[Option<HtmlContext>]>)> =
+        (0..repeat).flat_map(|_| pages.iter().map(|(t, c)| (t.as_str(), c.as_deref()))).collect();
+    let bytes: usize = batch.iter().map(|t| t.0.len()).sum();
 
     let (t0, c0) = (Instant::now(), cpu_seconds());
-    let segs: Vec<_> = batch.iter().map(|t| segment(t, true)).collect();
+    let segs: Vec<_> = batch.iter().map(|t| segment(t.0, true)).collect();
     let (seg_s, seg_cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds().zip(c0).map(|(b, a)| b - a));
     let docs: Vec<Document> =
-        batch.iter().zip(&segs).map(|(t, s)| Document { text: t, segments: s, html: None }).collect();
+        batch.iter().zip(&segs).map(|(t, s)| Document { text: t.0, segments: s, html: t.1 }).collect();
     let (t1, c1) = (Instant::now(), cpu_seconds());
     let m = if threads > 1 { featurize_parallel(&docs, &cfg, threads) } else { featurize(&docs, &cfg) };
     let (feat_s, feat_cpu) = (t1.elapsed().as_secs_f64(), cpu_seconds().zip(c1).map(|(b, a)| b - a));
