@@ -166,6 +166,9 @@ pub struct Builder {
     pending_alt: Vec<String>,
     pending_image: bool,
     in_pre: u32,
+    /// No element opened or closed since the last text: the next text continues the same piece
+    /// (text split only by a comment is one piece, as in the Python parser).
+    text_run: bool,
     /// Scratch buffers, kept to avoid allocating per line.
     units: Vec<(String, f64)>,
 }
@@ -232,6 +235,7 @@ impl Builder {
     }
 
     pub fn start(&mut self, tag: &str, attrs: &[Attribute]) -> bool {
+        self.text_run = false;
         let (flags, bits) = classify(tag);
         if flags & DROP != 0 || is_hidden(attrs) {
             self.push_frame("", DROP, 0, &[]);
@@ -271,6 +275,7 @@ impl Builder {
     }
 
     pub fn end(&mut self) {
+        self.text_run = false;
         let Some(frame) = self.stack.last() else { return };
         if frame.flags & BLOCK != 0 {
             let br = frame.had_br;
@@ -308,6 +313,15 @@ impl Builder {
         let link = self.link_stack.last().copied().unwrap_or(0);
         let start = self.piece_text.len();
         self.piece_text.push_str(text);
+        if self.text_run {
+            if let Some(last) = self.pieces.last_mut() {
+                if last.1 == start && last.2 == link {
+                    last.1 = self.piece_text.len();
+                    return;
+                }
+            }
+        }
+        self.text_run = true;
         self.pieces.push((start, self.piece_text.len(), link));
     }
 
@@ -439,8 +453,7 @@ impl Builder {
         }
         let context = HtmlContext {
             tag,
-            // Three decimals, ties to even like the Python parser (0.5625 -> 0.562).
-            link_share: ((link_share * 1000.0).round_ties_even() / 1000.0) as f32,
+            link_share: round3(link_share) as f32,
             ancestors,
             link_list: false,
             hints,
@@ -457,6 +470,15 @@ impl Builder {
         // `text` holds each line followed by '\n'; blank separators were pushed as a bare '\n'.
         HtmlPage { text: self.text, contexts: self.contexts }
     }
+}
+
+/// `x` to three decimals exactly as Python's `round(x, 3)`: from the double's exact decimal
+/// value, ties to even (0.0375 is 0.03749.. -> 0.037; 0.5625 -> 0.562), which the formatter does.
+fn round3(x: f64) -> f64 {
+    if x == 0.0 || x == 1.0 {
+        return x;
+    }
+    format!("{x:.3}").parse().unwrap_or(x)
 }
 
 /// Python's `" ".join(text.split())`: runs of white space become one space, none at the ends.
