@@ -158,7 +158,7 @@ pub(super) fn document_html(
 
     // Page-level statistics.
     scratch.shares.clear();
-    scratch.shares.extend((0..n).map(|i| ctx_of(i).map_or(0.0, |c| c.link_share.clamp(0.0, 1.0))));
+    scratch.shares.extend((0..n).map(|i| ctx_of(i).map_or(0.0, |c| clean_share(c.link_share))));
     scratch.in_run.clear();
     scratch.in_run.extend(scratch.shares.iter().map(|&s| s >= LINK_RUN_SHARE));
     runs(&scratch.in_run, &mut scratch.link_run);
@@ -243,6 +243,17 @@ pub(super) fn document_html(
         let same = |j: usize| ctx_of(j).map_or("", |x| x.tag.as_str()) == c.tag;
         row.put("same_tag_prev", f(i > 0 && same(i - 1)));
         row.put("same_tag_next", f(i + 1 < n && same(i + 1)));
+    }
+}
+
+/// A link share as a feature value: within 0..=1, and 0 for NaN (a context built by hand or by a
+/// future parser must not poison the row).
+#[inline]
+fn clean_share(x: f32) -> f32 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(0.0, 1.0)
     }
 }
 

@@ -435,3 +435,59 @@ fn zero_sized_hash_blocks_switch_hashing_off() {
     assert!(m.indices.is_empty());
     assert_eq!(m.indptr, [0, 0]);
 }
+
+/// A tiny deterministic generator (xorshift) so the fuzz test needs no dependency.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn random_tricky_text_never_panics_and_stays_canonical() {
+    const ALPHABET: &[&str] = &[
+        "\n", "\n", "\r", " ", " ", "\t", ".", "!", "?", "@", ":", "-", "–", "—", "•", "·", "|", "#", "(", ")", "\"",
+        "“", "’", "'", "A", "b", "Z", "x", "é", "ß", "İ", "Σ", "中", "1", "٣", "²", "_", "\0", "\u{2028}", "\u{a0}",
+        "\u{1c}", "🙂", "www.", ".com", "http://", "The ", "Word. ", "- ", "12. ",
+    ];
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    let cfg = FeatureConfig { n_word_hash: 1000, n_char_hash: 333, ..FeatureConfig::default() };
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..rng.below(400) {
+            text.push_str(ALPHABET[rng.below(ALPHABET.len())]);
+        }
+        let segs = segment(&text, rng.below(2) == 0);
+        for s in &segs {
+            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end) && s.start < s.end);
+        }
+        let contexts: Vec<Option<HtmlContext>> = (0..text.split('\n').count())
+            .map(|_| {
+                (rng.below(3) > 0).then(|| HtmlContext {
+                    tag: ["p", "br", "a", "", "h2"][rng.below(5)].into(),
+                    link_share: [0.0, 0.5, 1.0, f32::NAN][rng.below(4)],
+                    ancestors: rng.next() as u32,
+                    hints: vec!["nav-menu".into(); rng.below(6)],
+                    alt: vec!["word.".into(); rng.below(3)],
+                    ..Default::default()
+                })
+            })
+            .collect();
+        let m = featurize(&[Document { text: &text, segments: &segs, html: Some(&contexts) }], &cfg);
+        assert_eq!(m.n_rows, segs.len());
+        assert!(m.dense.iter().all(|v| v.is_finite()), "finite dense features for {text:?}");
+        for r in 0..m.n_rows {
+            let (a, b) = (m.indptr[r] as usize, m.indptr[r + 1] as usize);
+            assert!(m.indices[a..b].windows(2).all(|w| w[0] < w[1]));
+            assert!(m.indices[a..b].iter().all(|&i| (i as usize) < m.n_hash));
+        }
+    }
+}
