@@ -219,6 +219,8 @@ fn push_block(idx: &mut [u32], n: u32, tmp: &mut Vec<u32>, base: u32, indices: &
         return;
     }
     radix_sort(idx, n, tmp);
+    indices.reserve(idx.len());
+    values.reserve(idx.len());
     let from = values.len();
     let mut norm = 0u64; // sum of squared counts, exact
     let mut i = 0usize;
@@ -260,8 +262,10 @@ fn radix_sort(v: &mut [u32], n: u32, tmp: &mut Vec<u32>) {
     for &x in v.iter() {
         counts[slot(x) + 1] += 1;
     }
-    for i in 1..=k {
-        counts[i] += counts[i - 1];
+    let mut acc = 0u32; // running sum: no store-to-load chain through `counts`
+    for c in counts.iter_mut() {
+        acc += *c;
+        *c = acc;
     }
     for &x in v.iter() {
         let b = slot(x);
