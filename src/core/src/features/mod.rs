@@ -435,8 +435,11 @@ pub fn featurize_parallel(docs: &[Document], cfg: &FeatureConfig, threads: usize
     bounds.push(docs.len());
     bounds.dedup();
     let parts: Vec<FeatureMatrix> = std::thread::scope(|s| {
-        let handles: Vec<_> = bounds.windows(2).map(|w| s.spawn(move || featurize(&docs[w[0]..w[1]], cfg))).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        let handles: Vec<_> =
+            bounds.windows(2).map(|w| (w, s.spawn(move || featurize(&docs[w[0]..w[1]], cfg)))).collect();
+        // A thread that failed (it cannot, but a lost chunk would silently shift every later row)
+        // is redone on this thread.
+        handles.into_iter().map(|(w, h)| h.join().unwrap_or_else(|_| featurize(&docs[w[0]..w[1]], cfg))).collect()
     });
     let mut out = FeatureMatrix {
         n_dense: BASE_NAMES.len() + if cfg.html { HTML_NAMES.len() } else { 0 },
