@@ -130,6 +130,17 @@ def test_row4_two_concurrent_runs_into_one_root_both_finish(tmp_path, example_te
     assert not [p.name for p in out.iterdir() if TEMP_PATTERN.match(p.name) or p.name.endswith(".lock")]
 
 
+def test_sweep_respects_a_live_run_whose_output_root_is_a_subfolder(tmp_path):
+    from textsieve.batch.write import RunLock
+
+    out, live = tmp_path / "out", new_run_id()
+    temp = write(out / "sub" / "x" / f".a.txt.{live}.k3j2.part", "half-written by a live run into out/sub")
+    with RunLock(out / "sub", live):
+        assert sweep_stale(out, new_run_id()) == []
+        assert temp.exists()
+    assert sweep_stale(out, new_run_id()) == [temp]  # its run ended without cleaning up: an orphan
+
+
 def test_row5_kill_between_sidecar_and_output_rename_redoes_the_file(tmp_path, example_text):
     src = tmp_path / "in"
     write(src / "a.txt", example_text)

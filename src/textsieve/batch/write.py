@@ -70,14 +70,26 @@ class RunLock:
         return False
 
 
-def _run_is_dead(out_dir: Path, run_id: str) -> bool:
-    lock = _lock_path(out_dir, run_id)
+def _find_lock(temp: Path, run_id: str) -> Path | None:
+    """The run's lock file: in its output root, which is the temp's folder or one above it (a run
+    into OUT/sub leaves temps that a run into OUT sees)."""
+    for folder in temp.parents:
+        lock = _lock_path(folder, run_id)
+        if lock.exists():
+            return lock
+    return None
+
+
+def _run_is_dead(temp: Path, run_id: str) -> bool:
     if fcntl is None:
         return False  # decided by age instead
+    lock = _find_lock(temp, run_id)
+    if lock is None:
+        return True  # the run removed its lock: it ended, its leftovers are orphans
     try:
         fd = os.open(lock, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        return True  # the run removed its lock: it ended, its leftovers are orphans
+        return True
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -100,7 +112,7 @@ def sweep_stale(out_dir: Path, own_run_id: str) -> list[Path]:
             continue
         run = match.group(1)
         if run not in verdicts:
-            verdicts[run] = _run_is_dead(out_dir, run)
+            verdicts[run] = _run_is_dead(path, run)
         try:
             stale = verdicts[run] or (fcntl is None and now - path.stat().st_mtime > STALE_SECONDS)
             if stale:
@@ -110,7 +122,7 @@ def sweep_stale(out_dir: Path, own_run_id: str) -> list[Path]:
             pass
     for lock in out_dir.glob(".textsieve-tsr*.lock"):
         run = lock.name[len(".textsieve-"):-len(".lock")]
-        if run != own_run_id and re.fullmatch(r"tsr[0-9a-f]{12}", run) and _run_is_dead(out_dir, run):
+        if run != own_run_id and re.fullmatch(r"tsr[0-9a-f]{12}", run) and _run_is_dead(lock, run):
             lock.unlink(missing_ok=True)
             removed.append(lock)
     return removed
