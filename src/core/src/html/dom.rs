@@ -30,6 +30,8 @@ pub enum NodeData {
         attrs: Vec<Attribute>,
         template_contents: NodeId,
         mathml_integration_point: bool,
+        /// Text inside is never read (script, style, ...): the sink does not keep it.
+        text_dropped: bool,
     },
     Text(StrTendril),
     /// Comments, processing instructions: kept as nodes (the builder may move them) but no text.
@@ -194,7 +196,9 @@ impl TreeSink for Sink {
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
         let template_contents = if flags.template { self.add(NodeData::Fragment) } else { NONE };
+        let text_dropped = super::lines::drops(&name.local);
         self.add(NodeData::Element {
+            text_dropped,
             name,
             attrs,
             template_contents,
@@ -226,6 +230,9 @@ impl TreeSink for Sink {
             }
             NodeOrText::AppendText(text) => {
                 self.current_depth.set(nodes[parent].depth);
+                if let NodeData::Element { text_dropped: true, .. } = nodes[parent].data {
+                    return;
+                }
                 let last = nodes[parent].last_child;
                 if let Some(Node { data: NodeData::Text(existing), .. }) = nodes.get_mut(last) {
                     existing.push_tendril(&text);
@@ -356,7 +363,7 @@ impl TreeSink for Sink {
 /// What the walk tells the line builder, in document order.
 pub trait Visitor {
     /// An element opens; return false to skip its subtree (`leave` is still called).
-    fn enter(&mut self, local: &str, attrs: &[Attribute]) -> bool;
+    fn enter(&mut self, local: &LocalName, attrs: &[Attribute]) -> bool;
     fn text(&mut self, text: &str);
     fn leave(&mut self);
 }

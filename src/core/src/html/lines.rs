@@ -4,7 +4,7 @@
 //! from its ancestors (nearest block, nearest list, nearest row group, ancestor bits, nearest
 //! frame with class hints), so emitting a line costs the same at depth 5 and at depth 100,000.
 
-use html5ever::Attribute;
+use html5ever::{Attribute, LocalName};
 
 use super::{HtmlContext, HtmlPage};
 
@@ -58,6 +58,12 @@ fn classify(tag: &str) -> (u16, u32) {
         "img" | "picture" => (IMAGE, 0),
         _ => (0, 0),
     }
+}
+
+/// Whether the line builder drops the subtree of an element with this name, whatever its
+/// attributes (the tree keeps no text for those: a page's inline scripts are never copied).
+pub fn drops(tag: &str) -> bool {
+    classify(tag).0 & DROP != 0
 }
 
 /// Python's `str.isspace`: Unicode White_Space plus the information separators U+001C..U+001F.
@@ -122,8 +128,8 @@ fn push_alt(out: &mut Vec<String>, word: String) {
 }
 
 struct Frame {
-    /// The element's local name, or "" for a dropped element.
-    tag: Box<str>,
+    /// The element's local name, or "" for a dropped element (an atom: no allocation).
+    tag: LocalName,
     flags: u16,
     /// Unique per frame: lines under the same block/list/row share a group by serial.
     serial: u64,
@@ -170,7 +176,8 @@ pub struct Builder {
     /// (text split only by a comment is one piece, as in the Python parser).
     text_run: bool,
     /// Scratch buffers, kept to avoid allocating per line.
-    units: Vec<(String, f64)>,
+    units: Vec<(usize, usize, f64)>,
+    unit_text: String,
 }
 
 impl Builder {
@@ -182,7 +189,7 @@ impl Builder {
         self.stack.last().and_then(|f| f.block)
     }
 
-    fn push_frame(&mut self, tag: &str, flags: u16, bits: u32, attrs: &[Attribute]) {
+    fn push_frame(&mut self, tag: &LocalName, flags: u16, bits: u32, attrs: &[Attribute]) {
         self.serial += 1;
         let index = self.stack.len();
         let hints_start = self.hint_tokens.len();
@@ -193,7 +200,7 @@ impl Builder {
         let hints = (hints_start, self.hint_tokens.len());
         let own = |flag: u16, inherited: Option<usize>| if flags & flag != 0 { Some(index) } else { inherited };
         let frame = Frame {
-            tag: tag.into(),
+            tag: tag.clone(),
             flags,
             serial: self.serial,
             had_br: false,
@@ -234,11 +241,11 @@ impl Builder {
         }
     }
 
-    pub fn start(&mut self, tag: &str, attrs: &[Attribute]) -> bool {
+    pub fn start(&mut self, tag: &LocalName, attrs: &[Attribute]) -> bool {
         self.text_run = false;
         let (flags, bits) = classify(tag);
         if flags & DROP != 0 || is_hidden(attrs) {
-            self.push_frame("", DROP, 0, &[]);
+            self.push_frame(&LocalName::from(""), DROP, 0, &[]);
             return false;
         }
         if flags & IMAGE != 0 {
@@ -331,30 +338,36 @@ impl Builder {
         if self.pieces.is_empty() {
             return;
         }
+        // Units are ranges of `unit_text`, taken out of `self` while lines are emitted.
         let mut units = std::mem::take(&mut self.units);
+        let mut unit_text = std::mem::take(&mut self.unit_text);
         units.clear();
+        unit_text.clear();
         let kind: Option<&'static str>;
         if self.in_pre > 0 {
             for raw in self.piece_text.split('\n') {
-                units.push((normalize(raw), 0.0));
+                let start = unit_text.len();
+                normalize_into(raw, &mut unit_text);
+                units.push((start, unit_text.len(), 0.0));
             }
             kind = Some("pre");
         } else {
-            self.units_of(&mut units);
+            self.units_of(&mut units, &mut unit_text);
             kind = if br { Some("br") } else { None };
         }
         self.pieces.clear();
         self.piece_text.clear();
-        units.retain(|(t, _)| !t.is_empty());
+        units.retain(|&(s, e, _)| e > s);
         let split_links = units.len() > 1 && kind.is_none();
-        for (text, share) in units.drain(..) {
-            self.emit(text, share, kind.or(if split_links { Some("a") } else { None }));
+        for &(s, e, share) in &units {
+            self.emit(&unit_text[s..e], share, kind.or(if split_links { Some("a") } else { None }));
         }
         self.units = units;
+        self.unit_text = unit_text;
     }
 
     /// The block's text with its link share, or one unit per link when the block is only links.
-    fn units_of(&self, units: &mut Vec<(String, f64)>) {
+    fn units_of(&self, units: &mut Vec<(usize, usize, f64)>, out: &mut String) {
         let text = &self.piece_text;
         let mut first_link = 0u32;
         let mut several_links = false;
@@ -371,22 +384,24 @@ impl Builder {
             }
         }
         if several_links && only_links {
-            // One unit per link, in order of first appearance.
+            // One unit per link, in order of first appearance; a link's pieces are joined first,
+            // then normalised, so "<a>Two <b>more</b></a>" stays "Two more".
             let mut order: Vec<u32> = Vec::new();
-            for &(s, e, link) in &self.pieces {
-                if link == 0 {
+            let mut joined = String::new();
+            for &(_, _, link) in &self.pieces {
+                if link == 0 || order.contains(&link) {
                     continue;
                 }
-                match order.iter().position(|&l| l == link) {
-                    Some(i) => units[i].0.push_str(&text[s..e]),
-                    None => {
-                        order.push(link);
-                        units.push((text[s..e].to_string(), 1.0));
+                order.push(link);
+                joined.clear();
+                for &(s, e, l) in &self.pieces {
+                    if l == link {
+                        joined.push_str(&text[s..e]);
                     }
                 }
-            }
-            for unit in units.iter_mut() {
-                unit.0 = normalize(&unit.0);
+                let start = out.len();
+                normalize_into(&joined, out);
+                units.push((start, out.len(), 1.0));
             }
             return;
         }
@@ -400,10 +415,12 @@ impl Builder {
             }
         }
         let share = if total == 0 { 0.0 } else { linked as f64 / total as f64 };
-        units.push((normalize(text), share));
+        let start = out.len();
+        normalize_into(text, out);
+        units.push((start, out.len(), share));
     }
 
-    fn emit(&mut self, text: String, link_share: f64, kind: Option<&'static str>) {
+    fn emit(&mut self, text: &str, link_share: f64, kind: Option<&'static str>) {
         let top = self.stack.last();
         let block = top.and_then(|f| f.block).map(|i| &self.stack[i]);
         let block_tag: &str = block.map_or("body", |f| &f.tag);
@@ -429,7 +446,7 @@ impl Builder {
         self.gap = false;
         self.last_group = if item_like { group } else { None };
 
-        let mut hints = Vec::new();
+        let mut hints = Vec::with_capacity(MAX_HINTS);
         let mut at = top.and_then(|f| f.hint_frame);
         while let Some(i) = at {
             if hints.len() >= MAX_HINTS {
@@ -460,7 +477,7 @@ impl Builder {
             image: std::mem::take(&mut self.pending_image),
             alt: std::mem::take(&mut self.pending_alt),
         };
-        self.text.push_str(&text);
+        self.text.push_str(text);
         self.text.push('\n');
         self.contexts.push(Some(context));
     }
@@ -482,13 +499,20 @@ fn round3(x: f64) -> f64 {
 }
 
 /// Python's `" ".join(text.split())`: runs of white space become one space, none at the ends.
+#[cfg(test)]
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// `normalize`, appended to `out`.
+fn normalize_into(text: &str, out: &mut String) {
+    let start = out.len();
     for word in text.split(is_space).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push(' ');
         }
         out.push_str(word);
     }
-    out
 }

@@ -162,7 +162,7 @@ impl html5ever::tokenizer::TokenSink for DepthGuard {
 }
 
 impl dom::Visitor for lines::Builder {
-    fn enter(&mut self, local: &str, attrs: &[html5ever::Attribute]) -> bool {
+    fn enter(&mut self, local: &html5ever::LocalName, attrs: &[html5ever::Attribute]) -> bool {
         self.start(local, attrs)
     }
     fn text(&mut self, text: &str) {
