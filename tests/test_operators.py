@@ -441,3 +441,23 @@ def test_workers_die_with_their_parent(tmp_path, example_text):
     time.sleep(1.5)
     assert snapshot(out) == before, "nothing writes after the run was killed"
     assert len(list(out.glob("d*.txt"))) < 40
+
+
+def test_format_jsonl_has_one_record_schema_for_every_input_kind(tmp_path, example_text):
+    src = tmp_path / "in"
+    write(src / "a.txt", example_text)
+    write(src / "b.html", "<html><body><p>The harbour was quiet when the boats came back at dusk.</p></body></html>")
+    write(src / "c.jsonl", json.dumps({"id": 7, "text": example_text}) + "\n")
+    report = filter_folder([src], tmp_path / "out", jobs=1, output_format="jsonl")
+    assert report.count("done") == 3
+    records = {name: json.loads((tmp_path / "out" / name).read_text().splitlines()[0])
+               for name in ("a.txt.jsonl", "b.html.jsonl", "c.jsonl")}
+    for name, rec in records.items():
+        meta = rec["textsieve"]
+        assert set(meta) == {"source", "record", "language", "lines"}, name
+        assert set(meta["lines"][0]) == {"line", "start", "end", "label", "score"}, name
+        assert isinstance(rec["text"], str)
+    assert records["c.jsonl"]["id"] == 7 and records["c.jsonl"]["textsieve"]["record"] == 1
+    assert records["a.txt.jsonl"]["textsieve"]["record"] is None
+    first = records["a.txt.jsonl"]["textsieve"]["lines"][0]
+    assert example_text[first["start"]:first["end"]].strip()  # offsets index the input text
