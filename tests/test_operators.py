@@ -4,7 +4,6 @@ them (concurrent runs, kill -9, FIFOs, a gzip bomb measured from the child proce
 import gzip
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
