@@ -21,6 +21,7 @@ read through :func:`open_input`, so a file means the same thing whichever comman
 """
 from __future__ import annotations
 
+import errno
 import gzip
 import io
 import json
@@ -88,7 +89,7 @@ def check_regular(path: Path) -> os.stat_result:
             raise InputError(f"{path}: broken symbolic link (its target {os.readlink(path)!r} does not exist).") from None
         raise InputError(f"{path}: no such file or directory.") from None
     except OSError as exc:
-        if exc.errno == 40:  # ELOOP
+        if exc.errno == errno.ELOOP:
             raise InputError(f"{path}: symbolic link loop.") from None
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
     if not stat.S_ISREG(st.st_mode):
