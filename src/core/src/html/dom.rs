@@ -375,7 +375,14 @@ impl Dom {
         let nodes = &self.nodes;
         let Some(root) = nodes.get(DOCUMENT) else { return };
         let mut current = root.first_child;
+        // Each node is entered once and left once; a bound on the steps turns a malformed
+        // (cyclic) tree, which html5ever never builds, into a stop instead of a hang.
+        let mut steps_left = nodes.len().saturating_mul(4);
         while valid(nodes, current) {
+            if steps_left == 0 {
+                return;
+            }
+            steps_left -= 1;
             let node = &nodes[current];
             let mut descend = false;
             match &node.data {
@@ -396,6 +403,10 @@ impl Dom {
             // Go to the next sibling, leaving every element whose last child is done.
             let mut at = current;
             loop {
+                if steps_left == 0 {
+                    return;
+                }
+                steps_left -= 1;
                 let n = &nodes[at];
                 if valid(nodes, n.next) {
                     current = n.next;

@@ -204,6 +204,27 @@ fn image_marks_the_next_line() {
     assert!(ctx(&page, "two").alt.is_empty());
 }
 
+#[test]
+fn text_split_by_comments_is_one_piece() {
+    // "Oct 18" is linked; " · 8 min read" counts as one piece of 12 characters, not three.
+    let page = parse(r#"<p><a href="/d">Oct 18</a> <!-- -->·<!-- --> 8 min read</p>"#);
+    assert_eq!(ctx(&page, "Oct 18 · 8 min read").link_share, 0.333);
+}
+
+#[test]
+fn link_share_rounds_like_python() {
+    // 9 of 16 characters: 0.5625 is a tie, rounded to even.
+    let page = parse(r#"<p><a href="/x">aaaaaaaaa</a> bbbbbbb</p>"#);
+    assert_eq!(ctx(&page, "aaaaaaaaa bbbbbbb").link_share, 0.562);
+}
+
+#[test]
+fn raw_text_elements_show_no_text_even_when_deep() {
+    let deep = "<div>".repeat(MAX_DEPTH as usize + 10);
+    let page = parse(&format!("{deep}<script>if (a < b) {{ x = '<p>no</p>'; }}</script><style>p {{}}</style>yes"));
+    assert_eq!(lines(&page), ["yes"]);
+}
+
 // -- guarantees ---------------------------------------------------------------------------------
 
 #[test]
@@ -321,13 +342,19 @@ fn a_5mb_page() {
     assert_eq!(parse(&text).text.len(), "word ".len() * 1_100_000);
 }
 
-/// Seeded random tag soup: never panics, always a well-shaped page.
+/// Seeded random tag soup: never panics, always a well-shaped page. The parts lean on the tree
+/// builder's hard cases (tables, foster parenting, formatting elements, foreign content,
+/// templates, forms). `TEXTSIEVE_FUZZ_ROUNDS` runs more rounds than the default 300.
 #[test]
 fn random_tag_soup_never_fails() {
-    const PARTS: [&str; 30] = [
+    const PARTS: [&str; 62] = [
         "<div>", "</div>", "<p>", "</p>", "<a href=x>", "</a>", "<br>", "<hr>", "<li>", "<ul>", "</ul>", "<table>",
         "<td>", "<tr>", "</table>", "<pre>", "</pre>", "<b>", "</i>", "<script>", "</script>", "<!--", "-->", "&amp;",
-        "<img alt='x y'>", "<template>", "text ", " · ", "\0", "<",
+        "<img alt='x y'>", "<template>", "text ", " · ", "\0", "<", "</template>", "<svg>", "<foreignObject>",
+        "</svg>", "<math>", "<mi>", "<annotation-xml encoding='text/html'>", "<select>", "<option>", "</select>",
+        "<form>", "</form>", "<button>", "<nobr>", "<caption>", "<colgroup>", "<col>", "<frameset>", "<body class=b>",
+        "<html id=h>", "<head>", "</body>", "</html>", "<textarea>", "<plaintext>", "<style>", "</style>", "<xmp>",
+        "<table><tr><td>", "<h1>", "</h2>", "<dd>",
     ];
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = || {
@@ -336,7 +363,8 @@ fn random_tag_soup_never_fails() {
         state ^= state << 17;
         state
     };
-    for _ in 0..300 {
+    let rounds = std::env::var("TEXTSIEVE_FUZZ_ROUNDS").ok().and_then(|n| n.parse().ok()).unwrap_or(300);
+    for _ in 0..rounds {
         let n = (next() % 200) as usize;
         let html: String = (0..n).map(|_| PARTS[(next() % PARTS.len() as u64) as usize]).collect();
         parse(&html);
