@@ -248,7 +248,7 @@ impl TreeSink for Sink {
     fn append_based_on_parent_node(&self, element: &NodeId, prev_element: &NodeId, child: NodeOrText<NodeId>) {
         let has_parent = {
             let nodes = self.nodes.borrow();
-            nodes.get(*element).map_or(false, |n| n.parent != NONE)
+            nodes.get(*element).is_some_and(|n| n.parent != NONE)
         };
         if has_parent {
             self.append_before_sibling(element, child);

@@ -110,7 +110,7 @@ fn alt_words(value: &str, out: &mut Vec<String>) {
     while let Some(c) = chars.next() {
         if c.is_alphabetic() {
             word.extend(c.to_lowercase());
-        } else if (c == '\'' || c == '’') && !word.is_empty() && chars.peek().map_or(false, |n| n.is_alphabetic()) {
+        } else if (c == '\'' || c == '’') && !word.is_empty() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
             word.push(c);
         } else if !word.is_empty() {
             push_alt(out, std::mem::take(&mut word));
@@ -343,18 +343,21 @@ impl Builder {
         let mut unit_text = std::mem::take(&mut self.unit_text);
         units.clear();
         unit_text.clear();
-        let kind: Option<&'static str>;
-        if self.in_pre > 0 {
+        let kind: Option<&'static str> = if self.in_pre > 0 {
             for raw in self.piece_text.split('\n') {
                 let start = unit_text.len();
                 normalize_into(raw, &mut unit_text);
                 units.push((start, unit_text.len(), 0.0));
             }
-            kind = Some("pre");
+            Some("pre")
         } else {
             self.units_of(&mut units, &mut unit_text);
-            kind = if br { Some("br") } else { None };
-        }
+            if br {
+                Some("br")
+            } else {
+                None
+            }
+        };
         self.pieces.clear();
         self.piece_text.clear();
         units.retain(|&(s, e, _)| e > s);
@@ -432,7 +435,7 @@ impl Builder {
         if block_tag == "pre" {
             tag = "pre";
         }
-        let item_like = kind.is_some() || block.map_or(false, |f| f.flags & ITEM != 0) && tag == block_tag;
+        let item_like = kind.is_some() || block.is_some_and(|f| f.flags & ITEM != 0) && tag == block_tag;
         if item_like && kind.is_none() {
             if let Some(rows) = top.and_then(|f| f.rows) {
                 group = Some(self.stack[rows].serial);
