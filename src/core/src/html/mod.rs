@@ -66,6 +66,33 @@ pub struct HtmlPage {
     pub contexts: Vec<Option<HtmlContext>>,
 }
 
+impl HtmlPage {
+    /// The page's lines with their contexts, one per line, for reading and for golden tests:
+    /// `text<TAB>[tag link=0.5 anc=nav,ul list=true hints=a,b img=false alt=x,y]`, and an empty
+    /// line for each blank line.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        for (line, context) in self.text.lines().zip(&self.contexts) {
+            if let Some(c) = context {
+                let ancestors: Vec<&str> =
+                    ANCESTORS.iter().enumerate().filter(|(i, _)| c.ancestors & (1 << i) != 0).map(|(_, a)| *a).collect();
+                out.push_str(&format!(
+                    "{line}\t[{} link={} anc={} list={} hints={} img={} alt={}]",
+                    c.tag,
+                    c.link_share,
+                    ancestors.join(","),
+                    c.link_list,
+                    c.hints.join(","),
+                    c.image,
+                    c.alt.join(",")
+                ));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// Input is handed to the parser in pieces of this size: html5ever's buffers count in `u32`,
 /// so one piece must stay far below 4 GiB whatever the page's size.
 const CHUNK: usize = 1 << 20;
