@@ -33,17 +33,21 @@ pub struct HtmlContext {
     /// The block element holding the line ("p", "h2", "li", "td", "figcaption", "div", ...;
     /// "a" when the line is one link split out of a block of links; "br" for a `<br>`-separated run).
     pub tag: String,
-    /// Share of the line's non-space characters that sit inside links (0..=1).
+    /// Share of the line's characters that sit inside links (0..=1, three decimals; each text
+    /// piece counted without its end spaces). 1 for a line split out of a block of links.
     pub link_share: f32,
-    /// Bit `i` set when the line sits inside `ANCESTORS[i]`.
+    /// Bit `i` set when the line sits inside `ANCESTORS[i]` (figcaption counts as figure, dl and
+    /// menu as ul; "a" only while a link is still open when the line ends).
     pub ancestors: u32,
-    /// The line is an item of a list whose items are mostly links.
+    /// The line sits in a list (ul, ol, dl, menu) of at least 3 lines, 60% of them mostly links.
     pub link_list: bool,
-    /// Lower-case class/id/role/itemprop/rel tokens of the element and its ancestors, nearest first.
+    /// Lower-case `[a-z]+` tokens of class, id, role, itemprop and rel of the open elements,
+    /// nearest first: at most 8 per element, 16 in all.
     pub hints: Vec<String>,
-    /// An image sits in the block or just before it.
+    /// An `<img>` or `<picture>` came since the previous line (in the block or just before it).
     pub image: bool,
-    /// Lower-case words (punctuation stripped) of that image's `alt`/`title`.
+    /// Words of those images' `alt`/`title`: lower-case runs of letters (inner apostrophes kept,
+    /// as in "hawk's"; digits and punctuation dropped), each once, at most `MAX_ALT_WORDS`.
     pub alt: Vec<String>,
 }
 
