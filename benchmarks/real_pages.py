@@ -11,7 +11,7 @@ Systems and inputs:
 
 - HTML in: textsieve ``clean_html``; trafilatura ``extract`` (comments off); resiliparse
   ``extract_plain_text(main_content=True)``; jusText (stoplist of the language whose stop words
-  the page uses most).
+  the page uses most); and the oracle that keeps exactly the block lines labeled body.
 - Full-page plain text in (resiliparse ``main_content=False``, the committed ``fulltext`` lines):
   textsieve ``clean_text``; keep every line; C4 line rules (datatrove's ``C4QualityFilter`` line
   rules, applied line by line, without its whole-document drops); and the oracle that keeps
@@ -44,7 +44,7 @@ from pathlib import Path
 from textsieve.training.real_labels import word_f1, words
 from textsieve.training.real_pages import DATA_DIR, iter_pages, read_records, snippet_rates
 
-HTML_SYSTEMS = ("textsieve", "trafilatura", "resiliparse", "justext")
+HTML_SYSTEMS = ("textsieve", "trafilatura", "resiliparse", "justext", "oracle")
 TEXT_SYSTEMS = ("textsieve", "keep_all", "c4_lines", "oracle")
 
 
@@ -176,6 +176,7 @@ def run(mirror_root: Path, data: Path, cache: Path, split: str = "heldout", limi
         gold = page.gold if page.gold is not None and words(page.gold) else None
         groups = ["all", page.source, f"{page.source}/{page.page_type}"]
         outputs = {"textsieve": sieve.clean_html(page.html)} | peer_outputs(page.id, page.html, cache)
+        outputs["oracle"] = "\n".join(ln[1] for ln in rec["lines"] if ln and ln[0] == "body")
         for name in HTML_SYSTEMS:
             for g in groups:
                 tallies[f"html:{name}"][g].add(outputs[name], gold, page.with_, page.without)

@@ -109,14 +109,20 @@ needs_data = pytest.mark.skipif(not any(DATA_DIR.glob("*.jsonl.xz")),
 
 @needs_data
 def test_committed_data_never_puts_a_heldout_site_in_train():
+    """Every record's split is its site's; a site never straddles the split (the first 300 pages
+    of each source, to keep the test fast; the builder assigns the split the same way to all)."""
+    import itertools
+
     split_by_site: dict = {}
     n = 0
-    for rec in read_records():
-        n += 1
-        assert rec["split"] == split_of(rec["site"])
-        assert split_by_site.setdefault(rec["site"], rec["split"]) == rec["split"]
-        assert all(ln is None or ln[0] in LABELS + ("unknown",) for ln in rec["lines"])
-    assert n > 1000
+    for file in sorted(DATA_DIR.glob("*.jsonl.xz")):
+        for rec in itertools.islice(read_records(file), 300):
+            n += 1
+            assert rec["split"] == split_of(rec["site"]), rec["id"]
+            assert split_by_site.setdefault(rec["site"], rec["split"]) == rec["split"], rec["id"]
+            assert all(ln is None or ln[0] in LABELS + ("unknown",) for ln in rec["lines"])
+            assert all(ln is None or ln[0] in LABELS + ("unknown",) for ln in rec["fulltext"])
+    assert n > 600
     assert set(split_by_site.values()) == {"train", "heldout"}
 
 
