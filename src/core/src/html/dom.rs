@@ -60,20 +60,19 @@ pub struct Dom {
     pub nodes: Vec<Node>,
 }
 
-/// An element's name as the tree builder asks for it (an owned copy: the arena sits behind a
-/// `RefCell`, so no reference into it can outlive the borrow).
-#[derive(Debug)]
-pub struct Name {
+/// What the tree builder holds for a node: its index, and for an element its name, so that
+/// `elem_name` (asked for every entry of the stack of open elements on each scope check) reads
+/// the handle itself instead of borrowing the arena. Atoms clone without allocating.
+#[derive(Clone, Debug)]
+pub struct Handle {
+    id: NodeId,
     ns: Namespace,
     local: LocalName,
 }
 
-impl html5ever::tree_builder::ElemName for Name {
-    fn ns(&self) -> &Namespace {
-        &self.ns
-    }
-    fn local_name(&self) -> &LocalName {
-        &self.local
+impl Handle {
+    fn plain(id: NodeId) -> Handle {
+        Handle { id, ns: Namespace::default(), local: LocalName::default() }
     }
 }
 
@@ -171,9 +170,9 @@ fn link_before(nodes: &mut [Node], sibling: NodeId, child: NodeId) {
 }
 
 impl TreeSink for Sink {
-    type Handle = NodeId;
+    type Handle = Handle;
     type Output = Dom;
-    type ElemName<'a> = Name;
+    type ElemName<'a> = html5ever::ExpandedName<'a>;
 
     fn finish(self) -> Dom {
         Dom { nodes: self.nodes.into_inner() }
@@ -181,47 +180,44 @@ impl TreeSink for Sink {
 
     fn parse_error(&self, _msg: Cow<'static, str>) {}
 
-    fn get_document(&self) -> NodeId {
-        DOCUMENT
+    fn get_document(&self) -> Handle {
+        Handle::plain(DOCUMENT)
     }
 
-    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Name {
-        let nodes = self.nodes.borrow();
-        match nodes.get(*target).map(|n| &n.data) {
-            Some(NodeData::Element { name, .. }) => Name { ns: name.ns.clone(), local: name.local.clone() },
-            // The builder only asks about elements; an empty name matches no rule.
-            _ => Name { ns: Namespace::from(""), local: LocalName::from("") },
-        }
+    fn elem_name<'a>(&'a self, target: &'a Handle) -> html5ever::ExpandedName<'a> {
+        html5ever::ExpandedName { ns: &target.ns, local: &target.local }
     }
 
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
         let template_contents = if flags.template { self.add(NodeData::Fragment) } else { NONE };
         let text_dropped = super::lines::drops(&name.local);
-        self.add(NodeData::Element {
+        let (ns, local) = (name.ns.clone(), name.local.clone());
+        let id = self.add(NodeData::Element {
             text_dropped,
             name,
             attrs,
             template_contents,
             mathml_integration_point: flags.mathml_annotation_xml_integration_point,
-        })
+        });
+        Handle { id, ns, local }
     }
 
-    fn create_comment(&self, _text: StrTendril) -> NodeId {
-        self.add(NodeData::Other)
+    fn create_comment(&self, _text: StrTendril) -> Handle {
+        Handle::plain(self.add(NodeData::Other))
     }
 
-    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
-        self.add(NodeData::Other)
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Handle {
+        Handle::plain(self.add(NodeData::Other))
     }
 
-    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+    fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
         let mut nodes = self.nodes.borrow_mut();
-        let parent = *parent;
+        let parent = parent.id;
         if !valid(&nodes, parent) {
             return;
         }
         match child {
-            NodeOrText::AppendNode(child) => {
+            NodeOrText::AppendNode(Handle { id: child, .. }) => {
                 detach(&mut nodes, child);
                 link_last(&mut nodes, parent, child);
                 if let Some(node) = nodes.get(child) {
@@ -245,10 +241,10 @@ impl TreeSink for Sink {
         }
     }
 
-    fn append_based_on_parent_node(&self, element: &NodeId, prev_element: &NodeId, child: NodeOrText<NodeId>) {
+    fn append_based_on_parent_node(&self, element: &Handle, prev_element: &Handle, child: NodeOrText<Handle>) {
         let has_parent = {
             let nodes = self.nodes.borrow();
-            nodes.get(*element).is_some_and(|n| n.parent != NONE)
+            nodes.get(element.id).is_some_and(|n| n.parent != NONE)
         };
         if has_parent {
             self.append_before_sibling(element, child);
@@ -259,10 +255,10 @@ impl TreeSink for Sink {
 
     fn append_doctype_to_document(&self, _name: StrTendril, _public_id: StrTendril, _system_id: StrTendril) {}
 
-    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+    fn get_template_contents(&self, target: &Handle) -> Handle {
         let contents = {
             let nodes = self.nodes.borrow();
-            match nodes.get(*target).map(|n| &n.data) {
+            match nodes.get(target.id).map(|n| &n.data) {
                 Some(NodeData::Element { template_contents, .. }) => *template_contents,
                 _ => NONE,
             }
@@ -270,37 +266,37 @@ impl TreeSink for Sink {
         if contents != NONE {
             // Template contents sit outside the tree; count their depth from the template's.
             let mut nodes = self.nodes.borrow_mut();
-            let depth = nodes[*target].depth;
+            let depth = nodes[target.id].depth;
             if nodes[contents].first_child == NONE {
                 nodes[contents].depth = depth;
             }
-            contents
+            Handle::plain(contents)
         } else {
             // Not a template (the builder promises it is): hand out a fresh detached fragment.
-            self.add(NodeData::Fragment)
+            Handle::plain(self.add(NodeData::Fragment))
         }
     }
 
-    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
-        x == y
+    fn same_node(&self, x: &Handle, y: &Handle) -> bool {
+        x.id == y.id
     }
 
     fn set_quirks_mode(&self, _mode: QuirksMode) {}
 
-    fn pop(&self, node: &NodeId) {
-        if let Some(n) = self.nodes.borrow().get(*node) {
+    fn pop(&self, node: &Handle) {
+        if let Some(n) = self.nodes.borrow().get(node.id) {
             self.current_depth.set(n.depth.saturating_sub(1));
         }
     }
 
-    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+    fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
         let mut nodes = self.nodes.borrow_mut();
-        let sibling = *sibling;
+        let sibling = sibling.id;
         if !valid(&nodes, sibling) || !valid(&nodes, nodes[sibling].parent) {
             return;
         }
         match new_node {
-            NodeOrText::AppendNode(child) => {
+            NodeOrText::AppendNode(Handle { id: child, .. }) => {
                 detach(&mut nodes, child);
                 link_before(&mut nodes, sibling, child);
                 if let Some(node) = nodes.get(child) {
@@ -320,9 +316,9 @@ impl TreeSink for Sink {
         }
     }
 
-    fn add_attrs_if_missing(&self, target: &NodeId, new_attrs: Vec<Attribute>) {
+    fn add_attrs_if_missing(&self, target: &Handle, new_attrs: Vec<Attribute>) {
         let mut nodes = self.nodes.borrow_mut();
-        if let Some(Node { data: NodeData::Element { attrs, .. }, .. }) = nodes.get_mut(*target) {
+        if let Some(Node { data: NodeData::Element { attrs, .. }, .. }) = nodes.get_mut(target.id) {
             for attr in new_attrs {
                 if !attrs.iter().any(|a| a.name == attr.name) {
                     attrs.push(attr);
@@ -331,13 +327,13 @@ impl TreeSink for Sink {
         }
     }
 
-    fn remove_from_parent(&self, target: &NodeId) {
-        detach(&mut self.nodes.borrow_mut(), *target);
+    fn remove_from_parent(&self, target: &Handle) {
+        detach(&mut self.nodes.borrow_mut(), target.id);
     }
 
-    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+    fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
         let mut nodes = self.nodes.borrow_mut();
-        let (node, new_parent) = (*node, *new_parent);
+        let (node, new_parent) = (node.id, new_parent.id);
         if !valid(&nodes, node) || !valid(&nodes, new_parent) || node == new_parent {
             return;
         }
@@ -350,12 +346,12 @@ impl TreeSink for Sink {
         }
     }
 
-    fn is_mathml_annotation_xml_integration_point(&self, handle: &NodeId) -> bool {
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
         let nodes = self.nodes.borrow();
-        matches!(nodes.get(*handle).map(|n| &n.data), Some(NodeData::Element { mathml_integration_point: true, .. }))
+        matches!(nodes.get(handle.id).map(|n| &n.data), Some(NodeData::Element { mathml_integration_point: true, .. }))
     }
 
-    fn allow_declarative_shadow_roots(&self, _intended_parent: &NodeId) -> bool {
+    fn allow_declarative_shadow_roots(&self, _intended_parent: &Handle) -> bool {
         false
     }
 }

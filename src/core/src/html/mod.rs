@@ -155,17 +155,17 @@ pub const MAX_DEPTH: u32 = 512;
 /// deeper than `MAX_DEPTH`. Tags that switch the tokenizer to raw text (script, style, ...)
 /// always pass, so their content never turns into visible text.
 struct DepthGuard {
-    builder: html5ever::tree_builder::TreeBuilder<dom::NodeId, dom::Sink>,
+    builder: html5ever::tree_builder::TreeBuilder<dom::Handle, dom::Sink>,
 }
 
 impl html5ever::tokenizer::TokenSink for DepthGuard {
-    type Handle = dom::NodeId;
+    type Handle = dom::Handle;
 
     fn process_token(
         &self,
         token: html5ever::tokenizer::Token,
         line_number: u64,
-    ) -> html5ever::tokenizer::TokenSinkResult<dom::NodeId> {
+    ) -> html5ever::tokenizer::TokenSinkResult<dom::Handle> {
         use html5ever::tokenizer::{StartTag, TagToken, TokenSinkResult};
         if let TagToken(tag) = &token {
             if tag.kind == StartTag
