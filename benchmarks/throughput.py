@@ -1,6 +1,6 @@
 """Speed and memory of clean_text on one core, side by side with datatrove's C4 line rules.
 
-    python benchmarks/throughput.py [--mb 10] [--batch 64]
+    python benchmarks/throughput.py [--mb 10] [--batch 64] [--model DIR] [--threads 1]
 
 The corpus is the seed documents repeated to at least --mb megabytes (the team's own training
 documents when ../shared is absent). Both systems see the same documents in the same run, and
@@ -9,7 +9,8 @@ datatrove is a benchmark-only peer: `pip install datatrove regex` (its C4Quality
 ``min_num_sentences=-1`` applies C4's line rules without needing a sentence splitter).
 
 Reports: MB/s of ``clean_text`` called once per document, MB/s of ``Sieve.clean_many`` on
-batches, the C4 rules' MB/s, the ratios, the model file size and the peak RSS while cleaning.
+batches (one core thread unless --threads says otherwise), the featurizer alone in lines per
+second, the C4 rules' MB/s, the ratios, the model file size and the peak RSS while cleaning.
 """
 from __future__ import annotations
 
@@ -46,6 +47,20 @@ def rate(fn, docs, nbytes) -> float:
     return nbytes / 1e6 / (time.perf_counter() - t)
 
 
+def featurizer_lines_per_second(docs: list[str], config: dict | None) -> float | None:
+    """Segments featurized per second by the core alone (batches of 64 documents, one thread)."""
+    try:
+        from textsieve import _core
+    except ImportError:
+        return None
+    config = {k: v for k, v in (config or {}).items() if k in ("n_word_hash", "n_char_hash", "max_chars", "char_chars", "html")}
+    t = time.perf_counter()
+    rows = 0
+    for i in range(0, len(docs), 64):
+        rows += len(_core.featurize(docs[i:i + 64], config=config or None)["doc"])
+    return rows / (time.perf_counter() - t)
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -54,25 +69,33 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="clean_text throughput vs datatrove C4 line rules")
     ap.add_argument("--mb", type=float, default=10.0)
     ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    ap.add_argument("--threads", type=int, default=1, help="core threads for clean_many (default 1: one core)")
     args = ap.parse_args(argv)
 
     from textsieve import Sieve, clean_text
-    from textsieve.model import default_model_path
+    from textsieve.model import MODEL_FILE, default_model_path
 
     docs, source = corpus(args.mb)
     nbytes = sum(len(t.encode()) for t in docs)
     print(f"corpus: {source}, {len(docs)} documents, {nbytes / 1e6:.1f} MB; one core")
-    clean_text("warm up: load the model once.")
+    one = Sieve(args.model, threads=1)
+    clean = clean_text if args.model is None else one.clean
+    clean("warm up: load the model once.")
     rss_before = peak_rss_mb()
 
-    per_doc = rate(lambda ds: [clean_text(d) for d in ds], docs, nbytes)
-    sieve = Sieve()
+    per_doc = rate(lambda ds: [clean(d) for d in ds], docs, nbytes)
+    sieve = Sieve(one.model, threads=args.threads)
     batched = rate(lambda ds: [sieve.clean_many(ds[i:i + args.batch]) for i in range(0, len(ds), args.batch)], docs, nbytes)
     rss = peak_rss_mb()
     print(f"textsieve clean_text, one call per document: {per_doc:7.2f} MB/s")
-    print(f"textsieve Sieve.clean_many, batches of {args.batch}:  {batched:7.2f} MB/s")
-    print(f"peak RSS while cleaning: {rss:.0f} MB (after model load: {rss_before:.0f} MB; target <= 300 MB)")
-    print(f"model file: {default_model_path().stat().st_size / 1e6:.1f} MB (target <= 25 MB)")
+    print(f"textsieve Sieve.clean_many, batches of {args.batch}:  {batched:7.2f} MB/s ({args.threads} core thread(s))")
+    lines_per_s = featurizer_lines_per_second(docs, getattr(one.model, "manifest", {}).get("feature_config"))
+    if lines_per_s:
+        print(f"featurizer alone (core, one thread): {lines_per_s:,.0f} lines/s (target >= 300,000 per core)")
+    print(f"peak RSS while cleaning: {rss:.0f} MB (after model load: {rss_before:.0f} MB; target <= 200 MB)")
+    model_file = default_model_path() if args.model is None else Path(args.model) / MODEL_FILE
+    print(f"model file: {model_file.stat().st_size / 1e6:.1f} MB (target <= 25 MB)")
 
     try:
         from datatrove.data import Document

@@ -1,11 +1,14 @@
 """The public entry points: label every line, keep the body.
 
 ``label_lines`` is the explain twin of ``clean_text``: it returns one record per segment with
-its label and scores, and ``clean_text`` is nothing but a join over the records it keeps, so
-the two cannot disagree (a test checks it).
+its label and scores, and ``clean_text`` is the join of the records it keeps (a test checks that
+the two agree). Both run in the Rust core (``textsieve._core``): segmentation, features, both
+passes and, for cleaning, the join itself, so cleaning a document builds no per-line Python
+objects and releases the GIL. This module is policy: the config, which labels to keep, the
+threshold, language filtering, and turning core arrays into records when asked for them.
 
-HTML goes through the same path: :func:`clean_html`/:func:`label_html` turn the page into block
-lines with their markup context (:mod:`textsieve.html`), and the model, which was also trained on
+HTML goes through the same path: :func:`clean_html`/:func:`label_html` have the core turn the
+page into block lines with their markup context, and the model, which was also trained on
 rendered pages, sees link density, tags, ancestors and class names as extra features.
 
 A :class:`Sieve` holds one loaded model and is what a pipeline that cleans millions of
@@ -14,17 +17,14 @@ documents should keep around; the module-level functions share a lazily created 
 """
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import ConfigError, InputError
-from .html import HtmlPage, parse_html
-from .labels import BODY, LabeledLines, join_kept, to_records
+from .labels import BODY, LabeledLines, join_kept, records_from_core
 from .model import Model, load_model
-from .segment import segment
 
 __all__ = ["SieveConfig", "Sieve", "clean_text", "label_lines", "clean_html", "label_html", "join_kept"]
 
@@ -87,19 +87,36 @@ class Sieve:
     """A loaded model plus a config: create once, call many times.
 
     ``Sieve()`` uses the shipped model; ``Sieve(model="path/to/model_dir")`` loads one you
-    trained (after checking its manifest hash, see :func:`textsieve.load_model`).
+    trained (after checking its manifest, see :func:`textsieve.load_model`). ``threads`` bounds
+    the core's worker threads for one batch (0: as many as the machine has cores, used only for
+    batches large enough to gain from them; set 1 when a process pool already uses every core).
     """
 
-    def __init__(self, model: Model | str | Path | None = None, config: SieveConfig | None = None, **options):
-        self.model = model if isinstance(model, Model) else load_model(model)
+    def __init__(self, model: Model | str | Path | None = None, config: SieveConfig | None = None, *, threads: int = 0,
+                 **options):
+        from ._legacy import LegacyModel
+
+        self.model = model if isinstance(model, (Model, LegacyModel)) else load_model(model)
         self.config = (config or SieveConfig()).with_options(**options)
-        unknown = set(self.config.keep) - set(self.model.labels)
-        if unknown:
-            raise ConfigError(f"keep={self.config.keep}: label(s) {sorted(unknown)} are not in this model's labels {self.model.labels}.")
+        if not isinstance(threads, int) or threads < 0:
+            raise ConfigError(f"threads={threads!r}: give 0 (automatic) or a positive number of threads.")
+        self.threads = threads
+        self._check_keep(self.config)
 
     @property
     def labels(self) -> list[str]:
         return self.model.labels
+
+    def _check_keep(self, cfg: SieveConfig) -> None:
+        unknown = set(cfg.keep) - set(self.model.labels)
+        if unknown:  # a typo must not silently keep nothing
+            raise ConfigError(f"keep={cfg.keep}: label(s) {sorted(unknown)} are not in this model's labels {self.model.labels}.")
+
+    def _config(self, config: SieveConfig | None, options: dict) -> SieveConfig:
+        cfg = (config or self.config).with_options(**options)
+        if cfg is not self.config:
+            self._check_keep(cfg)
+        return cfg
 
     def label_lines(self, text: str, config: SieveConfig | None = None, **options) -> LabeledLines:
         """One record per non-blank segment of ``text``, in order."""
@@ -110,116 +127,132 @@ class Sieve:
         page's extracted text (one line per block)."""
         return self.label_many([html], config, html=True, **options)[0]
 
-    def label_many(self, texts: Sequence[str | HtmlPage], config: SieveConfig | None = None, *, html: bool = False,
+    def label_many(self, texts: Sequence[str], config: SieveConfig | None = None, *, html: bool = False,
                    **options) -> list[LabeledLines]:
-        """Label several documents in one model call (much faster than one call each).
+        """Label several documents in one core call (much faster than one call each).
 
-        ``html=True`` parses every ``str`` as an HTML page; an already parsed
-        :class:`~textsieve.html.HtmlPage` is accepted either way.
+        ``html=True`` parses every ``str`` as an HTML page; an already parsed page (an object
+        with ``.text`` and ``.contexts``, such as :class:`~textsieve.html.HtmlPage`) is accepted
+        either way.
         """
-        cfg = (config or self.config).with_options(**options)
-        unknown = set(cfg.keep) - set(self.model.labels)
-        if unknown:  # same rule as Sieve(keep=...): a typo must not silently keep nothing
-            raise ConfigError(f"keep={cfg.keep}: label(s) {sorted(unknown)} are not in this model's labels {self.model.labels}.")
-        pages = [_as_page(t, html) for t in texts]
-        sources = [p.text if isinstance(p, HtmlPage) else p for p in pages]
-        languages: list[str | None] = [None] * len(pages)
-        skipped: list[str | None] = [None] * len(pages)
+        cfg = self._config(config, options)
+        docs = [_as_doc(t, i) for i, t in enumerate(texts)]
+        sources: list[str | None] = [None] * len(docs)
+        languages: list[str | None] = [None] * len(docs)
+        skipped: list[str | None] = [None] * len(docs)
         if cfg.languages is not None:
-            from .language import detect_language
+            for i, doc in enumerate(docs):
+                sources[i] = _source_text(doc, html)
+                languages[i], skipped[i] = _language_verdict(sources[i], cfg.languages)
+        run = [i for i in range(len(docs)) if skipped[i] is None]
+        labels = self.model.labels
+        records: dict[int, list] = {}
+        if self._legacy:
+            from ._legacy import label_sources
 
-            for i, src in enumerate(sources):
-                languages[i] = lang = detect_language(src)
-                if lang not in cfg.languages:
-                    skipped[i] = f"language {lang!r} not in {', '.join(cfg.languages)}"
-        segs = [
-            [] if skipped[i] else segment(sources[i], split_glued=cfg.split_glued,
-                                          contexts=p.contexts if isinstance(p, HtmlPage) else None)
-            for i, p in enumerate(pages)
+            pages = [_legacy_page(docs[i], html) for i in run]
+            texts_run = [p.text if hasattr(p, "contexts") else p for p in pages]
+            for i, src in zip(run, texts_run):
+                sources[i] = src
+            out = label_sources(self.model, texts_run, [getattr(p, "contexts", None) for p in pages],
+                                cfg.split_glued, cfg.body_threshold)
+            records = dict(zip(run, out))
+        elif run:
+            results = self.model.core.label([docs[i] for i in run], html=html, split_glued=cfg.split_glued,
+                                            body_threshold=cfg.body_threshold, threads=self.threads)
+            for i, res in zip(run, results):
+                if res[0] is not None:
+                    sources[i] = res[0]  # the page's extracted text
+                elif sources[i] is None:
+                    sources[i] = _plain_text(docs[i])
+                records[i] = records_from_core(sources[i], res, labels)
+        return [
+            LabeledLines(records.get(i, []), sources[i] if sources[i] is not None else _source_text(docs[i], html),
+                         languages[i], skipped[i])
+            for i in range(len(docs))
         ]
-        pipeline = self.model.pipeline
-        probas = _predict_windowed(pipeline, segs)
-        out = []
-        for src, s, proba, lang, skip in zip(sources, segs, probas, languages, skipped):
-            records = to_records(src, s, proba, pipeline.classes_, cfg.body_threshold) if s else []
-            out.append(LabeledLines(records, src, lang, skip))
-        return out
+
+    @property
+    def _legacy(self) -> bool:
+        return not isinstance(self.model, Model)
 
     def clean(self, text: str, config: SieveConfig | None = None, **options) -> str:
         """The kept lines of ``text`` in order, with its paragraph breaks."""
-        cfg = (config or self.config).with_options(**options)
-        return self.label_lines(text, cfg).text(cfg.keep)
+        return self.clean_many([text], config, **options)[0]
 
     def clean_html(self, html: str, config: SieveConfig | None = None, **options) -> str:
         """The kept block lines of an HTML page, as text."""
-        cfg = (config or self.config).with_options(**options)
-        return self.label_html(html, cfg).text(cfg.keep)
+        return self.clean_many([html], config, html=True, **options)[0]
 
     def clean_many(self, texts: Sequence[str], config: SieveConfig | None = None, *, html: bool = False,
                    **options) -> list[str]:
-        cfg = (config or self.config).with_options(**options)
-        return [recs.text(cfg.keep) for recs in self.label_many(texts, cfg, html=html)]
+        """Cleaned text of each document, in order: the core labels and joins, no records."""
+        cfg = self._config(config, options)
+        if self._legacy:
+            return [recs.text(cfg.keep) for recs in self.label_many(texts, cfg, html=html)]
+        docs = [_as_doc(t, i) for i, t in enumerate(texts)]
+        out = [""] * len(docs)
+        run = list(range(len(docs)))
+        if cfg.languages is not None:
+            run = [i for i in run if _language_verdict(_source_text(docs[i], html), cfg.languages)[1] is None]
+        if run:
+            cleaned = self.model.core.clean([docs[i] for i in run], list(cfg.keep), html=html,
+                                            split_glued=cfg.split_glued, body_threshold=cfg.body_threshold,
+                                            threads=self.threads)
+            for i, c in zip(run, cleaned):
+                out[i] = c
+        return out
 
 
-WINDOW = 200  # segments per model window
-OVERLAP = 40
+def _as_doc(doc, index: int):
+    """A document for the core: a str (checked), or a parsed page passed through."""
+    if isinstance(doc, str) or not (hasattr(doc, "text") and hasattr(doc, "contexts")):
+        return _check_text(doc, index)
+    return doc
 
 
-def windows(n: int, size: int = WINDOW, overlap: int = OVERLAP) -> list[tuple[int, int, int, int]]:
-    """``(start, end, keep_from, keep_to)`` windows covering ``n`` segments.
-
-    The model was trained on pages of tens to a couple of hundred lines; its document-level
-    features (position, repetition, how much of the page a line's words recur in) mean
-    something else on a 10,000-line archive page, where it would label nearly everything junk.
-    So a long document is labeled in overlapping windows of page size, and each segment takes
-    its label from the window in which it sits most centrally.
-    """
-    if n <= size:
-        return [(0, n, 0, n)]
-    stride = size - overlap
-    starts = sorted({min(s, n - size) for s in range(0, n - overlap, stride)})
-    bounds = [0] + [(starts[k + 1] + starts[k] + size) // 2 for k in range(len(starts) - 1)] + [n]
-    return [(s, s + size, bounds[k], bounds[k + 1]) for k, s in enumerate(starts)]
+def _plain_text(doc) -> str:
+    return doc if isinstance(doc, str) else _check_text(doc.text)
 
 
-def _predict_windowed(pipeline, segs: list[list]) -> list:
-    """One model call over every document's windows; per-document probability arrays."""
-    import numpy as np
+def _source_text(doc, html: bool) -> str:
+    """The text a document's records index: the input, or a page's extracted text."""
+    if isinstance(doc, str) and html:
+        from . import _core
 
-    parts, plan = [], []
-    for d, s in enumerate(segs):
-        for start, end, keep_from, keep_to in windows(len(s)) if s else []:
-            plan.append((d, start, keep_from, keep_to, len(parts)))
-            parts.append(s[start:end])
-    if not parts:
-        return [None] * len(segs)
-    proba = pipeline.predict_proba(parts)
-    offsets = np.cumsum([0] + [len(p) for p in parts])
-    out = [np.empty((len(s), proba.shape[1])) if s else None for s in segs]
-    for d, start, keep_from, keep_to, k in plan:
-        rows = proba[offsets[k] + keep_from - start: offsets[k] + keep_to - start]
-        out[d][keep_from:keep_to] = rows
-    return out
+        return _core.parse_html(doc)[0]
+    return _plain_text(doc)
 
 
-def _as_page(doc, html: bool):
-    if isinstance(doc, HtmlPage):
-        return doc
-    doc = _check_text(doc)
-    return parse_html(doc) if html else doc
+def _language_verdict(source: str, languages: tuple[str, ...]) -> tuple[str, str | None]:
+    from .language import detect_language
+
+    lang = detect_language(source)
+    return lang, (None if lang in languages else f"language {lang!r} not in {', '.join(languages)}")
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+def _legacy_page(doc, html: bool):
+    """Format-1 models read contexts made by the Python HTML builder."""
+    if isinstance(doc, str) and html:
+        from .html import parse_html
+
+        return parse_html(doc)
+    return doc
 
 
-def _check_text(text) -> str:
+def _check_text(text, index: int | None = None) -> str:
+    """The str the core will see: lone surrogates (from a "\\ud800" JSON escape or
+    surrogateescape decoding) become U+FFFD one for one, so offsets are unchanged. Anything but a
+    str is an InputError naming the document."""
     if isinstance(text, str):
-        # Input boundary policy: a lone surrogate (from a "\\ud800" JSON escape or surrogateescape
-        # decoding) cannot be encoded or hashed; it becomes U+FFFD one for one, so offsets are unchanged.
-        return _LONE_SURROGATE.sub("\ufffd", text)
+        from . import _core
+
+        return _core.clean_surrogates(text)  # the same object when there is nothing to replace
+    where = "" if index is None else f"document {index}: "
     if isinstance(text, (bytes, bytearray)):
-        raise InputError("got bytes, expected str: decode first (textsieve's CLI detects encodings for files).")
-    raise InputError(f"expected a str document, got {type(text).__name__}.")
+        raise InputError(f"{where}got bytes, expected str: decode first (textsieve's CLI detects encodings for files).")
+    raise InputError(f"{where}expected a str document, got {type(text).__name__}.")
+
 
 
 _default: Sieve | None = None

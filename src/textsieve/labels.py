@@ -1,9 +1,11 @@
-"""Scores -> labeled records.
+"""Labeled records: what ``label_lines``/``label_html`` return.
 
-Turns the classifier's per-segment probabilities into :class:`LabeledLine` records: applies the
-body threshold, and joins the two parts of a provisionally cut line back into one record when
-they got the same label (the cut was only a hypothesis that the line holds glued junk; see
-:mod:`textsieve.segment`).
+The core (``textsieve._core``) labels every segment, applies the body threshold, and joins the
+two parts of a provisionally cut line back into one record when they got the same label (the
+cut was only a hypothesis that the line holds glued junk). It returns plain arrays; this module
+turns them into :class:`LabeledLine` records for callers who want to see each line's label and
+scores. :func:`join_kept` rebuilds text from records exactly as the core's cleaning does (a test
+checks they agree), for callers who filter records themselves.
 """
 from __future__ import annotations
 
@@ -11,11 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from .segment import Segment
-
-__all__ = ["LabeledLine", "LabeledLines", "BODY", "to_records", "join_kept"]
+__all__ = ["LabeledLine", "LabeledLines", "BODY", "records_from_core", "join_kept"]
 
 BODY = "body"
 
@@ -75,40 +73,20 @@ class LabeledLines(list):
         return join_kept(self.source, self, keep)
 
 
-def _decide(proba: np.ndarray, classes: Sequence[str], body_threshold: float | None) -> np.ndarray:
-    """Index of the label per row: argmax, or body iff P(body) >= threshold when one is set."""
-    best = np.argmax(proba, axis=1)
-    if body_threshold is None or BODY not in classes:
-        return best
-    b = list(classes).index(BODY)
-    is_body = proba[:, b] >= body_threshold
-    others = proba.copy()
-    others[:, b] = -1.0
-    return np.where(is_body, b, np.argmax(others, axis=1) if proba.shape[1] > 1 else b)
+def records_from_core(source: str, labeled, labels: Sequence[str]) -> list[LabeledLine]:
+    """LabeledLine records from the core's arrays for one document.
 
-
-def to_records(text: str, segments: Sequence[Segment], proba: np.ndarray, classes: Sequence[str],
-               body_threshold: float | None = None) -> list[LabeledLine]:
-    classes = [str(c) for c in classes]
-    chosen = _decide(proba, classes, body_threshold) if len(segments) else []
-    records: list[LabeledLine] = []
-    i = 0
-    while i < len(segments):
-        seg = segments[i]
-        if seg.parts == 2 and seg.part == 0 and i + 1 < len(segments) and chosen[i] == chosen[i + 1]:
-            tail = segments[i + 1]
-            w_head, w_tail = len(seg.text), len(tail.text)
-            merged = (proba[i] * w_head + proba[i + 1] * w_tail) / (w_head + w_tail)
-            records.append(_record(text[seg.start:tail.end], classes[chosen[i]], merged, classes, seg.line, seg.start, tail.end))
-            i += 2
-            continue
-        records.append(_record(seg.text, classes[chosen[i]], proba[i], classes, seg.line, seg.start, seg.end))
-        i += 1
-    return records
-
-
-def _record(text, label, row, classes, line, start, end) -> LabeledLine:
-    return LabeledLine(text, label, {c: float(p) for c, p in zip(classes, row)}, line, start, end)
+    ``labeled`` is one item of ``_core.Model.label``: ``(page_text, start, end, line, label,
+    scores)`` with character offsets into ``source``. This is the only place per-record Python
+    objects are made; the cleaning path never comes here.
+    """
+    _, start, end, line, label, scores = labeled
+    labels = [str(c) for c in labels]
+    names = [labels[i] for i in label.tolist()]
+    return [
+        LabeledLine(source[a:b], name, dict(zip(labels, row)), ln, a, b)
+        for a, b, ln, name, row in zip(start.tolist(), end.tolist(), line.tolist(), names, scores.tolist())
+    ]
 
 
 def join_kept(text: str, records: Iterable[LabeledLine], keep: Sequence[str]) -> str:

@@ -1,15 +1,26 @@
-"""The model file and its manifest: building, saving, checking, loading.
+"""The model file (format v2): reading, checking, writing. No pickle anywhere.
 
-A model is one scikit-learn ``Pipeline`` (featurizer + two-pass classifier) saved with joblib,
-next to a ``manifest.json`` that records what made it: format version, library versions, label
-set, seed, the sha256 of the training data and of the model file, and held-out scores.
+A model is a directory with two files:
 
-Why the hash check: joblib files are pickles, and unpickling runs code. The shipped model is
-trusted (it comes with the package). A model path given by a user is loaded only when a
-manifest sits next to it and the file's sha256 matches the manifest, so a swapped or corrupted
-file is refused before a single byte of it is unpickled. The check proves the file is the one
-its manifest describes; it cannot make a file from an untrusted source safe, so only load models
-you or your team trained.
+``model.npz``
+    numpy arrays only, read with ``np.load(allow_pickle=False)``: the first pass's
+    standardisation and weights (``dense_mean``, ``dense_scale``, ``first_coef``,
+    ``first_intercept``) and the second pass's trees (``tree_offsets``, ``tree_class``, the
+    ``node_*`` arrays, ``second_baseline``). The shapes and dtypes are listed in :data:`ARRAYS`.
+``manifest.json``
+    what the arrays mean and where they came from: ``format_version``, ``features_version``
+    (the core's featurizer must match), ``labels`` (in the order of the probability columns),
+    ``dense_features`` and ``revision_features`` (names, checked against the core's),
+    ``feature_config`` (hash sizes and snippet bounds), ``revision_config`` (``window``,
+    ``dense``), ``first_pass`` (``link``: ``softmax`` or ``ovr_sigmoid``), ``model_sha256``,
+    plus library versions, seed, training-data hash and scores.
+
+Loading runs no code from the file. It checks, in order: the manifest is a JSON object with the
+required keys, the format and features versions are the ones this textsieve reads, the sha256 of
+``model.npz`` matches, every array is present with the right dtype and shape; then the core
+validates the values (finite weights, tree indices in range). Any failure is a
+:class:`~textsieve.errors.ModelError` that names the file and says what to do. Inference needs
+numpy and the compiled core, not scikit-learn or joblib.
 """
 from __future__ import annotations
 
@@ -17,50 +28,64 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-import joblib
-import numpy as np
-import scipy
-import sklearn
-from sklearn.pipeline import Pipeline
-
-from .classifier import ContextClassifier
 from .errors import ModelError
-from .files import atomic_write_text
-from .features import SegmentFeaturizer
+from .manifest import MANIFEST_FILE, read_manifest
 
-__all__ = ["Model", "build_pipeline", "load_model", "save_model", "default_model_path", "MODEL_FILE", "MANIFEST_FILE"]
+__all__ = ["Model", "load_model", "write_model", "default_model_path", "sha256_file", "MODEL_FILE", "MANIFEST_FILE",
+           "FORMAT_VERSION", "ARRAYS"]
 
-FORMAT_VERSION = 1
-MODEL_FILE = "textsieve-lines.joblib"
-MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 2
+MODEL_FILE = "model.npz"
+_LEGACY_FILE = "textsieve-lines.joblib"  # format 1 (pickle): loaded by _legacy until model.npz ships
+
+# name -> (dtype, number of dimensions). Shapes are checked against each other in _check_shapes.
+ARRAYS = {
+    "dense_mean": ("float32", 1),
+    "dense_scale": ("float32", 1),
+    "first_coef": ("float32", 2),
+    "first_intercept": ("float32", 1),
+    "tree_offsets": ("int64", 1),
+    "tree_class": ("int32", 1),
+    "node_feature": ("int32", 1),
+    "node_threshold": ("float64", 1),
+    "node_missing_left": ("uint8", 1),
+    "node_left": ("int32", 1),
+    "node_right": ("int32", 1),
+    "node_is_leaf": ("uint8", 1),
+    "node_value": ("float64", 1),
+    "second_baseline": ("float64", 1),
+}
+V2_KEYS = ("features_version", "dense_features", "revision_features", "feature_config", "revision_config", "first_pass")
+_RETRAIN = "Retrain with `textsieve train`, or give the directory `textsieve train -o` wrote."
 
 
-def build_pipeline(seed: int = 0, features: dict | None = None) -> Pipeline:
-    """A fresh, unfitted model: the one place its structure is defined.
-
-    ``features`` overrides :class:`SegmentFeaturizer` options, e.g. smaller hash spaces
-    (``{"n_word_features": 2**16}``): training time is dominated by the first pass's
-    n_hashed_features x n_labels weights, so this is the lever for faster experiments.
-    """
-    return Pipeline([("features", SegmentFeaturizer(**(features or {}))),
-                     ("classify", ContextClassifier(random_state=seed))])
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Model:
-    """A fitted pipeline with its manifest."""
+    """A checked model: the core's compiled model plus the manifest and arrays it came from.
 
-    pipeline: Pipeline
-    manifest: dict
+    Pickles as its arrays and manifest (a Dask worker rebuilds the core model on arrival).
+    """
+
+    core: object = field(repr=False)
+    manifest: dict = field(repr=False)
     path: Path | None = None
+    arrays: dict = field(default_factory=dict, repr=False)
 
     @property
     def labels(self) -> list[str]:
-        return [str(c) for c in self.pipeline.classes_]
+        return list(self.manifest["labels"])
+
+    def __reduce__(self):
+        return (_rebuild, (self.arrays, self.manifest, self.path))
+
+
+def _rebuild(arrays: dict, manifest: dict, path):
+    return Model(_core_model(arrays, manifest, path or "<pickled model>"), manifest, path, arrays)
 
 
 def sha256_file(path: Path) -> str:
@@ -72,94 +97,176 @@ def sha256_file(path: Path) -> str:
 
 
 def default_model_path() -> Path:
-    """The shipped model, wherever the package was installed (wheel or editable)."""
-    return Path(str(resources.files("textsieve").joinpath("models", MODEL_FILE)))
+    """The shipped model's ``model.npz``, wherever the package was installed (wheel or editable)."""
+    models = Path(str(resources.files("textsieve").joinpath("models")))
+    if not (models / MODEL_FILE).is_file() and (models / _LEGACY_FILE).is_file():
+        return models / _LEGACY_FILE  # transitional: the format-1 model until model.npz ships
+    return models / MODEL_FILE
 
 
-def _versions() -> dict:
-    from . import __version__
+def _features_version() -> int:
+    from . import _core
 
-    return {
-        "textsieve": __version__, "scikit-learn": sklearn.__version__, "numpy": np.__version__,
-        "scipy": scipy.__version__, "joblib": joblib.__version__,
-    }
-
-
-def save_model(pipeline: Pipeline, directory: str | Path, extra: dict | None = None) -> Path:
-    """Write model + manifest atomically into ``directory``; returns the model path."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / MODEL_FILE
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-model-")
-    os.close(fd)
-    try:
-        joblib.dump(pipeline, tmp, compress=3)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shipped or shared model must be readable
-        digest = sha256_file(Path(tmp))
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "model_file": MODEL_FILE,
-            "model_sha256": digest,
-            "labels": [str(c) for c in pipeline.classes_],
-            "versions": _versions(),
-            **(extra or {}),
-        }
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    atomic_write_text(directory / MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return target
-
-
-def read_manifest(model_path: Path) -> dict:
-    manifest_path = model_path.with_name(MANIFEST_FILE)
-    if not manifest_path.is_file():
-        raise ModelError(
-            f"{model_path}: no {MANIFEST_FILE} next to it. textsieve loads a model file only with the "
-            "manifest written by `textsieve train`, because loading a model runs code (pickle)."
-        )
-    from .manifest import read_manifest as read_validated  # not a JSON object / missing keys -> ModelError
-
-    return read_validated(manifest_path)
+    return int(_core.FEATURES_VERSION)
 
 
 def load_model(path: str | Path | None = None, *, verify: bool | None = None) -> Model:
-    """Load a model: the shipped one by default, or a model file/directory you trained.
+    """Load a model: the shipped one by default, or a directory (or its ``model.npz``) you trained.
 
-    A user-given path is verified (manifest present, sha256 equal) before unpickling; the shipped
-    model is verified too unless ``verify=False`` (it is cheap: one hash of a few MB).
+    ``verify=False`` skips the sha256 of the arrays (never needed for safety, since the file is
+    data; it only catches a file changed after training). Every other check always runs.
     """
     shipped = path is None
     model_path = default_model_path() if shipped else Path(path)
     if model_path.is_dir():
+        legacy = model_path / _LEGACY_FILE
         model_path = model_path / MODEL_FILE
+        if not model_path.is_file() and legacy.is_file():
+            model_path = legacy
     if not model_path.is_file():
-        hint = "Reinstall textsieve, or train one with `textsieve train`." if shipped else "Give the .joblib file or the directory `textsieve train -o` wrote."
+        hint = "Reinstall textsieve." if shipped else _RETRAIN
         raise ModelError(f"{model_path}: model file not found. {hint}")
-    manifest = read_manifest(model_path)
+    manifest = read_manifest(model_path.parent)
+    if model_path.name == _LEGACY_FILE and manifest.get("format_version") == 1:
+        from ._legacy import load_legacy
+
+        return load_legacy(model_path, manifest, verify)
+    _check_manifest(manifest, model_path)
     if verify is None or verify:
         actual = sha256_file(model_path)
-        if actual != manifest.get("model_sha256"):
+        if actual != manifest["model_sha256"]:
             raise ModelError(
                 f"{model_path}: sha256 {actual[:12]}… does not match its manifest "
-                f"({str(manifest.get('model_sha256'))[:12]}…). The file was changed or corrupted after "
-                "training; refusing to unpickle it. Retrain with `textsieve train` or restore the file."
+                f"({str(manifest['model_sha256'])[:12]}…). The file was changed or corrupted after training. "
+                f"Restore it, or retrain with `textsieve train`."
             )
-    trained = manifest.get("versions", {}).get("scikit-learn", "")
-    if trained.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        raise ModelError(
-            f"{model_path}: trained with scikit-learn {trained or '?'}, this environment has "
-            f"{sklearn.__version__}. Pickled models do not survive a scikit-learn minor upgrade: retrain "
-            "with `textsieve train`, or install the scikit-learn version in the manifest."
-        )
+    arrays = _read_arrays(model_path)
+    _check_shapes(arrays, manifest, model_path)
+    return Model(_core_model(arrays, manifest, model_path), manifest, model_path.parent, arrays)
+
+
+def _check_manifest(manifest: dict, where) -> None:
     if manifest.get("format_version") != FORMAT_VERSION:
-        raise ModelError(
-            f"{model_path}: model format {manifest.get('format_version')} but this textsieve reads "
-            f"format {FORMAT_VERSION}. Retrain with `textsieve train`."
-        )
+        raise ModelError(f"{where}: model format {manifest.get('format_version')!r}, but this textsieve reads format "
+                         f"{FORMAT_VERSION}. {_RETRAIN}")
+    missing = [k for k in V2_KEYS if k not in manifest]
+    if missing:
+        raise ModelError(f"{where}: the manifest lacks {', '.join(missing)}. {_RETRAIN}")
+    features = _features_version()
+    if manifest["features_version"] != features:
+        raise ModelError(f"{where}: trained on features version {manifest['features_version']!r}, this textsieve "
+                         f"computes version {features}. {_RETRAIN}")
+    if not isinstance(manifest["feature_config"], dict) or not isinstance(manifest["revision_config"], dict) \
+            or not isinstance(manifest["first_pass"], dict):
+        raise ModelError(f"{where}: feature_config, revision_config and first_pass must be JSON objects. {_RETRAIN}")
+    from . import _core
+
+    html = bool(manifest["feature_config"].get("html", True))
+    names = list(_core.dense_feature_names(html))
+    if manifest["dense_features"] != names:
+        raise ModelError(f"{where}: the manifest's dense feature names differ from the core's ({len(manifest['dense_features'])} "
+                         f"vs {len(names)}); the model was trained by another featurizer. {_RETRAIN}")
+    window = manifest["revision_config"].get("window")
+    dense = manifest["revision_config"].get("dense", True)
+    if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 64:
+        raise ModelError(f"{where}: revision_config.window must be an integer 0..64, got {window!r}. {_RETRAIN}")
+    expected = list(_core.revision_feature_names(manifest["labels"], window, names if dense else None))
+    if manifest["revision_features"] != expected:
+        raise ModelError(f"{where}: the manifest's revision feature names differ from the core's. {_RETRAIN}")
+
+
+def _read_arrays(model_path: Path) -> dict:
+    import numpy as np
+
     try:
-        pipeline = joblib.load(model_path)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means the same thing to a user
-        raise ModelError(f"{model_path}: could not be loaded ({type(exc).__name__}: {exc}). Retrain with `textsieve train`.") from None
-    return Model(pipeline, manifest, model_path)
+        with np.load(model_path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise ModelError(f"{model_path}: not a readable .npz of plain arrays ({type(exc).__name__}: {exc}). {_RETRAIN}") from None
+    missing = sorted(set(ARRAYS) - set(arrays))
+    if missing:
+        raise ModelError(f"{model_path}: arrays missing: {', '.join(missing)}. {_RETRAIN}")
+    for name, (dtype, ndim) in ARRAYS.items():
+        a = arrays[name]
+        if a.dtype != np.dtype(dtype) or a.ndim != ndim:
+            raise ModelError(f"{model_path}: array {name} is {a.dtype} with {a.ndim} dimension(s), expected {dtype} with "
+                             f"{ndim}. {_RETRAIN}")
+        arrays[name] = np.ascontiguousarray(a)
+    return {name: arrays[name] for name in ARRAYS}
+
+
+def _check_shapes(arrays: dict, manifest: dict, where) -> None:
+    """The shapes the manifest implies (the core re-checks them with the values)."""
+    k = len(manifest["labels"])
+    n_dense = len(manifest["dense_features"])
+    cfg = manifest["feature_config"]
+    try:
+        n_hash = int(cfg["n_word_hash"]) + int(cfg["n_char_hash"])
+    except (KeyError, TypeError, ValueError):
+        raise ModelError(f"{where}: feature_config needs integer n_word_hash and n_char_hash. {_RETRAIN}") from None
+    expected = {
+        "dense_mean": (n_dense,), "dense_scale": (n_dense,), "first_coef": (k, n_dense + n_hash), "first_intercept": (k,),
+    }
+    for name, shape in expected.items():
+        if arrays[name].shape != shape:
+            raise ModelError(f"{where}: array {name} has shape {arrays[name].shape}, expected {shape} for {k} labels, "
+                             f"{n_dense} dense and {n_hash} hashed features. {_RETRAIN}")
+    n_nodes = len(arrays["node_feature"])
+    for name in ("node_threshold", "node_missing_left", "node_left", "node_right", "node_is_leaf", "node_value"):
+        if len(arrays[name]) != n_nodes:
+            raise ModelError(f"{where}: array {name} has {len(arrays[name])} entries, node_feature {n_nodes}. {_RETRAIN}")
+    if len(arrays["tree_offsets"]) != len(arrays["tree_class"]) + 1:
+        raise ModelError(f"{where}: tree_offsets must have one entry more than tree_class. {_RETRAIN}")
+
+
+def _core_model(arrays: dict, manifest: dict, where):
+    from . import _core
+
+    cfg = manifest["feature_config"]
+    try:
+        return _core.Model(arrays, list(manifest["labels"]), dict(cfg), int(manifest["revision_config"]["window"]),
+                           bool(manifest["revision_config"].get("dense", True)), str(manifest["first_pass"].get("link")))
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ModelError(f"{where}: the model's arrays are not usable: {exc}. {_RETRAIN}") from None
+
+
+def write_model(directory: str | Path, arrays: dict, manifest: dict) -> Path:
+    """Write ``model.npz`` and ``manifest.json`` into ``directory``; returns the ``model.npz`` path.
+
+    ``manifest`` is completed with ``format_version``, ``features_version`` and ``model_sha256``.
+    The ``.npz`` is byte-for-byte reproducible (members in sorted order, fixed timestamps), so the
+    same training run gives the same hash. Both files are written to temporary names and moved
+    into place; the manifest last, so a reader never sees a manifest whose hash does not match.
+    The written model is loaded back (every check) before the call returns.
+    """
+    import numpy as np
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    missing = sorted(set(ARRAYS) - set(arrays))
+    if missing:
+        raise ModelError(f"write_model: arrays missing: {', '.join(missing)}")
+    target = directory / MODEL_FILE
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-model-", suffix=".npz")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name in sorted(ARRAYS):
+                a = np.ascontiguousarray(np.asarray(arrays[name]).astype(ARRAYS[name][0], copy=False))
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with zf.open(info, "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, a, allow_pickle=False)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shipped or shared model must be readable
+        manifest = {**manifest, "format_version": FORMAT_VERSION, "features_version": _features_version(),
+                    "model_file": MODEL_FILE, "model_sha256": sha256_file(Path(tmp))}
+        _check_manifest(manifest, target)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    from .files import atomic_write_text
+
+    atomic_write_text(directory / MANIFEST_FILE, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    load_model(directory)
+    return target
