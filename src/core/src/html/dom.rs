@@ -26,7 +26,8 @@ pub enum NodeData {
     /// A template's contents: a fragment outside the tree, never walked.
     Fragment,
     Element {
-        name: QualName,
+        local: LocalName,
+        /// Only the attributes the line builder reads (`lines::reads_attr`).
         attrs: Vec<Attribute>,
         template_contents: NodeId,
         mathml_integration_point: bool,
@@ -188,13 +189,17 @@ impl TreeSink for Sink {
         html5ever::ExpandedName { ns: &target.ns, local: &target.local }
     }
 
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
+    fn create_element(&self, name: QualName, mut attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
         let template_contents = if flags.template { self.add(NodeData::Fragment) } else { NONE };
         let text_dropped = super::lines::drops(&name.local);
-        let (ns, local) = (name.ns.clone(), name.local.clone());
+        attrs.retain(|a| super::lines::reads_attr(&a.name.local));
+        if attrs.is_empty() {
+            attrs = Vec::new(); // frees the tokenizer's allocation
+        }
+        let QualName { ns, local, .. } = name;
         let id = self.add(NodeData::Element {
             text_dropped,
-            name,
+            local: local.clone(),
             attrs,
             template_contents,
             mathml_integration_point: flags.mathml_annotation_xml_integration_point,
@@ -320,7 +325,7 @@ impl TreeSink for Sink {
         let mut nodes = self.nodes.borrow_mut();
         if let Some(Node { data: NodeData::Element { attrs, .. }, .. }) = nodes.get_mut(target.id) {
             for attr in new_attrs {
-                if !attrs.iter().any(|a| a.name == attr.name) {
+                if super::lines::reads_attr(&attr.name.local) && !attrs.iter().any(|a| a.name == attr.name) {
                     attrs.push(attr);
                 }
             }
@@ -382,8 +387,8 @@ impl Dom {
             let node = &nodes[current];
             let mut descend = false;
             match &node.data {
-                NodeData::Element { name, attrs, .. } => {
-                    if visitor.enter(&name.local, attrs) && valid(nodes, node.first_child) {
+                NodeData::Element { local, attrs, .. } => {
+                    if visitor.enter(local, attrs) && valid(nodes, node.first_child) {
                         descend = true;
                     } else {
                         visitor.leave();

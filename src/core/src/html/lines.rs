@@ -66,6 +66,12 @@ pub fn drops(tag: &str) -> bool {
     classify(tag).0 & DROP != 0
 }
 
+/// The attributes the builder reads; the tree keeps no others (links' `href`, `src`, `data-*`
+/// are most of a page's attribute bytes).
+pub fn reads_attr(name: &str) -> bool {
+    matches!(name, "class" | "id" | "role" | "itemprop" | "rel" | "style" | "hidden" | "alt" | "title")
+}
+
 /// Python's `str.isspace`: Unicode White_Space plus the information separators U+001C..U+001F.
 #[inline]
 pub fn is_space(c: char) -> bool {
@@ -138,6 +144,8 @@ struct Frame {
     hints: (usize, usize),
     /// Nearest frame (this one included) with hint tokens.
     hint_frame: Option<usize>,
+    /// Hint tokens a line here gets: this frame's and its ancestors', at most `MAX_HINTS`.
+    hints_total: usize,
     /// Nearest block frame, this one included.
     block: Option<usize>,
     /// Nearest list frame (ul, ol, dl, menu), this one included.
@@ -206,6 +214,7 @@ impl Builder {
             had_br: false,
             hints,
             hint_frame: if hints.1 > hints.0 { Some(index) } else { parent.and_then(|p| p.hint_frame) },
+            hints_total: (hints.1 - hints.0 + parent.map_or(0, |p| p.hints_total)).min(MAX_HINTS),
             block: own(BLOCK, parent.and_then(|p| p.block)),
             list: own(LIST, parent.and_then(|p| p.list)),
             rows: own(LIST | ROWS, parent.and_then(|p| p.rows)),
@@ -449,7 +458,7 @@ impl Builder {
         self.gap = false;
         self.last_group = if item_like { group } else { None };
 
-        let mut hints = Vec::with_capacity(MAX_HINTS);
+        let mut hints = Vec::with_capacity(top.map_or(0, |f| f.hints_total));
         let mut at = top.and_then(|f| f.hint_frame);
         while let Some(i) = at {
             if hints.len() >= MAX_HINTS {
