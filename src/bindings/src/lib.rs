@@ -275,6 +275,15 @@ fn segment<'py>(py: Python<'py>, text: &Bound<'py, PyAny>, split_glued: bool) ->
 }
 
 #[pyfunction]
+/// Where a (stripped) line may hold a second block glued to its end: the tail's character
+/// offset, or None.
+fn glue_offset(line: &Bound<'_, PyAny>) -> PyResult<Option<usize>> {
+    let t = Text::from_py(line, 0, "a line")?;
+    let s = t.as_str();
+    Ok(textsieve_core::segment::glue_offset(s).map(|b| char_offsets(s, &[b])[0]))
+}
+
+#[pyfunction]
 #[pyo3(signature = (html = true))]
 fn dense_feature_names(html: bool) -> Vec<&'static str> {
     core_dense_names(html)
@@ -643,6 +652,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FEATURES_VERSION", FEATURES_VERSION)?;
     m.add_function(wrap_pyfunction!(parse_html, m)?)?;
     m.add_function(wrap_pyfunction!(segment, m)?)?;
+    m.add_function(wrap_pyfunction!(glue_offset, m)?)?;
     m.add_function(wrap_pyfunction!(featurize, m)?)?;
     m.add_function(wrap_pyfunction!(dense_feature_names, m)?)?;
     m.add_function(wrap_pyfunction!(revision_features, m)?)?;
