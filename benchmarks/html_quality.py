@@ -70,7 +70,6 @@ def systems(include_trafilatura: bool, model=None):
     sieve = Sieve(model)
     out = {
         "textsieve": sieve.clean_html,
-        "textsieve (html.parser)": lambda h: sieve.label_many([_parse(h, "html.parser")])[0].text(),
         "keep all block text": html_to_text,
     }
     if include_trafilatura:
@@ -78,12 +77,6 @@ def systems(include_trafilatura: bool, model=None):
 
         out["trafilatura"] = lambda h: trafilatura.extract(h, include_comments=False, include_tables=True) or ""
     return out
-
-
-def _parse(html, parser):
-    from textsieve.html import parse_html
-
-    return parse_html(html, parser)
 
 
 def main() -> int:

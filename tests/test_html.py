@@ -6,9 +6,7 @@ from typer.testing import CliRunner
 
 from textsieve import clean_html, label_html
 from textsieve.cli import app
-from textsieve.html import available_parser, parse_html
-
-PARSERS = ["html.parser", "lxml"]  # lxml comes with the test extra; html.parser is the fallback
+from textsieve.html import HtmlPage, parse_html
 
 ARTICLE_PAGE = """<!DOCTYPE html>
 <html><head><title>Rooftop bees</title><style>.x{color:red}</style>
@@ -45,9 +43,8 @@ is left long until July. In a dry summer the bees also visit balcony gardens acr
 </body></html>"""
 
 
-@pytest.mark.parametrize("parser", PARSERS)
-def test_a_page_becomes_one_line_per_block_without_scripts_styles_or_head(parser):
-    text = parse_html(ARTICLE_PAGE, parser).text
+def test_a_page_becomes_one_line_per_block_without_scripts_styles_or_head():
+    text = parse_html(ARTICLE_PAGE).text
     lines = [ln for ln in text.split("\n") if ln]
     assert lines[:5] == ["Home", "News", "Sport", "Culture", "Contact"]
     assert "Bees Return to the Library Roof" in lines
@@ -59,9 +56,8 @@ def test_a_page_becomes_one_line_per_block_without_scripts_styles_or_head(parser
     assert ["Privacy policy", "Terms of use", "Cookie settings"] == [ln for ln in lines if ln in ("Privacy policy", "Terms of use", "Cookie settings")]
 
 
-@pytest.mark.parametrize("parser", PARSERS)
-def test_each_line_knows_its_markup(parser):
-    page = parse_html(ARTICLE_PAGE, parser)
+def test_each_line_knows_its_markup():
+    page = parse_html(ARTICLE_PAGE)
     ctx = {line: page.contexts[i] for i, line in enumerate(page.text.split("\n")) if line}
     assert ctx["Home"].link_share == 1.0 and ctx["Home"].link_list and "nav" in ctx["Home"].ancestors
     caption = next(c for line, c in ctx.items() if line.startswith("Beekeeper lifting"))
@@ -74,18 +70,16 @@ def test_each_line_knows_its_markup(parser):
     assert ctx["What the bees eat"].tag == "h2"
 
 
-@pytest.mark.parametrize("parser", PARSERS)
-def test_hidden_and_non_content_elements_are_dropped(parser):
+def test_hidden_and_non_content_elements_are_dropped():
     page = """<div>Visible one</div><div hidden>secret a</div><p style="display: none">secret b</p>
     <span style="visibility:hidden">secret c</span><noscript>secret d</noscript><template><p>secret e</p></template>
     <select><option>secret f</option></select><svg><text>secret g</text></svg><!-- secret h --><p>Visible two</p>"""
-    assert parse_html(page, parser).text == "Visible one\n\nVisible two\n"
+    assert parse_html(page).text == "Visible one\n\nVisible two\n"
 
 
-@pytest.mark.parametrize("parser", PARSERS)
-def test_br_separated_text_and_layout_tables(parser):
+def test_br_separated_text_and_layout_tables():
     page = "<table><tr><td>Name</td><td>Value</td></tr></table><font>first line<br>second line<br><br>new para</font>"
-    assert parse_html(page, parser).text == "Name\nValue\n\nfirst line\nsecond line\n\nnew para\n"
+    assert parse_html(page).text == "Name\nValue\n\nfirst line\nsecond line\n\nnew para\n"
 
 
 MESSY = {
@@ -105,10 +99,9 @@ MESSY = {
 }
 
 
-@pytest.mark.parametrize("parser", PARSERS)
 @pytest.mark.parametrize("name", sorted(MESSY))
-def test_messy_pages_never_raise(parser, name, sieve):
-    page = parse_html(MESSY[name], parser)
+def test_messy_pages_never_raise(name, sieve):
+    page = parse_html(MESSY[name])
     assert isinstance(page.text, str)
     assert len(page.contexts) == len(page.text.split("\n")) - 1 if page.text else page.contexts == []
     assert isinstance(sieve.clean_html(MESSY[name]), str)
@@ -134,17 +127,12 @@ def test_a_5_mb_page_is_cleaned(sieve):
     assert cleaned.count("harbour master") > 0.9 * 3_500
 
 
-def test_both_parsers_agree_on_rendered_training_pages():
-    from textsieve.training.corpus import read_corpus
-    from textsieve.training.pages import PageRenderer
-
-    docs = read_corpus("training_data/docs")[::15]
-    for i, doc in enumerate(docs):
-        html, _ = PageRenderer(seed=i).render(doc)
-        a, b = parse_html(html, "lxml"), parse_html(html, "html.parser")
-        assert a.text == b.text, doc.name
-        assert [c and (c.tag, c.link_share, c.link_list, c.hints) for c in a.contexts] == \
-               [c and (c.tag, c.link_share, c.link_list, c.hints) for c in b.contexts], doc.name
+def test_an_already_parsed_page_labels_like_its_html(sieve):
+    page = parse_html(ARTICLE_PAGE)
+    assert isinstance(page, HtmlPage)
+    assert sieve.clean_many([page]) == [sieve.clean_html(ARTICLE_PAGE)]
+    assert [(r.label, r.text) for r in sieve.label_many([page])[0]] == \
+           [(r.label, r.text) for r in sieve.label_html(ARTICLE_PAGE)]
 
 
 def test_clean_html_keeps_the_article_and_drops_chrome_and_junk():
@@ -181,10 +169,6 @@ def test_cli_cleans_an_html_file_to_stdout(tmp_path):
     assert {r[1] for r in rows if r[3] == "Home"} != {"body"}
 
 
-def test_available_parser_prefers_lxml():
-    assert available_parser() == "lxml"
-
-
 def test_batch_cleans_html_with_page_features(tmp_path):
     from textsieve.batch import filter_folder
 
@@ -197,9 +181,9 @@ def test_batch_cleans_html_with_page_features(tmp_path):
     assert json.dumps(report.to_dict())  # serialisable
 
 
-def test_lxml_depth_limit_falls_back_to_the_standard_parser():
-    page = "<font>" * 2100 + "<p>the article body</p>"
-    assert parse_html(page, "lxml").text == parse_html(page, "html.parser").text == "the article body\n"
+def test_deep_nesting_keeps_its_text():
+    page = "<font>" * 5000 + "<p>the article body</p>"
+    assert parse_html(page).text == "the article body\n"
 
 
 def test_text_after_the_last_br_stays_with_its_lines():
