@@ -1,0 +1,66 @@
+"""Type stubs for textsieve._core, the compiled Rust core (src/core) behind thin PyO3 bindings
+(src/bindings). Offsets are CHARACTER offsets into the str given (lone surrogates count as one
+character each and are read as U+FFFD). Batch calls release the GIL. A document that is not a str
+raises textsieve.errors.InputError naming its index; malformed arrays raise ValueError."""
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+FEATURES_VERSION: int
+
+# An HTML context as a tuple: (tag, link_share, ancestors, link_list, hints, image, alt).
+ContextTuple = tuple[str, float, tuple[str, ...], bool, tuple[str, ...], bool, tuple[str, ...]]
+# A document: a str (plain text, or HTML when html=True), or a parsed page: an object with
+# .text and .contexts (textsieve.html.HtmlPage) or a (text, contexts) tuple.
+Document = str | tuple[str, Sequence[Any]] | Any
+
+def parse_html(html: str) -> tuple[str, list[ContextTuple | None]]:
+    """The page's block lines (one per line of the text, blank lines between blocks) and one
+    context per line (None for blank lines)."""
+
+def segment(text: str, split_glued: bool = True) -> dict[str, npt.NDArray[Any]]:
+    """Segment arrays: seg_doc, line, start, end, line_start, part, parts, blank_before, blank_after."""
+
+def glue_offset(line: str) -> int | None: ...
+def clean_surrogates(text: str) -> str:
+    """``text`` itself, or a copy with each lone surrogate replaced by U+FFFD."""
+
+def dense_feature_names(html: bool = True) -> list[str]: ...
+def revision_feature_names(labels: Sequence[str], window: int, dense_names: Sequence[str] | None = None) -> list[str]: ...
+def featurize(docs: Iterable[Document], *, html: bool = False, split_glued: bool = True,
+              config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Feature matrix of every segment: doc (u32), dense (rows x n_dense f32), indptr (i64),
+    indices (i32), values (f32), n_hash, config, the segment arrays of ``segment`` and ``texts``
+    (what each document's offsets index: the page text for HTML)."""
+
+def revision_features(proba: npt.NDArray[np.float64], doc: npt.NDArray[np.uint32], window: int,
+                      dense: npt.NDArray[np.float32] | None = None) -> npt.NDArray[np.float64]: ...
+def first_pass_proba(dense: npt.NDArray[np.float32], indptr: npt.NDArray[np.int64], indices: npt.NDArray[np.int32],
+                     values: npt.NDArray[np.float32], dense_mean: npt.NDArray[np.float32],
+                     dense_scale: npt.NDArray[np.float32], coef: npt.NDArray[np.float32],
+                     intercept: npt.NDArray[np.float32], link: str) -> npt.NDArray[np.float64]: ...
+
+# (page_text or None, start, end, line, label index, scores records x labels)
+Labeled = tuple[str | None, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.uint32],
+                npt.NDArray[np.uint32], npt.NDArray[np.float64]]
+
+class Model:
+    """A validated model (textsieve.model builds it from model.npz + manifest.json)."""
+
+    def __init__(self, arrays: dict[str, npt.NDArray[Any]], labels: Sequence[str], feature_config: dict[str, Any],
+                 window: int, revision_dense: bool, link: str) -> None: ...
+    @property
+    def labels(self) -> list[str]: ...
+    @property
+    def feature_config(self) -> dict[str, Any]: ...
+    @property
+    def n_trees(self) -> int: ...
+    def predict_proba(self, features: dict[str, Any]) -> npt.NDArray[np.float64]: ...
+    def first_pass_proba(self, features: dict[str, Any]) -> npt.NDArray[np.float64]: ...
+    def label(self, docs: Iterable[Document], *, html: bool = False, split_glued: bool = True,
+              body_threshold: float | None = None, threads: int = 0) -> list[Labeled]: ...
+    def clean(self, docs: Iterable[Document], keep: Sequence[str], *, html: bool = False, split_glued: bool = True,
+              body_threshold: float | None = None, threads: int = 0) -> list[str]: ...
