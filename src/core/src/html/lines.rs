@@ -114,6 +114,9 @@ fn alt_words(value: &str, out: &mut Vec<String>) {
     let mut word = String::new();
     let mut chars = value.chars().peekable();
     while let Some(c) = chars.next() {
+        if out.len() >= MAX_ALT_WORDS {
+            return; // a megabyte of alt text costs no more than forty words
+        }
         if c.is_alphabetic() {
             word.extend(c.to_lowercase());
         } else if (c == '\'' || c == '’') && !word.is_empty() && chars.peek().is_some_and(|n| n.is_alphabetic()) {
@@ -397,22 +400,23 @@ impl Builder {
         }
         if several_links && only_links {
             // One unit per link, in order of first appearance; a link's pieces are joined first,
-            // then normalised, so "<a>Two <b>more</b></a>" stays "Two more".
-            let mut order: Vec<u32> = Vec::new();
-            let mut joined = String::new();
-            for &(_, _, link) in &self.pieces {
-                if link == 0 || order.contains(&link) {
+            // then normalised, so "<a>Two <b>more</b></a>" stays "Two more". Linear in the pieces
+            // (a block can hold thousands of links).
+            let mut slot_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+            let mut joined: Vec<String> = Vec::new();
+            for &(s, e, link) in &self.pieces {
+                if link == 0 {
                     continue;
                 }
-                order.push(link);
-                joined.clear();
-                for &(s, e, l) in &self.pieces {
-                    if l == link {
-                        joined.push_str(&text[s..e]);
-                    }
-                }
+                let slot = *slot_of.entry(link).or_insert_with(|| {
+                    joined.push(String::new());
+                    joined.len() - 1
+                });
+                joined[slot].push_str(&text[s..e]);
+            }
+            for link_text in &joined {
                 let start = out.len();
-                normalize_into(&joined, out);
+                normalize_into(link_text, out);
                 units.push((start, out.len(), 1.0));
             }
             return;

@@ -95,6 +95,15 @@ fn a_block_of_links_gives_one_line_per_link() {
 }
 
 #[test]
+fn a_block_of_many_links_splits_in_linear_time() {
+    // 50,000 links in one block: one line each (a quadratic split would take minutes).
+    let links: String = (0..50_000).map(|i| format!("<a href=/{i}>l{i}</a> | ")).collect();
+    let page = parse(&format!("<div>{links}</div>"));
+    assert_eq!(page.contexts.len(), 50_000);
+    assert_eq!(lines(&page)[49_999], "l49999");
+}
+
+#[test]
 fn text_between_links_keeps_the_block_whole() {
     let page = parse(r#"<p>Read <a href="/1">this</a> and <a href="/2">that</a>.</p>"#);
     assert_eq!(lines(&page), ["Read this and that."]);
