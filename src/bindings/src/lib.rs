@@ -453,6 +453,48 @@ fn first_pass_proba<'py>(
     Ok(p.into_pyarray(py).reshape([n, k])?.into_any())
 }
 
+#[pyfunction]
+/// Pass two alone: probabilities (rows x k) of the exported trees in `arrays` for rows `x`.
+fn tree_proba<'py>(
+    py: Python<'py>,
+    arrays: &Bound<'py, PyDict>,
+    k: usize,
+    x: PyReadonlyArray2<'py, f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (xv, n, w) = slice2(&x, "x")?;
+    let (offsets, class, feature, threshold, missing, left, right, leaf, value, baseline) = (
+        array::<i64>(arrays, "tree_offsets")?,
+        array::<i32>(arrays, "tree_class")?,
+        array::<i32>(arrays, "node_feature")?,
+        array::<f64>(arrays, "node_threshold")?,
+        array::<u8>(arrays, "node_missing_left")?,
+        array::<i32>(arrays, "node_left")?,
+        array::<i32>(arrays, "node_right")?,
+        array::<u8>(arrays, "node_is_leaf")?,
+        array::<f64>(arrays, "node_value")?,
+        array::<f64>(arrays, "second_baseline")?,
+    );
+    let trees = textsieve_core::trees::Trees::new(
+        &textsieve_core::trees::TreeArrays {
+            tree_offsets: &offsets,
+            tree_class: &class,
+            node_feature: &feature,
+            node_threshold: &threshold,
+            node_missing_left: &missing,
+            node_left: &left,
+            node_right: &right,
+            node_is_leaf: &leaf,
+            node_value: &value,
+            baseline: &baseline,
+        },
+        k,
+        w,
+    )
+    .map_err(value_error)?;
+    let p = py.detach(|| trees.proba(xv)).map_err(value_error)?;
+    Ok(p.into_pyarray(py).reshape([n, k])?.into_any())
+}
+
 // -- the model -----------------------------------------------------------------------------------
 
 fn array<T: numpy::Element + Copy>(arrays: &Bound<'_, PyDict>, name: &str) -> PyResult<Vec<T>> {
@@ -658,6 +700,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(revision_features, m)?)?;
     m.add_function(wrap_pyfunction!(revision_feature_names, m)?)?;
     m.add_function(wrap_pyfunction!(first_pass_proba, m)?)?;
+    m.add_function(wrap_pyfunction!(tree_proba, m)?)?;
     m.add_function(wrap_pyfunction!(clean_surrogates, m)?)?;
     m.add_class::<Model>()?;
     Ok(())

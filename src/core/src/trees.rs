@@ -13,18 +13,20 @@
 //! holds for every exported tree, and it proves a walk ends), feature indices are in range and
 //! values are finite. Evaluation then needs no checks and cannot loop or index out of bounds.
 
+/// One node in 16 bytes. Nodes are renumbered depth-first (a split's left child is the next
+/// node), so only the right child is stored. A leaf has a NaN threshold and points right to
+/// itself: `x <= NaN` is false for every `x`, so a walk may take extra steps at a leaf without
+/// testing for it.
 #[derive(Clone, Copy, Debug)]
 struct Node {
     threshold: f64,
-    /// Leaf value, or 0 for a split.
-    value: f64,
+    /// Feature index; the top bit says "a missing value (NaN) goes left".
     feature: u32,
-    /// Absolute node indices (within the concatenated arrays). A leaf points to itself, so a
-    /// walk can take a fixed number of steps (the tree's depth) without testing for leaves.
-    left: u32,
+    /// Absolute index of the right child (of the node itself for a leaf).
     right: u32,
-    missing_left: bool,
 }
+
+const MISSING_LEFT: u32 = 1 << 31;
 
 /// Where a tree starts, which raw score it adds to, and its depth (steps from root to the
 /// deepest leaf).
@@ -54,6 +56,8 @@ pub struct TreeArrays<'a> {
 #[derive(Clone, Debug)]
 pub struct Trees {
     nodes: Vec<Node>,
+    /// Leaf values by node index (0 for splits).
+    values: Vec<f64>,
     trees: Vec<Tree>,
     baseline: Vec<f64>,
     k: usize,
@@ -98,7 +102,11 @@ impl Trees {
         if a.tree_offsets[0] != 0 || a.tree_offsets[n_trees] != n_nodes as i64 {
             return Err(format!("tree_offsets must run from 0 to the node count {n_nodes}"));
         }
-        let mut nodes = Vec::with_capacity(n_nodes);
+        if n_features >= MISSING_LEFT as usize {
+            return Err(format!("{n_features} features is too many"));
+        }
+        let mut nodes: Vec<Node> = Vec::with_capacity(n_nodes);
+        let mut values = Vec::with_capacity(n_nodes);
         let mut trees = Vec::with_capacity(n_trees);
         for t in 0..n_trees {
             let (lo, hi) = (a.tree_offsets[t], a.tree_offsets[t + 1]);
@@ -110,52 +118,59 @@ impl Trees {
                 return Err(format!("tree {t} adds to class {class}, but the model has {n_scores} raw scores"));
             }
             let (lo, hi) = (lo as usize, hi as usize);
-            // Children come after their parent, so one forward pass gives every node's depth.
-            let mut depth = vec![0u32; hi - lo];
-            let mut max_depth = 0u32;
+            let size = hi - lo;
+            let mut referenced = vec![false; size];
             for i in lo..hi {
-                let local = (i - lo) as i64;
-                let size = (hi - lo) as i64;
-                let leaf = a.node_is_leaf[i] != 0;
-                let value = a.node_value[i];
-                if leaf {
-                    if !value.is_finite() {
+                let local = i - lo;
+                if a.node_is_leaf[i] != 0 {
+                    if !a.node_value[i].is_finite() {
                         return Err(format!("tree {t} node {local}: leaf value is not finite"));
                     }
-                    max_depth = max_depth.max(depth[i - lo]);
-                    let me = i as u32;
-                    nodes.push(Node { threshold: 0.0, value, feature: 0, left: me, right: me, missing_left: false });
                     continue;
                 }
                 let (l, r) = (a.node_left[i] as i64, a.node_right[i] as i64);
-                if l <= local || r <= local || l >= size || r >= size {
+                if l <= local as i64 || r <= local as i64 || l >= size as i64 || r >= size as i64 || l == r {
                     return Err(format!(
-                        "tree {t} node {local}: children {l}/{r} must come after the node and inside the tree ({size} nodes)"
+                        "tree {t} node {local}: children {l}/{r} must be two nodes after it, inside the tree ({size} nodes)"
                     ));
+                }
+                for c in [l as usize, r as usize] {
+                    if std::mem::replace(&mut referenced[c], true) {
+                        return Err(format!("tree {t}: node {c} has two parents (not a tree)"));
+                    }
                 }
                 let f = a.node_feature[i];
                 if f < 0 || f as usize >= n_features {
                     return Err(format!("tree {t} node {local}: feature {f} out of range (rows have {n_features})"));
                 }
-                let threshold = a.node_threshold[i];
-                if threshold.is_nan() {
+                if a.node_threshold[i].is_nan() {
                     return Err(format!("tree {t} node {local}: threshold is NaN"));
                 }
-                let d = depth[i - lo] + 1;
-                depth[l as usize] = d;
-                depth[r as usize] = d;
-                nodes.push(Node {
-                    threshold,
-                    value: 0.0,
-                    feature: f as u32,
-                    left: (lo as i64 + l) as u32,
-                    right: (lo as i64 + r) as u32,
-                    missing_left: a.node_missing_left[i] != 0,
-                });
             }
-            trees.push(Tree { root: lo as u32, class: class as u32, depth: max_depth });
+            // Renumber depth-first from the root (left subtree first) and measure the depth.
+            let root = nodes.len();
+            let mut max_depth = 0u32;
+            let mut stack: Vec<(usize, u32, Option<usize>)> = vec![(lo, 0, None)]; // (node, depth, parent to patch)
+            while let Some((i, depth, parent)) = stack.pop() {
+                let me = nodes.len();
+                if let Some(p) = parent {
+                    nodes[p].right = me as u32; // only right children are patched; left is p + 1
+                }
+                if a.node_is_leaf[i] != 0 {
+                    max_depth = max_depth.max(depth);
+                    nodes.push(Node { threshold: f64::NAN, feature: 0, right: me as u32 });
+                    values.push(a.node_value[i]);
+                    continue;
+                }
+                let missing = if a.node_missing_left[i] != 0 { MISSING_LEFT } else { 0 };
+                nodes.push(Node { threshold: a.node_threshold[i], feature: a.node_feature[i] as u32 | missing, right: 0 });
+                values.push(0.0);
+                stack.push((lo + a.node_right[i] as usize, depth + 1, Some(me)));
+                stack.push((lo + a.node_left[i] as usize, depth + 1, None));
+            }
+            trees.push(Tree { root: root as u32, class: class as u32, depth: max_depth });
         }
-        Ok(Trees { nodes, trees, baseline: a.baseline.to_vec(), k, n_features })
+        Ok(Trees { nodes, values, trees, baseline: a.baseline.to_vec(), k, n_features })
     }
 
     pub fn n_labels(&self) -> usize {
@@ -198,14 +213,14 @@ impl Trees {
                     let mut idx = [tree.root as usize; LANES];
                     for _ in 0..tree.depth {
                         for j in 0..m {
-                            let node = &nodes[idx[j]];
-                            let v = x[(r + j) * w + node.feature as usize];
-                            let left = v <= node.threshold || (v.is_nan() && node.missing_left);
-                            idx[j] = if left { node.left } else { node.right } as usize;
+                            let node = nodes[idx[j]];
+                            let v = x[(r + j) * w + (node.feature & !MISSING_LEFT) as usize];
+                            let left = v <= node.threshold || (v.is_nan() && node.feature & MISSING_LEFT != 0);
+                            idx[j] = if left { idx[j] + 1 } else { node.right as usize };
                         }
                     }
                     for j in 0..m {
-                        raw[(r + j) * ns + tree.class as usize] += nodes[idx[j]].value;
+                        raw[(r + j) * ns + tree.class as usize] += self.values[idx[j]];
                     }
                     r += m;
                 }
@@ -327,6 +342,33 @@ mod tests {
     }
 
     #[test]
+    fn deeper_trees_in_any_node_order_match_a_plain_walk() {
+        // Tree over 2 features, nodes stored breadth-first (left != i + 1):
+        //        0: x0 <= 0
+        //     1: x1 <= 1        2: leaf 5
+        //   3: leaf -1  4: leaf 2
+        let o = Owned {
+            offsets: vec![0, 5],
+            class: vec![0],
+            feature: vec![0, 1, 0, 0, 0],
+            threshold: vec![0.0, 1.0, 0.0, 0.0, 0.0],
+            missing: vec![0, 1, 0, 0, 0],
+            left: vec![1, 3, 0, 0, 0],
+            right: vec![2, 4, 0, 0, 0],
+            leaf: vec![0, 0, 1, 1, 1],
+            value: vec![0.0, 0.0, 5.0, -1.0, 2.0],
+            baseline: vec![0.0],
+        };
+        let t = Trees::new(&o.arrays(), 2, 2).unwrap();
+        let rows = [-1.0, 0.5, -1.0, 3.0, 1.0, 0.0, -1.0, f64::NAN, f64::NAN, 0.0];
+        let expect = [-1.0, 2.0, 5.0, -1.0, 5.0]; // NaN in x1 goes left; NaN in x0 goes right
+        let p = t.proba(&rows).unwrap();
+        for (r, e) in expect.iter().enumerate() {
+            assert!((p[2 * r + 1] - sigmoid(*e)).abs() < 1e-12, "row {r}");
+        }
+    }
+
+    #[test]
     fn binary_uses_one_sigmoid_score() {
         let mut o = Owned::stumps(1);
         o.baseline = vec![0.25];
@@ -355,6 +397,9 @@ mod tests {
         assert!(Trees::new(&ok.arrays(), 4, 1).is_err(), "baseline of the wrong length");
         let mut o = Owned::stumps(3);
         o.left[0] = 0; // a self-loop
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
+        let mut o = Owned::stumps(3);
+        o.right[0] = 1; // both children the same node: not a tree
         assert!(Trees::new(&o.arrays(), 3, 1).is_err());
         let mut o = Owned::stumps(3);
         o.right[3] = 3; // outside its tree
