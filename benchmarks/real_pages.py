@@ -122,14 +122,17 @@ class Tally:
     """Sums of one system's figures over a group of pages."""
 
     def __init__(self):
-        self.pages = 0
+        self.pages = 0           # pages with a gold main content
+        self.snippet_pages = 0   # pages with snippets
         self.f1 = 0.0
         self.tp = self.fp = self.fn = 0
         self.lost = self.n_with = self.leaked = self.n_without = 0
         self.emptied = 0
+        self.emptied_ids: list[str] = []
 
-    def add(self, output: str, gold: str | None, with_: list, without: list, lines=None) -> None:
+    def add(self, output: str, gold: str | None, with_: list, without: list, lines=None, page_id: str = "") -> None:
         lost, n_with, leaked, n_without = snippet_rates(output, with_, without)
+        self.snippet_pages += bool(n_with or n_without)
         self.lost += lost
         self.n_with += n_with
         self.leaked += leaked
@@ -138,7 +141,9 @@ class Tally:
             return
         self.pages += 1
         self.f1 += word_f1(output, gold)
-        self.emptied += len(words(gold)) >= 50 and len(words(output)) < 10
+        if len(words(gold)) >= 50 and len(words(output)) < 10:
+            self.emptied += 1
+            self.emptied_ids.append(page_id)
         if lines is not None:
             for gold_body, kept in lines:
                 self.tp += gold_body and kept
@@ -149,11 +154,13 @@ class Tally:
         line_f1 = 2 * self.tp / (2 * self.tp + self.fp + self.fn) if self.tp + self.fp + self.fn else None
         return {
             "pages": self.pages,
+            "snippet_pages": self.snippet_pages,
             "word_f1": round(self.f1 / self.pages, 4) if self.pages else None,
             "line_f1": round(line_f1, 4) if line_f1 is not None else None,
             "lost": round(self.lost / self.n_with, 4) if self.n_with else None,
             "leaked": round(self.leaked / self.n_without, 4) if self.n_without else None,
             "emptied": self.emptied,
+            "emptied_ids": self.emptied_ids,
         }
 
 
@@ -179,7 +186,7 @@ def run(mirror_root: Path, data: Path, cache: Path, split: str = "heldout", limi
         outputs["oracle"] = "\n".join(ln[1] for ln in rec["lines"] if ln and ln[0] == "body")
         for name in HTML_SYSTEMS:
             for g in groups:
-                tallies[f"html:{name}"][g].add(outputs[name], gold, page.with_, page.without)
+                tallies[f"html:{name}"][g].add(outputs[name], gold, page.with_, page.without, page_id=page.id)
 
         full = rec["fulltext"]
         text = "\n".join(ln[1] if ln else "" for ln in full) + "\n"
@@ -195,7 +202,7 @@ def run(mirror_root: Path, data: Path, cache: Path, split: str = "heldout", limi
             output = "\n".join(ln[1] for ln, k in zip(full, kept) if ln and k)
             pairs = [(ln[0] == "body", k) for ln, k in zip(full, kept) if ln and ln[0] != "unknown"]
             for g in groups:
-                tallies[f"text:{name}"][g].add(output, gold, page.with_, page.without, pairs)
+                tallies[f"text:{name}"][g].add(output, gold, page.with_, page.without, pairs, page.id)
         if done % 50 == 0:
             print(f"{done} pages", file=sys.stderr)
     return {system: {g: t.row() for g, t in sorted(groups.items())} for system, groups in tallies.items()}
@@ -206,7 +213,10 @@ def table(result: dict, figure: str, systems: list[str]) -> str:
     head = "| pages | group | " + " | ".join(systems) + " |"
     lines = [head, "|" + "---|" * (len(systems) + 2)]
     for g in groups:
-        n = max((result[s][g]["pages"] for s in systems if g in result.get(s, {})), default=0)
+        count = "snippet_pages" if figure in ("lost", "leaked") else "pages"
+        n = max((result[s][g][count] for s in systems if g in result.get(s, {})), default=0)
+        if not n:
+            continue
         cells = []
         for s in systems:
             v = result.get(s, {}).get(g, {}).get(figure)

@@ -139,3 +139,11 @@ def test_a_paragraph_repeated_in_a_teaser_box_is_body_once():
     para = "The valley council met on Tuesday and agreed to repair the old bridge."
     lines = [para, "Work starts next month and the road stays open.", para]
     assert body_lines(lines, para + "\nWork starts next month and the road stays open.") == [True, True, False]
+
+
+def test_a_missing_mirror_is_a_clear_error(tmp_path):
+    from textsieve.errors import TextsieveError
+    from textsieve.training.real_pages import build
+
+    with pytest.raises(TextsieveError, match="fetch github:mozilla/readability"):
+        build(tmp_path, tmp_path / "out", sources=("readability",))

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .real_labels import (LABELS, body_lines, junk_label, label_lines_from_gold, label_lines_from_snippets,
+from .real_labels import (body_lines, junk_label, label_lines_from_gold, label_lines_from_snippets,
                           title_and_author, word_f1, words)
 
 __all__ = ["RealPage", "SOURCES", "iter_pages", "registrable_domain", "split_of", "context_dict",
@@ -121,6 +121,12 @@ class GitTree:
     """Read files of a bare mirror at HEAD through one ``git cat-file --batch`` process."""
 
     def __init__(self, git_dir: Path):
+        if not Path(git_dir).is_dir():
+            from textsieve.errors import InputError
+
+            owner_name = Path(git_dir).parent.name.replace("+", "/", 1)
+            raise InputError(f"{git_dir}: no mirror here; fetch github:{owner_name} into the mirror root "
+                             "(a bare repository at <root>/<owner>+<name>/repo), or pass --mirror-root.")
         self.git_dir = str(git_dir)
         self.commit = self._git("rev-parse", "HEAD").strip()
         self._proc = None
@@ -276,10 +282,6 @@ def iter_pages(mirror_root: Path, parser: Callable, sources=tuple(SOURCES)) -> I
                 yield page, tree.commit
         finally:
             tree.close()
-
-
-def source_commits(mirror_root: Path) -> dict:
-    return {s: GitTree(Path(mirror_root) / d / "repo").commit for s, d in SOURCES.items()}
 
 
 # -- labeling ---------------------------------------------------------------------------------------
@@ -518,6 +520,8 @@ def evaluate_committed(split: str = "heldout", sieve=None, path: Path | None = N
         if rec["gold"] != "text":
             continue
         reference = "\n".join(ln[1] for ln in rows if ln[0] == "body")
+        if not words(reference):
+            continue  # nothing of the gold is in the page's text: no reference to score against
         f1 = word_f1(output, reference)
         tp = fp = fn = 0
         for i, ln in enumerate(rec["fulltext"]):
