@@ -1,9 +1,10 @@
 """Labeled files: the format, and errors that name file:line and say what to fix."""
 import pytest
 
-from textsieve.training.corpus import read_corpus, read_labeled, segment_label, training_segments
+from textsieve import _core
 from textsieve.errors import CorpusError
-from textsieve.segment import segment
+from textsieve.training.corpus import read_corpus, read_labeled, segment_label
+from textsieve.training.table import featurize_documents
 
 
 def write(tmp_path, name, content):
@@ -18,8 +19,13 @@ def test_reads_rows_blank_lines_and_glued_splits(tmp_path):
     doc = read_labeled(p)
     assert doc.labels == ["body", "blank", "body"]
     assert doc.splits == {2: [(0, "body"), (len(para), "caption")]}
-    segs = segment(doc.text)
-    assert [segment_label(doc, s) for s in segs] == ["body", "body", "caption"]
+    segs = _core.segment(doc.text)
+    labels = [segment_label(doc, int(ln), int(s), int(e), int(ls))
+              for ln, s, e, ls in zip(segs["line"], segs["start"], segs["end"], segs["line_start"])]
+    assert labels == ["body", "body", "caption"]
+    table = featurize_documents([doc], {"n_word_hash": 256, "n_char_hash": 64})
+    assert list(table.y) == ["body", "body", "caption"]
+    assert [doc.text[s:e] for s, e in zip(table.start, table.end)] == ["Title", para, "Map of Spain - Atlas"]
 
 
 @pytest.mark.parametrize(
@@ -50,8 +56,8 @@ def test_read_corpus_is_sorted_and_recursive(tmp_path):
     write(tmp_path / "b", "z.tsv", "body\tZ\n")
     write(tmp_path, "a.tsv", "body\tA\n")
     assert [d.name for d in read_corpus(tmp_path)] == ["a", "z"]
-    X, y, groups = training_segments(read_corpus(tmp_path))
-    assert y == ["body", "body"] and groups == ["a", "z"]
+    table = featurize_documents(read_corpus(tmp_path), {"n_word_hash": 256, "n_char_hash": 64})
+    assert list(table.y) == ["body", "body"] and list(table.groups) == ["a", "z"]
 
 
 def test_shipped_training_data_is_valid_and_varied():

@@ -4,8 +4,6 @@
 implements; each is checked against the fitted estimator's own ``predict_proba``, including a
 binary model, a fold that never saw a class, and missing values in the second pass's input.
 """
-import io
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -15,9 +13,7 @@ pytest.importorskip("sklearn")
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 
-from textsieve.training.export import (  # noqa: E402
-    first_pass_arrays, predict_first, predict_second, second_pass_arrays, write_npz,
-)
+from textsieve.training.export import first_pass_arrays, predict_first, predict_second, second_pass_arrays  # noqa: E402
 
 CLASSES = ["author_meta", "body", "caption", "link_spam"]
 
@@ -79,16 +75,3 @@ def test_tree_arrays_reproduce_predict_proba_exactly(classes):
     test = np.vstack([X, np.random.RandomState(3).randn(50, X.shape[1]) * 20])
     test[-3:, 0] = np.nan  # NaN where training had none: goes the way scikit-learn sends it
     np.testing.assert_allclose(predict_second(arrays, test), hgb.predict_proba(test), rtol=1e-12, atol=1e-15)
-
-
-def test_npz_bytes_are_reproducible_and_load_without_pickle():
-    arrays = {"b": np.arange(5, dtype=np.int32), "a": np.linspace(0, 1, 7).astype(np.float32)}
-    one, two = io.BytesIO(), io.BytesIO()
-    write_npz(one, arrays)
-    write_npz(two, dict(reversed(list(arrays.items()))))
-    assert one.getvalue() == two.getvalue()
-    one.seek(0)
-    with np.load(one, allow_pickle=False) as z:
-        assert sorted(z.files) == ["a", "b"]
-        np.testing.assert_array_equal(z["a"], arrays["a"])
-        assert z["b"].dtype == np.int32

@@ -3,8 +3,8 @@ import pytest
 
 pytest.importorskip("faker", reason="the junk generator needs the 'train' extra (faker)")
 
+from textsieve import _core  # noqa: E402
 from textsieve.training.corpus import LabeledDocument, segment_label  # noqa: E402
-from textsieve.segment import segment  # noqa: E402
 from textsieve.training.synth import augment_corpus  # noqa: E402
 
 
@@ -42,7 +42,9 @@ def test_glued_junk_has_a_split_point_the_segmenter_finds():
     assert glued, "the generator glues junk onto paragraphs in some variants"
     found = 0
     for d, i in glued:
-        labels = [segment_label(d, s) for s in segment(d.text) if s.line == i]
+        segs = _core.segment(d.text)  # what training and serving cut, with character offsets
+        labels = [segment_label(d, int(ln), int(s), int(e), int(ls))
+                  for ln, s, e, ls in zip(segs["line"], segs["start"], segs["end"], segs["line_start"]) if ln == i]
         found += labels == [lab for _, lab in d.splits[i]]
     assert found / len(glued) > 0.9
 
@@ -80,7 +82,8 @@ def test_every_training_document_renders_to_a_page_whose_lines_keep_their_labels
     pages = render_corpus(augmented, every=1, seed=0)  # raises on any mismatch
     assert len(pages) == len(docs)
     for page in pages:
-        assert len(page.contexts) == len(page.lines) and page.group
+        assert len(page.contexts) == len(page.lines) and page.group and page.is_html
         assert all((c is None) == (lab == "blank") for c, lab in zip(page.contexts, page.labels))
+        assert _core.parse_html(page.html)[0] == page.text  # the core's parse of the kept page
     again = render_corpus(augmented[:5], every=1, seed=0)
     assert [p.text for p in again] == [p.text for p in pages[:5]]

@@ -3,8 +3,13 @@ import pytest
 
 pytest.importorskip("faker", reason="training needs the 'train' extra (faker)")
 
-from textsieve import Sieve  # noqa: E402
+import json  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from textsieve import Sieve, _core  # noqa: E402
 from textsieve.model import MODEL_FILE  # noqa: E402
+from textsieve.training import train as train_module  # noqa: E402
 from textsieve.training.train import train  # noqa: E402
 
 TOPICS = ["tide pools", "bread ovens", "bell ringing", "canal locks", "hedge laying", "kite making"]
@@ -24,27 +29,45 @@ def write_corpus(root, with_boilerplate=False):
     return root
 
 
+SMALL = {"n_word_hash": 2**12, "n_char_hash": 2**10}
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """One small corpus with a fifth label, trained twice with the same seed, with small hash
-    spaces: the first pass's cost is set by the number of weights, not by the data, and the
-    shipped sizes would make this fixture take a minute. Cross-validation runs once, with 2 folds."""
+    spaces (the shipped sizes would make the fixture slower for nothing). Cross-validation runs
+    once, with 2 folds."""
     tmp = tmp_path_factory.mktemp("train")
     data = write_corpus(tmp / "data", with_boilerplate=True)
-    small = {"n_word_features": 2**12, "n_char_features": 2**10}
-    report = train(data, tmp / "m1", seed=3, variants=2, folds=2, features=small, log=lambda m: None)
-    again = train(data, tmp / "m2", seed=3, variants=2, folds=0, features=small, log=lambda m: None)
+    report = train(data, tmp / "m1", seed=3, variants=2, folds=2, features=SMALL, log=lambda m: None)
+    again = train(data, tmp / "m2", seed=3, variants=2, folds=0, features=SMALL, log=lambda m: None)
     return tmp, data, report, again
 
 
 def test_same_data_and_seed_give_the_same_model(trained):
     tmp, data, one, two = trained
     assert one["training_data_sha256"] == two["training_data_sha256"]
-    text = (data / "doc1.tsv").read_text().replace("body\t", "").replace("blank\t", "")
-    a = Sieve(model=tmp / "m1").label_lines(text)
-    b = Sieve(model=tmp / "m2").label_lines(text)
-    assert [r.scores for r in a] == [r.scores for r in b]
+    a, b = one["model"].arrays, two["model"].arrays
+    assert sorted(a) == sorted(b)
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
     assert (tmp / "m1" / MODEL_FILE).read_bytes() == (tmp / "m2" / MODEL_FILE).read_bytes()
+    text = (data / "doc1.tsv").read_text().replace("body\t", "").replace("blank\t", "")
+    assert [r.scores for r in Sieve(model=tmp / "m1").label_lines(text)] == \
+           [r.scores for r in Sieve(model=tmp / "m2").label_lines(text)]
+
+
+def test_the_manifest_records_features_stages_and_scores(trained):
+    tmp, _, report, again = trained
+    manifest = json.loads((tmp / "m1" / "manifest.json").read_text())
+    assert manifest["format_version"] == 2 and manifest["features_version"] == _core.FEATURES_VERSION
+    assert manifest["feature_config"]["n_word_hash"] == SMALL["n_word_hash"]
+    assert manifest["dense_features"] == list(_core.dense_feature_names(True))
+    assert manifest["revision_features"][:5] == [f"p:{lab}" for lab in manifest["labels"]]
+    assert manifest["first_pass"]["link"] in ("softmax", "ovr_sigmoid")
+    assert {"data", "featurize", "first_pass", "out_of_fold", "second_pass", "cross_validation", "total"} <= set(manifest["seconds"])
+    assert 0.0 <= manifest["cross_validation"]["macro_f1"] <= 1.0
+    assert "cross_validation" not in again  # CV is opt-in (folds=0 by default)
 
 
 def test_a_fifth_label_in_the_data_needs_no_code_change(trained):
@@ -57,3 +80,20 @@ def test_a_fifth_label_in_the_data_needs_no_code_change(trained):
     records = sieve.label_lines("Accept all cookies\nHome | About | Contact\nA paragraph about tide pools and what lives in them.\n")
     assert all(len(r.scores) == 5 for r in records)
     assert Sieve(model=tmp / "m1", keep=("body", "boilerplate")).config.keep == ("body", "boilerplate")
+
+
+def test_out_of_fold_scores_come_from_the_core_first_pass(trained):
+    """The second pass learns from the scores serving computes: the core's first pass over the
+    exported arrays agrees with the numpy reading of the same arrays."""
+    from textsieve.training.export import predict_first
+    from textsieve.training.table import featurize_documents
+    from textsieve.training.corpus import read_corpus
+
+    _, data, report, _ = trained
+    model = report["model"]
+    table = featurize_documents(read_corpus(data), SMALL)
+    rows = np.arange(len(table.y))
+    core = train_module._core_first_proba(table, rows, model.arrays, model.link)
+    ref = predict_first(model.arrays, model.link, table.dense, table.hashed)
+    np.testing.assert_allclose(core, ref, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(model.core_model().first_pass_proba(table.features_dict())), core, atol=1e-12)

@@ -266,10 +266,10 @@ def train(
     data_dir: Annotated[Path, typer.Argument(help="Folder of labeled .tsv documents.")] = Path("training_data"),
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model and manifest.json.")] = Path("models"),
     seed: Annotated[int, typer.Option(help="Random seed (same data + seed = same model).")] = 0,
-    folds: Annotated[int, typer.Option(help="Grouped cross-validation folds (0 skips CV).")] = 5,
+    folds: Annotated[int, typer.Option(help="Also cross-validate with this many folds grouped by source document and record the scores in the manifest (refits once per fold; 0, the default, skips it).")] = 0,
     new_label: Annotated[Optional[list[str]], typer.Option("--new-label", help="A label the data may use besides body, link_spam, author_meta, caption, boilerplate (repeat for several). Without it an unknown label is an error, so a typo never becomes a class.")] = None,
 ):
-    """Validate labeled data, cross-validate grouped by document, fit, write model + manifest."""
+    """Validate labeled data, fit both passes on the core's features, write model.npz + manifest.json."""
     from .training.train import train as run_train
 
     try:

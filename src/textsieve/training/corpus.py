@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import CorpusError
-from ..segment import Segment, segment
 
-__all__ = ["LabeledDocument", "read_labeled", "read_corpus", "training_segments", "corpus_digest", "BLANK",
+__all__ = ["LabeledDocument", "read_labeled", "read_corpus", "segment_label", "corpus_digest", "BLANK",
            "KNOWN_LABELS"]
 
 BLANK = "blank"
@@ -46,7 +45,15 @@ class LabeledDocument:
     labels: list[str]
     splits: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     group: str = ""
-    contexts: list | None = None  # per line HtmlContext when the document is a rendered HTML page
+    # An HTML document: ``html`` is the raw page (training featurizes it through the same parser
+    # serving uses); ``contexts`` the parsed per-line markup facts (for a page known only by its
+    # lines and contexts, e.g. a real page stored as derived data, ``html`` is None).
+    html: str | None = None
+    contexts: list | None = None
+
+    @property
+    def is_html(self) -> bool:
+        return self.html is not None or self.contexts is not None
 
     @property
     def text(self) -> str:
@@ -173,28 +180,18 @@ def corpus_digest(docs: Iterable[LabeledDocument]) -> str:
     return h.hexdigest()
 
 
-def segment_label(doc: LabeledDocument, seg: Segment) -> str:
-    """The gold label of a segment: its line's label, or the label covering most of it."""
-    parts = doc.splits.get(seg.line)
+def segment_label(doc: LabeledDocument, line: int, start: int, end: int, line_start: int) -> str:
+    """The gold label of a segment (character offsets into ``doc.text``, as the core returns
+    them): its line's label, or, for a glued line (``body|caption@N``), the label covering most
+    of the segment."""
+    parts = doc.splits.get(line)
     if not parts:
-        return doc.labels[seg.line]
-    lo, hi = seg.start - seg.line_start, seg.end - seg.line_start
+        return doc.labels[line]
+    lo, hi = start - line_start, end - line_start
     bounds = [o for o, _ in parts[1:]] + [10**12]
-    best, best_len = doc.labels[seg.line], -1
-    for (start, lab), end in zip(parts, bounds):
-        overlap = min(hi, end) - max(lo, start)
+    best, best_len = doc.labels[line], -1
+    for (part_start, lab), part_end in zip(parts, bounds):
+        overlap = min(hi, part_end) - max(lo, part_start)
         if overlap > best_len:
             best, best_len = lab, overlap
     return best
-
-
-def training_segments(docs: Sequence[LabeledDocument]) -> tuple[list[list[Segment]], list[str], list[str]]:
-    """Segment each document as serving would, and attach gold labels and group ids."""
-    X, y, groups = [], [], []
-    for doc in docs:
-        segs = segment(doc.text, contexts=doc.contexts)
-        X.append(segs)
-        for seg in segs:
-            y.append(segment_label(doc, seg))
-            groups.append(doc.group)
-    return X, y, groups

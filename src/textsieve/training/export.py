@@ -17,24 +17,15 @@ plain arrays that mean exactly one thing:
 :func:`predict_first` and :func:`predict_second` are pure-numpy readings of those arrays: the
 tests check them against scikit-learn's ``predict_proba``, which pins the meaning the core must
 implement. The file layout itself (``model.npz`` + ``manifest.json``) is written by
-:func:`textsieve.model.write_model` when it exists (serving owns the format), else here.
+:func:`textsieve.model.write_model`: serving owns the format.
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["first_pass_arrays", "second_pass_arrays", "predict_first", "predict_second", "save_arrays", "write_npz",
-           "MODEL_FILE", "MANIFEST_FILE", "FORMAT_VERSION"]
-
-FORMAT_VERSION = 2
-MODEL_FILE = "model.npz"
-MANIFEST_FILE = "manifest.json"
+__all__ = ["first_pass_arrays", "second_pass_arrays", "predict_first", "predict_second", "save_arrays"]
 
 
 def first_pass_arrays(linear, dense_mean: np.ndarray, dense_scale: np.ndarray, classes) -> tuple[dict, str]:
@@ -133,7 +124,9 @@ def predict_first(arrays: dict, link: str, dense: np.ndarray, hashed) -> np.ndar
     z = np.asarray(z)
     if link == "softmax":
         return _softmax(z)
-    p = 1.0 / (1.0 + np.exp(-z))
+    from scipy.special import expit
+
+    p = expit(z)
     return p / np.maximum(p.sum(axis=1, keepdims=True), 1e-300)
 
 
@@ -157,57 +150,9 @@ def predict_second(arrays: dict, X: np.ndarray) -> np.ndarray:
     return _softmax(raw)
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def write_npz(file, arrays: dict) -> None:
-    """``numpy.savez_compressed``'s layout, byte for byte reproducible.
-
-    numpy stamps each zip member with the current time, so two identical models would hash
-    differently; here members are written in sorted order with a fixed timestamp. ``np.load``
-    reads the result like any ``.npz`` (and ``allow_pickle=False`` suffices: no object arrays).
-    """
-    import zipfile
-
-    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name in sorted(arrays):
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            with zf.open(info, "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, np.ascontiguousarray(arrays[name]), allow_pickle=False)
-
-
 def save_arrays(directory: str | Path, arrays: dict, manifest: dict) -> Path:
-    """Write ``model.npz`` (numpy arrays only) and ``manifest.json`` (with ``model_sha256``).
+    """Write the model directory with serving's writer (one definition of the file layout), which
+    also loads the written model back through every check."""
+    from ..model import write_model
 
-    Prefers serving's writer (:func:`textsieve.model.write_model`), so there is one definition
-    of the file layout; this fallback writes the same layout atomically.
-    """
-    try:
-        from ..model import write_model
-    except ImportError:
-        write_model = None
-    if write_model is not None:
-        return write_model(directory, arrays, manifest)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / MODEL_FILE
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".model-", suffix=".npz")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write_npz(f, arrays)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    manifest = {**manifest, "format_version": FORMAT_VERSION, "model_sha256": sha256_file(target)}
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".manifest-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, directory / MANIFEST_FILE)
-    return target
+    return write_model(directory, arrays, manifest)

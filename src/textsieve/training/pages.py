@@ -13,9 +13,10 @@ meaningful class names or generated ones (``css-1x9ab``); junk with or without l
 with or without their bullet characters; inline links in body paragraphs. About a third of the
 junk carries no markup hint at all and must be recognised from its text, as in plain text.
 
-Rendering is deterministic for a given seed. After rendering, the page is parsed back with
-:func:`textsieve.html.parse_html` and the extracted lines are matched to the rendered ones, so
-training sees exactly what serving will see.
+Rendering is deterministic for a given seed. After rendering, the page is parsed back with the
+core's HTML parser (the one ``clean_html`` uses) and the extracted lines are matched to the
+rendered ones; the training document keeps the raw page, which training featurizes through that
+same parser, so training sees exactly the lines and contexts serving will see.
 """
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ import random
 import re
 from collections.abc import Sequence
 
+from .. import _core
 from ..errors import CorpusError
-from ..html import parse_html
 from .corpus import BLANK, LabeledDocument
 
 __all__ = ["PageRenderer", "render_corpus"]
@@ -454,8 +455,8 @@ def _norm(s: str) -> str:
 def render_document(doc: LabeledDocument, renderer: PageRenderer, tag: str) -> LabeledDocument:
     """One rendered page as a labeled document whose lines are the page's extracted lines."""
     html, expected = renderer.render(doc)
-    page = parse_html(html)
-    lines = page.text.split("\n")
+    page_text, contexts = _core.parse_html(html)
+    lines = page_text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     labels: list[str] = []
@@ -475,7 +476,8 @@ def render_document(doc: LabeledDocument, renderer: PageRenderer, tag: str) -> L
         k += 1
     if k != len(expected):
         raise CorpusError(f"{doc.name}: rendered page lost {len(expected) - k} line(s), first {expected[k][0][:60]!r}.")
-    return LabeledDocument(f"{doc.name}~{tag}", lines, labels, splits, doc.group or doc.name, contexts=page.contexts[: len(lines)])
+    return LabeledDocument(f"{doc.name}~{tag}", lines, labels, splits, doc.group or doc.name, html=html,
+                           contexts=contexts[: len(lines)])
 
 
 def render_corpus(docs: Sequence[LabeledDocument], every: int = 2, seed: int = 0) -> list[LabeledDocument]:

@@ -1,73 +1,244 @@
-"""Training: labeled documents -> augmented corpus -> grouped cross-validation -> model + manifest.
+"""Training: labeled documents -> the core's features -> two passes fitted by scikit-learn -> arrays.
 
-Cross-validation is grouped by source document: the junk generator makes several variants of
-every document, and a variant in the test fold whose twin sat in the training fold would make the
-scores meaningless. The scores written to the manifest are therefore on documents the model has
-not seen in any form.
+The stages, each timed in the report:
 
-Determinism: the generator, the folds and the estimators are all seeded from ``seed``, and the
-documents are read in sorted order, so the same data and seed give the same model.
+1. **data**: read and validate the labeled files and the junk bank, make the junk variants
+   (:mod:`.synth`) and render some of them as HTML pages (:mod:`.pages`).
+2. **featurize**: the core segments and featurizes every document, the same code serving runs
+   (:mod:`.table`), and every segment gets its gold label.
+3. **first pass**: a linear model over the standardised dense block and the hashed n-grams.
+   scikit-learn's ``SGDClassifier`` (logistic loss, averaged, a fixed number of epochs, seeded)
+   fits it in seconds and deterministically. The old L-BFGS ``LogisticRegression`` took 200 s
+   (four fits over 2M weights) for held-out scores no better.
+4. **out-of-fold scores**: pass two must learn how far to trust pass one on documents pass one
+   has not seen, the situation at serving time. So pass one is also fitted on ``inner_folds``
+   grouped folds (by source document), and each fold model scores its held-out rows with the
+   core's own first pass (the model exported to arrays), exactly as serving would.
+5. **second pass**: the core turns those scores into revision features (own scores, the
+   neighbours', document and wide-window means, the dense block), and a
+   ``HistGradientBoostingClassifier`` learns from them.
+6. **cv** (opt-in, ``folds``): grouped cross-validation of the whole procedure, scored by line
+   like ``textsieve evaluate``. It refits everything once per fold, so it is off by default to
+   keep ``textsieve train`` fast; ``textsieve train --folds 5`` records it in the manifest.
+
+The result is exported to the v2 model format (:mod:`.export`): arrays and a JSON manifest.
+
+Determinism: the generator, the folds and the estimators are seeded from ``seed``, the files
+are read in sorted order and the ``.npz`` is written with fixed timestamps, so the same data and
+seed give the same model, byte for byte.
 """
 from __future__ import annotations
 
+import platform
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import GroupKFold
+import scipy.sparse as sp
 
+from .. import _core
 from ..evaluate import evaluate_documents, summary
-from ..model import build_pipeline, save_model
-from .corpus import LabeledDocument, corpus_digest, read_corpus, training_segments
+from .corpus import JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
+from .export import first_pass_arrays, save_arrays, second_pass_arrays
+from .table import TrainingTable, featurize_documents
 
-__all__ = ["train", "fit_documents", "cross_validate"]
+__all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set"]
 
 DEFAULT_VARIANTS = 4
 HTML_EVERY = 2  # render every 2nd augmented variant as an HTML page
 
 
-def fit_documents(docs: Sequence[LabeledDocument], seed: int = 0, features: dict | None = None):
-    """Fit a fresh pipeline on already augmented documents."""
-    X, y, groups = training_segments(docs)
-    pipeline = build_pipeline(seed, features)
-    pipeline.fit(X, y, classify__groups=groups)
-    return pipeline
+@dataclass(frozen=True)
+class TrainConfig:
+    """The learning settings of a run (saved in the manifest).
+
+    ``alpha``/``epochs``: pass one's L2 strength and passes over the data. ``inner_folds``: grouped
+    folds for the out-of-fold scores. ``window``: neighbours on each side pass two looks at, and
+    ``revision_dense``: pass two also sees the dense features. The rest configure the boosted trees.
+    """
+
+    alpha: float = 3e-7
+    epochs: int = 30
+    inner_folds: int = 3
+    window: int = 3
+    revision_dense: bool = True
+    max_iter: int = 80
+    learning_rate: float = 0.15
+    max_leaf_nodes: int = 31
+    min_samples_leaf: int = 20
+    l2_regularization: float = 1.0
 
 
-def predict_documents(pipeline, docs: Sequence[LabeledDocument]):
-    """Records for each document, exactly as serving produces them."""
-    from ..clean import Sieve, SieveConfig
-    from ..model import Model
+@dataclass
+class FittedModel:
+    """A fitted model as data: the v2 arrays and the settings the core needs to run them."""
 
-    from ..html import HtmlPage
+    arrays: dict
+    labels: list[str]
+    link: str
+    feature_config: dict
+    config: TrainConfig
+    dense_names: list[str]
+    seconds: dict
 
-    keep = ("body",) if "body" in pipeline.classes_ else (str(pipeline.classes_[0]),)
-    inputs = [HtmlPage(d.text, d.contexts) if d.contexts is not None else d.text for d in docs]
-    return Sieve(Model(pipeline, {}), SieveConfig(keep=keep)).label_many(inputs)
+    def core_model(self):
+        """The core's model over these arrays (validated by the core, as when loaded from disk)."""
+        return _core.Model({k: np.ascontiguousarray(v) for k, v in self.arrays.items()}, self.labels,
+                           self.feature_config, self.config.window, self.config.revision_dense, self.link)
+
+    @property
+    def revision_names(self) -> list[str]:
+        return list(_core.revision_feature_names(self.labels, self.config.window,
+                                                 self.dense_names if self.config.revision_dense else None))
 
 
-def cross_validate(docs: Sequence[LabeledDocument], folds: int = 5, seed: int = 0,
-                   languages: dict[str, str] | None = None, features: dict | None = None) -> dict:
+def _first_input(table: TrainingTable, rows: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> sp.csr_matrix:
+    dense = ((table.dense[rows].astype(np.float64) - mean) / scale).astype(np.float32)
+    return sp.hstack([sp.csr_matrix(dense), table.hashed[rows]], format="csr")
+
+
+def _new_first(config: TrainConfig, seed: int, threads: int):
+    from sklearn.linear_model import SGDClassifier
+
+    # Logistic loss by averaged SGD: a fixed number of epochs (tol=None), seeded; one-vs-rest
+    # over the labels on ``threads`` threads (each binary problem is seeded alike, so threads
+    # cannot change the result).
+    return SGDClassifier(loss="log_loss", alpha=config.alpha, max_iter=config.epochs, tol=None, average=True,
+                         random_state=seed, n_jobs=threads)
+
+
+def _core_first_proba(table: TrainingTable, rows: np.ndarray, arrays: dict, link: str) -> np.ndarray:
+    """Pass one's probabilities of ``rows`` by the core (the code serving runs)."""
+    hashed = table.hashed[rows]
+    return _core.first_pass_proba(
+        np.ascontiguousarray(table.dense[rows]), hashed.indptr.astype(np.int64), hashed.indices.astype(np.int32),
+        hashed.data.astype(np.float32), arrays["dense_mean"], arrays["dense_scale"], arrays["first_coef"],
+        arrays["first_intercept"], link,
+    )
+
+
+def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig, seed: int = 0,
+                   threads: int = 2) -> tuple[dict, str, np.ndarray, dict]:
+    """Pass one on ``rows``: its arrays and link, and the out-of-fold probabilities of ``rows``."""
+    from sklearn.model_selection import GroupKFold
+
+    y = table.y[rows]
+    labels = sorted({str(v) for v in y})
+    seconds = {}
+    t = time.perf_counter()
+    dense = table.dense[rows].astype(np.float64)
+    mean = dense.mean(axis=0)
+    scale = dense.std(axis=0)
+    scale[scale == 0] = 1.0  # StandardScaler's rule: a constant column is left unscaled
+    X = _first_input(table, rows, mean, scale)
+    final = _new_first(config, seed, threads).fit(X, y)
+    first, link = first_pass_arrays(final, mean, scale, labels)
+    seconds["first_pass"] = time.perf_counter() - t
+
+    # Out-of-fold first-pass scores, grouped by source document, computed by the core.
+    t = time.perf_counter()
+    groups = table.groups[rows]
+    oof = np.zeros((len(rows), len(labels)))
+    n_folds = min(config.inner_folds, len(set(groups)))
+    if n_folds < 2:
+        raise ValueError("out-of-fold scores need documents from at least two source groups")
+    for fit_idx, score_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(rows)), groups=groups):
+        model = _new_first(config, seed, threads).fit(X[fit_idx], y[fit_idx])
+        fold_arrays, fold_link = first_pass_arrays(model, mean, scale, labels)
+        oof[score_idx] = _core_first_proba(table, rows[score_idx], fold_arrays, fold_link)
+    seconds["out_of_fold"] = time.perf_counter() - t
+    return first, link, oof, seconds
+
+
+def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, config: TrainConfig, seed: int = 0,
+                    threads: int = 2) -> dict:
+    """Pass two on ``rows``: boosted trees over the core's revision features of ``oof``."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from threadpoolctl import threadpool_limits
+
+    labels = sorted({str(v) for v in table.y[rows]})
+    doc = np.unique(table.doc[rows], return_inverse=True)[1].astype(np.uint32)
+    revision = _core.revision_features(np.ascontiguousarray(oof), doc, config.window,
+                                       np.ascontiguousarray(table.dense[rows]) if config.revision_dense else None)
+    second = HistGradientBoostingClassifier(
+        max_iter=config.max_iter, learning_rate=config.learning_rate, max_leaf_nodes=config.max_leaf_nodes,
+        min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
+        random_state=seed,
+    )
+    # OpenMP threads spin while they wait: on a machine whose cores are busy, 2 threads made this
+    # fit 3x slower than 1, so the thread count is the caller's choice.
+    with threadpool_limits(limits=threads, user_api="openmp"):
+        second.fit(revision, table.y[rows])
+    return second_pass_arrays(second, labels)
+
+
+def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: TrainConfig = TrainConfig(),
+              seed: int = 0, threads: int = 2, log=None) -> FittedModel:
+    """Fit both passes on ``rows`` of the table (all rows by default)."""
+    rows = np.arange(len(table.y)) if rows is None else np.asarray(rows)
+    labels = sorted({str(v) for v in table.y[rows]})
+    if len(labels) < 2:
+        raise ValueError(f"training needs at least two labels, the data has {labels}")
+    first, link, oof, seconds = fit_first_pass(table, rows, config, seed, threads)
+    t = time.perf_counter()
+    trees = fit_second_pass(table, rows, oof, config, seed, threads)
+    seconds["second_pass"] = time.perf_counter() - t
+    if log:
+        log("  " + ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in seconds.items()))
+    return FittedModel({**first, **trees}, labels, link, dict(table.config), config, list(table.dense_names), seconds)
+
+
+@dataclass(frozen=True)
+class _Record:
+    """Just what line-level evaluation reads from a labeled segment."""
+
+    line: int
+    label: str
+    text: str
+
+
+def predict_records(model: FittedModel, table: TrainingTable, doc_ids: Sequence[int]) -> list[list[_Record]]:
+    """Per document, its segments labeled by the core's two passes (the argmax, as serving)."""
+    rows = table.rows_of(doc_ids)
+    proba = np.asarray(model.core_model().predict_proba(table.features_dict(rows)))
+    pred = np.asarray(model.labels, dtype=object)[proba.argmax(axis=1)]
+    out: dict[int, list[_Record]] = {int(d): [] for d in doc_ids}
+    for r, label in zip(rows, pred):
+        d = int(table.doc[r])
+        text = table.documents[d].text
+        out[d].append(_Record(int(table.line[r]), label, text[table.start[r]:table.end[r]]))
+    return [out[int(d)] for d in doc_ids]
+
+
+def cross_validate(table: TrainingTable, folds: int = 5, config: TrainConfig = TrainConfig(), seed: int = 0,
+                   languages: dict[str, str] | None = None, threads: int = 2, log=None) -> dict:
     """Line-level metrics from grouped k-fold CV, plus per-fold macro-F1.
 
-    Also reported separately: plain-text versus HTML documents (``by_input``), and per language
-    of the source document (``by_language``, from ``languages``: group -> code), because a
-    figure pooled over mostly English text would hide a model that guts German pages.
+    Folds are grouped by source document: the junk generator makes several variants of every
+    document, and a variant in the test fold whose twin sat in the training fold would make the
+    scores meaningless. Also reported separately: plain text versus HTML (``by_input``), and per
+    language of the source document (``by_language``, from ``languages``: group -> code), because
+    a figure pooled over mostly English text would hide a model that guts German pages.
     """
-    groups = [d.group for d in docs]
+    from sklearn.model_selection import GroupKFold
+
+    docs = table.documents
+    groups = [d.group or d.name for d in docs]
     labels = sorted({lab for d in docs for lab in d.label_set()})
     preds: list = [None] * len(docs)
     fold_scores = []
     splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
-    for train_idx, test_idx in splitter.split(np.zeros(len(docs)), groups=groups):
-        model = fit_documents([docs[i] for i in train_idx], seed, features)
-        test_docs = [docs[i] for i in test_idx]
-        test_preds = predict_documents(model, test_docs)
-        fold_scores.append(evaluate_documents(test_docs, test_preds, labels)["macro_f1"])
-        for i, p in zip(test_idx, test_preds):
+    for train_docs, test_docs in splitter.split(np.zeros(len(docs)), groups=groups):
+        model = fit_table(table, table.rows_of(train_docs), config, seed, threads)
+        fold_preds = predict_records(model, table, test_docs)
+        fold_scores.append(evaluate_documents([docs[i] for i in test_docs], fold_preds, labels)["macro_f1"])
+        for i, p in zip(test_docs, fold_preds):
             preds[i] = p
+        if log:
+            log(f"  fold {len(fold_scores)}: macro-F1 {fold_scores[-1]:.4f}")
     metrics = evaluate_documents(docs, preds, labels)
     metrics["fold_macro_f1"] = fold_scores
 
@@ -77,7 +248,7 @@ def cross_validate(docs: Sequence[LabeledDocument], folds: int = 5, seed: int = 
             return None
         return {"documents": len(idx), **summary(evaluate_documents([docs[i] for i in idx], [preds[i] for i in idx], labels))}
 
-    by_input = {"text": subset(lambda d: d.contexts is None), "html": subset(lambda d: d.contexts is not None)}
+    by_input = {"text": subset(lambda d: not d.is_html), "html": subset(lambda d: d.is_html)}
     metrics["by_input"] = {k: v for k, v in by_input.items() if v}
     if languages:
         metrics["by_language"] = {
@@ -97,48 +268,99 @@ def build_training_set(docs: Sequence[LabeledDocument], variants: int = DEFAULT_
     return augmented + pages
 
 
-def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
-          variants: int = DEFAULT_VARIANTS, folds: int = 5, html_every: int | None = None,
-          features: dict | None = None, new_labels: Sequence[str] = (), log=print) -> dict:
-    """Validate the labeled files, cross-validate, fit on everything, write model + manifest.
+def _versions() -> dict:
+    import importlib.metadata as md
 
-    Returns the report (the manifest's contents). ``out_dir=None`` skips writing.
+    from .. import __version__
+
+    out = {"textsieve": __version__, "python": platform.python_version()}
+    for dist in ("numpy", "scipy", "scikit-learn", "faker"):
+        try:
+            out[dist] = md.version(dist)
+        except md.PackageNotFoundError:
+            pass
+    return out
+
+
+def manifest_for(model: FittedModel, report: dict) -> dict:
+    """The manifest of a v2 model (the contract's keys), with the training report."""
+    return {
+        **report,
+        "format_version": 2,
+        "features_version": _core.FEATURES_VERSION,
+        "labels": model.labels,
+        "dense_features": model.dense_names,
+        "revision_features": model.revision_names,
+        "feature_config": model.feature_config,
+        "revision_config": {"window": model.config.window, "dense": model.config.revision_dense},
+        "first_pass": {"link": model.link, "solver": "sgd_log_loss_averaged", "alpha": model.config.alpha,
+                       "epochs": model.config.epochs},
+        "second_pass": {"estimator": "HistGradientBoostingClassifier", "max_iter": model.config.max_iter,
+                        "learning_rate": model.config.learning_rate, "max_leaf_nodes": model.config.max_leaf_nodes,
+                        "min_samples_leaf": model.config.min_samples_leaf,
+                        "l2_regularization": model.config.l2_regularization,
+                        "trees": int(len(model.arrays["tree_class"]))},
+        "train_config": asdict(model.config),
+        "versions": _versions(),
+    }
+
+
+def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
+          variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
+          features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
+          threads: int = 2, log=print) -> dict:
+    """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
+
+    Returns the report (the manifest's contents) with the fitted model under ``"model"``.
+    ``out_dir=None`` skips writing. ``features`` overrides the core's feature settings (e.g.
+    smaller hash spaces for quick experiments); ``config`` the learning settings. ``threads``
+    bounds the fitting threads (the result does not depend on it).
     """
     from ..language import detect_language
-
-    t0 = time.perf_counter()
-    html_every = HTML_EVERY if html_every is None else html_every
-    from .corpus import JUNK_DIR
     from .synth import read_junk_bank
 
+    config = config or TrainConfig()
+    timings: dict[str, float] = {}
+    t0 = t = time.perf_counter()
+    html_every = HTML_EVERY if html_every is None else html_every
     docs = read_corpus(data_dir, new_labels=new_labels)
     bank = read_junk_bank(Path(data_dir) / JUNK_DIR, new_labels=new_labels)
     augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank)
-    n_html = sum(d.contexts is not None for d in augmented)
+    timings["data"] = time.perf_counter() - t
+    n_html = sum(d.is_html for d in augmented)
     labels = sorted({lab for d in augmented for lab in d.label_set()})
     log(f"{len(docs)} labeled documents, {sum(map(len, bank.blocks.values()))} junk bank blocks -> "
-        f"{len(augmented)} training documents ({n_html} HTML pages); "
-        f"labels: {', '.join(labels)}")
+        f"{len(augmented)} training documents ({n_html} HTML pages); labels: {', '.join(labels)} "
+        f"({timings['data']:.1f}s)")
+
+    t = time.perf_counter()
+    table = featurize_documents(augmented, features)
+    timings["featurize"] = time.perf_counter() - t
+    log(f"featurized {len(table.y)} segments x {table.dense.shape[1]} dense + {table.hashed.shape[1]} hashed "
+        f"features ({timings['featurize']:.1f}s)")
+
+    model = fit_table(table, None, config, seed, threads, log=log)
+    timings.update(model.seconds)
     report: dict = {
         "seed": seed, "variants": variants, "html_every": html_every, "documents": len(docs),
-        "features": features or {},
+        "training_documents": len(augmented), "training_segments": int(len(table.y)),
         "training_data_sha256": corpus_digest([*docs, *bank.documents]),
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
     report["languages"] = dict(sorted(Counter(languages.values()).items()))
     if folds and folds > 1:
-        t_cv = time.perf_counter()
-        cv = cross_validate(augmented, folds=folds, seed=seed, languages=languages, features=features)
+        t = time.perf_counter()
+        cv = cross_validate(table, folds=folds, config=config, seed=seed, languages=languages, threads=threads, log=log)
+        timings["cross_validation"] = time.perf_counter() - t
         report["cross_validation"] = {"folds": folds, "grouped_by": "source document", **cv}
         log(f"grouped {folds}-fold CV: macro-F1 {cv['macro_f1']:.4f}, body-keep F1 {cv['body_keep']['f1']:.4f} "
-            f"({time.perf_counter() - t_cv:.1f}s)")
-    t_fit = time.perf_counter()
-    pipeline = fit_documents(augmented, seed, features)
-    report["fit_seconds"] = round(time.perf_counter() - t_fit, 2)
-    report["total_seconds"] = round(time.perf_counter() - t0, 2)
-    log(f"fit on all data in {report['fit_seconds']}s")
+            f"({timings['cross_validation']:.1f}s)")
+    timings["total"] = time.perf_counter() - t0
+    report["seconds"] = {k: round(v, 2) for k, v in timings.items()}
+    log("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
+    manifest = manifest_for(model, report)
     if out_dir is not None:
-        path = save_model(pipeline, out_dir, report)
+        path = save_arrays(out_dir, model.arrays, manifest)
         log(f"wrote {path}")
-    report["pipeline"] = pipeline
-    return report
+    return {**manifest, "model": model}
+
