@@ -176,3 +176,16 @@ def test_nothing_is_loaded_at_import():
     at_import, after_first_call = int(out[0]), int(out[1])
     assert at_import == 0
     assert after_first_call > 0
+
+
+def test_import_is_lazy_and_the_version_has_one_source():
+    import importlib.metadata
+    import subprocess
+    import sys
+
+    code = ("import sys, textsieve\n"
+            "print(sorted(m for m in ('numpy', 'textsieve._core', 'textsieve.clean', 'sklearn', 'joblib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+    # The wheel's version (src/Cargo.toml, via maturin) is the one the package reports.
+    assert textsieve.__version__ == importlib.metadata.version("textsieve")
