@@ -60,7 +60,10 @@ from .real_labels import (body_lines, junk_label, label_lines_from_gold, label_l
 __all__ = ["RealPage", "SOURCES", "iter_pages", "registrable_domain", "split_of", "context_dict",
            "label_page", "build", "read_records", "evaluate_committed", "DATA_DIR"]
 
+# the repository's copy under an editable install (src/ layout), else relative to the working directory
 DATA_DIR = Path(__file__).resolve().parents[3] / "training_data" / "real"
+if not DATA_DIR.is_dir():
+    DATA_DIR = Path("training_data") / "real"
 SPLIT_SALT = "textsieve-real-split-v1|"
 HELDOUT_MODULO = 5
 
