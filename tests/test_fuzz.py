@@ -112,3 +112,14 @@ def test_non_strings_are_input_errors_naming_the_document(tiny_sieve, bad):
         _core.segment(bad)
     with pytest.raises(TextsieveError):
         _core.parse_html(bad)
+
+
+def test_python_threads_share_one_sieve(documents, tiny_model_dir):
+    """The core releases the GIL; concurrent calls on one Sieve give the sequential results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    sieve = Sieve(tiny_model_dir, threads=1)
+    batches = [documents[i:i + 50] for i in range(0, 1000, 50)]
+    sequential = [sieve.clean_many(b) for b in batches]
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(sieve.clean_many, batches)) == sequential
