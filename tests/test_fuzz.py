@@ -123,3 +123,14 @@ def test_python_threads_share_one_sieve(documents, tiny_model_dir):
     sequential = [sieve.clean_many(b) for b in batches]
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(sieve.clean_many, batches)) == sequential
+
+
+def test_malformed_parsed_pages_are_input_errors(tiny_sieve):
+    from textsieve.html import HtmlContext, HtmlPage
+
+    for bad in (HtmlPage("t", [1]), HtmlPage("t", 3), HtmlPage(b"t", [])):
+        with pytest.raises(InputError, match="document 0"):
+            tiny_sieve.clean_many([bad])
+    # Odd but well-typed contexts (too few, NaN link share, unknown ancestors) are read, not refused.
+    odd = HtmlPage("a\nb\nc", [HtmlContext("p", float("nan"), frozenset({"nav", "bogus"}))])
+    assert tiny_sieve.clean_many([odd]) == [tiny_sieve.label_many([odd])[0].text(tiny_sieve.config.keep)]

@@ -193,9 +193,15 @@ impl<'py> Docs<'py> {
                 return Err(Text::from_py(&item, i, "a document").err().unwrap_or_else(|| PyTypeError::new_err("not a str")));
             };
             texts.push(Text::from_py(&text, i, "a page text")?);
+            let py = item.py();
+            let bad = |what: String| textsieve_error(py, "InputError", format!("document {i}: {what}"));
             let mut cs = Vec::new();
-            for c in ctxs.try_iter()? {
-                cs.push(context_from_py(&c?)?);
+            let iter = ctxs.try_iter().map_err(|_| bad("a page's contexts must be a list (one per line)".into()))?;
+            for (j, c) in iter.enumerate() {
+                let c = c?;
+                cs.push(context_from_py(&c).map_err(|e| {
+                    bad(format!("contexts[{j}] is not an HtmlContext or None ({})", e.value(py)))
+                })?);
             }
             contexts.push(Some(cs));
         }
