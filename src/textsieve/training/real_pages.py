@@ -299,7 +299,7 @@ def context_dict(ctx) -> dict:
     committed data small (the far hints name page-wide wrappers and say little about a line)."""
     out = {"tag": ctx.tag}
     if ctx.link_share:
-        out["link_share"] = ctx.link_share
+        out["link_share"] = round(float(ctx.link_share), 3)  # the Rust parser gives f32
     if ctx.ancestors:
         out["ancestors"] = sorted(ctx.ancestors)
     if ctx.link_list:
@@ -442,6 +442,7 @@ def build(mirror_root: Path, out_dir: Path, parser: Callable | None = None, sour
         sizes[target.name] = target.stat().st_size
     summary = {
         "commits": commits,
+        "parser": f"{getattr(parser, '__module__', '?')}.{getattr(parser, '__name__', '?')}",
         "bytes": sizes,
         "pages": dict(sorted(pages.items())),
         "line_labels": {s: dict(sorted(c.items())) for s, c in sorted(labels.items())},
