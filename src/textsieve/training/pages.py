@@ -109,6 +109,13 @@ class PageRenderer:
             name = rng.choice(("box", "col", "row", "block", "mod", "section", "item", "wrap", "inner")) + f"-{rng.randint(1, 40)}"
         return f' class="{name}"'
 
+    def _paragraph(self, html: str) -> str:
+        """A body paragraph in the page's paragraph element (``<p>``, or a ``<div>``, bare or
+        with a class, as app frameworks and many blog engines write them)."""
+        if self.para == "p":
+            return f"<p>{html}</p>"
+        return f"<div{self._cls('text') if self.rng.random() < 0.5 else ''}>{html}</div>"
+
     def _wrap(self, html: str) -> str:
         """On page-builder pages, every block sits in the builder's generic container."""
         return f'<div class="{self.builder}">{html}</div>' if self.builder else html
@@ -318,7 +325,7 @@ class PageRenderer:
         """Body lines in order: headings, lists, key-value runs, paragraphs."""
         rng = self.rng
         i = 0
-        br_mode = self.skeleton == "table" and rng.random() < 0.5
+        br_mode = rng.random() < (0.5 if self.skeleton == "table" else 0.25 if self.para == "div" else 0.0)
         while i < len(items):
             idx, text = items[i]
             marker = _MARKER.match(text)
@@ -366,7 +373,7 @@ class PageRenderer:
             elif br_mode:
                 out.append(f"{self._inline_link(text)}<br><br>")
             else:
-                out.append(self._wrap(f"<p>{self._inline_link(text)}</p>"))
+                out.append(self._wrap(self._paragraph(self._inline_link(text))))
             expected.append((text, "body", idx))
             i += 1
 
@@ -378,6 +385,11 @@ class PageRenderer:
         self.hinted = rng.random() < 0.65
         self.skeleton = rng.choice(("html5", "html5", "divsoup", "table", "fragment"))
         self.builder = rng.choice(_BUILDER) if rng.random() < 0.25 else None
+        # Where body paragraphs sit: <p> on most pages; <div>s on most div-soup pages and some
+        # others (single-page apps, blog engines), sometimes as text runs between <br><br>. If
+        # paragraphs were always <p>, a <div> would mean junk to the model, and a real page
+        # whose article is in <div>s would be emptied.
+        self.para = "div" if rng.random() < (0.7 if self.skeleton == "divsoup" else 0.15) else "p"
         site = rng.choice(_SITES)
         prefix = doc.name.split("-", 1)[0]
         self.lang = prefix if prefix in _COOKIE else "en"
@@ -423,7 +435,7 @@ class PageRenderer:
                 self._body_run(items, out, expected, first)
             elif label == "body*":
                 idx, text = items[0]
-                out.append(f"<p>{self._esc(text)}</p>")
+                out.append(self._paragraph(self._esc(text)))
                 expected.append((text, doc.labels[idx], idx))
             else:
                 self._junk(label, [t for _, t in items], out, expected)
