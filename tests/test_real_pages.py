@@ -150,3 +150,15 @@ def test_a_missing_mirror_is_a_clear_error(tmp_path):
 
     with pytest.raises(TextsieveError, match="fetch github:mozilla/readability"):
         build(tmp_path, tmp_path / "out", sources=("readability",))
+
+
+def test_markdown_rendering_carries_labels_and_marks_headings_and_items():
+    from textsieve.training.real_pages import markdown_lines
+
+    page = RealPage("t/2", "test", "", "x.example", "article", PAGE, gold=GOLD, title="News from the valley")
+    rec = label_page(page, parse_html, fulltext=None)
+    md = [ln for ln in markdown_lines(rec) if ln]
+    assert ["boilerplate", "- Home"] in md
+    assert ["body", "# News from the valley"] in md
+    assert ["body", "## News"] in md
+    assert [ln[0] for ln in md] == [ln[0] for ln in rec["lines"] if ln]

@@ -28,7 +28,8 @@ keeps its own licence)::
 :class:`~textsieve.html.HtmlContext` as a dict without its default fields. The full-page text is
 resiliparse's ``extract_plain_text(main_content=False)`` (what a fast scraper emits, list bullets
 included); its body lines come from the same gold, the junk labels carry over from the block
-line with the same words, else from the text rules.
+line with the same words, else from the text rules. A third rendering, markdown-ish (``# Title``,
+``- item``), is made from the block lines at training time by :func:`markdown_lines`.
 
 Split by site: ``site`` is the page's registrable domain (readability pages without a real URL
 use their folder name); a site is held out when ``sha256("textsieve-real-split-v1|" + site)`` is
@@ -58,7 +59,7 @@ from .real_labels import (body_lines, junk_label, label_lines_from_gold, label_l
                           title_and_author, word_f1, words)
 
 __all__ = ["RealPage", "SOURCES", "iter_pages", "registrable_domain", "split_of", "context_dict",
-           "label_page", "build", "read_records", "evaluate_committed", "DATA_DIR"]
+           "label_page", "markdown_lines", "build", "read_records", "evaluate_committed", "DATA_DIR"]
 
 # the repository's copy under an editable install (src/ layout), else relative to the working directory
 DATA_DIR = Path(__file__).resolve().parents[3] / "training_data" / "real"
@@ -391,6 +392,30 @@ def agreement(record: dict, gold: str) -> dict:
     for key in ("lines", "fulltext"):
         body = "\n".join(ln[1] for ln in record[key] if ln and ln[0] == "body")
         out[key] = word_f1(body, gold)
+    return out
+
+
+_HEADING_LEVEL = {f"h{n}": n for n in range(1, 7)}
+
+
+def markdown_lines(record: dict) -> list:
+    """The record's block lines as a markdown-ish scrape renders them (``# Heading``,
+    ``- list item``, ``> quote``), labels carried over: the third plain-text rendering, made at
+    training time from the committed lines instead of being stored."""
+    out = []
+    for ln in record["lines"]:
+        if ln is None:
+            out.append(None)
+            continue
+        label, text, ctx = ln
+        tag = ctx.get("tag", "")
+        if tag in _HEADING_LEVEL:
+            text = "#" * _HEADING_LEVEL[tag] + " " + text
+        elif tag == "li" or (tag == "a" and "ul" in ctx.get("ancestors", ())):
+            text = "- " + text
+        elif "blockquote" in ctx.get("ancestors", ()):
+            text = "> " + text
+        out.append([label, text])
     return out
 
 
