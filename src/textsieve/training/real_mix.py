@@ -1,0 +1,139 @@
+"""Real labeled pages -> training documents, mixed with the team's documents (issue 12).
+
+Why: the team's documents, junk generator and page renderer teach SEO link lists, fake author
+boxes and captions, but never a real page's chrome (menus, "Sign in", share bars, copyright
+lines) nor a page that is mostly chrome around one article. The committed real pages
+(:mod:`.real_pages`) carry exactly that, with line labels, so each training page becomes up to
+three documents, the inputs serving sees:
+
+- ``html``: the page's block lines with their stored markup contexts (what ``clean_html``
+  featurizes after parsing; the core takes ``(text, contexts)`` so no raw HTML is needed);
+- ``fulltext``: the full-page plain-text dump a scraper emits (``clean_text``'s input);
+- ``markdown``: the block lines rendered markdown-ish (``# Title``, ``- item``), made here by
+  :func:`.real_pages.markdown_lines`.
+
+Rules, stated once:
+
+- **Only the ``train`` split.** Held-out sites are never read: :func:`real_documents` asks
+  :func:`.real_pages.read_records` for ``split="train"`` and refuses any other record.
+- **``unknown`` lines.** Pages labeled from snippets only (trafilatura's, ``gold != "text"``)
+  are mostly ``unknown`` and are skipped: they serve evaluation. A rendering that still holds an
+  ``unknown`` line is skipped too, not trained with holes: the page-level revision features
+  (document means, neighbours' scores) must see the page as serving does, so dropping lines
+  from a page would teach a page that never occurs, and keeping them with a guessed label would
+  teach noise.
+- **Groups by site.** Every document of a page has the group ``real:<site>``, so the grouped
+  out-of-fold first-pass scores never score a page with a model that saw its site's chrome:
+  the situation at serving time, on a site the model never saw.
+- **Weighing.** No sample weights (the trainer has none; a repeat costs the same as a weight and
+  adds nothing the trees do not already see). Real and team data are balanced by *how much*
+  real data goes in: ``max_pages`` (pages, chosen by a seeded shuffle, so a large real set does
+  not drown the team's documents and the training time stays bounded) and ``renderings``. By
+  default every chosen page gives its HTML block lines and ONE plain-text rendering, alternating
+  (seeded) between the full-page dump and markdown, so plain text is learned in both forms at
+  the cost of one.
+"""
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from ..errors import CorpusError
+from .corpus import BLANK, KNOWN_LABELS, LabeledDocument
+from .real_pages import markdown_lines, read_records
+
+__all__ = ["RENDERINGS", "UNKNOWN", "record_documents", "real_documents", "DEFAULT_PLAIN"]
+
+RENDERINGS = ("html", "fulltext", "markdown")
+# The default: HTML lines plus one plain-text rendering per page (which one: seeded alternation).
+DEFAULT_PLAIN = ("fulltext", "markdown")
+UNKNOWN = "unknown"
+
+
+def _document(name: str, group: str, rows: list, with_context: bool) -> LabeledDocument | None:
+    """A labeled document from a record's rows (``[label, text(, context)]`` or ``None`` for a
+    blank line); ``None`` when the rows hold an ``unknown`` line or no text at all."""
+    lines, labels, contexts = [], [], []
+    for row in rows:
+        if row is None:
+            lines.append("")
+            labels.append(BLANK)
+            contexts.append(None)
+            continue
+        label, text = row[0], row[1]
+        if label == UNKNOWN:
+            return None
+        if label not in KNOWN_LABELS:
+            raise CorpusError(f"{name}: label {label!r} is not one of {', '.join(KNOWN_LABELS)}; rebuild the real "
+                              "pages with 'python -m textsieve.training.real_pages build'.")
+        if "\n" in text or not text.strip():
+            raise CorpusError(f"{name}: a labeled line is empty or holds a newline; rebuild the real pages.")
+        lines.append(text)
+        labels.append(label)
+        contexts.append(row[2] if with_context else None)
+    while lines and labels[-1] == BLANK:  # the text ends with one newline, as the core's page text
+        lines.pop()
+        labels.pop()
+        contexts.pop()
+    if not any(lab != BLANK for lab in labels):
+        return None
+    return LabeledDocument(name=name, lines=lines, labels=labels, group=group,
+                           contexts=contexts if with_context else None)
+
+
+def record_documents(rec: dict, renderings: Iterable[str] = RENDERINGS) -> list[LabeledDocument]:
+    """The training documents of one ``train`` record, one per rendering that is fully labeled.
+
+    Raises :class:`~textsieve.errors.CorpusError` for a held-out record: training must never see
+    a held-out site.
+    """
+    if rec.get("split") != "train":
+        raise CorpusError(f"real page {rec.get('id')}: split {rec.get('split')!r} is not 'train'; held-out sites "
+                          "are for evaluation only (read the records with split='train').")
+    if rec.get("gold") != "text":
+        return []  # snippet-labeled: mostly unknown lines, evaluation only
+    group = f"real:{rec['site']}"
+    out = []
+    for kind in renderings:
+        if kind == "html":
+            doc = _document(f"{rec['id']}#html", group, rec["lines"], with_context=True)
+        elif kind == "fulltext":
+            doc = _document(f"{rec['id']}#fulltext", group, rec["fulltext"], with_context=False)
+        elif kind == "markdown":
+            doc = _document(f"{rec['id']}#markdown", group, markdown_lines(rec), with_context=False)
+        else:
+            raise ValueError(f"unknown rendering {kind!r}; choose from {', '.join(RENDERINGS)}")
+        if doc is not None:
+            out.append(doc)
+    return out
+
+
+def real_documents(path: str | Path | None = None, *, max_pages: int | None = None, seed: int = 0,
+                   renderings: Sequence[str] | None = None, sources: Sequence[str] | None = None,
+                   records: Iterable[dict] | None = None) -> list[LabeledDocument]:
+    """Training documents from the committed real pages of the ``train`` split.
+
+    ``max_pages``: at most this many pages (a seeded shuffle picks them; ``None``: all).
+    ``renderings``: which documents every page gives (see :data:`RENDERINGS`); ``None`` is the
+    default mix, HTML lines plus one plain-text rendering alternating between the full-page
+    dump and markdown. ``sources``: only these sources. ``records``: use these instead of reading
+    ``path`` (tests). Same data and seed give the same documents in the same order.
+    """
+    recs = records if records is not None else read_records(path, split="train")
+    recs = [r for r in recs if r.get("gold") == "text" and (sources is None or r["source"] in sources)]
+    for r in recs:
+        if r.get("split") != "train":
+            raise CorpusError(f"real page {r.get('id')}: split {r.get('split')!r} is not 'train'; held-out sites "
+                              "are for evaluation only.")
+    recs.sort(key=lambda r: r["id"])
+    rng = random.Random(seed)
+    order = list(range(len(recs)))
+    rng.shuffle(order)
+    if max_pages is not None:
+        order = sorted(order[:max_pages])
+    docs: list[LabeledDocument] = []
+    for i in order:
+        kinds = renderings if renderings is not None else ("html", DEFAULT_PLAIN[rng.randrange(len(DEFAULT_PLAIN))])
+        docs.extend(record_documents(recs[i], kinds))
+    return docs

@@ -1,0 +1,86 @@
+"""Real pages -> training documents: train split only, unknown lines handled, renderings aligned."""
+import pytest
+
+from textsieve.errors import CorpusError
+from textsieve.training.corpus import BLANK
+from textsieve.training.real_mix import real_documents, record_documents
+from textsieve.training.table import featurize_documents
+
+
+def _record(rid="wcxb/1", site="example.com", split="train", gold="text", unknown=False):
+    nav = {"tag": "a", "link_share": 1.0, "ancestors": ["nav", "ul"], "link_list": True}
+    lines = [
+        ["boilerplate", "Home", nav],
+        ["boilerplate", "Local News", nav],
+        None,
+        ["body", "Headline of the story", {"tag": "h1"}],
+        ["unknown" if unknown else "body",
+         "The council met on Tuesday and agreed to build a new bridge over the river.", {"tag": "p"}],
+        ["author_meta", "By Jane Doe", {"tag": "p", "hints": ["byline"]}],
+        None,
+    ]
+    fulltext = [["boilerplate", "• Home"], ["boilerplate", "• Local News"], ["body", "Headline of the story"],
+                ["body", "The council met on Tuesday and agreed to build a new bridge over the river."],
+                ["author_meta", "By Jane Doe"]]
+    return {"id": rid, "source": rid.split("/")[0], "url": f"https://{site}/a", "site": site, "page_type": "article",
+            "split": split, "gold": gold, "with": [], "without": [], "lines": lines, "fulltext": fulltext}
+
+
+def test_a_record_gives_html_fulltext_and_markdown_documents_with_their_labels():
+    docs = {d.name.split("#")[1]: d for d in record_documents(_record())}
+    assert set(docs) == {"html", "fulltext", "markdown"}
+    html = docs["html"]
+    # blank lines stay (blank label, no context) except the trailing one; contexts line up
+    assert html.labels == ["boilerplate", "boilerplate", BLANK, "body", "body", "author_meta"]
+    assert [c is None for c in html.contexts] == [lab == BLANK for lab in html.labels]
+    assert html.is_html and not docs["fulltext"].is_html and not docs["markdown"].is_html
+    assert docs["markdown"].lines[3] == "# Headline of the story"
+    assert docs["markdown"].lines[0] == "- Home"
+    assert docs["fulltext"].labels == ["boilerplate", "boilerplate", "body", "body", "author_meta"]
+    # every document of a page is grouped by its site (out-of-fold scores never see the site)
+    assert {d.group for d in docs.values()} == {"real:example.com"}
+
+
+def test_heldout_records_are_refused():
+    with pytest.raises(CorpusError, match="held-out"):
+        record_documents(_record(split="heldout"))
+    with pytest.raises(CorpusError, match="held-out"):
+        real_documents(records=[_record(), _record(rid="wcxb/2", split="heldout")])
+
+
+def test_unknown_lines_skip_the_rendering_and_snippet_pages_are_skipped():
+    docs = record_documents(_record(unknown=True))
+    # the block lines hold an unknown line: no html/markdown document; the full text is fully labeled
+    assert [d.name for d in docs] == ["wcxb/1#fulltext"]
+    assert record_documents(_record(rid="trafilatura/1", gold="snippets")) == []
+
+
+def test_default_mix_is_html_plus_one_plain_rendering_and_deterministic():
+    recs = [_record(rid=f"wcxb/{i}", site=f"s{i}.com") for i in range(20)]
+    a = real_documents(records=recs, seed=3)
+    b = real_documents(records=list(reversed(recs)), seed=3)
+    assert [d.name for d in a] == [d.name for d in b]
+    kinds = [d.name.split("#")[1] for d in a]
+    assert kinds.count("html") == 20 and kinds.count("fulltext") + kinds.count("markdown") == 20
+    assert 0 < kinds.count("fulltext") < 20  # both plain renderings occur
+    few = real_documents(records=recs, seed=3, max_pages=5)
+    assert len({d.name.split("#")[0] for d in few}) == 5
+
+
+def test_documents_featurize_through_the_core_with_their_labels():
+    docs = record_documents(_record())
+    table = featurize_documents(docs)
+    assert set(table.y) == {"boilerplate", "body", "author_meta"}
+    html_rows = table.rows_of([0])
+    assert list(table.y[html_rows]) == ["boilerplate", "boilerplate", "body", "body", "author_meta"]
+
+
+def test_committed_train_records_give_documents_and_never_a_heldout_site():
+    from textsieve.training.real_pages import DATA_DIR, read_records
+
+    if not DATA_DIR.is_dir():
+        pytest.skip(f"no committed real pages at {DATA_DIR}")
+    heldout_sites = {r["site"] for r in read_records(split="heldout")}
+    docs = real_documents(max_pages=30, seed=0)
+    assert docs and all(d.group.startswith("real:") for d in docs)
+    assert not {d.group[len("real:"):] for d in docs} & heldout_sites
