@@ -84,3 +84,20 @@ def test_committed_train_records_give_documents_and_never_a_heldout_site():
     docs = real_documents(max_pages=30, seed=0)
     assert docs and all(d.group.startswith("real:") for d in docs)
     assert not {d.group[len("real:"):] for d in docs} & heldout_sites
+
+
+def test_boilerplate_predictions_score_as_drop_on_four_label_gold():
+    from textsieve.evaluate import line_metrics, prediction_rows
+    from textsieve.labels import LabeledLine
+
+    gold = ["body", "link_spam", "body"]
+    m = line_metrics(gold, ["body", "boilerplate", "boilerplate"])
+    # not a class of the macro average (the gold predates it), a removed line for body-keep
+    assert set(m["per_label"]) == {"body", "link_spam"}
+    assert m["per_label"]["link_spam"]["recall"] == 0.0 and m["body_keep"]["recall"] == 0.5
+    # on gold that has the label, it is a class like any other
+    assert "boilerplate" in line_metrics(["boilerplate", "body"], ["boilerplate", "body"])["per_label"]
+    text = "Home\nThe story.\n"
+    recs = [LabeledLine(text="Home", label="boilerplate", scores={}, line=0, start=0, end=4),
+            LabeledLine(text="The story.", label="body", scores={}, line=1, start=5, end=15)]
+    assert prediction_rows(text, recs) == ["drop\tHome", "body\tThe story."]

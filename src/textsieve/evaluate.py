@@ -30,8 +30,17 @@ def line_labels(n_lines: int, records: Sequence[LabeledLine]) -> list[str]:
     return [w.most_common(1)[0][0] if w else BLANK for w in weights]
 
 
+# The labels score.py knows; a newer class (``boilerplate``, issue 12) goes to it as ``drop``:
+# removed, never correct for a junk label, as score.py scores keep/drop systems.
+SCORE_LABELS = ("body", "link_spam", "author_meta", "caption")
+# Scored as removed when the gold set predates it (no gold line has it), not as a class of its own.
+DROP_LABELS = ("boilerplate",)
+
+
 def prediction_rows(text: str, records: Sequence[LabeledLine]) -> list[str]:
-    """Rows in score.py's prediction format: ``label`` or ``label1|label2@offset`` per line."""
+    """Rows in score.py's prediction format: ``label`` or ``label1|label2@offset`` per line.
+
+    A label score.py does not know (``boilerplate``) is written ``drop``."""
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()
@@ -42,12 +51,13 @@ def prediction_rows(text: str, records: Sequence[LabeledLine]) -> list[str]:
     for i, line in enumerate(lines):
         recs = by_line.get(i, [])
         body = line[:-1] if line.endswith("\r") else line
+        labs = [r.label if r.label in SCORE_LABELS else "drop" for r in recs]
         if not recs:
             label = BLANK
-        elif len(recs) == 1 or len({r.label for r in recs}) == 1:
-            label = recs[0].label
+        elif len(set(labs)) == 1:
+            label = labs[0]
         else:
-            label = "|".join(r.label for r in recs) + "@" + ",".join(str(r.start - pos) for r in recs[1:])
+            label = "|".join(labs) + "@" + ",".join(str(r.start - pos) for r in recs[1:])
         rows.append(f"{label}\t{body}")
         pos += len(line) + 1
     return rows
@@ -56,7 +66,10 @@ def prediction_rows(text: str, records: Sequence[LabeledLine]) -> list[str]:
 def line_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] | None = None) -> dict:
     """Scores over non-blank gold lines. ``pred`` may hold ``blank``/``drop`` for removed lines."""
     pairs = [(g, p) for g, p in zip(gold, pred) if g != BLANK]
-    labels = list(labels) if labels else sorted({g for g, _ in pairs} | {p for _, p in pairs if p not in (BLANK, "drop")})
+    gold_set = {g for g, _ in pairs}
+    # a class the gold predates (boilerplate on four-label gold) counts as "drop", as in score.py
+    pairs = [(g, "drop" if p in DROP_LABELS and p not in gold_set else p) for g, p in pairs]
+    labels = list(labels) if labels else sorted(gold_set | {p for _, p in pairs if p not in (BLANK, "drop")})
     per_label = {}
     f1s = []
     for lab in labels:
