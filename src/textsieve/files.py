@@ -25,8 +25,10 @@ target, renamed into place only when complete. Temporary names carry a tag (the 
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 import os
+import re
 import secrets
 import tempfile
 import unicodedata
@@ -38,7 +40,7 @@ from pathlib import Path
 from .errors import InputError
 
 __all__ = ["Decoded", "decode_text", "decode_bytes", "read_text_file", "AtomicWriter", "atomic_write_text",
-           "gzip_errors", "PROCESS_TAG"]
+           "gzip_errors", "dumps_json", "PROCESS_TAG"]
 
 MAX_BAD_SHARE = 0.02
 MAX_NUL_SHARE = 0.001  # a stray NUL is tolerated; NUL-interleaved text (UTF-16 without BOM) is not
@@ -203,6 +205,21 @@ class AtomicWriter:
         if self.tmp is not None and os.path.exists(self.tmp):
             os.unlink(self.tmp)
         self.tmp = None
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps_json(value, indent: int | None = None) -> str:
+    """JSON text (non-ASCII kept readable) that always encodes as UTF-8.
+
+    A file name that is not valid UTF-8 reaches Python with lone surrogates (``caf\\xe9.txt`` is
+    ``'caf\\udce9.txt'``); raw, they cannot be written as UTF-8, and one such name used to crash
+    the report after the whole run. They are written as ``\\uXXXX`` escapes instead, which a JSON
+    reader turns back into the same string (``os.fsencode`` then gives the original bytes).
+    """
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:

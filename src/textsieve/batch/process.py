@@ -12,7 +12,6 @@ character offsets into the document's text (for HTML: into the page's extracted 
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import TextIO
 
 from ..clean import Sieve, SieveConfig
 from ..errors import TextsieveError
-from ..files import PROCESS_TAG
+from ..files import PROCESS_TAG, dumps_json
 from .plan import sidecar_path
 from .read import DEFAULT_MAX_DOC_MB, BadRecord, Document, open_input
 from .report import FileResult
@@ -133,7 +132,7 @@ def _write_single(doc, records, src: Path, dst: Path, result: FileResult, *, cfg
     result.labels = records.counts()
     with commit_together(dst, sidecar_path(dst) if rejected else None, run_id) as (out, side):
         if with_lines:
-            out.write(json.dumps(record_json(doc, records, kept, str(src), text_field, True), ensure_ascii=False) + "\n")
+            out.write(dumps_json(record_json(doc, records, kept, str(src), text_field, True)) + "\n")
         else:
             out.write(kept)
         for row in _rejected_rows(records, cfg.keep):
@@ -165,8 +164,7 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
                     continue
                 kept = records.text(cfg.keep)
                 labels.update(r.label for r in records)
-                out.write(json.dumps(record_json(doc, records, kept, inp.path, text_field, with_lines),
-                                     ensure_ascii=False) + "\n")
+                out.write(dumps_json(record_json(doc, records, kept, inp.path, text_field, with_lines)) + "\n")
                 for row in _rejected_rows(records, cfg.keep, doc.number):
                     side.write(row)
             result.documents += len(chunk)
@@ -237,7 +235,7 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
             continue
         kept = records.text(cfg.keep)
         if doc.record is not None:
-            out.write(json.dumps(record_json(doc, records, kept, str(path), text_field, False), ensure_ascii=False) + "\n")
+            out.write(dumps_json(record_json(doc, records, kept, str(path), text_field, False)) + "\n")
         else:
             out.write(kept if not kept or kept.endswith("\n") else kept + "\n")
 

@@ -1,7 +1,6 @@
 """The run: plan, refuse or sweep, skip what is done, clean the rest on a back-end, report."""
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -9,7 +8,7 @@ from pathlib import Path
 
 from ..clean import SieveConfig
 from ..errors import OutputError
-from ..files import AtomicWriter
+from ..files import AtomicWriter, dumps_json
 from .backends import input_bytes, run_dask, run_pool, run_serial
 from .plan import REPORT_NAME, plan_files, sidecar_path
 from .read import DEFAULT_MAX_DOC_MB
@@ -102,7 +101,7 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
 def write_report(report: BatchReport, path: str | Path) -> Path:
     path = Path(path)
     with AtomicWriter(path, report.run_id or "tsr000000000000") as out:
-        out.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        out.write(dumps_json(report.to_dict(), indent=2) + "\n")
     return path
 
 
