@@ -169,9 +169,10 @@ def test_killed_run_resumes_to_the_same_outputs(tmp_path, example_text):
 def test_an_output_folder_that_cannot_be_created_fails_cleanly(scraped, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file, so nothing can be created below it")
-    result = runner.invoke(app, ["clean", str(scraped / "news"), "-o", str(blocker), "-q", "-j", "1"])
+    below = blocker / "out"  # (-o naming the file itself is a usage error: test_operators)
+    result = runner.invoke(app, ["clean", str(scraped / "news"), "-o", str(below), "-q", "-j", "1"])
     assert result.exit_code == 1
-    assert "cannot create the output folder" in result.output and str(blocker) in result.output
+    assert "cannot create the output folder" in result.output and str(below) in result.output
     assert "Traceback" not in result.output
 
 

@@ -100,6 +100,11 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
             raise InputError(f"{src}: no such file or directory.")
         roots.append((src, Path(os.path.realpath(src))))
     input_dirs = [real for src, real in roots if src.is_dir()]
+    if os.path.lexists(out_dir) and not out_dir.is_dir():  # refused here, before a lock or folder is made
+        if any(real == out_real for src, real in roots):
+            raise UsageError(f"-o {out_dir} is the input file itself; -o names an output folder. Choose a folder "
+                             "that is not an input (textsieve never modifies its inputs).")
+        raise UsageError(f"-o {out_dir} exists and is not a folder; -o names an output folder. Choose another path.")
     for folder in input_dirs:
         if _inside(out_real, folder):
             raise UsageError(f"-o {out_dir} is {'the input folder' if out_real == folder else 'inside the input folder'} "
