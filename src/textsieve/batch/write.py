@@ -29,13 +29,16 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["new_run_id", "RunLock", "sweep_stale", "commit_together", "TEMP_PATTERN", "STALE_SECONDS", "PAUSE_ENV"]
+__all__ = ["new_run_id", "RunLock", "sweep_stale", "commit_together", "TEMP_PATTERN", "STALE_SECONDS", "PAUSE_ENV",
+           "STAGING_SUFFIX"]
 
 TEMP_PATTERN = re.compile(r"^\..+\.(tsr[0-9a-f]{12})\.[^.]+\.part$")
 STALE_SECONDS = 24 * 3600
 # Test hook, read only here: seconds to sleep between committing a sidecar and its output, so a
 # test can kill -9 the run at exactly that point. Never set outside tests.
 PAUSE_ENV = "TEXTSIEVE_TEST_PAUSE_BEFORE_OUTPUT_RENAME"
+# A lock file being created has this suffix until it is held (see RunLock.acquire).
+STAGING_SUFFIX = ".new"
 
 
 def new_run_id() -> str:
@@ -54,11 +57,26 @@ class RunLock:
         self.fd: int | None = None
 
     def acquire(self) -> "RunLock":
+        """Take the lock. The file is created and locked under a name no sweep looks at, then
+        renamed into place (the lock moves with it): a lock file under its real name is always
+        held, so another run's sweep can never find it free between creation and locking and
+        delete it (after which this run's temporaries would look orphaned)."""
         if self.fd is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-            if fcntl is not None:
-                fcntl.flock(self.fd, fcntl.LOCK_EX)  # a fresh id: nobody else holds it
+            flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+            if fcntl is None:
+                self.fd = os.open(self.path, flags, 0o644)
+                return self
+            staging = self.path.with_name(self.path.name + STAGING_SUFFIX)
+            fd = os.open(staging, flags, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # a fresh id: nobody else holds it
+                os.replace(staging, self.path)
+            except BaseException:
+                os.close(fd)
+                staging.unlink(missing_ok=True)
+                raise
+            self.fd = fd
         return self
 
     def __enter__(self):
@@ -90,6 +108,8 @@ def _run_is_dead(temp: Path, run_id: str) -> bool:
         fd = os.open(lock, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return True
+    except OSError:
+        return False  # a lock we cannot open or check (another user's, not a file): never guess "dead"
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -108,8 +128,8 @@ def sweep_stale(out_dir: Path, own_run_id: str) -> list[Path]:
     now = time.time()
     for path in out_dir.rglob(".*.part"):
         match = TEMP_PATTERN.match(path.name)
-        if match is None or match.group(1) == own_run_id:
-            continue
+        if match is None or match.group(1) == own_run_id or path.is_symlink() or not path.is_file():
+            continue  # textsieve's temporaries are regular files: a folder or link of that name is not ours
         run = match.group(1)
         if run not in verdicts:
             verdicts[run] = _run_is_dead(path, run)
@@ -120,11 +140,24 @@ def sweep_stale(out_dir: Path, own_run_id: str) -> list[Path]:
                 removed.append(path)
         except FileNotFoundError:
             pass
+        except OSError:
+            continue  # cannot delete it (permissions): leave it, the run goes on
     for lock in out_dir.glob(".textsieve-tsr*.lock"):
         run = lock.name[len(".textsieve-"):-len(".lock")]
-        if run != own_run_id and re.fullmatch(r"tsr[0-9a-f]{12}", run) and _run_is_dead(lock, run):
-            lock.unlink(missing_ok=True)
+        if run != own_run_id and re.fullmatch(r"tsr[0-9a-f]{12}", run) and lock.is_file() and _run_is_dead(lock, run):
+            try:
+                lock.unlink(missing_ok=True)
+            except OSError:
+                continue
             removed.append(lock)
+    for staging in out_dir.glob(".textsieve-tsr*.lock" + STAGING_SUFFIX):
+        # left only by a run killed within microseconds of starting; an old one is surely dead
+        try:
+            if staging.is_file() and now - staging.stat().st_mtime > STALE_SECONDS:
+                staging.unlink()
+                removed.append(staging)
+        except FileNotFoundError:
+            pass
     return removed
 
 
