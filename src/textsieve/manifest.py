@@ -26,6 +26,8 @@ def _manifest_path(model_dir_or_file: str | Path | None) -> Path:
     if model_dir_or_file is None:  # the shipped model
         return Path(str(resources.files("textsieve").joinpath("models", MANIFEST_FILE)))
     path = Path(model_dir_or_file)
+    if not path.exists():
+        raise ModelError(f"{path}: no such model folder. Give the directory `textsieve train -o` wrote.")
     if path.is_dir():
         return path / MANIFEST_FILE
     return path if path.name == MANIFEST_FILE else path.with_name(MANIFEST_FILE)
