@@ -460,3 +460,88 @@ def test_format_jsonl_has_one_record_schema_for_every_input_kind(tmp_path, examp
     assert records["a.txt.jsonl"]["textsieve"]["record"] is None
     first = records["a.txt.jsonl"]["textsieve"]["lines"][0]
     assert example_text[first["start"]:first["end"]].strip()  # offsets index the input text
+
+
+# ---------------------------------------------------------------------------------------------
+# Review findings: each test failed before its fix
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
+def test_a_file_name_that_is_not_utf8_is_cleaned_and_reported(tmp_path, example_text):
+    src = tmp_path / "in"
+    name = os.fsdecode(b"caf\xe9.txt")  # Latin-1 bytes: Python sees a lone surrogate, \udce9
+    write(src / name, example_text)
+    for fmt, out_name in (("same", name), ("jsonl", name + ".jsonl")):
+        out = tmp_path / f"out-{fmt}"
+        result = runner.invoke(app, ["clean", str(src), "-o", str(out), "-q", "--format", fmt])
+        assert result.exit_code == 0, (result.output, result.exception)
+        report = json.loads((out / "textsieve-report.json").read_text(encoding="utf-8"))
+        assert [f["input"] for f in report["files"]] == [str(src / name)]  # the \udce9 escape reads back as the name
+        assert os.fsencode(report["files"][0]["input"]).endswith(b"caf\xe9.txt")
+        assert "Harvest Day" in (out / out_name).read_text(encoding="utf-8")
+    record = json.loads((tmp_path / "out-jsonl" / (name + ".jsonl")).read_text(encoding="utf-8"))
+    assert record["textsieve"]["source"] == str(src / name)
+
+
+def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path, example_text):
+    d = tmp_path / "d"
+    page = write(d / "page.txt", example_text)
+    before = snapshot(d)
+    onto_input = runner.invoke(app, ["clean", str(page), "-o", str(page), "--force", "-q"])
+    assert onto_input.exit_code == 2 and "is the input" in onto_input.output
+    other = write(tmp_path / "notes.bin", "not a folder")
+    onto_file = runner.invoke(app, ["clean", str(d), "-o", str(other), "-q"])
+    assert onto_file.exit_code == 2 and "not a folder" in onto_file.output
+    assert snapshot(d) == before and other.read_text() == "not a folder"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="flock")
+def test_a_run_lock_is_held_before_another_run_can_see_it(tmp_path, monkeypatch):
+    """A sweep by another run at the moment a run takes its lock must not find the lock free
+    (it would delete it, and later sweeps would then delete the live run's temporaries)."""
+    from textsieve.batch import write as batch_write
+
+    out, live = tmp_path / "out", new_run_id()
+    real_flock, swept = batch_write.fcntl.flock, []
+
+    def flock_with_a_concurrent_sweep(fd, operation):
+        if operation == batch_write.fcntl.LOCK_EX and not swept:
+            swept.append(sweep_stale(out, new_run_id()))
+        return real_flock(fd, operation)
+
+    monkeypatch.setattr(batch_write.fcntl, "flock", flock_with_a_concurrent_sweep)
+    lock = batch_write.RunLock(out, live)
+    with lock:
+        monkeypatch.undo()
+        assert swept == [[]] and lock.path.exists()
+        temp = write(out / f".a.txt.{live}.k3j2.part", "half-written by the live run")
+        assert sweep_stale(out, new_run_id()) == [] and temp.exists()
+    assert not lock.path.exists()
+
+
+def test_a_sweep_never_raises_on_a_lock_it_cannot_open(tmp_path):
+    out = tmp_path / "out"
+    (out / ".textsieve-tsr0123456789ab.lock").mkdir(parents=True)  # not a lock file textsieve made
+    temp = write(out / ".a.txt.tsr0123456789ab.k3j2.part", "kept: its run's lock cannot be checked")
+    assert sweep_stale(out, new_run_id()) == []
+    assert temp.exists()
+    other = tmp_path / "out2"
+    folder = other / ".b.txt.tsr0123456789ac.k3j2.part"  # named like a temporary of a dead run, but a folder
+    write(folder / "keep.txt", "a user's file")
+    assert sweep_stale(other, new_run_id()) == []
+    assert (folder / "keep.txt").read_text() == "a user's file"
+
+
+def test_an_unknown_language_code_is_a_usage_error(tmp_path, example_text):
+    write(tmp_path / "in" / "a.txt", example_text)
+    typo = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--lang", "en,englsh"])
+    assert typo.exit_code == 2 and "englsh" in typo.output
+    assert not (tmp_path / "out").exists()
+    known = runner.invoke(app, ["clean", str(tmp_path / "in" / "a.txt"), "--lang", "en,zh-cn,unknown", "-q"])
+    assert known.exit_code == 0 and "Harvest Day" in known.output
+
+
+def test_info_on_a_missing_model_folder_names_it(tmp_path):
+    result = runner.invoke(app, ["info", "-m", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and str(tmp_path / "nope") in result.output and "no such model folder" in result.output
