@@ -545,3 +545,14 @@ def test_an_unknown_language_code_is_a_usage_error(tmp_path, example_text):
 def test_info_on_a_missing_model_folder_names_it(tmp_path):
     result = runner.invoke(app, ["info", "-m", str(tmp_path / "nope")])
     assert result.exit_code == 1 and str(tmp_path / "nope") in result.output and "no such model folder" in result.output
+
+
+def test_a_long_file_name_gets_its_output(tmp_path, example_text):
+    """A name of 240 bytes is valid (255 is the limit); its temporary name must still fit."""
+    src = tmp_path / "in"
+    name = "é" * 40 + "p" * 156 + ".txt"  # 240 bytes in UTF-8
+    assert len(name.encode()) == 240
+    write(src / name, example_text)
+    report = filter_folder([src], tmp_path / "out", jobs=1, rejected=True, languages=False)
+    assert report.count("done") == 1, [f.reason for f in report.files]
+    assert "Harvest Day" in (tmp_path / "out" / name).read_text(encoding="utf-8")

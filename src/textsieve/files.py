@@ -153,6 +153,19 @@ def gzip_errors(path):
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
 
 
+TEMP_STEM_BYTES = 120
+
+
+def _temp_stem(name: str) -> str:
+    """The target's name as it appears in its temporary name, cut to TEMP_STEM_BYTES bytes: the
+    tag, random part and suffix add about 30 bytes, and a file name may have at most 255, so an
+    input with a long (but valid) name must not fail for its temporary name alone."""
+    stem = name[:TEMP_STEM_BYTES]
+    while len(os.fsencode(stem)) > TEMP_STEM_BYTES:
+        stem = stem[:-1]
+    return stem
+
+
 class AtomicWriter:
     """Write to a temporary file beside the target; rename into place on success only.
 
@@ -170,7 +183,8 @@ class AtomicWriter:
 
     def __enter__(self):
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.{self.tag}.", suffix=".part")
+        fd, self.tmp = tempfile.mkstemp(dir=self.target.parent, prefix=f".{_temp_stem(self.target.name)}.{self.tag}.",
+                                        suffix=".part")
         raw = os.fdopen(fd, "wb")
         self.raw = raw
         self.fh = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if self.target.name.lower().endswith(".gz") else raw
