@@ -556,3 +556,17 @@ def test_a_long_file_name_gets_its_output(tmp_path, example_text):
     report = filter_folder([src], tmp_path / "out", jobs=1, rejected=True, languages=False)
     assert report.count("done") == 1, [f.reason for f in report.files]
     assert "Harvest Day" in (tmp_path / "out" / name).read_text(encoding="utf-8")
+
+
+def test_the_sweep_looks_only_in_the_folders_the_run_writes_to(tmp_path, example_text):
+    """-o may be the inputs' parent: the sweep must not walk into the input folder and delete a
+    file there, even one named like a dead run's temporary."""
+    parent = tmp_path / "p"
+    write(parent / "d" / "page.txt", example_text)
+    in_input = write(parent / "d" / ".old.txt.tsr0123456789ab.k3j2.part", "inside the input folder")
+    in_output = write(parent / ".old.txt.tsr0123456789ab.k3j2.part", "a dead run's temporary in the output folder")
+    result = runner.invoke(app, ["clean", str(parent / "d"), "-o", str(parent), "-q", "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert (parent / "page.txt").exists()
+    assert in_input.read_text() == "inside the input folder"
+    assert not in_output.exists()

@@ -68,7 +68,8 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot create the output folder or write in it ({exc.strerror or exc}).") from None
     with lock:
-        sweep_stale(out_dir, run_id)
+        folders = {out_dir} | {dst.parent for _, dst in plan.pairs}
+        sweep_stale(out_dir, run_id, folders)
         todo: list[tuple[Path, Path]] = []
         for src, dst in plan.pairs:
             if not force and _done(dst, rejected):

@@ -4,7 +4,8 @@
   files are ``.<target name>.<run id>.<random>.part`` beside their targets, and for its whole
   lifetime the run holds an exclusive ``flock`` on ``OUT/.textsieve-<run id>.lock``.
 * **The sweep touches only dead runs' temporaries.** At start a run deletes a ``.part`` file only
-  when its name carries a run id *and* that run's lock is free (the run was killed) or gone. A
+  when its name carries a run id *and* that run's lock is free (the run was killed) or gone, and
+  only in the folders the run writes to. A
   user's ``notes.part`` has no run id and is never touched; a concurrent run's temporaries are
   protected by its lock. Where ``flock`` does not exist (Windows) only temporaries older than
   :data:`STALE_SECONDS` are swept.
@@ -19,6 +20,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -119,14 +121,28 @@ def _run_is_dead(temp: Path, run_id: str) -> bool:
     return True
 
 
-def sweep_stale(out_dir: Path, own_run_id: str) -> list[Path]:
-    """Delete temporaries (and lock files) left by killed runs; returns what was deleted."""
+def _temporaries(out_dir: Path, folders) -> Iterator[Path]:
+    if folders is None:
+        yield from out_dir.rglob(".*.part")
+        return
+    for folder in sorted(set(folders)):
+        if folder.is_dir():
+            yield from folder.glob(".*.part")
+
+
+def sweep_stale(out_dir: Path, own_run_id: str, folders: Iterable[Path] | None = None) -> list[Path]:
+    """Delete temporaries (and lock files) left by killed runs; returns what was deleted.
+
+    ``folders``: look for temporaries only in these folders (not below them): a run passes the
+    folders it writes to, so it never walks a tree it does not write in (``-o`` may be a parent
+    of the inputs, or a large folder) nor touches anything there. None: everything under
+    ``out_dir``."""
     if not out_dir.is_dir():
         return []
     removed: list[Path] = []
     verdicts: dict[str, bool] = {}
     now = time.time()
-    for path in out_dir.rglob(".*.part"):
+    for path in _temporaries(out_dir, folders):
         match = TEMP_PATTERN.match(path.name)
         if match is None or match.group(1) == own_run_id or path.is_symlink() or not path.is_file():
             continue  # textsieve's temporaries are regular files: a folder or link of that name is not ours
