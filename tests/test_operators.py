@@ -118,10 +118,10 @@ def test_row4_two_concurrent_runs_into_one_root_both_finish(tmp_path, example_te
     wait_for(lambda: any(TEMP_PATTERN.match(p.name) and p.name.startswith(".a1.txt.") for p in out.iterdir()),
              "run A's temporary output")
     assert sweep_stale(out, new_run_id()) == []  # a live run's temporaries are protected by its lock
-    run_b = subprocess.Popen(CLI + ["clean", str(tmp_path / "shard2"), "-o", str(out), "--rejected", "-q", "-j", "1"],
-                             stderr=subprocess.PIPE)
+    # Run B is this test's process (two processes all the same): it sweeps while A is paused.
+    run_b = runner.invoke(app, ["clean", str(tmp_path / "shard2"), "-o", str(out), "--rejected", "-q", "-j", "1"])
     assert run_a.wait(timeout=300) == 0, run_a.stderr.read()
-    assert run_b.wait(timeout=300) == 0, run_b.stderr.read()
+    assert run_b.exit_code == 0, run_b.output
     for name in ("a1.txt", "b1.txt", "b2.txt"):
         assert "Harvest Day" in (out / name).read_text() and (out / f"{name}.rejected.tsv").read_text()
     assert (out / ".notes.part").read_text() == "a user's file in the output folder"
@@ -273,15 +273,15 @@ def test_row9_a_fifo_is_reported_never_opened_blocking(tmp_path, example_text):
     fifo = tmp_path / "in" / "pipe.txt"
     write(tmp_path / "in" / "good.txt", example_text)
     os.mkfifo(fifo)  # nobody ever writes to it: opening it blocking would hang forever
-    alone = subprocess.run(CLI + ["clean", str(fifo)], capture_output=True, text=True, timeout=DEADLINE)
-    assert alone.returncode == 1 and "FIFO" in alone.stderr
     import faulthandler
 
     faulthandler.dump_traceback_later(DEADLINE, exit=True)  # a blocking open would end the session, not hang it
     try:
+        alone = runner.invoke(app, ["clean", str(fifo)])
         folder = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"])
     finally:
         faulthandler.cancel_dump_traceback_later()
+    assert alone.exit_code == 1 and "FIFO" in alone.stderr
     assert folder.exit_code == 1 and "pipe.txt" in folder.stderr and "FIFO" in folder.stderr
     assert (tmp_path / "out" / "good.txt").exists()
 
