@@ -190,3 +190,31 @@ def test_pathological_jsonl_lines_are_reported_not_fatal(tmp_path):
     assert cleaned[1]["text"] == "bad \ufffd escape"
     assert any("line 2: malformed JSON" in r for r in by_name["a.jsonl"].bad_records)
     assert any("line 3" in n and "surrogate" in n for n in by_name["a.jsonl"].notes)
+
+
+def test_large_documents_are_not_labeled_a_whole_batch_at_a_time(tmp_path, monkeypatch, example_text):
+    """Memory follows the largest document, not the batch: a batch of 16 files of up to the
+    document cap each was labeled in one call (16 x 15 MB files peaked at 1.4 GB, one at 0.38 GB)."""
+    from textsieve.batch import process
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(4):
+        (src / f"d{i}.txt").write_text(example_text.replace("Bees", f"Bees {i}"), encoding="utf-8")
+    records = [json.dumps({"id": i, "text": example_text}) for i in range(4)]
+    (src / "r.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    whole = filter_folder([src], tmp_path / "whole", jobs=1, languages=False)
+    calls: list[list[int]] = []
+    real_label = process._label
+
+    def recording_label(sieve, docs, cfg):
+        calls.append([len(d.text) for d in docs])
+        return real_label(sieve, docs, cfg)
+
+    monkeypatch.setattr(process, "_label", recording_label)
+    monkeypatch.setattr(process, "FLUSH_CHARS", int(len(example_text) * 1.5))  # two documents reach it
+    small = filter_folder([src], tmp_path / "small", jobs=1, languages=False)
+    assert small.count("done") == whole.count("done") == 5
+    assert calls and max(len(sizes) for sizes in calls) == 2
+    assert all(sum(sizes[:-1]) < process.FLUSH_CHARS for sizes in calls)
+    assert snapshot(tmp_path / "small") == snapshot(tmp_path / "whole")

@@ -25,9 +25,13 @@ from .read import DEFAULT_MAX_DOC_MB, BadRecord, Document, open_input
 from .report import FileResult
 from .write import commit_together
 
-__all__ = ["process_files", "process_file", "clean_to_stream", "label_rows", "record_json", "JSONL_CHUNK"]
+__all__ = ["process_files", "process_file", "clean_to_stream", "label_rows", "record_json", "JSONL_CHUNK", "FLUSH_CHARS"]
 
 JSONL_CHUNK = 256
+# Documents labeled in one model call hold less than this much text, plus the last one added:
+# many small files still share a call, but a batch of large files (up to the document cap each)
+# is labeled a file or two at a time, so memory follows the largest document, not the batch.
+FLUSH_CHARS = 4_000_000
 
 
 def _label(sieve: Sieve, docs: Sequence[Document], cfg: SieveConfig) -> list:
@@ -82,9 +86,10 @@ def process_files(pairs: Sequence[tuple[Path, Path]], sieve: Sieve, *, config: S
                   rejected: bool = False, output_format: str = "same", text_field: str = "text",
                   languages: bool = True, html: bool | None = None, max_doc_mb: float = DEFAULT_MAX_DOC_MB,
                   run_id: str = PROCESS_TAG) -> list[FileResult]:
-    """Clean several files, labeling all their single documents in one model call (much faster
-    for many small files than one call each); JSONL files stream in chunks. Bad input never
-    raises: each result says what failed.
+    """Clean several files, labeling their single documents together (one model call for many
+    small files is much faster than one call each; large ones go a few at a time, see
+    :data:`FLUSH_CHARS`); JSONL files stream in chunks. Bad input never raises: each result says
+    what failed.
 
     A document whose language is not in ``config.languages`` is not written: a .txt/.html
     file is reported as skipped with its language, a JSONL record is counted per language in
@@ -95,6 +100,18 @@ def process_files(pairs: Sequence[tuple[Path, Path]], sieve: Sieve, *, config: S
     loaded: list[tuple[int, Document]] = []
     opts = dict(cfg=cfg, rejected=rejected, with_lines=output_format == "jsonl", text_field=text_field,
                 languages=languages, run_id=run_id)
+
+    def label_loaded() -> None:
+        for (i, doc), records in zip(loaded, _label(sieve, [doc for _, doc in loaded], cfg)):
+            (src, dst), result = pairs[i], results[i]
+            try:
+                if isinstance(records, Exception):
+                    raise records
+                _write_single(doc, records, Path(src), Path(dst), result, **opts)
+            except Exception as exc:  # noqa: BLE001 - reported per file
+                _failed(result, exc, src, dst)
+        loaded.clear()
+
     for i, (src, dst) in enumerate(pairs):
         result = results[i]
         try:
@@ -107,15 +124,10 @@ def process_files(pairs: Sequence[tuple[Path, Path]], sieve: Sieve, *, config: S
                 result.bytes_in, result.notes = inp.bytes_in, inp.notes
         except Exception as exc:  # noqa: BLE001 - reported per file
             _failed(result, exc, src, dst)
-    labeled = _label(sieve, [doc for _, doc in loaded], cfg) if loaded else []
-    for (i, doc), records in zip(loaded, labeled):
-        (src, dst), result = pairs[i], results[i]
-        try:
-            if isinstance(records, Exception):
-                raise records
-            _write_single(doc, records, Path(src), Path(dst), result, **opts)
-        except Exception as exc:  # noqa: BLE001 - reported per file
-            _failed(result, exc, src, dst)
+        if sum(len(doc.text) for _, doc in loaded) >= FLUSH_CHARS:
+            label_loaded()
+    if loaded:
+        label_loaded()
     return results
 
 
@@ -175,7 +187,7 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
                 result.bad_records.append(item.reason)
                 continue
             chunk.append(item)
-            if len(chunk) >= JSONL_CHUNK:
+            if len(chunk) >= JSONL_CHUNK or sum(len(d.text) for d in chunk) >= FLUSH_CHARS:
                 flush()
         if chunk:
             flush()
@@ -217,7 +229,7 @@ def _documents(path, sieve: Sieve, cfg: SieveConfig, html: bool | None, text_fie
                 warn(f"{path}: {item.reason}")
                 continue
             chunk.append(item)
-            if len(chunk) >= JSONL_CHUNK:
+            if len(chunk) >= JSONL_CHUNK or sum(len(d.text) for d in chunk) >= FLUSH_CHARS:
                 yield from flush()
         yield from flush()
         for note in inp.notes:
