@@ -570,3 +570,21 @@ def test_the_sweep_looks_only_in_the_folders_the_run_writes_to(tmp_path, example
     assert (parent / "page.txt").exists()
     assert in_input.read_text() == "inside the input folder"
     assert not in_output.exists()
+
+
+def test_a_run_beside_a_live_run_keeps_its_report_apart(tmp_path, example_text):
+    """Shards run side by side into one root: the run that ends first must not have its report
+    replaced by the other's."""
+    from textsieve.batch.write import RunLock
+
+    write(tmp_path / "shard1" / "a.txt", example_text)
+    out = tmp_path / "out"
+    earlier = write(out / "textsieve-report.json", '{"the": "report of an earlier run"}')
+    with RunLock(out, new_run_id()):  # another run is writing into out right now
+        beside = runner.invoke(app, ["clean", str(tmp_path / "shard1"), "-o", str(out), "-q", "-j", "1"])
+    assert beside.exit_code == 0, beside.output
+    own = [p for p in out.glob("textsieve-report-tsr*.json")]
+    assert len(own) == 1 and json.loads(own[0].read_text())["done"] == 1
+    assert earlier.read_text() == '{"the": "report of an earlier run"}'
+    alone = runner.invoke(app, ["clean", str(tmp_path / "shard1"), "-o", str(out), "-q", "--force", "-j", "1"])
+    assert alone.exit_code == 0 and json.loads(earlier.read_text())["done"] == 1  # alone: the plain name

@@ -96,7 +96,7 @@ def clean(
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text; other fields pass through unchanged.")] = "text",
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help="With -o: worker processes (default: chosen from the input size; 1 for small inputs, where starting workers costs more than it saves).")] = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With -o: run on an existing Dask cluster (tcp://HOST:PORT); workers need the input and output folders at the same paths. Needs textsieve[dask].")] = None,
-    report: Annotated[Optional[Path], typer.Option(metavar="FILE", help="With -o: where to write the JSON run report (default: OUT/textsieve-report.json).")] = None,
+    report: Annotated[Optional[Path], typer.Option(metavar="FILE", help="With -o: where to write the JSON run report (default: OUT/textsieve-report.json, or OUT/textsieve-report-RUNID.json while another run writes into OUT).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, summary or repair notes (failures are still printed).")] = False,
 ):
     """Clean text, HTML and JSONL files (optionally .gz).
@@ -126,6 +126,7 @@ def clean(
         if any(str(p) == "-" for p in inputs):
             raise UsageError("- (standard input) writes to standard output: leave out -o.")
         from .batch import filter_folder, write_report
+        from .batch.run import default_report_path
 
         progress, finish = _progress(quiet)
         try:
@@ -135,7 +136,7 @@ def clean(
                                    progress=progress)
         finally:
             finish()
-        report_path = report or output / "textsieve-report.json"
+        report_path = report or default_report_path(output, result.run_id)
         try:
             write_report(result, report_path)
         except OSError as exc:

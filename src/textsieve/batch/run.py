@@ -13,9 +13,9 @@ from .backends import input_bytes, run_dask, run_pool, run_serial
 from .plan import REPORT_NAME, plan_files, sidecar_path
 from .read import DEFAULT_MAX_DOC_MB
 from .report import BatchReport, FileResult
-from .write import RunLock, new_run_id, sweep_stale
+from .write import RunLock, live_runs, new_run_id, sweep_stale
 
-__all__ = ["filter_folder", "write_report", "default_jobs", "BATCH_FILES", "BYTES_PER_WORKER"]
+__all__ = ["filter_folder", "write_report", "default_report_path", "default_jobs", "BATCH_FILES", "BYTES_PER_WORKER"]
 
 # Small files are labeled a batch at a time (one model call per batch); a batch is also the unit
 # of work handed to a worker process, so its size bounds memory per worker.
@@ -106,5 +106,10 @@ def write_report(report: BatchReport, path: str | Path) -> Path:
     return path
 
 
-def default_report_path(out_dir: str | Path) -> Path:
+def default_report_path(out_dir: str | Path, run_id: str | None = None) -> Path:
+    """``OUT/textsieve-report.json``; but while another run writes into ``OUT`` (shards run
+    side by side), ``OUT/textsieve-report-<run id>.json``, so one run's report never replaces
+    another's. A run that finishes alone takes the plain name (the latest run's report)."""
+    if run_id is not None and live_runs(Path(out_dir), run_id):
+        return Path(out_dir) / REPORT_NAME.replace(".json", f"-{run_id}.json")
     return Path(out_dir) / REPORT_NAME

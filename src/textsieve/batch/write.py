@@ -31,7 +31,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["new_run_id", "RunLock", "sweep_stale", "commit_together", "TEMP_PATTERN", "STALE_SECONDS", "PAUSE_ENV",
+__all__ = ["new_run_id", "RunLock", "sweep_stale", "live_runs", "commit_together", "TEMP_PATTERN", "STALE_SECONDS", "PAUSE_ENV",
            "STAGING_SUFFIX"]
 
 TEMP_PATTERN = re.compile(r"^\..+\.(tsr[0-9a-f]{12})\.[^.]+\.part$")
@@ -175,6 +175,16 @@ def sweep_stale(out_dir: Path, own_run_id: str, folders: Iterable[Path] | None =
         except FileNotFoundError:
             pass
     return removed
+
+
+def live_runs(out_dir: Path, own_run_id: str) -> list[str]:
+    """Ids of the other runs whose lock in ``out_dir`` is held right now (running, not killed)."""
+    found = []
+    for lock in sorted(Path(out_dir).glob(".textsieve-tsr*.lock")):
+        run = lock.name[len(".textsieve-"):-len(".lock")]
+        if run != own_run_id and re.fullmatch(r"tsr[0-9a-f]{12}", run) and lock.is_file() and not _run_is_dead(lock, run):
+            found.append(run)
+    return found
 
 
 class _NoSidecar:
