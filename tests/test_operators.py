@@ -588,3 +588,21 @@ def test_a_run_beside_a_live_run_keeps_its_report_apart(tmp_path, example_text):
     assert earlier.read_text() == '{"the": "report of an earlier run"}'
     alone = runner.invoke(app, ["clean", str(tmp_path / "shard1"), "-o", str(out), "-q", "--force", "-j", "1"])
     assert alone.exit_code == 0 and json.loads(earlier.read_text())["done"] == 1  # alone: the plain name
+
+
+def test_a_report_being_written_survives_another_runs_sweep(tmp_path, monkeypatch):
+    from textsieve import files
+    from textsieve.batch import write_report
+    from textsieve.batch.report import BatchReport
+
+    out = tmp_path / "out"
+    out.mkdir()
+    real_write = files.AtomicWriter.write
+
+    def write_while_another_run_sweeps(self, text):
+        sweep_stale(out, new_run_id())  # the run's lock is already released when its report is written
+        return real_write(self, text)
+
+    monkeypatch.setattr(files.AtomicWriter, "write", write_while_another_run_sweeps)
+    path = write_report(BatchReport(run_id=new_run_id()), out / "textsieve-report.json")
+    assert json.loads(path.read_text())["done"] == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..clean import SieveConfig
 from ..errors import OutputError
-from ..files import AtomicWriter, dumps_json
+from ..files import PROCESS_TAG, AtomicWriter, dumps_json
 from .backends import input_bytes, run_dask, run_pool, run_serial
 from .plan import REPORT_NAME, plan_files, sidecar_path
 from .read import DEFAULT_MAX_DOC_MB
@@ -100,8 +100,11 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
 
 
 def write_report(report: BatchReport, path: str | Path) -> Path:
+    """Write the run report atomically. It is written after the run has released its lock, so
+    its temporary file carries this process's tag, not the run id: another run's sweep (which
+    deletes run-id temporaries whose lock is gone) must not delete it mid-write."""
     path = Path(path)
-    with AtomicWriter(path, report.run_id or "tsr000000000000") as out:
+    with AtomicWriter(path, PROCESS_TAG) as out:
         out.write(dumps_json(report.to_dict(), indent=2) + "\n")
     return path
 
