@@ -10,7 +10,7 @@ use std::fmt;
 
 use crate::features::{dense_feature_names, FeatureConfig};
 use crate::first_pass::{FirstPass, Link, Rows};
-use crate::revision::{n_revision_features, revision_features, RevisionConfig, MAX_WINDOW};
+use crate::revision::{n_revision_features, Revision, RevisionConfig, MAX_WINDOW};
 use crate::trees::{TreeArrays, Trees};
 
 /// Why a model cannot be used.
@@ -147,17 +147,29 @@ impl Model {
     }
 
     /// Both passes over the rows of one or more documents (`doc` per row, rows of a document
-    /// contiguous); row-major `n x k`.
+    /// contiguous); row-major `n x k`. Pass two's (wide) input is built and scored
+    /// [`CHUNK_ROWS`] rows at a time, so a page of a million lines never holds it whole.
     pub fn proba(&self, rows: &Rows, doc: &[u32]) -> Result<Vec<f64>, String> {
         let first = self.first.proba(rows)?;
         let dense = if self.revision.dense { Some((rows.dense, self.n_dense)) } else { None };
-        let x = revision_features(&first, self.labels.len(), doc, self.revision.window, dense)?;
-        if doc.is_empty() {
-            return Ok(Vec::new());
+        let k = self.labels.len();
+        let revision = Revision::new(&first, k, doc, self.revision.window, dense)?;
+        let n = doc.len();
+        let mut out = Vec::with_capacity(n * k);
+        let mut x = Vec::new();
+        for lo in (0..n).step_by(CHUNK_ROWS) {
+            let hi = (lo + CHUNK_ROWS).min(n);
+            x.clear();
+            x.resize((hi - lo) * revision.width(), 0.0);
+            revision.fill(lo..hi, &mut x);
+            out.extend(self.trees.proba(&x)?);
         }
-        self.trees.proba(&x)
+        Ok(out)
     }
 }
+
+/// Rows of pass two's input built at a time.
+pub const CHUNK_ROWS: usize = 1024;
 
 /// A small model with deterministic pseudo-random weights, for tests of the inference path.
 #[cfg(test)]
@@ -248,6 +260,22 @@ mod tests {
         cfg.features.n_word_hash = 512;
         assert!(Model::new(&good, cfg).is_err(), "hash size differs from the weights");
         assert!(Model::new(&ModelArrays::default(), config(&["body", "caption", "junk"])).is_err());
+    }
+
+    #[test]
+    fn chunked_second_pass_equals_the_whole_matrix() {
+        let m = model(6);
+        let (n, nd) = (2 * CHUNK_ROWS + 37, m.n_dense());
+        let dense: Vec<f32> = (0..n * nd).map(|i| ((i * 7919) % 113) as f32 / 50.0).collect();
+        let indptr: Vec<u64> = (0..=n as u64).collect();
+        let indices: Vec<u32> = (0..n as u32).map(|i| (i * 31) % 384).collect();
+        let values = vec![1.0f32; n];
+        let doc: Vec<u32> = (0..n as u32).map(|i| i / 700).collect();
+        let rows = Rows { n_rows: n, dense: &dense, indptr: &indptr, indices: &indices, values: &values };
+        let chunked = m.proba(&rows, &doc).unwrap();
+        let first = m.first_pass_proba(&rows).unwrap();
+        let x = crate::revision::revision_features(&first, 3, &doc, 2, Some((&dense, nd))).unwrap();
+        assert_eq!(chunked, m.trees().proba(&x).unwrap());
     }
 
     #[test]

@@ -78,78 +78,111 @@ pub fn revision_features(
     window: usize,
     dense: Option<(&[f32], usize)>,
 ) -> Result<Vec<f64>, String> {
-    let n = doc.len();
-    if k == 0 || proba.len() != n.saturating_mul(k) {
-        return Err(format!("proba has {} values, expected {n} rows x {k} labels", proba.len()));
-    }
-    if window > MAX_WINDOW {
-        return Err(format!("window {window} is larger than {MAX_WINDOW}"));
-    }
-    let n_dense = match dense {
-        Some((d, nd)) => {
-            if d.len() != n.saturating_mul(nd) {
-                return Err(format!("dense has {} values, expected {n} rows x {nd}", d.len()));
-            }
-            nd
-        }
-        None => 0,
-    };
-    let width = n_revision_features(k, window, n_dense, dense.is_some());
-    let mut out = vec![0f64; n * width];
-
-    // Document means.
-    let mut sums: HashMap<u32, (Vec<f64>, usize)> = HashMap::new();
-    for (r, &d) in doc.iter().enumerate() {
-        let e = sums.entry(d).or_insert_with(|| (vec![0.0; k], 0));
-        for c in 0..k {
-            e.0[c] += proba[r * k + c];
-        }
-        e.1 += 1;
-    }
-
-    let w = window as isize;
-    let same = |r: usize, j: isize| -> bool { j >= 0 && (j as usize) < n && doc[j as usize] == doc[r] };
-    for r in 0..n {
-        let row = &mut out[r * width..(r + 1) * width];
-        let mut at = 0;
-        row[..k].copy_from_slice(&proba[r * k..(r + 1) * k]);
-        at += k;
-        if let Some((d, nd)) = dense {
-            for (slot, &x) in row[at..at + nd].iter_mut().zip(&d[r * nd..(r + 1) * nd]) {
-                *slot = x as f64;
-            }
-            at += nd;
-        }
-        for off in offsets(window) {
-            let j = r as isize + off;
-            if same(r, j) {
-                let j = j as usize;
-                row[at..at + k].copy_from_slice(&proba[j * k..(j + 1) * k]);
-                row[at + k] = 1.0;
-            }
-            at += k + 1;
-        }
-        let (s, cnt) = &sums[&doc[r]];
-        for c in 0..k {
-            row[at + c] = s[c] / *cnt as f64;
-        }
-        at += k;
-        let mut count = 0usize;
-        for off in -2 * w..=2 * w {
-            let j = r as isize + off;
-            if same(r, j) {
-                let j = j as usize;
-                for c in 0..k {
-                    row[at + c] += proba[j * k + c];
-                }
-                count += 1;
-            }
-        }
-        for c in 0..k {
-            row[at + c] /= count.max(1) as f64;
-        }
-    }
+    let r = Revision::new(proba, k, doc, window, dense)?;
+    let mut out = vec![0f64; doc.len() * r.width()];
+    r.fill(0..doc.len(), &mut out);
     Ok(out)
+}
+
+/// Revision features of a batch, computed a range of rows at a time: the document means are
+/// computed once, and a caller that scores rows in chunks never holds the whole (wide) matrix.
+pub struct Revision<'a> {
+    proba: &'a [f64],
+    k: usize,
+    doc: &'a [u32],
+    window: usize,
+    dense: Option<(&'a [f32], usize)>,
+    means: HashMap<u32, Vec<f64>>,
+    width: usize,
+}
+
+impl<'a> Revision<'a> {
+    /// Check the shapes and compute the document means.
+    pub fn new(
+        proba: &'a [f64],
+        k: usize,
+        doc: &'a [u32],
+        window: usize,
+        dense: Option<(&'a [f32], usize)>,
+    ) -> Result<Revision<'a>, String> {
+        let n = doc.len();
+        if k == 0 || proba.len() != n.saturating_mul(k) {
+            return Err(format!("proba has {} values, expected {n} rows x {k} labels", proba.len()));
+        }
+        if window > MAX_WINDOW {
+            return Err(format!("window {window} is larger than {MAX_WINDOW}"));
+        }
+        let n_dense = match dense {
+            Some((d, nd)) => {
+                if d.len() != n.saturating_mul(nd) {
+                    return Err(format!("dense has {} values, expected {n} rows x {nd}", d.len()));
+                }
+                nd
+            }
+            None => 0,
+        };
+        let mut sums: HashMap<u32, (Vec<f64>, usize)> = HashMap::new();
+        for (r, &d) in doc.iter().enumerate() {
+            let e = sums.entry(d).or_insert_with(|| (vec![0.0; k], 0));
+            for c in 0..k {
+                e.0[c] += proba[r * k + c];
+            }
+            e.1 += 1;
+        }
+        let means = sums.into_iter().map(|(d, (s, cnt))| (d, s.iter().map(|v| v / cnt as f64).collect())).collect();
+        let width = n_revision_features(k, window, n_dense, dense.is_some());
+        Ok(Revision { proba, k, doc, window, dense, means, width })
+    }
+
+    /// Values per row.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Write the rows `rows` into `out` (row-major, `rows.len() x width`, zero-filled).
+    pub fn fill(&self, rows: std::ops::Range<usize>, out: &mut [f64]) {
+        let (proba, k, doc, width) = (self.proba, self.k, self.doc, self.width);
+        let n = doc.len();
+        let w = self.window as isize;
+        let same = |r: usize, j: isize| -> bool { j >= 0 && (j as usize) < n && doc[j as usize] == doc[r] };
+        for (i, r) in rows.enumerate() {
+            let row = &mut out[i * width..(i + 1) * width];
+            let mut at = 0;
+            row[..k].copy_from_slice(&proba[r * k..(r + 1) * k]);
+            at += k;
+            if let Some((d, nd)) = self.dense {
+                for (slot, &x) in row[at..at + nd].iter_mut().zip(&d[r * nd..(r + 1) * nd]) {
+                    *slot = x as f64;
+                }
+                at += nd;
+            }
+            for off in offsets(self.window) {
+                let j = r as isize + off;
+                if same(r, j) {
+                    let j = j as usize;
+                    row[at..at + k].copy_from_slice(&proba[j * k..(j + 1) * k]);
+                    row[at + k] = 1.0;
+                }
+                at += k + 1;
+            }
+            row[at..at + k].copy_from_slice(&self.means[&doc[r]]);
+            at += k;
+            let mut count = 0usize;
+            for off in -2 * w..=2 * w {
+                let j = r as isize + off;
+                if same(r, j) {
+                    let j = j as usize;
+                    for c in 0..k {
+                        row[at + c] += proba[j * k + c];
+                    }
+                    count += 1;
+                }
+            }
+            for c in 0..k {
+                row[at + c] /= count.max(1) as f64;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
