@@ -96,6 +96,9 @@ class PageRenderer:
 
     def __init__(self, seed: int = 0):
         self.rng = random.Random(seed)
+        # Where body paragraphs sit is drawn from a stream of its own, so that adding that
+        # choice left every other layout decision of a given seed as it was.
+        self.para_rng = random.Random(seed * 7 + 3)
 
     # -- small helpers ------------------------------------------------------------------------
     def _cls(self, kind: str) -> str:
@@ -114,7 +117,11 @@ class PageRenderer:
         with a class, as app frameworks and many blog engines write them)."""
         if self.para == "p":
             return f"<p>{html}</p>"
-        return f"<div{self._cls('text') if self.rng.random() < 0.5 else ''}>{html}</div>"
+        rng = self.para_rng
+        if rng.random() < 0.5:
+            return f"<div>{html}</div>"
+        name = "css-" + "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rng.randint(4, 7)))
+        return f'<div class="{name}">{html}</div>'
 
     def _wrap(self, html: str) -> str:
         """On page-builder pages, every block sits in the builder's generic container."""
@@ -325,7 +332,7 @@ class PageRenderer:
         """Body lines in order: headings, lists, key-value runs, paragraphs."""
         rng = self.rng
         i = 0
-        br_mode = rng.random() < (0.5 if self.skeleton == "table" else 0.25 if self.para == "div" else 0.0)
+        br_mode = (self.skeleton == "table" and rng.random() < 0.5) or (self.para == "div" and self.para_rng.random() < 0.25)
         while i < len(items):
             idx, text = items[i]
             marker = _MARKER.match(text)
@@ -389,7 +396,7 @@ class PageRenderer:
         # others (single-page apps, blog engines), sometimes as text runs between <br><br>. If
         # paragraphs were always <p>, a <div> would mean junk to the model, and a real page
         # whose article is in <div>s would be emptied.
-        self.para = "div" if rng.random() < (0.7 if self.skeleton == "divsoup" else 0.15) else "p"
+        self.para = "div" if self.para_rng.random() < (0.7 if self.skeleton == "divsoup" else 0.15) else "p"
         site = rng.choice(_SITES)
         prefix = doc.name.split("-", 1)[0]
         self.lang = prefix if prefix in _COOKIE else "en"

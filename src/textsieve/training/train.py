@@ -68,7 +68,7 @@ class TrainConfig:
     window: int = 3
     revision_dense: bool = True
     max_iter: int = 80
-    learning_rate: float = 0.15
+    learning_rate: float = 0.25
     max_leaf_nodes: int = 31
     min_samples_leaf: int = 20
     l2_regularization: float = 1.0
@@ -158,8 +158,8 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig, 
     return first, link, oof, seconds
 
 
-def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, config: TrainConfig, seed: int = 0,
-                    threads: int = 2) -> dict:
+def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, config: TrainConfig,
+                    seed: int = 0) -> dict:
     """Pass two on ``rows``: boosted trees over the core's revision features of ``oof``."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
@@ -173,9 +173,10 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
         min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
         random_state=seed,
     )
-    # OpenMP threads spin while they wait: on a machine whose cores are busy, 2 threads made this
-    # fit 3x slower than 1, so the thread count is the caller's choice.
-    with threadpool_limits(limits=threads, user_api="openmp"):
+    # One OpenMP thread: its threads spin while they wait, and on a machine whose cores are busy
+    # (the 2-core machine shared with other jobs) 2 threads made this fit 3x slower than 1, and
+    # the whole `textsieve train` 180 s instead of 60. The trees do not depend on the count.
+    with threadpool_limits(limits=1, user_api="openmp"):
         second.fit(revision, table.y[rows])
     return second_pass_arrays(second, labels)
 
@@ -189,7 +190,7 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
         raise ValueError(f"training needs at least two labels, the data has {labels}")
     first, link, oof, seconds = fit_first_pass(table, rows, config, seed, threads)
     t = time.perf_counter()
-    trees = fit_second_pass(table, rows, oof, config, seed, threads)
+    trees = fit_second_pass(table, rows, oof, config, seed)
     seconds["second_pass"] = time.perf_counter() - t
     if log:
         log("  " + ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in seconds.items()))
@@ -319,7 +320,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
     ``out_dir=None`` skips writing. ``features`` overrides the core's feature settings (e.g.
     smaller hash spaces for quick experiments); ``config`` the learning settings. ``threads``
-    bounds the fitting threads (the result does not depend on it).
+    bounds pass one's fitting threads (the result does not depend on it).
     """
     from ..language import detect_language
     from .synth import read_junk_bank
