@@ -218,3 +218,41 @@ def test_large_documents_are_not_labeled_a_whole_batch_at_a_time(tmp_path, monke
     assert calls and max(len(sizes) for sizes in calls) == 2
     assert all(sum(sizes[:-1]) < process.FLUSH_CHARS for sizes in calls)
     assert snapshot(tmp_path / "small") == snapshot(tmp_path / "whole")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kills a worker found through multiprocessing")
+def test_a_killed_worker_costs_its_batches_not_the_run(tmp_path, monkeypatch, example_text):
+    """The OOM killer takes a worker: the batches in flight are reported failed, a fresh pool
+    cleans the rest, every file is reported (it was a BrokenProcessPool traceback, no report, the
+    remaining files never cleaned, once a run had more batches than it keeps in flight)."""
+    import multiprocessing
+    import threading
+
+    from textsieve.batch.backends import run_pool
+    from textsieve.batch.write import PAUSE_ENV
+
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    pairs = []
+    for i in range(8):
+        (src / f"d{i}.txt").write_text(example_text.replace("Bees", f"Bees {i}"), encoding="utf-8")
+        pairs.append((src / f"d{i}.txt", out / f"d{i}.txt"))
+    monkeypatch.setenv(PAUSE_ENV, "0.2")  # the worker inherits it: it commits slowly enough to be caught mid-run
+
+    def kill_the_worker():
+        deadline = time.time() + 120
+        while time.time() < deadline and not list(out.glob("*.rejected.tsv")):
+            time.sleep(0.02)
+        os.kill(multiprocessing.active_children()[0].pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_the_worker, daemon=True)
+    killer.start()
+    options = {"rejected": True, "languages": False}
+    # one file per batch, one worker (two batches in flight): the cheapest pool that can break
+    results = [r for batch in run_pool([[pair] for pair in pairs], None, None, options, 1) for r in batch]
+    killer.join(timeout=5)
+    assert sorted(r.input for r in results) == [str(src) for src, _ in pairs]
+    failed = [r for r in results if r.status == "failed"]
+    assert 1 <= len(failed) <= 2 and all("worker process died" in r.reason for r in failed)
+    assert all((out / Path(r.input).name).exists() for r in results if r.status == "done")
+    assert len(results) - len(failed) >= 6  # every batch not yet started was cleaned by a fresh pool

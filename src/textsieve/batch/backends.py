@@ -6,7 +6,9 @@
   worker asks the kernel for ``SIGKILL`` when its parent dies (``prctl(PR_SET_PDEATHSIG)``), and
   on every platform a watchdog thread exits the worker once its parent process is gone. A worker
   killed mid-file leaves only a temporary file, which the next run sweeps (see :mod:`.write`).
-  At most two batches per worker are in flight, so memory does not grow with the folder.
+  At most two batches per worker are in flight, so memory does not grow with the folder. A
+  worker that dies (OOM killer) costs the batches in flight, reported as failed; a fresh pool
+  cleans the rest.
 * :func:`run_dask`: an existing Dask cluster (``--scheduler``); workers need the folders at the
   same paths.
 
@@ -76,6 +78,9 @@ def _lost(batch, reason: str) -> list[FileResult]:
 
 
 def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[list[FileResult]]:
+    """Clean the batches on ``jobs`` worker processes. When a worker dies (the OOM killer, a
+    kill), the batches it and its pool had in flight are reported as failed, and a fresh pool
+    takes the batches not started yet: one dead worker never ends the run without a report."""
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
@@ -83,25 +88,39 @@ def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[l
 
     model = model_arg(model)
     todo = list(batches)
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_die_with_parent, initargs=(os.getpid(),))
-    running: dict = {}
-    try:
-        while todo or running:
-            while todo and len(running) < 2 * jobs:
-                batch = todo.pop(0)
-                running[pool.submit(worker_batch, batch, model, config, options)] = batch
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
-                batch = running.pop(fut)
-                try:
-                    yield fut.result()
-                except BrokenProcessPool:
-                    yield _lost(batch, "a worker process died while cleaning this batch (out of memory, or killed)")
-                except Exception as exc:  # noqa: BLE001 - e.g. the model failed to load in the worker
-                    yield _lost(batch, f"worker failed: {type(exc).__name__}: {exc}")
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    while todo:
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_die_with_parent, initargs=(os.getpid(),))
+        running: dict = {}
+        broken = False
+        started = len(todo)
+        try:
+            while running or (todo and not broken):
+                while todo and not broken and len(running) < 2 * jobs:
+                    try:
+                        future = pool.submit(worker_batch, todo[0], model, config, options)
+                    except BrokenProcessPool:
+                        broken = True  # todo[0] goes to the next pool
+                        break
+                    running[future] = todo.pop(0)
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    batch = running.pop(fut)
+                    try:
+                        yield fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        yield _lost(batch, "a worker process died while cleaning this batch (out of memory, or killed)")
+                    except Exception as exc:  # noqa: BLE001 - e.g. the model failed to load in the worker
+                        yield _lost(batch, f"worker failed: {type(exc).__name__}: {exc}")
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        if len(todo) == started:  # a fresh pool that takes nothing: report the rest, never loop
+            for batch in todo:
+                yield _lost(batch, "no worker process could be started")
+            return
 
 
 def run_dask(scheduler, batches: Sequence, model, config, options) -> Iterator[list[FileResult]]:
