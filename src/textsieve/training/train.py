@@ -67,7 +67,7 @@ class TrainConfig:
     inner_folds: int = 3
     window: int = 3
     revision_dense: bool = True
-    max_iter: int = 80
+    max_iter: int = 120
     learning_rate: float = 0.25
     max_leaf_nodes: int = 31
     min_samples_leaf: int = 20
@@ -102,17 +102,18 @@ def _first_input(table: TrainingTable, rows: np.ndarray, mean: np.ndarray, scale
     return sp.hstack([sp.csr_matrix(dense), table.hashed[rows]], format="csr")
 
 
-def _new_first(config: TrainConfig, seed: int, threads: int):
+def _new_first(config: TrainConfig, seed: int):
     from sklearn.linear_model import SGDClassifier
 
-    # Logistic loss by averaged SGD: a fixed number of epochs (tol=None), seeded; one-vs-rest
-    # over the labels on ``threads`` threads (each binary problem is seeded alike, so threads
-    # cannot change the result). A fixed step size, not scikit-learn's "optimal" schedule: that
+    # Logistic loss by averaged SGD: a fixed number of epochs (tol=None), seeded, one-vs-rest over
+    # the labels on ONE thread: with the adaptive step, 2 threads gave other weights than 1
+    # (measured: first_coef differed by up to 0.05), and the same data and seed must give the
+    # same model on any machine. A fixed step size, not scikit-learn's "optimal" schedule: that
     # one scales the steps by 1/alpha, and with the weak regularisation the hashed n-grams need
     # it grew weights in the thousands, whose saturated 0/1 scores gutted a page of unfamiliar
     # markup (every paragraph of a div-soup page scored link_spam with p = 1.00).
     return SGDClassifier(loss="log_loss", alpha=config.alpha, max_iter=config.epochs, tol=None, average=True,
-                         learning_rate="adaptive", eta0=config.eta0, random_state=seed, n_jobs=threads)
+                         learning_rate="adaptive", eta0=config.eta0, random_state=seed, n_jobs=1)
 
 
 def _core_first_proba(table: TrainingTable, rows: np.ndarray, arrays: dict, link: str) -> np.ndarray:
@@ -125,8 +126,8 @@ def _core_first_proba(table: TrainingTable, rows: np.ndarray, arrays: dict, link
     )
 
 
-def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig, seed: int = 0,
-                   threads: int = 2) -> tuple[dict, str, np.ndarray, dict]:
+def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
+                   seed: int = 0) -> tuple[dict, str, np.ndarray, dict]:
     """Pass one on ``rows``: its arrays and link, and the out-of-fold probabilities of ``rows``."""
     from sklearn.model_selection import GroupKFold
 
@@ -139,7 +140,7 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig, 
     scale = dense.std(axis=0)
     scale[scale == 0] = 1.0  # StandardScaler's rule: a constant column is left unscaled
     X = _first_input(table, rows, mean, scale)
-    final = _new_first(config, seed, threads).fit(X, y)
+    final = _new_first(config, seed).fit(X, y)
     first, link = first_pass_arrays(final, mean, scale, labels)
     seconds["first_pass"] = time.perf_counter() - t
 
@@ -151,7 +152,7 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig, 
     if n_folds < 2:
         raise ValueError("out-of-fold scores need documents from at least two source groups")
     for fit_idx, score_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(rows)), groups=groups):
-        model = _new_first(config, seed, threads).fit(X[fit_idx], y[fit_idx])
+        model = _new_first(config, seed).fit(X[fit_idx], y[fit_idx])
         fold_arrays, fold_link = first_pass_arrays(model, mean, scale, labels)
         oof[score_idx] = _core_first_proba(table, rows[score_idx], fold_arrays, fold_link)
     seconds["out_of_fold"] = time.perf_counter() - t
@@ -182,13 +183,13 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
 
 
 def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: TrainConfig = TrainConfig(),
-              seed: int = 0, threads: int = 2, log=None) -> FittedModel:
+              seed: int = 0, log=None) -> FittedModel:
     """Fit both passes on ``rows`` of the table (all rows by default)."""
     rows = np.arange(len(table.y)) if rows is None else np.asarray(rows)
     labels = sorted({str(v) for v in table.y[rows]})
     if len(labels) < 2:
         raise ValueError(f"training needs at least two labels, the data has {labels}")
-    first, link, oof, seconds = fit_first_pass(table, rows, config, seed, threads)
+    first, link, oof, seconds = fit_first_pass(table, rows, config, seed)
     t = time.perf_counter()
     trees = fit_second_pass(table, rows, oof, config, seed)
     seconds["second_pass"] = time.perf_counter() - t
@@ -220,7 +221,7 @@ def predict_records(model: FittedModel, table: TrainingTable, doc_ids: Sequence[
 
 
 def cross_validate(table: TrainingTable, folds: int = 5, config: TrainConfig = TrainConfig(), seed: int = 0,
-                   languages: dict[str, str] | None = None, threads: int = 2, log=None) -> dict:
+                   languages: dict[str, str] | None = None, log=None) -> dict:
     """Line-level metrics from grouped k-fold CV, plus per-fold macro-F1.
 
     Folds are grouped by source document: the junk generator makes several variants of every
@@ -238,7 +239,7 @@ def cross_validate(table: TrainingTable, folds: int = 5, config: TrainConfig = T
     fold_scores = []
     splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
     for train_docs, test_docs in splitter.split(np.zeros(len(docs)), groups=groups):
-        model = fit_table(table, table.rows_of(train_docs), config, seed, threads)
+        model = fit_table(table, table.rows_of(train_docs), config, seed)
         fold_preds = predict_records(model, table, test_docs)
         fold_scores.append(evaluate_documents([docs[i] for i in test_docs], fold_preds, labels)["macro_f1"])
         for i, p in zip(test_docs, fold_preds):
@@ -314,13 +315,12 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
           variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
-          threads: int = 2, log=print) -> dict:
+          log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
     ``out_dir=None`` skips writing. ``features`` overrides the core's feature settings (e.g.
-    smaller hash spaces for quick experiments); ``config`` the learning settings. ``threads``
-    bounds pass one's fitting threads (the result does not depend on it).
+    smaller hash spaces for quick experiments); ``config`` the learning settings.
     """
     from ..language import detect_language
     from .synth import read_junk_bank
@@ -345,7 +345,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     log(f"featurized {len(table.y)} segments x {table.dense.shape[1]} dense + {table.hashed.shape[1]} hashed "
         f"features ({timings['featurize']:.1f}s)")
 
-    model = fit_table(table, None, config, seed, threads, log=log)
+    model = fit_table(table, None, config, seed, log=log)
     timings.update(model.seconds)
     report: dict = {
         "seed": seed, "variants": variants, "html_every": html_every, "documents": len(docs),
@@ -356,7 +356,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     report["languages"] = dict(sorted(Counter(languages.values()).items()))
     if folds and folds > 1:
         t = time.perf_counter()
-        cv = cross_validate(table, folds=folds, config=config, seed=seed, languages=languages, threads=threads, log=log)
+        cv = cross_validate(table, folds=folds, config=config, seed=seed, languages=languages, log=log)
         timings["cross_validation"] = time.perf_counter() - t
         report["cross_validation"] = {"folds": folds, "grouped_by": "source document", **cv}
         log(f"grouped {folds}-fold CV: macro-F1 {cv['macro_f1']:.4f}, body-keep F1 {cv['body_keep']['f1']:.4f} "
