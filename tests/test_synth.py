@@ -87,3 +87,17 @@ def test_every_training_document_renders_to_a_page_whose_lines_keep_their_labels
         assert _core.parse_html(page.html)[0] == page.text  # the core's parse of the kept page
     again = render_corpus(augmented[:5], every=1, seed=0)
     assert [p.text for p in again] == [p.text for p in pages[:5]]
+
+
+def test_generated_junk_does_not_depend_on_the_hash_seed():
+    """Faker's it_IT city list is built from a set; unsorted, its order followed PYTHONHASHSEED
+    and the same seed gave other training data in every process."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from textsieve.training.synth import _fakers; f = _fakers()['it_IT']; f.seed_instance(3); "
+            "print([f.city() for _ in range(20)])")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(h)}).stdout for h in (1, 2, 3)}
+    assert len(runs) == 1
