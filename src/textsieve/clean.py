@@ -94,9 +94,7 @@ class Sieve:
 
     def __init__(self, model: Model | str | Path | None = None, config: SieveConfig | None = None, *, threads: int = 0,
                  **options):
-        from ._legacy import LegacyModel
-
-        self.model = model if isinstance(model, (Model, LegacyModel)) else load_model(model)
+        self.model = model if isinstance(model, Model) else load_model(model)
         self.config = (config or SieveConfig()).with_options(**options)
         if not isinstance(threads, int) or threads < 0:
             raise ConfigError(f"threads={threads!r}: give 0 (automatic) or a positive number of threads.")
@@ -147,17 +145,7 @@ class Sieve:
         run = [i for i in range(len(docs)) if skipped[i] is None]
         labels = self.model.labels
         records: dict[int, list] = {}
-        if self._legacy:
-            from ._legacy import label_sources
-
-            pages = [_legacy_page(docs[i], html) for i in run]
-            texts_run = [p.text if hasattr(p, "contexts") else p for p in pages]
-            for i, src in zip(run, texts_run):
-                sources[i] = src
-            out = label_sources(self.model, texts_run, [getattr(p, "contexts", None) for p in pages],
-                                cfg.split_glued, cfg.body_threshold)
-            records = dict(zip(run, out))
-        elif run:
+        if run:
             results = self.model.core.label([docs[i] for i in run], html=html, split_glued=cfg.split_glued,
                                             body_threshold=cfg.body_threshold, threads=self.threads)
             for i, res in zip(run, results):
@@ -172,10 +160,6 @@ class Sieve:
             for i in range(len(docs))
         ]
 
-    @property
-    def _legacy(self) -> bool:
-        return not isinstance(self.model, Model)
-
     def clean(self, text: str, config: SieveConfig | None = None, **options) -> str:
         """The kept lines of ``text`` in order, with its paragraph breaks."""
         return self.clean_many([text], config, **options)[0]
@@ -188,8 +172,6 @@ class Sieve:
                    **options) -> list[str]:
         """Cleaned text of each document, in order: the core labels and joins, no records."""
         cfg = self._config(config, options)
-        if self._legacy:
-            return [recs.text(cfg.keep) for recs in self.label_many(texts, cfg, html=html)]
         docs = [_as_doc(t, i) for i, t in enumerate(texts)]
         out = [""] * len(docs)
         run = list(range(len(docs)))
@@ -229,15 +211,6 @@ def _language_verdict(source: str, languages: tuple[str, ...]) -> tuple[str, str
 
     lang = detect_language(source)
     return lang, (None if lang in languages else f"language {lang!r} not in {', '.join(languages)}")
-
-
-def _legacy_page(doc, html: bool):
-    """Format-1 models read contexts made by the Python HTML builder."""
-    if isinstance(doc, str) and html:
-        from .html import parse_html
-
-        return parse_html(doc)
-    return doc
 
 
 def _check_text(text, index: int | None = None) -> str:

@@ -41,7 +41,6 @@ __all__ = ["Model", "load_model", "write_model", "default_model_path", "sha256_f
 
 FORMAT_VERSION = 2
 MODEL_FILE = "model.npz"
-_LEGACY_FILE = "textsieve-lines.joblib"  # format 1 (pickle): loaded by _legacy until model.npz ships
 
 # name -> (dtype, number of dimensions). Shapes are checked against each other in _check_shapes.
 ARRAYS = {
@@ -98,10 +97,7 @@ def sha256_file(path: Path) -> str:
 
 def default_model_path() -> Path:
     """The shipped model's ``model.npz``, wherever the package was installed (wheel or editable)."""
-    models = Path(str(resources.files("textsieve").joinpath("models")))
-    if not (models / MODEL_FILE).is_file() and (models / _LEGACY_FILE).is_file():
-        return models / _LEGACY_FILE  # transitional: the format-1 model until model.npz ships
-    return models / MODEL_FILE
+    return Path(str(resources.files("textsieve").joinpath("models", MODEL_FILE)))
 
 
 def _features_version() -> int:
@@ -119,18 +115,14 @@ def load_model(path: str | Path | None = None, *, verify: bool | None = None) ->
     shipped = path is None
     model_path = default_model_path() if shipped else Path(path)
     if model_path.is_dir():
-        legacy = model_path / _LEGACY_FILE
         model_path = model_path / MODEL_FILE
-        if not model_path.is_file() and legacy.is_file():
-            model_path = legacy
     if not model_path.is_file():
         hint = "Reinstall textsieve." if shipped else _RETRAIN
+        if model_path.with_name("textsieve-lines.joblib").is_file():
+            hint = ("This folder holds a format-1 model (a pickle, textsieve 0.1), which textsieve no longer "
+                    "loads: retrain with `textsieve train` to get model.npz.")
         raise ModelError(f"{model_path}: model file not found. {hint}")
     manifest = read_manifest(model_path.parent)
-    if model_path.name == _LEGACY_FILE and manifest.get("format_version") == 1:
-        from ._legacy import load_legacy
-
-        return load_legacy(model_path, manifest, verify)
     _check_manifest(manifest, model_path)
     if verify is None or verify:
         actual = sha256_file(model_path)
