@@ -16,6 +16,9 @@ Two held-out measurements, each with its floors in benchmarks/quality_floors.jso
   ``cross_validation`` floors are only checked when the manifest has the scores.
 * ``heldout``: ``benchmarks/heldout/``, labeled documents in eight languages that training never
   reads; line-level scores and body recall per language (de, es, fr: issue #5 asks >= 0.97).
+* ``real_pages``: ``clean_text`` on the full-page text of the committed real pages from held-out
+  sites (``training_data/real``, split by site; see ``textsieve.training.real_pages``): word F1,
+  body-keep F1 by line, the share of must-not snippets removed, and no page emptied.
 * ``html``: token-level body F1 of ``clean_html`` on the hand-written pages in
   ``benchmarks/html/pages`` (see ``benchmarks/html_quality.py`` for the comparison with trafilatura).
 
@@ -113,6 +116,23 @@ def measure_html(model=None) -> tuple[dict, str]:
     return metrics, files_digest(pages + [p.with_name(p.stem + ".body.txt") for p in pages])
 
 
+REAL = REPO / "training_data" / "real"
+
+
+def measure_real(model=None) -> tuple[dict, str]:
+    """``clean_text`` on the full-page plain text of the committed real pages of held-out sites.
+
+    Word F1 against each page's body lines and body-keep F1 by line (issue #12); ``emptied``
+    counts pages with at least 50 reference words that come out with fewer than 10, and must stay 0.
+    """
+    from textsieve import Sieve
+    from textsieve.training.real_pages import evaluate_committed
+
+    r = evaluate_committed("heldout", sieve=Sieve(model))["all"]
+    metrics = {"word_f1": r["word_f1"], "line_f1": r["line_f1"], "must_not_kept": 1.0 - r["must_not_leaked"]}
+    return metrics | {"emptied": r["emptied"]}, files_digest(sorted(REAL.glob("*.jsonl.xz")))
+
+
 def measure_cv(model=None) -> tuple[dict | None, str]:
     """The manifest's cross-validation scores, or None when the model was trained without --folds."""
     from textsieve import load_model
@@ -153,6 +173,9 @@ def main(argv=None) -> int:
         measured["cross_validation"] = cv
     measured["heldout"], digests["heldout"] = measure_heldout(args.model)
     measured["html"], digests["html"] = measure_html(args.model)
+    measured["real_pages"], digests["real_pages"] = measure_real(args.model)
+    emptied = measured["real_pages"].pop("emptied")
+    print(f"real_pages        emptied              {emptied}        (must be 0)")
     if (args.seeds / "gold").is_dir():
         digests["seeds"] = seeds_digest(args.seeds)
         measured["seeds"] = measure_seeds(args.seeds, args.model)
@@ -173,11 +196,14 @@ def main(argv=None) -> int:
         if name != "cross_validation" and entry and not same_data:
             failures.append(f"{name}: the evaluation data changed since the floors were pinned (digest differs); re-pin with --pin")
 
+    if emptied:
+        failures.append(f"real_pages: {emptied} held-out real page(s) with an article came out (nearly) empty")
+
     if args.pin:
         new = {}
         for name, metrics in measured.items():
             old = pinned.get(name, {}).get("floors", {})
-            margin = args.margin if args.margin is not None else {"seeds": 0.03, "heldout": 0.01, "html": 0.01}.get(name, 0.005)
+            margin = args.margin if args.margin is not None else {"seeds": 0.03, "heldout": 0.01, "html": 0.01, "real_pages": 0.01}.get(name, 0.005)
             floors = {k: round(max(0.0, v - margin), 4) for k, v in metrics.items()}
             lower = [k for k, v in floors.items() if k in old and v < old[k]]
             same_data = pinned.get(name, {}).get("digest") == digests[name]

@@ -67,8 +67,8 @@ class TrainConfig:
     inner_folds: int = 3
     window: int = 3
     revision_dense: bool = True
-    max_iter: int = 120
-    learning_rate: float = 0.25
+    max_iter: int = 60
+    learning_rate: float = 0.35
     max_leaf_nodes: int = 31
     min_samples_leaf: int = 20
     l2_regularization: float = 1.0
