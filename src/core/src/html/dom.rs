@@ -83,13 +83,15 @@ pub struct Sink {
     /// Depth of the node the tree builder is inserting into, as far as the sink can tell:
     /// the element last inserted, the parent of the element last popped, the parent of text.
     current_depth: Cell<u32>,
+    /// Keep the text of `<noscript>` elements (the fallback pass that reads them as visible).
+    keep_noscript: bool,
 }
 
 impl Sink {
-    pub fn new(capacity: usize) -> Sink {
+    pub fn new(capacity: usize, keep_noscript: bool) -> Sink {
         let mut nodes = Vec::with_capacity(capacity);
         nodes.push(Node::new(NodeData::Document));
-        Sink { nodes: RefCell::new(nodes), current_depth: Cell::new(0) }
+        Sink { nodes: RefCell::new(nodes), current_depth: Cell::new(0), keep_noscript }
     }
 
     /// How deep the next inserted element would sit.
@@ -191,7 +193,8 @@ impl TreeSink for Sink {
 
     fn create_element(&self, name: QualName, mut attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
         let template_contents = if flags.template { self.add(NodeData::Fragment) } else { NONE };
-        let text_dropped = super::lines::drops(&name.local);
+        let text_dropped =
+            super::lines::drops(&name.local) && !(self.keep_noscript && &*name.local == "noscript");
         attrs.retain(|a| super::lines::reads_attr(&a.name.local));
         if attrs.is_empty() {
             attrs = Vec::new(); // frees the tokenizer's allocation

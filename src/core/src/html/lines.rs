@@ -165,6 +165,9 @@ struct Frame {
 
 #[derive(Default)]
 pub struct Builder {
+    /// Read `<noscript>` content as an ordinary block (the fallback pass of `parse_html` for
+    /// pages whose text is all inside `<noscript>`); otherwise its subtree is dropped.
+    show_noscript: bool,
     stack: Vec<Frame>,
     serial: u64,
     /// Text of the current block: `piece_text[start..end]`, with the id of the link holding it (0: none).
@@ -194,6 +197,11 @@ pub struct Builder {
 impl Builder {
     pub fn new() -> Builder {
         Builder::default()
+    }
+
+    /// A builder that reads `<noscript>` content as visible (see `show_noscript`).
+    pub fn showing_noscript() -> Builder {
+        Builder { show_noscript: true, ..Builder::default() }
     }
 
     fn nearest_block(&self) -> Option<usize> {
@@ -255,7 +263,8 @@ impl Builder {
 
     pub fn start(&mut self, tag: &LocalName, attrs: &[Attribute]) -> bool {
         self.text_run = false;
-        let (flags, bits) = classify(tag);
+        let (flags, bits) =
+            if self.show_noscript && &**tag == "noscript" { (BLOCK, 0) } else { classify(tag) };
         if flags & DROP != 0 || is_hidden(attrs) {
             self.push_frame(&LocalName::from(""), DROP, 0, &[]);
             return false;

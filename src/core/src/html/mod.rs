@@ -3,7 +3,9 @@
 //! The classifier works on lines, so a page becomes the lines a reader sees: one per heading,
 //! paragraph, list item, table cell, caption, `<br>`-separated run of text, or block-level
 //! element with direct text. Script, style, noscript, template, form controls and hidden
-//! elements are dropped. A block that is nothing but several links
+//! elements are dropped; only a page with next to no other text (fewer than
+//! [`NOSCRIPT_FALLBACK_WORDS`] words) is read again with its `<noscript>` content as visible,
+//! and that reading is kept when the `<noscript>` content adds at least as many words. A block that is nothing but several links
 //! (`<div><a>One</a> · <a>Two</a></div>`) gives one line per link, because that is how a
 //! related-posts widget reads. Blocks are separated by a blank line; consecutive items of one
 //! list, row or table, and the lines of one `<br>`-separated block or `<pre>`, are not.
@@ -107,20 +109,59 @@ pub fn parse_html(html: &str) -> HtmlPage {
     if html.chars().all(lines::is_space) {
         return HtmlPage::default();
     }
-    let dom = parse_dom(html);
+    let dom = parse_dom(html, false);
     let mut builder = lines::Builder::new();
     dom.walk(&mut builder);
-    builder.finish()
+    let page = builder.finish();
+    if word_count(&page.text) >= NOSCRIPT_FALLBACK_WORDS || !has_noscript(html) {
+        return page;
+    }
+    // Almost nothing visible: some sites (Discourse forums) serve their whole content inside
+    // `<noscript>` for crawlers. Parse again as a browser with scripting off would, so the
+    // `<noscript>` content is markup, and read it as visible.
+    let dom = parse_dom(html, true);
+    let mut builder = lines::Builder::showing_noscript();
+    dom.walk(&mut builder);
+    let fallback = builder.finish();
+    // A short notice ("enable JavaScript") is not content: keep the normal page unless the
+    // `<noscript>` content brings a real amount of text.
+    if word_count(&fallback.text) >= word_count(&page.text) + NOSCRIPT_FALLBACK_WORDS {
+        fallback
+    } else {
+        page
+    }
 }
 
-fn parse_dom(html: &str) -> dom::Dom {
+/// A page whose visible text has fewer words than this is parsed again with `<noscript>`
+/// content read as visible, and that reading is kept only when it adds at least this many
+/// words. Small on purpose: a page with a real paragraph of its own keeps exactly its normal
+/// output, and a short "enable JavaScript" notice never becomes a line; only pages that show
+/// next to nothing without scripts, such as forums that put every post inside `<noscript>`,
+/// take the fallback.
+pub const NOSCRIPT_FALLBACK_WORDS: usize = 10;
+
+fn word_count(text: &str) -> usize {
+    text.split(lines::is_space).filter(|w| !w.is_empty()).count()
+}
+
+/// Whether the page has a `<noscript` tag (ASCII case-insensitive), so the fallback parse
+/// is only paid for pages that could gain from it.
+fn has_noscript(html: &str) -> bool {
+    html.as_bytes().windows(b"<noscript".len()).any(|w| w.eq_ignore_ascii_case(b"<noscript"))
+}
+
+/// `show_noscript`: parse with scripting disabled, so `<noscript>` content becomes elements
+/// and text instead of one raw-text run, and keep that text in the tree.
+fn parse_dom(html: &str, show_noscript: bool) -> dom::Dom {
     use html5ever::tendril::StrTendril;
     use html5ever::tokenizer::{BufferQueue, Tokenizer};
     use html5ever::TokenizerResult;
     use html5ever::tree_builder::TreeBuilder;
     // About one node per 40 bytes of real pages; capped so a huge page does not reserve much up front.
-    let sink = dom::Sink::new((html.len() / 40).min(1 << 20));
-    let guard = DepthGuard { builder: TreeBuilder::new(sink, Default::default()) };
+    use html5ever::tree_builder::TreeBuilderOpts;
+    let sink = dom::Sink::new((html.len() / 40).min(1 << 20), show_noscript);
+    let opts = TreeBuilderOpts { scripting_enabled: !show_noscript, ..Default::default() };
+    let guard = DepthGuard { builder: TreeBuilder::new(sink, opts) };
     let tokenizer = Tokenizer::new(guard, Default::default());
     let input = BufferQueue::default();
     let mut rest = html;

@@ -379,3 +379,52 @@ fn random_tag_soup_never_fails() {
         parse(&html);
     }
 }
+
+#[test]
+fn page_with_all_its_text_in_noscript_gives_that_text() {
+    // As Discourse serves a topic to clients without scripts: every post inside <noscript>.
+    let page = parse(
+        "<html><head><noscript><link rel=stylesheet href=x.css></noscript></head><body>\
+         <div id=app></div><script>boot()</script>\
+         <noscript><div class=posts>\
+         <p>Post one says the valve was replaced last spring and has held fine since then.</p>\
+         <p>Post two asks which torque setting the manual gives for the <a href=/m>flange bolts</a>.</p>\
+         </div></noscript></body></html>",
+    );
+    assert_eq!(
+        lines(&page),
+        [
+            "Post one says the valve was replaced last spring and has held fine since then.",
+            "",
+            "Post two asks which torque setting the manual gives for the flange bolts.",
+        ]
+    );
+    assert_eq!(ctx(&page, "Post one says the valve was replaced last spring and has held fine since then.").tag, "p");
+    assert!(!page.text.contains("boot"), "scripts stay dropped in the fallback");
+}
+
+#[test]
+fn noscript_notice_on_a_page_with_text_stays_dropped() {
+    let html = "<body><noscript><p>Please enable JavaScript to use this site.</p></noscript>\
+                <article><p>The river rose two metres overnight and the lower town was evacuated before dawn.</p>\
+                </article><noscript>Enable JavaScript</noscript></body>";
+    let page = parse(html);
+    assert_eq!(
+        lines(&page),
+        ["The river rose two metres overnight and the lower town was evacuated before dawn."]
+    );
+    assert!(!page.text.to_lowercase().contains("javascript"));
+}
+
+#[test]
+fn short_page_without_noscript_is_parsed_once_and_unchanged() {
+    let page = parse("<p>Just a few words.</p><script>var x = '<noscript>';</script>");
+    assert_eq!(lines(&page), ["Just a few words."]);
+}
+
+#[test]
+fn short_noscript_notice_on_an_almost_empty_page_stays_dropped() {
+    // Under the word threshold, but the notice adds too little to be taken for content.
+    let page = parse("<body><p>Loading.</p><noscript><p>Please enable JavaScript to continue.</p></noscript></body>");
+    assert_eq!(lines(&page), ["Loading."]);
+}
