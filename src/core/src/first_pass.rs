@@ -196,7 +196,8 @@ impl FirstPass {
     }
 }
 
-fn sigmoid(x: f64) -> f64 {
+/// Numerically stable logistic function (shared with the tree pass's binary rule).
+pub(crate) fn sigmoid(x: f64) -> f64 {
     if x >= 0.0 {
         1.0 / (1.0 + (-x).exp())
     } else {

@@ -12,6 +12,7 @@
 //! lies inside its tree and *after* its parent (scikit-learn numbers nodes depth-first, so this
 //! holds for every exported tree, and it proves a walk ends), feature indices are in range and
 //! values are finite. Evaluation then needs no checks and cannot loop or index out of bounds.
+use crate::first_pass::sigmoid;
 
 /// One node in 16 bytes. Nodes are renumbered depth-first (a split's left child is the next
 /// node), so only the right child is stored. A leaf has a NaN threshold and points right to
@@ -263,15 +264,6 @@ impl Trees {
             }
         }
         Ok(out)
-    }
-}
-
-fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
     }
 }
 
