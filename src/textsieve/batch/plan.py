@@ -30,7 +30,7 @@ from ..errors import InputError, UsageError
 from .read import check_regular, kind_from_name
 from .report import FileResult
 
-__all__ = ["Plan", "plan_files", "output_name", "sidecar_path", "REPORT_NAME", "UNSUPPORTED"]
+__all__ = ["Plan", "plan_files", "folder_inputs", "output_name", "sidecar_path", "REPORT_NAME", "UNSUPPORTED"]
 
 REPORT_NAME = "textsieve-report.json"
 UNSUPPORTED = "unsupported format (not .txt/.text/.html/.htm/.jsonl, optionally .gz)"
@@ -83,6 +83,20 @@ def _walk(root: Path, problems: list[FileResult]) -> list[Path]:
     return found
 
 
+def folder_inputs(root: Path, problems: list[FileResult]) -> list[Path]:
+    """The files under ``root`` that textsieve reads (.txt/.text/.html/.htm/.jsonl, optionally
+    .gz), in sorted walk order. Everything else goes to ``problems``: unsupported files as
+    skipped, entries that are not regular files or cannot be listed as failed. Folder mode and
+    ``textsieve suggest`` walk folders through this one function, so they read the same files."""
+    found: list[Path] = []
+    for path in _walk(root, problems):
+        if kind_from_name(path.name) is None:
+            problems.append(FileResult(str(path), None, "skipped", UNSUPPORTED))
+            continue
+        found.append(path)
+    return found
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -114,10 +128,7 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
     for src, real in roots:
         if src.is_dir():
             base = out_dir / src.resolve().name if several else out_dir
-            for path in _walk(src, plan.problems):
-                if kind_from_name(path.name) is None:
-                    plan.problems.append(FileResult(str(path), None, "skipped", UNSUPPORTED))
-                    continue
+            for path in folder_inputs(src, plan.problems):
                 rel = path.relative_to(src)
                 plan.pairs.append((path, base / rel.parent / output_name(path.name, output_format)))
         else:
