@@ -46,7 +46,7 @@ class SieveConfig:
     guard:
         Never let a page that holds a block of running text come out (near-)empty: when the
         body lines would hold fewer than 10 words, the page's best block of prose lines (ranked
-        by P(body) relative to the page's best line, at least 40 words, no link lines) is
+        by P(body) relative to the page's best block, at least 50 words, no link lines) is
         labeled body instead. Pages the model leaves with any real body are untouched, and a page
         of menus, link lists or ``Key: value`` boxes stays empty. On by default; ``False`` gives
         the model's labels alone.
