@@ -35,8 +35,9 @@
 //!    restored line as body with its low P(body): the label says what was kept, the score what
 //!    the model thought.
 //!
-//! Cost: one scan of each record's text and two passes over the records: linear. Allocation:
-//! one small entry per record. Deterministic (no randomness, ties by position), never
+//! Cost: a page with body stops as soon as its body lines hold 10 words. A page where the
+//! guard may fire costs one scan of each record's text and two passes over the records: linear,
+//! with one small entry per record. Deterministic (no randomness, ties by position), never
 //! panics (every index is checked, NaN scores count as 0).
 //!
 //! Words are `\w+` runs, as in WCXB's word F1 that defines "emptied"; a CJK character counts as
@@ -204,11 +205,16 @@ pub fn restore(
     if !guard.enabled || records.is_empty() || body >= k || scores.len() < records.len() * k {
         return 0;
     }
-    let shapes: Vec<LineShape> = records.iter().map(|r| line_shape(text.get(r.start..r.end).unwrap_or(""))).collect();
-    let kept: f64 = records.iter().zip(&shapes).filter(|(r, _)| r.label as usize == body).map(|(_, s)| s.words).sum();
-    if kept >= guard.min_kept_words {
-        return 0;
+    // Most pages keep enough body words: stop counting as soon as they do (word counts are
+    // never negative), and shape every line only when the guard may fire.
+    let mut kept = 0.0;
+    for r in records.iter().filter(|r| r.label as usize == body) {
+        kept += line_shape(text.get(r.start..r.end).unwrap_or("")).words;
+        if kept >= guard.min_kept_words {
+            return 0;
+        }
     }
+    let shapes: Vec<LineShape> = records.iter().map(|r| line_shape(text.get(r.start..r.end).unwrap_or(""))).collect();
     let linky: Vec<bool> = records
         .iter()
         .map(|r| {
