@@ -155,3 +155,8 @@ def test_the_guard_is_a_config_option(sieve):
     text = "Home\nNews\n" + "The council met on Tuesday and agreed to repair the old bridge before winter comes. " * 5 + "\n"
     assert sieve.clean(text, guard=False, **FORCED) == ""
     assert "bridge" in sieve.clean(text, **FORCED)
+    # the guard restores body lines; when body is not kept it has nothing to do and stays out
+    captions = SieveConfig(keep=("caption",), body_threshold=1.0)
+    assert not captions.guards_body and SieveConfig(keep=("body", "caption")).guards_body
+    assert sieve.clean(text, captions) == sieve.clean(text, captions, guard=False)
+    assert [r.label for r in sieve.label_lines(text, captions)] == [r.label for r in sieve.label_lines(text, captions, guard=False)]

@@ -48,8 +48,8 @@ class SieveConfig:
         body lines would hold fewer than 10 words, the page's best block of prose lines (ranked
         by P(body) relative to the page's best block, at least 50 words, no link lines) is
         labeled body instead. Pages the model leaves with any real body are untouched, and a page
-        of menus, link lists or ``Key: value`` boxes stays empty. On by default; ``False`` gives
-        the model's labels alone.
+        of menus, link lists or ``Key: value`` boxes stays empty. On by default (it runs only
+        when ``keep`` holds body); ``False`` gives the model's labels alone.
     languages:
         When set (ISO 639-1 codes such as ``("en", "de")``), documents detected as another
         language are not cleaned: they come back empty, with ``skipped`` set on their
@@ -81,6 +81,11 @@ class SieveConfig:
                     "(langdetect's ISO 639-1 codes; 'unknown' keeps documents too short to tell), or None for all."
                 )
             object.__setattr__(self, "languages", langs)
+
+    @property
+    def guards_body(self) -> bool:
+        """Whether the guard runs: it restores body lines, so only when body is kept."""
+        return self.guard and BODY in self.keep
 
     def with_options(self, **options) -> "SieveConfig":
         unknown = set(options) - set(self.__dataclass_fields__)
@@ -156,7 +161,7 @@ class Sieve:
         if run:
             results = self.model.core.label([docs[i] for i in run], html=html, split_glued=cfg.split_glued,
                                             body_threshold=cfg.body_threshold, threads=self.threads,
-                                            guard=cfg.guard)
+                                            guard=cfg.guards_body)
             for i, res in zip(run, results):
                 if res[0] is not None:
                     sources[i] = res[0]  # the page's extracted text
@@ -189,7 +194,7 @@ class Sieve:
         if run:
             cleaned = self.model.core.clean([docs[i] for i in run], list(cfg.keep), html=html,
                                             split_glued=cfg.split_glued, body_threshold=cfg.body_threshold,
-                                            threads=self.threads, guard=cfg.guard)
+                                            threads=self.threads, guard=cfg.guards_body)
             for i, c in zip(run, cleaned):
                 out[i] = c
         return out
