@@ -124,8 +124,15 @@ fn run_parallel<T: Send>(
 ) -> Result<Vec<T>, String> {
     let total: usize = inputs.iter().map(input_len).sum();
     let threads = if threads == 0 {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        cores.min(total / PARALLEL_BYTES + 1)
+        // A small batch runs on this thread without asking: on Linux the core count reads the
+        // cgroup quota files, which cost as much as cleaning a short document. Asked once.
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let wanted = total / PARALLEL_BYTES + 1;
+        if wanted == 1 {
+            1
+        } else {
+            (*CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))).min(wanted)
+        }
     } else {
         threads
     }
