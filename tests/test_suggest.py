@@ -70,7 +70,10 @@ def test_named_files_and_standard_input_are_sniffed_like_stdout_mode(tmp_path):
     assert "line 1: no string field 'text'" in result.output
     assert "Sniffed paragraph about bees." in read_labeled(out).lines
 
-    result = runner.invoke(app, ["suggest", "-", "--text-field", "body", "-n", ALL, "-o", str(out)],
+    # the first run's file may hold corrected labels: kept unless --force
+    refused = runner.invoke(app, ["suggest", "-", "--text-field", "body", "-n", ALL, "-o", str(out)], input="x\n")
+    assert refused.exit_code == 2 and "--force" in refused.output and "Sniffed paragraph about bees." in read_labeled(out).lines
+    result = runner.invoke(app, ["suggest", "-", "--text-field", "body", "-n", ALL, "-o", str(out), "--force"],
                            input=json.dumps({"body": "Record from standard input."}) + "\n")
     assert result.exit_code == 0, result.output
     assert read_labeled(out).lines == ["Record from standard input."]
@@ -128,3 +131,25 @@ def test_n_below_one_is_a_usage_error(tmp_path):
     (tmp_path / "a.txt").write_text("x\n", encoding="utf-8")
     result = runner.invoke(app, ["suggest", str(tmp_path), "-n", "0", "-o", str(tmp_path / "o.tsv")])
     assert result.exit_code == 2
+
+
+def test_the_output_never_overwrites_an_input_and_bad_outputs_are_clean_errors(scraped, tmp_path):
+    page = scraped / "page.txt"
+    before = page.read_bytes()
+    # the input itself, and its name in other case (one file on macOS and Windows)
+    for out in (page, scraped / "PAGE.TXT"):
+        result = runner.invoke(app, ["suggest", str(scraped), "-n", "3", "-o", str(out)])
+        assert result.exit_code == 2, result.output
+        assert "would overwrite the input" in result.output and str(page) in result.output
+    # a named input of any extension is read (sniffed): the sidecar <out>.sources.tsv must not hit it
+    notes = tmp_path / "notes.sources.tsv"
+    notes.write_text("A note about bees.\n", encoding="utf-8")
+    result = runner.invoke(app, ["suggest", str(notes), "-n", "3", "-o", str(tmp_path / "notes")])
+    assert result.exit_code == 2 and "sidecar" in result.output, result.output
+    assert page.read_bytes() == before and notes.read_text(encoding="utf-8") == "A note about bees.\n"
+    # -o a folder: a usage error before any work; an unwritable -o: the file named, exit 1
+    result = runner.invoke(app, ["suggest", str(page), "-n", "3", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "is a folder" in result.output, result.output
+    result = runner.invoke(app, ["suggest", str(page), "-n", "3", "-o", str(page / "todo.tsv")])
+    assert result.exit_code == 1 and "cannot write the suggestions" in result.output, result.output
+    assert str(page / "todo.tsv") in result.output and "Traceback" not in result.output

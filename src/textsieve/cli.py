@@ -328,22 +328,25 @@ def suggest(
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document (a file after decompression, or one JSONL record) to read; larger ones are reported as failed.")] = 50.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file (by default it is kept: it may hold labels you corrected).")] = False,
 ):
     """Write the lines the model is least sure about, labels prefilled, for a maintainer to correct.
 
     Reads every input `clean` reads, the same way. A broken file is reported with its reason and
-    the rest goes on. Exit codes: 0 every input read, 1 some inputs failed (the suggestions from
-    the others are still written), 2 usage error.
+    the rest goes on. Inputs are never modified, and an existing -o file is kept unless --force.
+    Exit codes: 0 every input read, 1 some inputs failed (the suggestions from the others are
+    still written), 2 usage error.
     """
     from .clean import Sieve
+    from .training.suggest import check_output, write_suggestions
     from .training.suggest import suggest as run_suggest
-    from .training.suggest import write_suggestions
 
     try:
         if n < 1:
             raise UsageError("-n must be at least 1.")
         if not max_doc_mb > 0:
             raise UsageError("--max-doc-mb must be a positive number of megabytes.")
+        check_output(inputs, output, force=force)
         result = run_suggest(inputs, n=n, sieve=Sieve(model), html=html, text_field=text_field, max_doc_mb=max_doc_mb)
         path = write_suggestions(result.suggestions, output)
     except TextsieveError as exc:

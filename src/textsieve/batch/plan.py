@@ -36,7 +36,7 @@ from ..errors import InputError, UsageError
 from .read import check_regular, kind_from_name
 from .report import FileResult
 
-__all__ = ["Plan", "plan_files", "folder_inputs", "output_name", "sidecar_path", "REPORT_NAME", "UNSUPPORTED"]
+__all__ = ["Plan", "plan_files", "folder_inputs", "output_name", "sidecar_path", "fold_name", "REPORT_NAME", "UNSUPPORTED"]
 
 REPORT_NAME = "textsieve-report.json"
 UNSUPPORTED = "unsupported format (not .txt/.text/.html/.htm/.jsonl, optionally .gz)"
@@ -130,7 +130,7 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
             raise UsageError(f"-o {out_dir} is {'the input folder' if out_real == folder else 'inside the input folder'} "
                              f"{folder}: outputs would be read as inputs by the next run. Choose an output folder outside it.")
         if _inside_folded(out_real, folder):
-            raise UsageError(f"-o {out_dir} is {'the input folder' if _fold(out_real) == _fold(folder) else 'inside the input folder'} "
+            raise UsageError(f"-o {out_dir} is {'the input folder' if fold_name(out_real) == fold_name(folder) else 'inside the input folder'} "
                              f"{folder} {IGNORING}: outputs would be read as inputs by the next run. Choose an output "
                              "folder outside it.")
     several = len(roots) > 1
@@ -157,7 +157,7 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
     return plan
 
 
-def _fold(path: Path) -> str:
+def fold_name(path: Path) -> str:
     """``path`` as a case-insensitive filesystem compares it: letter case ignored, and Unicode
     normalised (macOS also treats the composed and decomposed forms of ``é`` as one name)."""
     return unicodedata.normalize("NFC", str(path)).lower()
@@ -177,7 +177,7 @@ IGNORING = "on a filesystem that ignores letter case (the default on macOS and W
 
 def _inside_folded(path: Path, folder: Path) -> bool:
     """``_inside`` as a case-insensitive filesystem sees it."""
-    p, f = _fold(path), _fold(folder)
+    p, f = fold_name(path), fold_name(folder)
     return p == f or p.startswith(f.rstrip(os.sep) + os.sep)
 
 
@@ -185,7 +185,7 @@ def _refuse_overlaps(plan: Plan, input_files: dict[Path, Path], input_dirs: list
                      report: Path) -> None:
     writes: dict[Path, Path] = {}  # resolved path written -> the input it comes from
     folded: dict[str, Path] = {}  # the same paths, case-folded -> the path as written
-    folded_inputs = {_fold(real): real for real in input_files}
+    folded_inputs = {fold_name(real): real for real in input_files}
     unique: list[tuple[Path, Path]] = []
     seen_pairs: set[tuple[Path, Path]] = set()
     for src, dst in plan.pairs:
@@ -200,25 +200,25 @@ def _refuse_overlaps(plan: Plan, input_files: dict[Path, Path], input_dirs: list
             if other is not None:
                 raise UsageError(f"{other} and {src} would both be written to {target}. "
                                  "Give them separate runs with different -o folders, or rename one.")
-            twin = folded.get(_fold(target))
+            twin = folded.get(fold_name(target))
             if twin is not None:
                 raise UsageError(f"{writes[twin]} and {src} would be written to {twin} and {target}, which "
                                  f"{_differ(twin, target)} one would overwrite the other. Rename one, or give them "
                                  "separate runs with different -o folders.")
             writes[target] = src
-            folded[_fold(target)] = target
+            folded[fold_name(target)] = target
             _refuse_input_overlap(target, src, input_files, input_dirs)
             _refuse_input_case_twin(target, src, input_files, folded_inputs)
     folders = _refuse_file_as_folder(writes, folded)
     report_real = Path(os.path.realpath(report))
-    if _fold(report_real) in folders:
-        folder, src = folders[_fold(report_real)]
+    if fold_name(report_real) in folders:
+        folder, src = folders[fold_name(report_real)]
         raise UsageError(f"the report {report} would be a file where the output of {src} needs the folder {folder}; "
                          "give --report elsewhere.")
     if report_real in writes:
         raise UsageError(f"the report {report} would overwrite the output of {writes[report_real]}; give --report elsewhere.")
-    if _fold(report_real) in folded:
-        twin = folded[_fold(report_real)]
+    if fold_name(report_real) in folded:
+        twin = folded[fold_name(report_real)]
         raise UsageError(f"the report {report} and the output of {writes[twin]} ({twin}) {_differ(twin, report_real)} "
                          "one would overwrite the other; give --report elsewhere.")
     _refuse_input_overlap(report_real, None, input_files, input_dirs)
@@ -235,7 +235,7 @@ def _refuse_file_as_folder(writes: dict[Path, Path], folded: dict[str, Path]) ->
     folders: dict[str, tuple[Path, Path]] = {}
     for target, src in writes.items():
         for parent in target.parents:
-            key = _fold(parent)
+            key = fold_name(parent)
             if key in folders:
                 break  # its ancestors were looked at with it
             folders[key] = (parent, src)
@@ -252,7 +252,7 @@ def _refuse_input_case_twin(target: Path, src: Path | None, input_files: dict[Pa
                             folded_inputs: dict[str, Path]) -> None:
     """An output (or the report) whose path is an input file's path in other letter case would
     overwrite that input on a case-insensitive filesystem."""
-    twin = folded_inputs.get(_fold(target))
+    twin = folded_inputs.get(fold_name(target))
     if twin is not None and target not in input_files:
         what = f"the output of {src}" if src is not None else "the report"
         raise UsageError(f"{what} ({target}) and the input {input_files[twin]} {_differ(target, twin)} it would "

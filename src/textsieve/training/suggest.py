@@ -26,16 +26,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..batch.plan import folder_inputs
+import os
+
+from ..batch.plan import fold_name, folder_inputs
 from ..batch.process import labeled_documents
 from ..batch.read import DEFAULT_MAX_DOC_MB, STDIN
 from ..batch.report import FileResult
 from ..clean import Sieve
-from ..errors import TextsieveError
+from ..errors import OutputError, TextsieveError, UsageError
 from ..files import atomic_write_text
 from ..labels import LabeledLine
 
-__all__ = ["Suggestion", "SuggestResult", "suggest", "suggest_inputs", "write_suggestions"]
+__all__ = ["Suggestion", "SuggestResult", "check_output", "suggest", "suggest_inputs", "write_suggestions"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,32 @@ def suggest_inputs(inputs: Iterable[str | Path], problems: list[FileResult]) -> 
         else:
             out.append(p)
     return out
+
+
+def sources_path(out: Path) -> Path:
+    """The sidecar beside the labeled file: where each suggested line came from."""
+    return out.with_name(out.name + ".sources.tsv")
+
+
+def check_output(inputs: Iterable[str | Path], out: str | Path, *, force: bool = False) -> None:
+    """Refuse (UsageError) before anything is read an ``out`` that is a folder, or that (or its
+    sources sidecar) is one of the input files, also in other letter case or Unicode form (one
+    file on macOS and Windows): ``suggest`` never modifies its inputs. The folders are walked as
+    :func:`suggest_inputs` walks them. An existing ``out`` is refused unless ``force``: the
+    maintainer corrects labels in that file, and a second run must not wipe the corrections."""
+    out = Path(out)
+    if out.is_dir():
+        raise UsageError(f"-o {out} is a folder; -o names the labeled file to write (e.g. -o {out / 'suggestions.tsv'}).")
+    files = {fold_name(Path(os.path.realpath(p))): p for p in suggest_inputs(inputs, []) if str(p) != STDIN}
+    for target in (out, sources_path(out)):
+        hit = files.get(fold_name(Path(os.path.realpath(target))))
+        if hit is not None:
+            raise UsageError(f"-o {out} would overwrite the input {hit}"
+                             f"{'' if target == out else f' (with its sidecar {target})'}; textsieve never modifies "
+                             "its inputs. Write the suggestions outside the inputs.")
+    if not force and os.path.lexists(out):
+        raise UsageError(f"-o {out} exists (it may hold labels you have corrected); give --force to replace it, or "
+                         "choose another -o.")
 
 
 def _margin(rec: LabeledLine) -> float:
@@ -135,7 +163,6 @@ def write_suggestions(suggestions: Sequence[Suggestion], out: str | Path) -> Pat
     ``RECORD:LINE`` for a JSONL record) and its margin.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     rows: list[str] = []
     sources = ["row\tfile\tline\tpredicted\tmargin"]
     written: dict[tuple[Path, int | None, int], int] = {}  # (file, record, offset) -> row number in the output
@@ -151,8 +178,12 @@ def write_suggestions(suggestions: Sequence[Suggestion], out: str | Path) -> Pat
                 sources.append(f"{written[key]}\t{s.path}\t{s.position}\t{rec.label}\t{s.margin:.4f}")
         if rows[-1] == "blank\t":
             rows.pop()
-    atomic_write_text(out, "\n".join(rows) + "\n" if rows else "")
-    atomic_write_text(out.with_name(out.name + ".sources.tsv"), "\n".join(sources) + "\n")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out, "\n".join(rows) + "\n" if rows else "")
+        atomic_write_text(sources_path(out), "\n".join(sources) + "\n")
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the suggestions ({exc.strerror or exc}). Choose another -o path.") from None
     return out
 
 
