@@ -129,6 +129,13 @@ def suggest(inputs: Iterable[str | Path], n: int = 200, sieve: Sieve | None = No
     result = SuggestResult()
     problems: list[FileResult] = []
     per_doc: list[list[Suggestion]] = []
+    docs_with_picks = 0
+    # What is held stays bounded on a folder of any size, and the choice is the one made over
+    # everything: the cap per document only shrinks as documents come in, so picks over the
+    # current cap are never chosen; and every document's best pick is in the final pool (the
+    # cap is at least 2), so a pick with n of those strictly below its margin is never chosen.
+    firsts: list[float] = []  # the n smallest best-pick margins, negated (a max-heap)
+    held = 0
     for path in suggest_inputs(inputs, problems):
         try:
             for doc, records in labeled_documents(path, sieve, html=html, text_field=text_field,
@@ -136,19 +143,34 @@ def suggest(inputs: Iterable[str | Path], n: int = 200, sieve: Sieve | None = No
                 if records.skipped:
                     continue
                 result.documents += 1
-                ranked = sorted(range(len(records)), key=lambda i: _margin(records[i]))
+                margins = [_margin(r) for r in records]
+                ranked = sorted(range(len(records)), key=margins.__getitem__)
+                if not ranked:
+                    continue
+                docs_with_picks += 1
+                cap = math.ceil(n / docs_with_picks) + 1
+                heapq.heappush(firsts, -margins[ranked[0]])
+                if len(firsts) > n:
+                    heapq.heappop(firsts)
+                bound = -firsts[0] if len(firsts) == n else math.inf
                 picks = []
-                for i in ranked[:n]:
+                for i in ranked[:min(n, cap)]:
+                    if margins[i] > bound:
+                        break
                     window = tuple(records[max(0, i - context): i + context + 1])
-                    picks.append(Suggestion(path, records[i].line, _margin(records[i]), records[i], window, doc.number))
-                if picks:
-                    per_doc.append(picks)
+                    picks.append(Suggestion(path, records[i].line, margins[i], records[i], window, doc.number))
+                per_doc.append(picks)
+                held += len(picks)
+                if held > 4 * n + 2 * len(per_doc):  # prune what earlier documents hold
+                    per_doc = [[s for s in p[:cap] if s.margin <= bound] for p in per_doc]
+                    per_doc = [p for p in per_doc if p]
+                    held = sum(map(len, per_doc))
         except TextsieveError as exc:
             problems.append(FileResult(str(path), None, "failed", str(exc)))
     result.failed = [p for p in problems if p.status == "failed"]
     result.skipped = [p for p in problems if p.status != "failed"]
     if per_doc:
-        cap = math.ceil(n / len(per_doc)) + 1
+        cap = math.ceil(n / docs_with_picks) + 1
         pool = [s for picks in per_doc for s in picks[:cap]]
         key = lambda s: (str(s.path), s.number or 0, s.line)  # noqa: E731
         chosen = heapq.nsmallest(n, pool, key=lambda s: (s.margin, *key(s)))
