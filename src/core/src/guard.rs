@@ -15,8 +15,9 @@
 //!    than [`Guard::min_kept_words`] words. Any other page is left exactly as the model labeled
 //!    it, so the guard cannot lower the quality of a page the model already handles.
 //! 2. **Prose lines** are the candidates: at least [`MIN_PROSE_WORDS`] words, sentence
-//!    punctuation (a terminal `.!?…` or a sentence break inside; a long run of CJK characters
-//!    counts, since CJK prose often has none per line), not mostly link text (HTML), and not a
+//!    punctuation (a terminal `.!?…` or a sentence break inside; 15 CJK characters with an
+//!    unbroken run of 8 count, since CJK prose often has none per line, while a spaced menu row
+//!    of 2- to 4-character items does not), not mostly link text (HTML), and not a
 //!    `Key: value` field (fake author boxes), not a headline in Title Case (most words
 //!    capitalised: a plain-text list of question titles ends like sentences). Menus, link lists,
 //!    tag clouds, bare headlines and field lists never qualify.
@@ -50,8 +51,13 @@ use crate::text::is_word;
 
 /// A line is prose only with at least this many words.
 pub const MIN_PROSE_WORDS: f64 = 8.0;
-/// A line with this many CJK characters counts as running text without sentence punctuation.
+/// A line with this many CJK characters counts as running text without sentence punctuation,
+/// when one run of them without a break is at least [`MIN_CJK_RUN`] long.
 pub const MIN_CJK_CHARS: usize = 15;
+/// The longest unbroken CJK run a line needs to count as running text without sentence
+/// punctuation: a clause is longer, while a menu row ("首页 新闻 体育 财经 …", 2 to 4
+/// characters an item) has the characters but never the run.
+pub const MIN_CJK_RUN: usize = 8;
 /// A block competes when its best line's logit P(body) is at most this far below the best
 /// block's (6 nats: about 400 times less likely in odds). Page context shifts every line of a
 /// page by about the same amount; the ranking it leaves is what the guard trusts.
@@ -103,6 +109,8 @@ pub struct LineShape {
     /// `\w+` runs outside CJK plus half the CJK characters.
     pub words: f64,
     pub cjk: usize,
+    /// The longest run of CJK characters with nothing between them.
+    pub cjk_run: usize,
     /// Ends with sentence punctuation (closing quotes/brackets skipped) or holds a sentence
     /// break (`.`, `!`, `?` followed by a space).
     pub sentence: bool,
@@ -137,6 +145,8 @@ pub fn line_shape(line: &str) -> LineShape {
     let mut cjk = 0usize;
     let mut cased = 0usize;
     let mut capitalised = 0usize;
+    let mut run = 0usize;
+    let mut cjk_run = 0usize;
     let mut in_word = false;
     let mut sentence = false;
     let mut prev_terminal = false;
@@ -150,8 +160,11 @@ pub fn line_shape(line: &str) -> LineShape {
         chars_seen += 1;
         if is_cjk(c) {
             cjk += 1;
+            run += 1;
+            cjk_run = cjk_run.max(run);
             in_word = false;
         } else if is_word(c) {
+            run = 0;
             if !in_word {
                 runs += 1;
                 if c.is_uppercase() {
@@ -163,6 +176,7 @@ pub fn line_shape(line: &str) -> LineShape {
             }
             in_word = true;
         } else {
+            run = 0;
             in_word = false;
         }
         if c.is_whitespace() && prev_terminal {
@@ -184,7 +198,7 @@ pub fn line_shape(line: &str) -> LineShape {
     if last_meaningful.is_some_and(is_terminal) {
         sentence = true;
     }
-    LineShape { words: runs as f64 + cjk as f64 / 2.0, cjk, sentence, key_value, cased, capitalised }
+    LineShape { words: runs as f64 + cjk as f64 / 2.0, cjk, cjk_run, sentence, key_value, cased, capitalised }
 }
 
 /// Most of its cased words start with a capital: a headline, not a sentence.
@@ -198,7 +212,7 @@ pub fn is_prose(shape: &LineShape) -> bool {
     shape.words >= MIN_PROSE_WORDS
         && !shape.key_value
         && !is_title_case(shape)
-        && (shape.sentence || shape.cjk >= MIN_CJK_CHARS)
+        && (shape.sentence || (shape.cjk >= MIN_CJK_CHARS && shape.cjk_run >= MIN_CJK_RUN))
 }
 
 fn logit(p: f64) -> f64 {
@@ -350,6 +364,10 @@ mod tests {
         assert!(!line_shape("In 2020, the council said: no.").key_value, "a colon after a comma is no label");
         let cjk = line_shape("一波波接續性低溫寒流報到 已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣");
         assert!(cjk.cjk >= MIN_CJK_CHARS && is_prose(&cjk), "{cjk:?}");
+        // a spaced CJK menu row has the characters of a sentence but no run of a clause
+        let menu = line_shape("首页 新闻 体育 财经 科技 娱乐 时尚 汽车 房产 教育 旅游 健康");
+        assert!(menu.cjk >= MIN_CJK_CHARS && menu.cjk_run == 2 && !is_prose(&menu), "{menu:?}");
+        assert!(is_prose(&line_shape("今天下午市政府召开记者会，宣布新的公共交通计划将于明年春天开始实施")));
         assert_eq!(line_shape("").words, 0.0);
     }
 
