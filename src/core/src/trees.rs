@@ -168,21 +168,28 @@ enum Scorers {
 /// Rows tested together against each node.
 const LANES: usize = 8;
 
-/// How many of the sorted, NaN-free `sorted` are below `x` (not NaN): a binary search whose
-/// steps depend only on the length, with a conditional move instead of a branch per step.
+/// How many of the sorted, NaN-free `sorted` are below each lane's value (not NaN): binary
+/// searches with a conditional move instead of a branch per step, all lanes in lockstep (the
+/// steps depend only on the length), so one loop drives them and their loads overlap.
 #[inline]
-fn rank(sorted: &[f64], x: f64) -> usize {
+fn ranks_of(sorted: &[f64], x: &[f64; LANES]) -> [i32; LANES] {
+    let mut base = [0usize; LANES];
     if sorted.is_empty() {
-        return 0;
+        return [0; LANES];
     }
-    let mut base = 0usize;
     let mut size = sorted.len();
     while size > 1 {
         let half = size / 2;
-        base = std::hint::select_unpredictable(sorted[base + half] < x, base + half, base);
+        for j in 0..LANES {
+            base[j] = std::hint::select_unpredictable(sorted[base[j] + half] < x[j], base[j] + half, base[j]);
+        }
         size -= half;
     }
-    base + (sorted[base] < x) as usize
+    let mut out = [0i32; LANES];
+    for j in 0..LANES {
+        out[j] = (base[j] + (sorted[base[j]] < x[j]) as usize) as i32;
+    }
+    out
 }
 
 impl<M: LeafSet> Scorer<M> {
@@ -271,11 +278,12 @@ impl<M: LeafSet> Scorer<M> {
             let mut missing = false;
             for (r, u) in ranks.iter_mut().zip(&self.used) {
                 let sorted = &self.thresholds[u.thresholds.0 as usize..u.thresholds.1 as usize];
-                for (j, slot) in r.iter_mut().enumerate() {
-                    let v = block[j.min(rows - 1) * w + u.feature as usize];
-                    missing |= v.is_nan();
-                    *slot = rank(sorted, v) as i32;
+                let mut v = [0f64; LANES];
+                for (j, slot) in v.iter_mut().enumerate() {
+                    *slot = block[j.min(rows - 1) * w + u.feature as usize];
+                    missing |= slot.is_nan();
                 }
+                *r = ranks_of(sorted, &v);
             }
             if missing {
                 // Rare: rows with a missing value go one at a time.
@@ -898,12 +906,14 @@ mod tests {
     }
 
     #[test]
-    fn rank_counts_the_thresholds_below() {
+    fn ranks_count_the_thresholds_below() {
         let sorted = [-3.0, -1.0, 0.0, 0.5, 2.0, f64::INFINITY];
         for n in 0..=sorted.len() {
             let s = &sorted[..n];
             for x in [-5.0, -3.0, -2.0, -1.0, -0.0, 0.0, 0.25, 0.5, 1.0, 2.0, 3.0, f64::INFINITY, f64::NEG_INFINITY] {
-                assert_eq!(rank(s, x), s.partition_point(|&t| t < x), "x = {x}, {n} thresholds");
+                let lanes = [x, -x, x + 0.5, 0.0, -0.0, x * 2.0, f64::INFINITY, -3.0];
+                let want: Vec<i32> = lanes.iter().map(|&v| s.partition_point(|&t| t < v) as i32).collect();
+                assert_eq!(ranks_of(s, &lanes).to_vec(), want, "lanes, {n} thresholds");
             }
         }
     }
