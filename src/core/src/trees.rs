@@ -270,6 +270,7 @@ impl<M: LeafSet> Scorer<M> {
         let nt = trees.len();
         let mut reach = vec![[M::ALL; LANES]; nt];
         let mut ranks = vec![[0i32; LANES]; self.used.len()];
+        let round_robin = nt % ns == 0 && trees.iter().enumerate().all(|(t, tree)| tree.class as usize == t % ns);
         for b in (0..n).step_by(LANES) {
             let rows = (n - b).min(LANES);
             let block = &x[b * w..(b + rows) * w];
@@ -327,13 +328,36 @@ impl<M: LeafSet> Scorer<M> {
             }
             for j in 0..rows {
                 let z = &mut raw[(b + j) * ns..(b + j + 1) * ns];
-                z.copy_from_slice(baseline);
-                for ((tree, bits), &start) in trees.iter().zip(&reach).zip(&self.leaf_start) {
-                    let leaf = start as usize + bits[j].lowest() as usize;
-                    z[tree.class as usize] += self.leaf_value.get(leaf).copied().unwrap_or(0.0);
+                match (round_robin, ns) {
+                    (true, 1) => self.sum_round_robin::<1>(&reach, j, baseline, z),
+                    (true, 2) => self.sum_round_robin::<2>(&reach, j, baseline, z),
+                    (true, 3) => self.sum_round_robin::<3>(&reach, j, baseline, z),
+                    (true, 4) => self.sum_round_robin::<4>(&reach, j, baseline, z),
+                    _ => {
+                        z.copy_from_slice(baseline);
+                        for ((tree, bits), &start) in trees.iter().zip(&reach).zip(&self.leaf_start) {
+                            let leaf = start as usize + bits[j].lowest() as usize;
+                            z[tree.class as usize] += self.leaf_value.get(leaf).copied().unwrap_or(0.0);
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// Row `j`'s raw scores when tree `t` adds to class `t % NS` (scikit-learn's order: one tree
+    /// per class per iteration): the same sums in the same order, kept in registers.
+    #[inline]
+    fn sum_round_robin<const NS: usize>(&self, reach: &[[M; LANES]], j: usize, baseline: &[f64], z: &mut [f64]) {
+        let mut acc = [0f64; NS];
+        acc.copy_from_slice(baseline);
+        for (bits, start) in reach.chunks_exact(NS).zip(self.leaf_start.chunks_exact(NS)) {
+            for c in 0..NS {
+                let leaf = start[c] as usize + bits[c][j].lowest() as usize;
+                acc[c] += self.leaf_value.get(leaf).copied().unwrap_or(0.0);
+            }
+        }
+        z.copy_from_slice(&acc);
     }
 }
 
@@ -884,9 +908,12 @@ mod tests {
         let mut rng = Lcg(7);
         // (trees, leaves per tree, labels, raw scores): u32 leaf sets, u64 leaf sets, and trees
         // too large for either (the walk serves); binary and multi-class.
-        for (n_trees, leaves, k, ns) in [(12, 2, 3, 3), (40, 31, 4, 4), (9, 32, 2, 1), (10, 33, 3, 3), (6, 64, 2, 2), (5, 65, 3, 3), (3, 200, 2, 1)] {
+        for (n_trees, leaves, k, ns) in [(12, 2, 3, 3), (40, 30, 4, 4), (40, 31, 4, 4), (9, 32, 2, 1), (10, 33, 3, 3), (6, 64, 2, 2), (5, 65, 3, 3), (3, 200, 2, 1)] {
             let n_features = 5;
-            let o = random_ensemble(&mut rng, n_trees, leaves, n_features, ns);
+            let mut o = random_ensemble(&mut rng, n_trees, leaves, n_features, ns);
+            if leaves == 31 {
+                o.class.reverse(); // trees no longer in class order: the general sum
+            }
             let t = Trees::new(&o.arrays(), k, n_features).unwrap();
             match (&t.scorer, leaves) {
                 (Some(Scorers::Narrow(_)), 2..=32) | (Some(Scorers::Wide(_)), 33..=64) | (None, 65..) => {}
