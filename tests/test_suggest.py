@@ -195,3 +195,14 @@ def test_a_large_folder_holds_few_candidates_and_picks_as_over_everything(tmp_pa
     want = sorted(sorted((m, str(src), num, line) for p in per_doc for (m, num, line) in p[:cap])[:n],
                   key=lambda t: t[1:])
     assert [(s.number, s.line) for s in got.suggestions] == [(num, line) for _, _, num, line in want]
+
+
+def test_a_file_reached_twice_is_read_once(scraped, tmp_path):
+    out = tmp_path / "todo.tsv"
+    page = scraped / "page.txt"
+    result = runner.invoke(app, ["suggest", str(scraped), str(page), str(page), "-n", ALL, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [r["row"] for r in _sources(out)]  # the labeled row each suggestion points at
+    assert rows and len(rows) == len(set(rows)), "a line suggested twice"
+    alone = suggest([scraped])
+    assert result.output.count(f"of {alone.documents} documents") == 1

@@ -75,15 +75,19 @@ class SuggestResult:
 
 def suggest_inputs(inputs: Iterable[str | Path], problems: list[FileResult]) -> list[Path]:
     """The inputs to read, in order: each folder's files as folder mode walks them (see
-    :func:`textsieve.batch.plan.folder_inputs`), each named file or ``-`` as given. Entries the
-    walk cannot use go to ``problems``."""
+    :func:`textsieve.batch.plan.folder_inputs`), each named file or ``-`` as given. A file reached
+    twice (named twice, or named and inside a named folder) is read once, as clean cleans it
+    once: read twice, its lines would fill the quota twice. Entries the walk cannot use go to
+    ``problems``."""
     out: list[Path] = []
+    seen: set[str] = set()
     for item in inputs:
         p = Path(item)
-        if str(item) != STDIN and p.is_dir():
-            out.extend(folder_inputs(p, problems))
-        else:
-            out.append(p)
+        for path in folder_inputs(p, problems) if str(item) != STDIN and p.is_dir() else [p]:
+            key = STDIN if str(path) == STDIN else os.path.realpath(path)
+            if key not in seen:
+                seen.add(key)
+                out.append(path)
     return out
 
 
