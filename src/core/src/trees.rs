@@ -113,7 +113,7 @@ struct Used {
 struct QsNode<M> {
     /// Index of the node's threshold among its feature's distinct thresholds.
     rank: u16,
-    tree: u32,
+    tree: u16,
     /// The tree's leaves without this node's left subtree: what remains when the test fails.
     mask: M,
 }
@@ -194,9 +194,12 @@ fn ranks_of(sorted: &[f64], x: &[f64; LANES]) -> [i32; LANES] {
 
 impl<M: LeafSet> Scorer<M> {
     /// Build from the renumbered (depth-first, left child next) nodes; None when a tree has more
-    /// leaves than `M` has bits (or a feature more distinct thresholds than a u16 counts).
+    /// leaves than `M` has bits (or a feature more distinct thresholds, or the ensemble more
+    /// trees, than a u16 counts).
     fn new(nodes: &[Node], values: &[f64], trees: &[Tree], n_features: usize, bits: u32) -> Option<Scorer<M>> {
-        let mut per_feature: Vec<Vec<(f64, u32, M, bool)>> = vec![Vec::new(); n_features];
+        // Node records are 8 bytes (u16 rank and tree, u32 leaf set); larger ensembles walk.
+        let _ = u16::try_from(trees.len()).ok()?;
+        let mut per_feature: Vec<Vec<(f64, u16, M, bool)>> = vec![Vec::new(); n_features];
         let mut leaf_start = Vec::with_capacity(trees.len());
         let mut leaf_value = Vec::new();
         for (t, tree) in trees.iter().enumerate() {
@@ -225,7 +228,7 @@ impl<M: LeafSet> Scorer<M> {
                 // The left subtree is nodes i+1 .. right (depth-first numbering).
                 let (a, b) = (leaves_before[i + 1 - lo], leaves_before[nodes[i].right as usize - lo]);
                 let f = (nodes[i].feature & !MISSING_LEFT) as usize;
-                per_feature[f].push((nodes[i].threshold, t as u32, M::without(a, b - a), nodes[i].feature & MISSING_LEFT != 0));
+                per_feature[f].push((nodes[i].threshold, t as u16, M::without(a, b - a), nodes[i].feature & MISSING_LEFT != 0));
             }
         }
         let mut s = Scorer {
@@ -535,7 +538,8 @@ impl Trees {
         Ok(self.link(&raw, n))
     }
 
-    /// [`Trees::proba`] by walking the trees, for ensembles with a tree of more than 64 leaves.
+    /// [`Trees::proba`] by walking the trees, for ensembles the feature-major scorer does not fit
+    /// (a tree of more than 64 leaves, more than 65,535 trees or distinct thresholds of a feature).
     ///
     /// Rows are scored in blocks of 16 (their values stay in L1 cache while every tree visits
     /// them), and each tree walks the block's rows at once, one step of every walk per round,
