@@ -10,7 +10,17 @@ and the model loaded), because a long-running cluster pays that once, then timed
 documents. One process is pinned to one OpenMP thread so that "one process" means one core.
 
 Reports docs/s and MB/s, the speed-up over one process (target: 2 workers >= 1.7x), and each
-worker's resident memory after the run. The Dask workers run with ``textsieve.dask.QUIET_WORKERS``
+worker's resident memory after the run. It also reports CPU seconds (user + system) of the
+calling process and of every worker process over the timed part, as ms of CPU per document and
+the parallel efficiency (one process's CPU / all processes' CPU): on a shared machine the
+wall-clock ratio says how busy the other jobs were, the CPU figures say what the engine costs.
+(On Linux with ``sched_autogroup`` a niced job in another session still takes a whole core.)
+
+Both parallel runners get a few large tasks per worker (``PARTITIONS`` in all), each cleaned in
+batches of ``CHUNK`` documents by :func:`textsieve.dask.clean_partition`: a task of 64
+documents is about 25 ms of work, so per-task dispatch and result collection cost as much CPU
+as the cleaning saved (joblib with 64-document tasks: 0.50 ms of CPU per document against
+0.43 in one process; with a few large tasks: the same 0.40 as one process). The Dask workers run with ``textsieve.dask.QUIET_WORKERS``
 (their profiler and monitors slowed down), as the README recommends for CPU-bound cleaning.
 """
 from __future__ import annotations
@@ -39,6 +49,46 @@ def documents(n: int) -> list[dict]:
     return [{"id": i, "text": d.text} for i, d in enumerate(augment_corpus(docs, variants=variants, seed=4242)[:n])]
 
 
+def _cpu_seconds() -> float:
+    import psutil
+
+    t = psutil.Process().cpu_times()
+    return t.user + t.system
+
+
+def _children_cpu() -> dict[int, float]:
+    """CPU seconds so far of every live descendant (joblib's and Dask's workers), by pid."""
+    import psutil
+
+    out = {}
+    for p in psutil.Process().children(recursive=True):
+        try:
+            t = p.cpu_times()
+            out[p.pid] = t.user + t.system
+        except psutil.Error:
+            pass
+    return out
+
+
+class CpuClock:
+    """CPU seconds of this process and of its descendants between start() and stop()."""
+
+    def start(self):
+        self.own, self.kids, self.t = _cpu_seconds(), _children_cpu(), time.perf_counter()
+        return self
+
+    def stop(self) -> tuple[float, float, float]:
+        wall = time.perf_counter() - self.t
+        own = _cpu_seconds() - self.own
+        kids = sum(v - self.kids.get(pid, 0.0) for pid, v in _children_cpu().items())
+        return wall, own, kids
+
+
+def _partitions(records, n: int) -> list:
+    size = -(-len(records) // n)
+    return [records[i:i + size] for i in range(0, len(records), size)]
+
+
 def _rss_mb() -> float:
     import psutil
 
@@ -49,9 +99,9 @@ def one_process(records):
     from textsieve.dask import clean_partition
 
     clean_partition(records[:8])  # warm-up: load the model
-    t = time.perf_counter()
+    clock = CpuClock().start()
     out = [r for i in range(0, len(records), CHUNK) for r in clean_partition(records[i:i + CHUNK])]
-    return time.perf_counter() - t, out, [_rss_mb()]
+    return clock.stop(), out, [_rss_mb()]
 
 
 def joblib_two(records):
@@ -59,14 +109,13 @@ def joblib_two(records):
 
     from textsieve.dask import clean_partition
 
-    chunks = [records[i:i + CHUNK] for i in range(0, len(records), CHUNK)]
     with Parallel(n_jobs=2) as parallel:
         parallel(delayed(clean_partition)(records[:8]) for _ in range(4))  # warm-up both workers
-        t = time.perf_counter()
-        parts = parallel(delayed(clean_partition)(c) for c in chunks)
-        dt = time.perf_counter() - t
+        clock = CpuClock().start()
+        parts = parallel(delayed(clean_partition)(p, batch_size=CHUNK) for p in _partitions(records, PARTITIONS))
+        times = clock.stop()
         rss = parallel(delayed(_rss_mb)() for _ in range(2))
-    return dt, [r for p in parts for r in p], rss
+    return times, [r for p in parts for r in p], rss
 
 
 def dask_two(records):
@@ -82,11 +131,11 @@ def dask_two(records):
         clean_bag(db.from_sequence(records[:8], npartitions=2)).compute()  # warm-up
         client.run(lambda: __import__("textsieve.engines").engines.process_sieve())  # model on every worker
         bag = db.from_sequence(records, npartitions=PARTITIONS)
-        t = time.perf_counter()
-        out = clean_bag(bag).compute()
-        dt = time.perf_counter() - t
+        clock = CpuClock().start()
+        out = clean_bag(bag, batch_size=CHUNK).compute()
+        times = clock.stop()
         rss = list(client.run(_rss_mb).values())
-    return dt, out, rss
+    return times, out, rss
 
 
 def main() -> int:
@@ -96,22 +145,28 @@ def main() -> int:
     args = ap.parse_args()
     records = documents(args.docs)
     mb = sum(len(r["text"].encode()) for r in records) / 1e6
-    print(f"{len(records)} documents, {mb:.1f} MB")
+    print(f"{len(records)} documents, {mb:.1f} MB; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results = {}
     reference = None
     for name, fn in (("one process", one_process), ("joblib, 2 jobs", joblib_two), ("Dask LocalCluster, 2 workers", dask_two)):
-        dt, out, rss = fn(records)
+        (dt, own_cpu, worker_cpu), out, rss = fn(records)
         texts = [r["text"] for r in sorted(out, key=lambda r: r["id"])]
         if reference is None:
             reference = texts
         assert texts == reference, f"{name}: output differs from one process"
         results[name] = {"seconds": round(dt, 2), "docs_per_s": round(len(records) / dt, 1), "MB_per_s": round(mb / dt, 3),
-                         "worker_rss_mb": [round(x) for x in rss]}
-    base = results["one process"]["seconds"]
+                         "worker_rss_mb": [round(x) for x in rss], "cpu_seconds_caller": round(own_cpu, 2),
+                         "cpu_seconds_workers": round(worker_cpu, 2),
+                         "cpu_ms_per_doc": round((own_cpu + worker_cpu) / len(records) * 1e3, 3)}
+    base = results["one process"]
     for name, r in results.items():
-        r["speedup"] = round(base / r["seconds"], 2)
+        r["speedup"] = round(base["seconds"] / r["seconds"], 2)
+        r["cpu_efficiency"] = round(base["cpu_ms_per_doc"] / r["cpu_ms_per_doc"], 2)
         print(f"{name:<30} {r['docs_per_s']:7.1f} docs/s  {r['MB_per_s']:6.3f} MB/s  speed-up {r['speedup']:.2f}x  "
+              f"CPU {r['cpu_ms_per_doc']:.3f} ms/doc (caller {r['cpu_seconds_caller']:.2f} s, workers "
+              f"{r['cpu_seconds_workers']:.2f} s, efficiency {r['cpu_efficiency']:.2f})  "
               f"worker RSS {', '.join(f'{x} MB' for x in r['worker_rss_mb'])}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0
