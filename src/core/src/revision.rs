@@ -14,8 +14,11 @@
 //! 6. optionally (`RevisionConfig::page`), where the line stands *within its page*, per label:
 //!    its score minus the page's highest (`page_gap_max:<label>`, 0 for the page's best line),
 //!    its score minus the page's 90th percentile (`page_gap_q90:<label>`), and the share of the
-//!    page's other lines that score strictly higher (`page_above:<label>`, 0 for the best line,
-//!    near 1 for the worst); plus the page's line count (`page_lines`).
+//!    page's other lines that score clearly higher, by more than [`PAGE_ABOVE_MARGIN`]
+//!    (`page_above:<label>`, 0 for the best line). The margin keeps a page of many equally good
+//!    lines (a long archive of articles) from ranking half its paragraphs "below the rest": a
+//!    bare rank is uniform on such a page and read as junk there. No line count: a page far
+//!    longer than any in training must not land in an untrained corner of the trees.
 //!
 //! Why the page-relative block: the document mean (4.) says "this page is mostly junk", and on a
 //! page whose first 150 lines are navigation it pulled every line, the article's paragraphs too,
@@ -38,8 +41,7 @@ pub struct RevisionConfig {
     pub window: usize,
     /// Include the raw dense features in pass two's input.
     pub dense: bool,
-    /// Include the page-relative block (`page_gap_max`, `page_gap_q90`, `page_above`,
-    /// `page_lines`). Off for models trained before it existed, whose trees index the columns
+    /// Include the page-relative block (`page_gap_max`, `page_gap_q90`, `page_above`). Off for models trained before it existed, whose trees index the columns
     /// without it.
     pub page: bool,
 }
@@ -47,12 +49,15 @@ pub struct RevisionConfig {
 /// The quantile `page_gap_q90:<label>` measures from.
 pub const PAGE_QUANTILE: f64 = 0.9;
 
+/// How much higher another line must score to count in `page_above:<label>`.
+pub const PAGE_ABOVE_MARGIN: f64 = 0.1;
+
 /// The largest window a model may ask for (bounds the row width).
 pub const MAX_WINDOW: usize = 64;
 
 /// Number of revision features for `k` labels and `n_dense` dense features.
 pub fn n_revision_features(k: usize, window: usize, n_dense: usize, config_dense: bool, page: bool) -> usize {
-    k + if config_dense { n_dense } else { 0 } + 2 * window * (k + 1) + 2 * k + if page { 3 * k + 1 } else { 0 }
+    k + if config_dense { n_dense } else { 0 } + 2 * window * (k + 1) + 2 * k + if page { 3 * k } else { 0 }
 }
 
 /// The names of the revision features, in column order.
@@ -89,7 +94,6 @@ pub fn revision_feature_names<S: AsRef<str>>(
                 names.push(format!("{prefix}:{}", l.as_ref()));
             }
         }
-        names.push("page_lines".to_string());
     }
     names
 }
@@ -125,7 +129,7 @@ pub struct Revision<'a> {
     window: usize,
     dense: Option<(&'a [f32], usize)>,
     means: HashMap<u32, Vec<f64>>,
-    /// Row-major `n x (3k + 1)` when the page block is on, else empty.
+    /// Row-major `n x 3k` when the page block is on, else empty.
     page: Vec<f64>,
     width: usize,
 }
@@ -219,61 +223,48 @@ impl<'a> Revision<'a> {
             }
             at += k;
             if !self.page.is_empty() {
-                let m = 3 * k + 1;
+                let m = 3 * k;
                 row[at..at + m].copy_from_slice(&self.page[r * m..(r + 1) * m]);
             }
         }
     }
 }
 
-/// The page-relative block of every row, row-major `n x (3k + 1)`: per label the gap to the
-/// page's maximum, the gap to its [`PAGE_QUANTILE`] quantile, the share of the page's other rows
-/// scoring strictly higher; then the page's row count. Rows are grouped by document id wherever
-/// they sit; a score that is NaN counts as the lowest (it never occurs from the first pass, but
-/// the order must stay total).
+/// The page-relative block of every row, row-major `n x 3k`: per label the gap to the page's
+/// maximum, the gap to its [`PAGE_QUANTILE`] quantile, and the share of the page's other rows
+/// scoring more than [`PAGE_ABOVE_MARGIN`] higher. Rows are grouped by document id wherever they
+/// sit; a NaN score counts as the lowest (it never comes from the first pass, but the order must
+/// stay total).
 fn page_block(proba: &[f64], k: usize, doc: &[u32]) -> Vec<f64> {
-    let m = 3 * k + 1;
+    let m = 3 * k;
     let mut out = vec![0f64; doc.len() * m];
     let mut pages: HashMap<u32, Vec<usize>> = HashMap::new();
     for (r, &d) in doc.iter().enumerate() {
         pages.entry(d).or_default().push(r);
     }
     let key = |v: f64| if v.is_nan() { f64::NEG_INFINITY } else { v };
-    let mut sorted: Vec<usize> = Vec::new();
+    let mut sorted: Vec<f64> = Vec::new();
     for rows in pages.values() {
         let count = rows.len();
         let others = (count - 1).max(1) as f64;
         for c in 0..k {
-            let score = |r: usize| key(proba[r * k + c]);
             sorted.clear();
-            sorted.extend_from_slice(rows);
-            // Descending by score; ties broken by row so the order is total and deterministic.
-            sorted.sort_by(|&a, &b| score(b).total_cmp(&score(a)).then(a.cmp(&b)));
-            let max = score(sorted[0]);
-            // Nearest-rank quantile of the ascending order: index floor(q * (count - 1)).
-            let q_index = ((PAGE_QUANTILE * (count - 1) as f64).floor() as usize).min(count - 1);
-            let quantile = score(sorted[count - 1 - q_index]);
-            let mut above = 0usize; // rows strictly higher than the current run of equal scores
-            let mut i = 0;
-            while i < count {
-                let v = score(sorted[i]);
-                let mut j = i;
-                while j < count && score(sorted[j]) == v {
-                    j += 1;
-                }
-                for &r in &sorted[i..j] {
-                    let raw = proba[r * k + c];
-                    let row = &mut out[r * m..(r + 1) * m];
-                    row[c] = finite_or_zero(raw - max);
-                    row[k + c] = finite_or_zero(raw - quantile);
-                    row[2 * k + c] = above as f64 / others;
-                }
-                above = j;
-                i = j;
+            sorted.extend(rows.iter().map(|&r| key(proba[r * k + c])));
+            sorted.sort_by(|a, b| a.total_cmp(b)); // ascending
+            let max = sorted[count - 1];
+            // Nearest-rank quantile: ascending index floor(q * (count - 1)).
+            let quantile = sorted[((PAGE_QUANTILE * (count - 1) as f64).floor() as usize).min(count - 1)];
+            for &r in rows {
+                let raw = proba[r * k + c];
+                let v = key(raw);
+                // Rows scoring more than v + margin: those after the first value above it.
+                let bar = v + PAGE_ABOVE_MARGIN;
+                let above = count - sorted.partition_point(|&x| x <= bar);
+                let row = &mut out[r * m..(r + 1) * m];
+                row[c] = finite_or_zero(raw - max);
+                row[k + c] = finite_or_zero(raw - quantile);
+                row[2 * k + c] = above as f64 / others;
             }
-        }
-        for &r in rows {
-            out[r * m + 3 * k] = count as f64;
         }
     }
     out
@@ -371,8 +362,7 @@ mod tests {
                 "page_gap_q90:body",
                 "page_gap_q90:junk",
                 "page_above:body",
-                "page_above:junk",
-                "page_lines"
+                "page_above:junk"
             ]
         );
     }
@@ -397,26 +387,27 @@ mod tests {
     }
 
     #[test]
-    fn page_above_is_the_share_of_other_lines_scoring_higher() {
+    fn page_above_is_the_share_of_other_lines_scoring_clearly_higher() {
         let (names, rows) = page_rows(&chrome_page(), &[3; 10]);
         let c = col(&names, "page_above:body");
         assert_eq!(rows[9][c], 0.0);
-        // A menu line: only the paragraph is strictly higher; its 8 equals are not.
+        // A menu line: only the paragraph is clearly higher; its 8 equals are not.
         assert!((rows[0][c] - 1.0 / 9.0).abs() < 1e-12);
         let j = col(&names, "page_above:junk");
         assert_eq!(rows[9][j], 1.0);
+        // A page of equally good lines (0.90..0.99): none is clearly above another.
+        let archive: Vec<f64> = (0..10).flat_map(|i| [0.90 + 0.01 * i as f64, 0.10 - 0.01 * i as f64]).collect();
+        let (_, rows) = page_rows(&archive, &[0; 10]);
+        assert!(rows.iter().all(|r| r[c] == 0.0));
     }
 
     #[test]
-    fn page_lines_counts_each_page_apart() {
+    fn page_block_keeps_pages_apart() {
         let mut proba = chrome_page();
         proba.extend([0.7, 0.3, 0.2, 0.8]);
         let mut doc = vec![1u32; 10];
         doc.extend([2, 2]);
         let (names, rows) = page_rows(&proba, &doc);
-        let c = col(&names, "page_lines");
-        assert_eq!(rows[0][c], 10.0);
-        assert_eq!(rows[11][c], 2.0);
         // The second page's ranks ignore the first page's rows.
         assert_eq!(rows[10][col(&names, "page_above:body")], 0.0);
         assert_eq!(rows[11][col(&names, "page_above:body")], 1.0);
@@ -428,7 +419,6 @@ mod tests {
         let (names, rows) = page_rows(&[f64::NAN, 0.5], &[0]);
         assert_eq!(rows[0][col(&names, "page_above:body")], 0.0);
         assert_eq!(rows[0][col(&names, "page_gap_max:body")], 0.0);
-        assert_eq!(rows[0][col(&names, "page_lines")], 1.0);
         assert!(names.iter().zip(&rows[0]).filter(|(n, _)| n.starts_with("page_")).all(|(_, v)| v.is_finite()));
     }
 }

@@ -67,6 +67,12 @@ class TrainConfig:
 
     ``real_edge``/``real_keep``: which rows of the real pages the estimators fit on (see
     :func:`fit_row_mask`). Every row is featurized and scored, so pages keep their context.
+    ``real_weight``: the sample weight of a real page's fitted row (a team row weighs 1), in
+    both passes: how much the real web's labeling conventions count against the team's.
+    ``easy_keep``/``easy_p``: pass two fits on a seeded ``easy_keep`` share of the *easy* rows
+    (out-of-fold probability of the gold label at least ``easy_p``), each weighted
+    ``1/easy_keep`` so the trees' probabilities stay calibrated, and on every other row: the
+    trees' cost is linear in rows, and the easy ones, most of them, change few splits.
     """
 
     alpha: float = 1e-7
@@ -78,6 +84,9 @@ class TrainConfig:
     revision_page: bool = True
     real_edge: int = 0
     real_keep: float = 0.08
+    real_weight: float = 1.0
+    easy_keep: float = 1.0
+    easy_p: float = 0.95
     max_iter: int = 60
     learning_rate: float = 0.35
     max_leaf_nodes: int = 31
@@ -115,6 +124,12 @@ REAL_GROUP = "real:"  # the group prefix of real pages' documents (see .real_mix
 THIN_LABELS = ("body", "boilerplate")  # the labels whose long runs are thinned
 
 
+def real_rows(table: TrainingTable) -> np.ndarray:
+    """Which rows come from real pages (their documents' group is ``real:<site>``)."""
+    real_doc = np.asarray([(d.group or "").startswith(REAL_GROUP) for d in table.documents], dtype=bool)
+    return real_doc[table.doc] if len(table.doc) else np.zeros(0, dtype=bool)
+
+
 def fit_row_mask(table: TrainingTable, config: TrainConfig, seed: int = 0) -> np.ndarray:
     """Which rows the estimators fit on: every row of the team's documents, and of the real
     pages every row of a rare label (not body or boilerplate), every row within ``real_edge``
@@ -130,8 +145,7 @@ def fit_row_mask(table: TrainingTable, config: TrainConfig, seed: int = 0) -> np
     n = len(table.y)
     if n == 0:
         return np.zeros(0, dtype=bool)
-    real_doc = np.asarray([(d.group or "").startswith(REAL_GROUP) for d in table.documents], dtype=bool)
-    real = real_doc[table.doc]
+    real = real_rows(table)
     y, doc = table.y, table.doc
     idx = np.arange(n)
     start = np.ones(n, dtype=bool)
@@ -175,11 +189,12 @@ def _core_first_proba(table: TrainingTable, rows: np.ndarray, arrays: dict, link
 
 
 def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
-                   seed: int = 0, fit: np.ndarray | None = None) -> tuple[dict, str, np.ndarray, dict]:
+                   seed: int = 0, fit: np.ndarray | None = None,
+                   weight: np.ndarray | None = None) -> tuple[dict, str, np.ndarray, dict]:
     """Pass one on ``rows``: its arrays and link, and the out-of-fold probabilities of ``rows``.
 
     ``fit`` (a mask over ``rows``, default all) limits the rows the estimators fit on; every
-    row of ``rows`` is scored out of fold."""
+    row of ``rows`` is scored out of fold; ``weight`` (over ``rows``) weighs the fitted rows."""
     from sklearn.model_selection import GroupKFold
 
     fit = np.ones(len(rows), dtype=bool) if fit is None else np.asarray(fit, dtype=bool)
@@ -191,8 +206,12 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
     mean = dense.mean(axis=0)
     scale = dense.std(axis=0)
     scale[scale == 0] = 1.0  # StandardScaler's rule: a constant column is left unscaled
-    X = _first_input(table, rows, mean, scale)
-    final = _new_first(config, seed).fit(X[fit], y[fit])
+    # Only the fitted rows are assembled: every row is scored by the core, from the table.
+    fit_rows = rows[fit]
+    X = _first_input(table, fit_rows, mean, scale)
+    y_fit = y[fit]
+    w_fit = None if weight is None else np.asarray(weight, dtype=np.float64)[fit]
+    final = _new_first(config, seed).fit(X, y_fit, sample_weight=w_fit)
     first, link = first_pass_arrays(final, mean, scale, labels)
     seconds["first_pass"] = time.perf_counter() - t
 
@@ -203,9 +222,13 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
     n_folds = min(config.inner_folds, len(set(groups)))
     if n_folds < 2:
         raise ValueError("out-of-fold scores need documents from at least two source groups")
+    # Positions of every row within X (the fitted rows), -1 for a row not fitted.
+    in_x = np.full(len(rows), -1)
+    in_x[fit] = np.arange(int(fit.sum()))
     for fit_idx, score_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(rows)), groups=groups):
-        fit_idx = fit_idx[fit[fit_idx]]
-        model = _new_first(config, seed).fit(X[fit_idx], y[fit_idx])
+        fit_idx = in_x[fit_idx[fit[fit_idx]]]
+        model = _new_first(config, seed).fit(X[fit_idx], y_fit[fit_idx],
+                                            sample_weight=None if w_fit is None else w_fit[fit_idx])
         fold_arrays, fold_link = first_pass_arrays(model, mean, scale, labels)
         oof[score_idx] = _core_first_proba(table, rows[score_idx], fold_arrays, fold_link)
     seconds["out_of_fold"] = time.perf_counter() - t
@@ -213,7 +236,7 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
 
 
 def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, config: TrainConfig,
-                    seed: int = 0, fit: np.ndarray | None = None) -> dict:
+                    seed: int = 0, fit: np.ndarray | None = None, weight: np.ndarray | None = None) -> dict:
     """Pass two on ``rows``: boosted trees over the core's revision features of ``oof``
     (computed over whole pages), fitted on the rows ``fit`` marks (default all)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
@@ -232,9 +255,17 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     # One OpenMP thread: its threads spin while they wait, and on a machine whose cores are busy
     # (the 2-core machine shared with other jobs) 2 threads made this fit 3x slower than 1, and
     # the whole `textsieve train` 180 s instead of 60. The trees do not depend on the count.
-    fit = np.ones(len(rows), dtype=bool) if fit is None else np.asarray(fit, dtype=bool)
+    fit = np.ones(len(rows), dtype=bool) if fit is None else np.asarray(fit, dtype=bool).copy()
+    y = table.y[rows]
+    w = np.ones(len(rows)) if weight is None else np.asarray(weight, dtype=np.float64).copy()
+    if config.easy_keep < 1.0:
+        gold_p = oof[np.arange(len(rows)), np.searchsorted(labels, y)]
+        easy = gold_p >= config.easy_p
+        drawn = np.random.default_rng(seed + 1).random(len(rows)) < config.easy_keep
+        fit &= ~easy | drawn
+        w[easy] /= config.easy_keep
     with threadpool_limits(limits=1, user_api="openmp"):
-        second.fit(revision[fit], table.y[rows][fit])
+        second.fit(revision[fit], y[fit], sample_weight=None if weight is None and config.easy_keep >= 1.0 else w[fit])
     return second_pass_arrays(second, labels)
 
 
@@ -246,9 +277,11 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
     if len(labels) < 2:
         raise ValueError(f"training needs at least two labels, the data has {labels}")
     fit = fit_row_mask(table, config, seed)[rows]
-    first, link, oof, seconds = fit_first_pass(table, rows, config, seed, fit)
+    real = real_rows(table)[rows]
+    weight = np.where(real, config.real_weight, 1.0) if config.real_weight != 1.0 and real.any() else None
+    first, link, oof, seconds = fit_first_pass(table, rows, config, seed, fit, weight)
     t = time.perf_counter()
-    trees = fit_second_pass(table, rows, oof, config, seed, fit)
+    trees = fit_second_pass(table, rows, oof, config, seed, fit, weight)
     seconds["second_pass"] = time.perf_counter() - t
     if log:
         log(f"  fitted on {int(fit.sum())} of {len(rows)} rows; "
@@ -401,11 +434,11 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     (``None``: all, ``0``: none). ``chrome_label``: the label of rendered site chrome
     (default ``boilerplate``, as the real pages label it).
 
-    How real and team data are weighed: every row counts once (no sample weights). The team's
-    documents come four times (junk variants) plus every second variant as an HTML page; every
-    real page comes twice (its HTML block lines and one plain-text rendering). The balance is
-    set by ``real_pages``, and recorded in the manifest (``real_pages``) with the row counts of
-    both parts.
+    How real and team data are weighed: the team's documents come four times (junk variants)
+    plus every second variant as an HTML page, every row fitted with weight 1; every real page
+    comes twice (its HTML block lines and one plain-text rendering), a ``config.real_keep``
+    share of its body and boilerplate rows is fitted (all of its other rows), each with weight
+    ``config.real_weight``. The manifest records both (``real_pages``) with the row counts.
     """
     from ..language import detect_language
     from .synth import read_junk_bank
@@ -446,7 +479,10 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
         "real_pages": {"requested": "all" if real_pages is None else real_pages, "pages": real_page_count,
                        "documents": len(real), "segments": real_rows,
                        "team_segments": int(len(table.y)) - real_rows, "split": "train",
-                       "weighing": "every row once; real pages give HTML lines + one plain-text rendering"},
+                       "weight": config.real_weight, "fit_share": config.real_keep,
+                       "weighing": f"a real page's fitted row weighs {config.real_weight:g} (a team row 1); real pages "
+                                   f"give HTML lines + one plain-text rendering, and {config.real_keep:g} of their "
+                                   "body/boilerplate rows are fitted (every row of the other labels)"},
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
     report["languages"] = dict(sorted(Counter(languages.values()).items()))
