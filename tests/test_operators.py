@@ -100,6 +100,37 @@ def test_cleaned_html_has_an_honest_name_and_the_collision_check_covers_it(tmp_p
     assert clash.exit_code == 2 and "page.html.txt" in clash.output and "page.html and" in clash.output
 
 
+def test_outputs_that_differ_only_by_case_are_refused_before_anything_runs(tmp_path, example_text):
+    # A.txt and a.txt are two files here, but one on macOS and Windows: one output would replace the other.
+    src = tmp_path / "in"
+    write(src / "A.txt", example_text)
+    write(src / "a.txt", example_text)
+    out = tmp_path / "out"
+    clash = runner.invoke(app, ["clean", str(src), "-o", str(out), "-q"])
+    assert clash.exit_code == 2
+    assert "differ only by letter case" in clash.output
+    assert str(src / "A.txt") in clash.output and str(src / "a.txt") in clash.output
+    assert not out.exists()  # refused at planning: no folder, lock or output made
+
+    # the same through the folder part: two input folders whose names differ only by case
+    write(tmp_path / "x" / "Data" / "p.txt", example_text)
+    write(tmp_path / "y" / "data" / "p.txt", example_text)
+    clash = runner.invoke(app, ["clean", str(tmp_path / "x" / "Data"), str(tmp_path / "y" / "data"), "-o", str(out), "-q"])
+    assert clash.exit_code == 2 and "differ only by letter case" in clash.output and not out.exists()
+
+    # an output that is an input's path in other case would overwrite that input there
+    write(out / "PAGE.txt", example_text)
+    write(tmp_path / "solo" / "page.txt", example_text)
+    clash = runner.invoke(app, ["clean", str(tmp_path / "solo" / "page.txt"), str(out / "PAGE.txt"), "-o", str(out), "-q"])
+    assert clash.exit_code == 2 and "differ only by letter case" in clash.output and str(out / "PAGE.txt") in clash.output
+    assert sorted(p.name for p in out.iterdir()) == ["PAGE.txt"]
+
+    # names that differ by more than case still run
+    write(src / "a.txt", example_text).rename(src / "b.txt")
+    ok = runner.invoke(app, ["clean", str(src), "-o", str(out / "fine"), "-q"])
+    assert ok.exit_code == 0, ok.output
+
+
 # ---------------------------------------------------------------------------------------------
 # Rows 4-5: temporary files are ours alone; outputs and sidecars commit together
 # ---------------------------------------------------------------------------------------------

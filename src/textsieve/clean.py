@@ -43,6 +43,13 @@ class SieveConfig:
         probable label.
     split_glued:
         Look for junk glued onto the end of a paragraph and cut it off. On by default.
+    guard:
+        Never let a page that holds a block of running text come out (near-)empty: when the
+        body lines would hold fewer than 10 words, the page's best block of prose lines (ranked
+        by P(body) relative to the page's best block, at least 50 words, no link lines) is
+        labeled body instead. Pages the model leaves with any real body are untouched, and a page
+        of menus, link lists or ``Key: value`` boxes stays empty. On by default (it runs only
+        when ``keep`` holds body); ``False`` gives the model's labels alone.
     languages:
         When set (ISO 639-1 codes such as ``("en", "de")``), documents detected as another
         language are not cleaned: they come back empty, with ``skipped`` set on their
@@ -53,6 +60,7 @@ class SieveConfig:
     body_threshold: float | None = None
     split_glued: bool = True
     languages: tuple[str, ...] | None = None
+    guard: bool = True
 
     def __post_init__(self):
         if isinstance(self.keep, str):
@@ -73,6 +81,11 @@ class SieveConfig:
                     "(langdetect's ISO 639-1 codes; 'unknown' keeps documents too short to tell), or None for all."
                 )
             object.__setattr__(self, "languages", langs)
+
+    @property
+    def guards_body(self) -> bool:
+        """Whether the guard runs: it restores body lines, so only when body is kept."""
+        return self.guard and BODY in self.keep
 
     def with_options(self, **options) -> "SieveConfig":
         unknown = set(options) - set(self.__dataclass_fields__)
@@ -147,7 +160,8 @@ class Sieve:
         records: dict[int, list] = {}
         if run:
             results = self.model.core.label([docs[i] for i in run], html=html, split_glued=cfg.split_glued,
-                                            body_threshold=cfg.body_threshold, threads=self.threads)
+                                            body_threshold=cfg.body_threshold, threads=self.threads,
+                                            guard=cfg.guards_body)
             for i, res in zip(run, results):
                 if res[0] is not None:
                     sources[i] = res[0]  # the page's extracted text
@@ -180,7 +194,7 @@ class Sieve:
         if run:
             cleaned = self.model.core.clean([docs[i] for i in run], list(cfg.keep), html=html,
                                             split_glued=cfg.split_glued, body_threshold=cfg.body_threshold,
-                                            threads=self.threads)
+                                            threads=self.threads, guard=cfg.guards_body)
             for i, c in zip(run, cleaned):
                 out[i] = c
         return out
@@ -247,7 +261,7 @@ def clean_text(text: str, config: SieveConfig | None = None, **options) -> str:
 
     Kept lines come back in source order with paragraph breaks preserved; nothing inside a kept
     line is rewritten except cutting off junk glued onto its end. Options are the fields of
-    :class:`SieveConfig` (``keep``, ``body_threshold``, ``split_glued``).
+    :class:`SieveConfig` (``keep``, ``body_threshold``, ``split_glued``, ``guard``, ``languages``).
 
     >>> clean_text("")
     ''

@@ -322,23 +322,43 @@ def evaluate(
 
 @app.command()
 def suggest(
-    inputs: Annotated[list[Path], typer.Argument(help="Scraped .txt files or folders to look through.")],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="What `clean` reads: text, HTML and JSONL files (optionally .gz), folders (walked recursively), or - for standard input.")],
     n: Annotated[int, typer.Option("-n", help="How many lines to suggest.")] = 200,
     output: Annotated[Path, typer.Option("--output", "-o", help="Labeled file to write (with a .sources.tsv beside it).")] = Path("suggestions.tsv"),
     model: ModelOpt = None,
+    html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
+    text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",
+    max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document (a file after decompression, or one JSONL record) to read; larger ones are reported as failed.")] = 50.0,
 ):
-    """Write the lines the model is least sure about, labels prefilled, for a maintainer to correct."""
+    """Write the lines the model is least sure about, labels prefilled, for a maintainer to correct.
+
+    Reads every input `clean` reads, the same way. A broken file is reported with its reason and
+    the rest goes on. Exit codes: 0 every input read, 1 some inputs failed (the suggestions from
+    the others are still written), 2 usage error.
+    """
     from .clean import Sieve
     from .training.suggest import suggest as run_suggest
     from .training.suggest import write_suggestions
 
     try:
-        picks = run_suggest(inputs, n=n, sieve=Sieve(model))
-        path = write_suggestions(picks, output)
+        if n < 1:
+            raise UsageError("-n must be at least 1.")
+        if not max_doc_mb > 0:
+            raise UsageError("--max-doc-mb must be a positive number of megabytes.")
+        result = run_suggest(inputs, n=n, sieve=Sieve(model), html=html, text_field=text_field, max_doc_mb=max_doc_mb)
+        path = write_suggestions(result.suggestions, output)
     except TextsieveError as exc:
         raise _fail(exc) from None
-    docs = len({s.path for s in picks})
-    typer.echo(f"wrote {len(picks)} suggestions from {docs} documents to {path} (sources: {path}.sources.tsv)", err=True)
+    for warning in result.warnings:
+        typer.echo(f"textsieve: {warning}", err=True)
+    for f in result.failed:
+        typer.echo(f"failed: {f.reason if f.reason.startswith(f.input) else f'{f.input}: {f.reason}'}", err=True)
+    docs = len({(s.path, s.number) for s in result.suggestions})
+    skipped = f"; {len(result.skipped)} unsupported file(s) skipped" if result.skipped else ""
+    failed = f"; {len(result.failed)} input(s) failed" if result.failed else ""
+    typer.echo(f"wrote {len(result.suggestions)} suggestions from {docs} of {result.documents} documents to {path} "
+               f"(sources: {path}.sources.tsv){skipped}{failed}", err=True)
+    raise typer.Exit(code=1 if result.failed else 0)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use textsieve_core::features::{dense_feature_names as core_dense_names, featurize as core_featurize, Document, FeatureConfig, FEATURES_VERSION};
 use textsieve_core::first_pass::{FirstPass, Link, Rows};
+use textsieve_core::guard::Guard;
 use textsieve_core::html::{parse_html as core_parse_html, HtmlContext, ANCESTORS};
 use textsieve_core::model::{Model as CoreModel, ModelArrays, ModelConfig};
 use textsieve_core::pipeline::{self, Input, Labeled, Options};
@@ -626,7 +627,7 @@ impl Model {
     /// Label documents: per document a tuple `(page_text or None, start, end, line, label,
     /// scores)`; offsets are character offsets into the document (or the page text for HTML),
     /// `label` indexes `labels`, `scores` is records x labels.
-    #[pyo3(signature = (docs, *, html = false, split_glued = true, body_threshold = None, threads = 0))]
+    #[pyo3(signature = (docs, *, html = false, split_glued = true, body_threshold = None, threads = 0, guard = true))]
     fn label<'py>(
         &self,
         py: Python<'py>,
@@ -635,10 +636,11 @@ impl Model {
         split_glued: bool,
         body_threshold: Option<f64>,
         threads: usize,
+        guard: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let docs = Docs::from_py(docs, html)?;
         let inputs = docs.inputs();
-        let opts = Options { split_glued, body_threshold, threads };
+        let opts = Options { split_glued, body_threshold, threads, guard: if guard { Guard::default() } else { Guard::off() } };
         let model = &self.inner;
         let labeled = py.detach(|| pipeline::label(model, &inputs, &opts)).map_err(value_error)?;
         let out = PyList::empty(py);
@@ -655,7 +657,7 @@ impl Model {
 
     /// Cleaned text of every document: the records whose label is in `keep`, joined with the
     /// source's paragraph breaks.
-    #[pyo3(signature = (docs, keep, *, html = false, split_glued = true, body_threshold = None, threads = 0))]
+    #[pyo3(signature = (docs, keep, *, html = false, split_glued = true, body_threshold = None, threads = 0, guard = true))]
     #[allow(clippy::too_many_arguments)]
     fn clean(
         &self,
@@ -666,11 +668,12 @@ impl Model {
         split_glued: bool,
         body_threshold: Option<f64>,
         threads: usize,
+        guard: bool,
     ) -> PyResult<Vec<String>> {
         let keep = keep_flags(&self.inner, keep)?;
         let docs = Docs::from_py(docs, html)?;
         let inputs = docs.inputs();
-        let opts = Options { split_glued, body_threshold, threads };
+        let opts = Options { split_glued, body_threshold, threads, guard: if guard { Guard::default() } else { Guard::off() } };
         let model = &self.inner;
         py.detach(|| pipeline::clean(model, &inputs, &opts, &keep)).map_err(value_error)
     }

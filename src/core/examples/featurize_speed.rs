@@ -88,4 +88,13 @@ fn main() {
         println!("per core (CPU time): segment {:.0} lines/s, featurize {:.0} lines/s", n / sc, n / fc);
     }
     println!("nnz per row: {:.1}", m.indices.len() as f64 / n.max(1.0));
+    // A checksum of every value, to compare two builds' features (they must agree bit for bit).
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut eat = |v: u64| h = (h ^ v).wrapping_mul(0x0000_0100_0000_01b3).rotate_left(5);
+    m.dense.iter().for_each(|v| eat(v.to_bits() as u64));
+    m.indptr.iter().for_each(|&v| eat(v));
+    m.indices.iter().for_each(|&v| eat(v as u64));
+    m.values.iter().for_each(|v| eat(v.to_bits() as u64));
+    m.doc.iter().for_each(|&v| eat(v as u64));
+    println!("feature checksum: {h:016x}");
 }

@@ -91,8 +91,18 @@ pub struct FirstPass {
     n_coef_rows: usize,
     link: Link,
     intercept: Vec<f64>,
-    /// `(n_dense + n_hash) x n_coef_rows`, feature-major.
-    weights: Vec<f32>,
+    /// `n_dense x n_coef_rows`, feature-major.
+    dense_weights: Vec<f32>,
+    /// The hashed block's weights without its all-zero columns: row 0 is zeros, then one row
+    /// of `n_coef_rows` per column with a non-zero weight, in column order. Most hashed columns
+    /// of a trained model never occurred in training and have zero weights; leaving them out
+    /// halves the table a row's random look-ups land in (better cached), and a zero column
+    /// reads the shared zero row, which stays in L1.
+    hashed_weights: Vec<f32>,
+    /// One bit per hashed column: it has a row in `hashed_weights`.
+    present: Vec<u64>,
+    /// Per 64 columns: rows of `hashed_weights` used by the columns before them, plus 1.
+    present_before: Vec<u32>,
 }
 
 impl FirstPass {
@@ -131,23 +141,33 @@ impl FirstPass {
         if mean.iter().chain(coef).chain(intercept).any(|v| !v.is_finite()) {
             return Err("first-pass weights contain NaN or infinity".to_string());
         }
-        let mut weights = vec![0f32; n_features * n_coef_rows];
+        let mut dense_weights = vec![0f32; n_dense * n_coef_rows];
         let mut icpt: Vec<f64> = intercept.iter().map(|&v| v as f64).collect();
         for c in 0..n_coef_rows {
             let row = &coef[c * n_features..(c + 1) * n_features];
             for j in 0..n_dense {
                 let w = row[j] as f64 / scale[j] as f64;
-                weights[j * n_coef_rows + c] = w as f32;
+                dense_weights[j * n_coef_rows + c] = w as f32;
                 icpt[c] -= w * mean[j] as f64;
             }
-            for j in n_dense..n_features {
-                weights[j * n_coef_rows + c] = row[j];
-            }
         }
-        if icpt.iter().any(|v| !v.is_finite()) || weights.iter().any(|w| !w.is_finite()) {
+        if icpt.iter().any(|v| !v.is_finite()) || dense_weights.iter().any(|w| !w.is_finite()) {
             return Err("first-pass weights overflow after standardisation (dense_scale too small)".to_string());
         }
-        Ok(FirstPass { k, n_dense, n_hash, n_coef_rows, link, intercept: icpt, weights })
+        let mut hashed_weights = vec![0f32; n_coef_rows];
+        let mut present = vec![0u64; n_hash.div_ceil(64)];
+        let mut present_before = Vec::with_capacity(present.len());
+        for j in 0..n_hash {
+            if j % 64 == 0 {
+                present_before.push(u32::try_from(hashed_weights.len() / n_coef_rows).map_err(|_| "too many hashed weights")?);
+            }
+            let col = |c: usize| coef[c * n_features + n_dense + j];
+            if (0..n_coef_rows).any(|c| col(c) != 0.0) {
+                present[j / 64] |= 1 << (j % 64);
+                hashed_weights.extend((0..n_coef_rows).map(col));
+            }
+        }
+        Ok(FirstPass { k, n_dense, n_hash, n_coef_rows, link, intercept: icpt, dense_weights, hashed_weights, present, present_before })
     }
 
     pub fn n_labels(&self) -> usize {
@@ -164,35 +184,92 @@ impl FirstPass {
     }
 
     /// Probabilities, row-major `n_rows x k`. Non-finite feature values count as 0.
+    ///
+    /// A class's score adds the products in column order (dense block, then the row's sorted
+    /// hashed columns), each product exact in f64, so the result does not depend on how the
+    /// weights are stored. Zero values and zero weights are not skipped but multiplied (a
+    /// product of zero leaves the sum unchanged; at most a zero's sign differs, which neither
+    /// rule can see): no branch on the data, and the look-ups of a row are independent loads
+    /// the processor overlaps.
     pub fn proba(&self, rows: &Rows) -> Result<Vec<f64>, String> {
         rows.check(self.n_dense, self.n_hash)?;
-        let (k, m) = (self.k, self.n_coef_rows);
+        let k = self.k;
         let mut out = vec![0f64; rows.n_rows * k];
-        let mut z = vec![0f64; m];
+        match self.n_coef_rows {
+            1 => self.proba_into::<1>(rows, &mut out),
+            2 => self.proba_into::<2>(rows, &mut out),
+            3 => self.proba_into::<3>(rows, &mut out),
+            4 => self.proba_into::<4>(rows, &mut out),
+            5 => self.proba_into::<5>(rows, &mut out),
+            6 => self.proba_into::<6>(rows, &mut out),
+            7 => self.proba_into::<7>(rows, &mut out),
+            8 => self.proba_into::<8>(rows, &mut out),
+            _ => self.proba_into_any(rows, &mut out),
+        }
+        Ok(out)
+    }
+
+    /// Row `hashed_weights` of hashed column `col` (< n_hash), 0 for an all-zero column.
+    #[inline]
+    fn hashed_row(&self, col: usize) -> usize {
+        let (word, bit) = (self.present[col / 64], col % 64);
+        let below = (word & ((1u64 << bit) - 1)).count_ones() as usize;
+        let here = ((word >> bit) & 1) as usize;
+        (self.present_before[col / 64] as usize + below) * here
+    }
+
+    /// [`FirstPass::proba`] with the class count fixed at compile time: the scores stay in
+    /// registers.
+    fn proba_into<const M: usize>(&self, rows: &Rows, out: &mut [f64]) {
+        let k = self.k;
+        let mut icpt = [0f64; M];
+        icpt.copy_from_slice(&self.intercept);
+        let dw = &self.dense_weights[..self.n_dense * M];
         for r in 0..rows.n_rows {
-            z.copy_from_slice(&self.intercept);
+            let mut z = icpt;
             let dense = &rows.dense[r * self.n_dense..(r + 1) * self.n_dense];
-            for (j, &x) in dense.iter().enumerate() {
-                if x != 0.0 && x.is_finite() {
-                    let w = &self.weights[j * m..(j + 1) * m];
-                    for c in 0..m {
-                        z[c] += w[c] as f64 * x as f64;
-                    }
+            for (w, &x) in dw.chunks_exact(M).zip(dense) {
+                let x = if x.is_finite() { x as f64 } else { 0.0 };
+                for c in 0..M {
+                    z[c] += w[c] as f64 * x;
                 }
             }
             let (lo, hi) = (rows.indptr[r] as usize, rows.indptr[r + 1] as usize);
             for (&col, &x) in rows.indices[lo..hi].iter().zip(&rows.values[lo..hi]) {
-                if x.is_finite() {
-                    let j = self.n_dense + col as usize;
-                    let w = &self.weights[j * m..(j + 1) * m];
-                    for c in 0..m {
-                        z[c] += w[c] as f64 * x as f64;
-                    }
+                let x = if x.is_finite() { x as f64 } else { 0.0 };
+                let at = self.hashed_row(col as usize) * M;
+                let w = &self.hashed_weights[at..at + M];
+                for c in 0..M {
+                    z[c] += w[c] as f64 * x;
                 }
             }
             link_into(self.link, &z, &mut out[r * k..(r + 1) * k]);
         }
-        Ok(out)
+    }
+
+    /// [`FirstPass::proba`] for any class count.
+    fn proba_into_any(&self, rows: &Rows, out: &mut [f64]) {
+        let (k, m) = (self.k, self.n_coef_rows);
+        let mut z = vec![0f64; m];
+        for r in 0..rows.n_rows {
+            z.copy_from_slice(&self.intercept);
+            let dense = &rows.dense[r * self.n_dense..(r + 1) * self.n_dense];
+            for (w, &x) in self.dense_weights.chunks_exact(m).zip(dense) {
+                let x = if x.is_finite() { x as f64 } else { 0.0 };
+                for c in 0..m {
+                    z[c] += w[c] as f64 * x;
+                }
+            }
+            let (lo, hi) = (rows.indptr[r] as usize, rows.indptr[r + 1] as usize);
+            for (&col, &x) in rows.indices[lo..hi].iter().zip(&rows.values[lo..hi]) {
+                let x = if x.is_finite() { x as f64 } else { 0.0 };
+                let at = self.hashed_row(col as usize) * m;
+                for c in 0..m {
+                    z[c] += self.hashed_weights[at + c] as f64 * x;
+                }
+            }
+            link_into(self.link, &z, &mut out[r * k..(r + 1) * k]);
+        }
     }
 }
 
@@ -279,6 +356,96 @@ mod tests {
         let p = bin.proba(&rows(&[], &[0, 1, 1], &[0], &[1.0])).unwrap();
         assert!((p[1] - sigmoid(2.0)).abs() < 1e-9 && (p[0] + p[1] - 1.0).abs() < 1e-12);
         assert!((p[3] - sigmoid(-1.0)).abs() < 1e-9, "an empty row scores the intercept");
+    }
+
+    /// The serving rule as first written: full feature-major weights, zero and non-finite
+    /// values skipped. The compact table must give the same probabilities, bit for bit.
+    fn reference(k: usize, n_dense: usize, n_hash: usize, mean: &[f32], scale: &[f32], coef: &[f32], icpt: &[f32], link: Link, r: &Rows) -> Vec<f64> {
+        let nf = n_dense + n_hash;
+        let m = icpt.len();
+        let mut weights = vec![0f32; nf * m];
+        let mut intercept: Vec<f64> = icpt.iter().map(|&v| v as f64).collect();
+        for c in 0..m {
+            for j in 0..nf {
+                if j < n_dense {
+                    let w = coef[c * nf + j] as f64 / scale[j] as f64;
+                    weights[j * m + c] = w as f32;
+                    intercept[c] -= w * mean[j] as f64;
+                } else {
+                    weights[j * m + c] = coef[c * nf + j];
+                }
+            }
+        }
+        let mut out = vec![0f64; r.n_rows * k];
+        for row in 0..r.n_rows {
+            let mut z = intercept.clone();
+            let mut add = |j: usize, x: f32| {
+                if x != 0.0 && x.is_finite() {
+                    for c in 0..m {
+                        z[c] += weights[j * m + c] as f64 * x as f64;
+                    }
+                }
+            };
+            for j in 0..n_dense {
+                add(j, r.dense[row * n_dense + j]);
+            }
+            for i in r.indptr[row] as usize..r.indptr[row + 1] as usize {
+                add(n_dense + r.indices[i] as usize, r.values[i]);
+            }
+            link_into(link, &z, &mut out[row * k..(row + 1) * k]);
+        }
+        out
+    }
+
+    #[test]
+    fn compact_hashed_weights_give_the_full_tables_probabilities() {
+        let mut s = 99u64;
+        let mut rnd = || {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (s >> 33) as u32
+        };
+        let specials = [0.0f32, -0.0, 1.0, -2.5, f32::NAN, f32::INFINITY, 1e-30, 3.75];
+        // (labels, coefficient rows): binary with one row, 3 and 4 labels, 11 (no fixed size).
+        for (k, m) in [(2, 1), (3, 3), (4, 4), (11, 11)] {
+            let (n_dense, n_hash) = (5, 200);
+            let nf = n_dense + n_hash;
+            let mean: Vec<f32> = (0..n_dense).map(|j| j as f32 * 0.5 - 1.0).collect();
+            let scale: Vec<f32> = (0..n_dense).map(|j| 0.25 + j as f32).collect();
+            // Most hashed columns all zero, some with a zero in only some classes.
+            let col_used: Vec<bool> = (0..n_hash).map(|_| rnd() % 3 == 0).collect();
+            let coef: Vec<f32> = (0..m * nf)
+                .map(|i| {
+                    let j = i % nf;
+                    if j >= n_dense && (!col_used[j - n_dense] || rnd() % 4 == 0) {
+                        0.0
+                    } else {
+                        (rnd() % 2001) as f32 / 500.0 - 2.0
+                    }
+                })
+                .collect();
+            let icpt: Vec<f32> = (0..m).map(|c| c as f32 * 0.1 - 0.3).collect();
+            let n_rows = 23;
+            let dense: Vec<f32> = (0..n_rows * n_dense).map(|_| specials[rnd() as usize % specials.len()]).collect();
+            let mut indptr = vec![0u64];
+            let (mut indices, mut values) = (Vec::new(), Vec::new());
+            for _ in 0..n_rows {
+                let mut cols: Vec<u32> = (0..rnd() % 40).map(|_| rnd() % n_hash as u32).collect();
+                cols.sort_unstable();
+                cols.dedup();
+                for c in cols {
+                    indices.push(c);
+                    values.push(if rnd() % 5 == 0 { specials[rnd() as usize % specials.len()] } else { (rnd() % 100) as f32 / 37.0 });
+                }
+                indptr.push(indices.len() as u64);
+            }
+            let r = Rows { n_rows, dense: &dense, indptr: &indptr, indices: &indices, values: &values };
+            for link in [Link::Softmax, Link::OvrSigmoid] {
+                let fp = FirstPass::new(k, n_dense, n_hash, &mean, &scale, &coef, &icpt, link).unwrap();
+                let got: Vec<u64> = fp.proba(&r).unwrap().iter().map(|v| v.to_bits()).collect();
+                let want: Vec<u64> = reference(k, n_dense, n_hash, &mean, &scale, &coef, &icpt, link, &r).iter().map(|v| v.to_bits()).collect();
+                assert_eq!(got, want, "k = {k}, {link:?}");
+            }
+        }
     }
 
     #[test]

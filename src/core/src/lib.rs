@@ -1,5 +1,5 @@
 //! textsieve's engine, one module per stage of the data flow:
-//! html -> segment -> features -> first pass -> revision (second pass) -> labels.
+//! html -> segment -> features -> first pass -> revision (second pass) -> labels -> guard.
 //!
 //! Pure Rust, no Python: the bindings crate (`src/bindings`) is a thin shell over this crate.
 pub mod html;
@@ -11,3 +11,4 @@ pub mod revision;
 pub mod trees;
 pub mod model;
 pub mod pipeline;
+pub mod guard;

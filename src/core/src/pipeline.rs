@@ -42,6 +42,9 @@ pub struct Options {
     pub body_threshold: Option<f64>,
     /// Worker threads; 0 picks from the machine and the batch size.
     pub threads: usize,
+    /// Restore a page's best block of prose when its labels would leave it near-empty (see
+    /// `guard`); on by default.
+    pub guard: crate::guard::Guard,
 }
 
 /// One labeled record: a segment, or the two parts of a cut line joined again.
@@ -121,8 +124,15 @@ fn run_parallel<T: Send>(
 ) -> Result<Vec<T>, String> {
     let total: usize = inputs.iter().map(input_len).sum();
     let threads = if threads == 0 {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        cores.min(total / PARALLEL_BYTES + 1)
+        // A small batch runs on this thread without asking: on Linux the core count reads the
+        // cgroup quota files, which cost as much as cleaning a short document. Asked once.
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let wanted = total / PARALLEL_BYTES + 1;
+        if wanted == 1 {
+            1
+        } else {
+            (*CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))).min(wanted)
+        }
     } else {
         threads
     }
@@ -197,10 +207,11 @@ fn label_group(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<La
     let body = model.labels().iter().position(|l| l == BODY);
     let mut out = Vec::with_capacity(inputs.len());
     let mut row = 0;
-    for ((segs, (text, _)), page) in segments.iter().zip(&sources).zip(pages.iter()) {
+    for ((segs, (text, html)), page) in segments.iter().zip(&sources).zip(pages.iter()) {
         let p = &proba[row * k..(row + segs.len()) * k];
         row += segs.len();
-        let (records, scores) = to_records(text, segs, p, k, body, opts.body_threshold);
+        let (mut records, scores) = to_records(text, segs, p, k, body, opts.body_threshold);
+        crate::guard::restore(text, *html, &mut records, &scores, k, body, &opts.guard);
         out.push(Labeled { page_text: page.as_ref().map(|p| p.text.clone()), records, scores });
     }
     Ok(out)
@@ -394,7 +405,7 @@ mod batch_tests {
     use crate::model::testing::model;
 
     fn opts(threads: usize) -> Options {
-        Options { split_glued: true, body_threshold: None, threads }
+        Options { split_glued: true, body_threshold: None, threads, ..Options::default() }
     }
 
     #[test]

@@ -63,6 +63,270 @@ pub struct Trees {
     baseline: Vec<f64>,
     k: usize,
     n_features: usize,
+    /// The same ensemble for [`Trees::proba`]'s feature-major evaluation (None when a tree has
+    /// more than 64 leaves: then the node walk serves).
+    scorer: Option<Scorers>,
+}
+
+/// The ensemble turned inside out for evaluation by feature rather than by tree (the idea of
+/// QuickScorer, Lucchese et al., SIGIR 2015). Every split node belongs to a feature; a row
+/// visits, for each feature, the nodes whose test it FAILS (`threshold < x`: the walk would go
+/// right) and clears, in its tree's bitset of reachable leaves, the leaves of that node's left
+/// subtree. Leaves are numbered left to right, so the leaf the walk reaches is the lowest leaf
+/// still set: a failed test removes exactly leaves left of the walk's path, and no test on the
+/// path removes the exit leaf (it lies in the right subtree of every failed node and in the
+/// left subtree of every passed one). The comparisons are the walk's, so the leaf, and the
+/// probabilities, are the walk's bit for bit.
+///
+/// A feature's distinct thresholds are sorted once; a row's value becomes its RANK among them
+/// (how many are below it), and a node fails exactly when its threshold's index is below that
+/// rank. Nodes are sorted by that index, so a row's failed nodes are a prefix of its feature's
+/// list. Rows are scored [`LANES`] at a time: one node is tested against all of them with small
+/// integer compares (vector instructions, no branch on the data), and a feature's scan stops
+/// at the first node no row of the block fails.
+#[derive(Clone, Debug)]
+struct Scorer<M> {
+    /// Per feature that has nodes: the feature, its nodes' range in `nodes`, its distinct
+    /// thresholds' range in `thresholds`, and its range in `nan_nodes`.
+    used: Vec<Used>,
+    /// Nodes sorted by feature, then threshold.
+    nodes: Vec<QsNode<M>>,
+    /// Per feature, its distinct thresholds in increasing order.
+    thresholds: Vec<f64>,
+    /// Per feature, the nodes a missing value (NaN) fails (those that send it right).
+    nan_nodes: Vec<QsNode<M>>,
+    /// Per tree, where its leaf values start in `leaf_value`.
+    leaf_start: Vec<u32>,
+    leaf_value: Vec<f64>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Used {
+    feature: u32,
+    nodes: (u32, u32),
+    thresholds: (u32, u32),
+    nan_nodes: (u32, u32),
+}
+
+/// One split node, filed under its feature.
+#[derive(Clone, Copy, Debug)]
+struct QsNode<M> {
+    /// Index of the node's threshold among its feature's distinct thresholds.
+    rank: u16,
+    tree: u32,
+    /// The tree's leaves without this node's left subtree: what remains when the test fails.
+    mask: M,
+}
+
+/// A bitset of a tree's leaves (u32 when every tree has at most 32 leaves, else u64).
+trait LeafSet: Copy + std::fmt::Debug + std::ops::BitAndAssign + std::ops::BitOr<Output = Self> + Send + Sync {
+    const ALL: Self;
+    /// The set without the `len` leaves from `start` (`start + len <= BITS`).
+    fn without(start: u32, len: u32) -> Self;
+    fn lowest(self) -> u32;
+    /// All ones when `d` is negative, else zero (its sign bit spread).
+    fn from_sign(d: i32) -> Self;
+}
+
+impl LeafSet for u32 {
+    const ALL: u32 = u32::MAX;
+    fn without(start: u32, len: u32) -> u32 {
+        !(if len >= 32 { u32::MAX } else { ((1u32 << len) - 1) << start })
+    }
+    #[inline]
+    fn lowest(self) -> u32 {
+        self.trailing_zeros()
+    }
+    #[inline]
+    fn from_sign(d: i32) -> u32 {
+        (d >> 31) as u32
+    }
+}
+
+impl LeafSet for u64 {
+    const ALL: u64 = u64::MAX;
+    fn without(start: u32, len: u32) -> u64 {
+        !(if len >= 64 { u64::MAX } else { ((1u64 << len) - 1) << start })
+    }
+    #[inline]
+    fn lowest(self) -> u32 {
+        self.trailing_zeros()
+    }
+    #[inline]
+    fn from_sign(d: i32) -> u64 {
+        (d >> 31) as i64 as u64
+    }
+}
+
+/// The feature-major scorer at the narrowest leaf bitset that fits every tree.
+#[derive(Clone, Debug)]
+enum Scorers {
+    Narrow(Scorer<u32>),
+    Wide(Scorer<u64>),
+}
+
+/// Rows tested together against each node.
+const LANES: usize = 8;
+
+/// How many of the sorted, NaN-free `sorted` are below `x` (not NaN): a binary search whose
+/// steps depend only on the length, with a conditional move instead of a branch per step.
+#[inline]
+fn rank(sorted: &[f64], x: f64) -> usize {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let mut base = 0usize;
+    let mut size = sorted.len();
+    while size > 1 {
+        let half = size / 2;
+        base = std::hint::select_unpredictable(sorted[base + half] < x, base + half, base);
+        size -= half;
+    }
+    base + (sorted[base] < x) as usize
+}
+
+impl<M: LeafSet> Scorer<M> {
+    /// Build from the renumbered (depth-first, left child next) nodes; None when a tree has more
+    /// leaves than `M` has bits (or a feature more distinct thresholds than a u16 counts).
+    fn new(nodes: &[Node], values: &[f64], trees: &[Tree], n_features: usize, bits: u32) -> Option<Scorer<M>> {
+        let mut per_feature: Vec<Vec<(f64, u32, M, bool)>> = vec![Vec::new(); n_features];
+        let mut leaf_start = Vec::with_capacity(trees.len());
+        let mut leaf_value = Vec::new();
+        for (t, tree) in trees.iter().enumerate() {
+            let lo = tree.root as usize;
+            let hi = trees.get(t + 1).map_or(nodes.len(), |n| n.root as usize);
+            let is_leaf = |i: usize| nodes[i].right as usize == i;
+            // leaves_before[i - lo]: leaves among nodes lo..i.
+            let mut leaves_before = Vec::with_capacity(hi - lo + 1);
+            let mut count = 0u32;
+            for i in lo..hi {
+                leaves_before.push(count);
+                if is_leaf(i) {
+                    count += 1;
+                }
+            }
+            leaves_before.push(count);
+            if count > bits {
+                return None;
+            }
+            leaf_start.push(leaf_value.len() as u32);
+            leaf_value.extend((lo..hi).filter(|&i| is_leaf(i)).map(|i| values[i]));
+            for i in lo..hi {
+                if is_leaf(i) {
+                    continue;
+                }
+                // The left subtree is nodes i+1 .. right (depth-first numbering).
+                let (a, b) = (leaves_before[i + 1 - lo], leaves_before[nodes[i].right as usize - lo]);
+                let f = (nodes[i].feature & !MISSING_LEFT) as usize;
+                per_feature[f].push((nodes[i].threshold, t as u32, M::without(a, b - a), nodes[i].feature & MISSING_LEFT != 0));
+            }
+        }
+        let mut s = Scorer {
+            used: Vec::new(),
+            nodes: Vec::new(),
+            thresholds: Vec::new(),
+            nan_nodes: Vec::new(),
+            leaf_start,
+            leaf_value,
+        };
+        for (f, mut list) in per_feature.into_iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            list.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (from, t_from, nan_from) = (s.nodes.len() as u32, s.thresholds.len() as u32, s.nan_nodes.len() as u32);
+            for &(threshold, tree, mask, missing_left) in &list {
+                // Distinct by value (-0.0 == 0.0: the tests cannot tell them apart either).
+                if s.thresholds.len() as u32 == t_from || *s.thresholds.last()? < threshold {
+                    s.thresholds.push(threshold);
+                }
+                let rank = u16::try_from(s.thresholds.len() - 1 - t_from as usize).ok()?;
+                s.nodes.push(QsNode { rank, tree, mask });
+                if !missing_left {
+                    s.nan_nodes.push(QsNode { rank, tree, mask });
+                }
+            }
+            s.used.push(Used {
+                feature: f as u32,
+                nodes: (from, s.nodes.len() as u32),
+                thresholds: (t_from, s.thresholds.len() as u32),
+                nan_nodes: (nan_from, s.nan_nodes.len() as u32),
+            });
+        }
+        Some(s)
+    }
+
+    /// Raw scores of the rows of `x` (width `w`) into `raw` (`ns` per row, baseline added).
+    fn raw_scores(&self, trees: &[Tree], baseline: &[f64], x: &[f64], w: usize, raw: &mut [f64]) {
+        let ns = baseline.len();
+        let n = x.len() / w;
+        let nt = trees.len();
+        let mut reach = vec![[M::ALL; LANES]; nt];
+        let mut ranks = vec![[0i32; LANES]; self.used.len()];
+        for b in (0..n).step_by(LANES) {
+            let rows = (n - b).min(LANES);
+            let block = &x[b * w..(b + rows) * w];
+            reach.fill([M::ALL; LANES]);
+            // Each row's rank per feature; a short last block repeats its last row.
+            let mut missing = false;
+            for (r, u) in ranks.iter_mut().zip(&self.used) {
+                let sorted = &self.thresholds[u.thresholds.0 as usize..u.thresholds.1 as usize];
+                for (j, slot) in r.iter_mut().enumerate() {
+                    let v = block[j.min(rows - 1) * w + u.feature as usize];
+                    missing |= v.is_nan();
+                    *slot = rank(sorted, v) as i32;
+                }
+            }
+            if missing {
+                // Rare: rows with a missing value go one at a time.
+                for j in 0..rows {
+                    let row = &block[j * w..(j + 1) * w];
+                    let reach_j: &mut Vec<M> = &mut Vec::with_capacity(nt);
+                    reach_j.resize(nt, M::ALL);
+                    for (r, u) in ranks.iter().zip(&self.used) {
+                        let list = if row[u.feature as usize].is_nan() {
+                            &self.nan_nodes[u.nan_nodes.0 as usize..u.nan_nodes.1 as usize]
+                        } else {
+                            let all = &self.nodes[u.nodes.0 as usize..u.nodes.1 as usize];
+                            &all[..all.partition_point(|nd| (nd.rank as i32) < r[j])]
+                        };
+                        for nd in list {
+                            reach_j[nd.tree as usize] &= nd.mask;
+                        }
+                    }
+                    for (t, bits) in reach_j.iter().enumerate() {
+                        reach[t][j] = *bits;
+                    }
+                }
+            } else {
+                for (r, u) in ranks.iter().zip(&self.used) {
+                    let top = r.iter().copied().max().unwrap_or(0);
+                    for nd in &self.nodes[u.nodes.0 as usize..u.nodes.1 as usize] {
+                        let rank = nd.rank as i32;
+                        if rank >= top {
+                            break; // this node and every later one pass for all rows
+                        }
+                        // All ones when the row passes (r <= rank), else the mask: arithmetic,
+                        // so the compiler emits vector code, not a branch per row.
+                        let slot = &mut reach[nd.tree as usize];
+                        let mut bits = *slot;
+                        for j in 0..LANES {
+                            bits[j] &= nd.mask | M::from_sign(r[j] - rank - 1);
+                        }
+                        *slot = bits;
+                    }
+                }
+            }
+            for j in 0..rows {
+                let z = &mut raw[(b + j) * ns..(b + j + 1) * ns];
+                z.copy_from_slice(baseline);
+                for ((tree, bits), &start) in trees.iter().zip(&reach).zip(&self.leaf_start) {
+                    let leaf = start as usize + bits[j].lowest() as usize;
+                    z[tree.class as usize] += self.leaf_value.get(leaf).copied().unwrap_or(0.0);
+                }
+            }
+        }
+    }
 }
 
 impl Trees {
@@ -171,7 +435,11 @@ impl Trees {
             }
             trees.push(Tree { root: root as u32, class: class as u32, depth: max_depth });
         }
-        Ok(Trees { nodes, values, trees, baseline: a.baseline.to_vec(), k, n_features })
+        let scorer = match Scorer::<u32>::new(&nodes, &values, &trees, n_features, 32) {
+            Some(s) => Some(Scorers::Narrow(s)),
+            None => Scorer::<u64>::new(&nodes, &values, &trees, n_features, 64).map(Scorers::Wide),
+        };
+        Ok(Trees { nodes, values, trees, baseline: a.baseline.to_vec(), k, n_features, scorer })
     }
 
     pub fn n_labels(&self) -> usize {
@@ -184,7 +452,58 @@ impl Trees {
         self.trees.len()
     }
 
+    /// [`Trees::proba`] by the plainest possible walk: one row, one tree, one node at a time.
+    /// Tests and benchmarks hold the fast path to it (same probabilities, bit for bit).
+    pub fn proba_reference(&self, x: &[f64]) -> Result<Vec<f64>, String> {
+        let w = self.n_features;
+        if w == 0 || x.len() % w != 0 {
+            return Err(format!("rows of {} values do not divide into width {w}", x.len()));
+        }
+        let n = x.len() / w;
+        let ns = self.baseline.len();
+        let mut raw = vec![0f64; n * ns];
+        for r in 0..n {
+            let row = &x[r * w..(r + 1) * w];
+            let z = &mut raw[r * ns..(r + 1) * ns];
+            z.copy_from_slice(&self.baseline);
+            for tree in &self.trees {
+                let mut i = tree.root as usize;
+                loop {
+                    let node = self.nodes[i];
+                    if node.right as usize == i {
+                        break; // a leaf
+                    }
+                    let v = row[(node.feature & !MISSING_LEFT) as usize];
+                    let left = if v.is_nan() { node.feature & MISSING_LEFT != 0 } else { v <= node.threshold };
+                    i = if left { i + 1 } else { node.right as usize };
+                }
+                z[tree.class as usize] += self.values[i];
+            }
+        }
+        Ok(self.link(&raw, n))
+    }
+
     /// Probabilities for row-major rows of width `n_features`, row-major `n x k`.
+    ///
+    /// Evaluated feature by feature (see [`Scorer`]; measured 2.3x faster than the tree walk
+    /// below on the shipped model), or by [`Trees::proba_walk`] for an ensemble the scorer does
+    /// not fit. Both give the plain walk's probabilities bit for bit.
+    pub fn proba(&self, x: &[f64]) -> Result<Vec<f64>, String> {
+        let Some(scorer) = &self.scorer else { return self.proba_walk(x) };
+        let w = self.n_features;
+        if w == 0 || x.len() % w != 0 {
+            return Err(format!("rows of {} values do not divide into width {w}", x.len()));
+        }
+        let n = x.len() / w;
+        let mut raw = vec![0f64; n * self.baseline.len()];
+        match scorer {
+            Scorers::Narrow(s) => s.raw_scores(&self.trees, &self.baseline, x, w, &mut raw),
+            Scorers::Wide(s) => s.raw_scores(&self.trees, &self.baseline, x, w, &mut raw),
+        }
+        Ok(self.link(&raw, n))
+    }
+
+    /// [`Trees::proba`] by walking the trees, for ensembles with a tree of more than 64 leaves.
     ///
     /// Rows are scored in blocks of 16 (their values stay in L1 cache while every tree visits
     /// them), and each tree walks the block's rows at once, one step of every walk per round,
@@ -192,13 +511,12 @@ impl Trees {
     /// processor overlaps them instead of waiting on one chain of loads and mispredicted
     /// branches (measured: 1.6x faster than walking row by row). Leaves point to themselves, so
     /// a walk that reached its leaf stays there until every walk of the round has.
-    pub fn proba(&self, x: &[f64]) -> Result<Vec<f64>, String> {
+    pub fn proba_walk(&self, x: &[f64]) -> Result<Vec<f64>, String> {
         let w = self.n_features;
         if w == 0 || x.len() % w != 0 {
             return Err(format!("rows of {} values do not divide into width {w}", x.len()));
         }
         let n = x.len() / w;
-        let k = self.k;
         let ns = self.baseline.len();
         let mut raw = vec![0f64; n * ns];
         for r in 0..n {
@@ -243,6 +561,13 @@ impl Trees {
                 }
             }
         }
+        Ok(self.link(&raw, n))
+    }
+
+    /// Raw scores (row-major `n x baseline.len()`) -> probabilities, row-major `n x k`.
+    fn link(&self, raw: &[f64], n: usize) -> Vec<f64> {
+        let k = self.k;
+        let ns = self.baseline.len();
         let mut out = vec![0f64; n * k];
         for r in 0..n {
             let z = &raw[r * ns..(r + 1) * ns];
@@ -263,7 +588,7 @@ impl Trees {
                 }
             }
         }
-        Ok(out)
+        out
     }
 }
 
@@ -429,5 +754,157 @@ mod tests {
         assert!(Trees::new(&o.arrays(), 3, 1).is_err());
         let t = Trees::new(&ok.arrays(), 3, 2).unwrap();
         assert!(t.proba(&[1.0, 2.0, 3.0]).is_err(), "row width mismatch");
+    }
+
+    /// Deterministic pseudo-random numbers for the generated ensembles.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            self.0 >> 33
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Values that stress the comparisons: ties with thresholds, both zeros, infinities, NaN.
+    const VALUES: [f64; 12] = [-1.5, -0.0, 0.0, 0.25, 0.5, 0.5000000000000001, 1.0, 2.0, 7.25, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+
+    /// An ensemble of random trees with `leaves` leaves each, nodes stored in a shuffled order
+    /// (so renumbering matters), thresholds drawn from [`VALUES`] (no NaN) to force ties.
+    fn random_ensemble(rng: &mut Lcg, n_trees: usize, leaves: usize, n_features: usize, n_scores: usize) -> Owned {
+        let mut o = Owned {
+            offsets: vec![0],
+            class: vec![],
+            feature: vec![],
+            threshold: vec![],
+            missing: vec![],
+            left: vec![],
+            right: vec![],
+            leaf: vec![],
+            value: vec![],
+            baseline: (0..n_scores).map(|c| c as f64 * 0.1 - 0.2).collect(),
+        };
+        for t in 0..n_trees {
+            // Grow by splitting a random leaf until the tree has `leaves` leaves.
+            // Node: (feature, threshold, missing_left, left, right, value); leaf when left == usize::MAX.
+            let mut nodes: Vec<(i32, f64, u8, usize, usize, f64)> = vec![(0, 0.0, 0, usize::MAX, usize::MAX, 0.0)];
+            let mut open = vec![0usize];
+            while open.len() < leaves {
+                let i = open.swap_remove(rng.below(open.len()));
+                let (l, r) = (nodes.len(), nodes.len() + 1);
+                let thr = VALUES[rng.below(VALUES.len() - 1)];
+                nodes[i] = (rng.below(n_features) as i32, thr, rng.below(2) as u8, l, r, 0.0);
+                for _ in 0..2 {
+                    let v = (rng.next() % 2001) as f64 / 1000.0 - 1.0;
+                    nodes.push((0, 0.0, 0, usize::MAX, usize::MAX, v));
+                }
+                open.extend([l, r]);
+            }
+            // Store the nodes in a random order that keeps every child after its parent (the
+            // exported format's rule), so renumbering matters.
+            let mut order = Vec::with_capacity(nodes.len());
+            let mut frontier = vec![0usize];
+            while !frontier.is_empty() {
+                let i = frontier.swap_remove(rng.below(frontier.len()));
+                order.push(i);
+                if nodes[i].3 != usize::MAX {
+                    frontier.extend([nodes[i].3, nodes[i].4]);
+                }
+            }
+            let mut pos = vec![0usize; nodes.len()];
+            for (p, &i) in order.iter().enumerate() {
+                pos[i] = p;
+            }
+            for &i in &order {
+                let (f, thr, miss, l, r, v) = nodes[i];
+                let leaf = l == usize::MAX;
+                o.feature.push(if leaf { 0 } else { f });
+                o.threshold.push(if leaf { 0.0 } else { thr });
+                o.missing.push(miss);
+                o.left.push(if leaf { 0 } else { pos[l] as i32 });
+                o.right.push(if leaf { 0 } else { pos[r] as i32 });
+                o.leaf.push(leaf as u8);
+                o.value.push(v);
+            }
+            o.class.push((t % n_scores) as i32);
+            o.offsets.push(o.feature.len() as i64);
+        }
+        o
+    }
+
+    /// The exported arrays walked as scikit-learn does, with no renumbering: the independent
+    /// reference for both evaluation paths.
+    fn walk_arrays(o: &Owned, x: &[f64], w: usize, k: usize) -> Vec<f64> {
+        let n = x.len() / w;
+        let ns = o.baseline.len();
+        let mut out = Vec::new();
+        for r in 0..n {
+            let mut z = o.baseline.clone();
+            for t in 0..o.class.len() {
+                let lo = o.offsets[t] as usize;
+                let mut i = 0usize;
+                while o.leaf[lo + i] == 0 {
+                    let v = x[r * w + o.feature[lo + i] as usize];
+                    let left = if v.is_nan() { o.missing[lo + i] != 0 } else { v <= o.threshold[lo + i] };
+                    i = if left { o.left[lo + i] } else { o.right[lo + i] } as usize;
+                }
+                z[o.class[t] as usize] += o.value[lo + i];
+            }
+            if ns == 1 {
+                let s = sigmoid(z[0]);
+                out.extend([1.0 - s, s]);
+            } else {
+                let max = z.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let e: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
+                let sum: f64 = e.iter().sum();
+                out.extend(e.iter().map(|v| v / sum));
+            }
+        }
+        assert_eq!(out.len(), n * k);
+        out
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    #[test]
+    fn feature_major_scoring_equals_the_walk_bit_for_bit() {
+        let mut rng = Lcg(7);
+        // (trees, leaves per tree, labels, raw scores): u32 leaf sets, u64 leaf sets, and trees
+        // too large for either (the walk serves); binary and multi-class.
+        for (n_trees, leaves, k, ns) in [(12, 2, 3, 3), (40, 31, 4, 4), (9, 32, 2, 1), (10, 33, 3, 3), (6, 64, 2, 2), (5, 65, 3, 3), (3, 200, 2, 1)] {
+            let n_features = 5;
+            let o = random_ensemble(&mut rng, n_trees, leaves, n_features, ns);
+            let t = Trees::new(&o.arrays(), k, n_features).unwrap();
+            match (&t.scorer, leaves) {
+                (Some(Scorers::Narrow(_)), 2..=32) | (Some(Scorers::Wide(_)), 33..=64) | (None, 65..) => {}
+                (s, _) => panic!("{leaves} leaves got scorer {:?}", s.as_ref().map(|s| matches!(s, Scorers::Narrow(_)))),
+            }
+            // Rows: every value of VALUES in every column at some row; 37 rows (a short last
+            // block); one set of rows without NaN (the vector path) and one with.
+            for with_nan in [false, true] {
+                let pool = if with_nan { &VALUES[..] } else { &VALUES[..VALUES.len() - 1] };
+                let x: Vec<f64> = (0..37 * n_features).map(|_| pool[rng.below(pool.len())]).collect();
+                let expect = walk_arrays(&o, &x, n_features, k);
+                assert_eq!(bits(&t.proba(&x).unwrap()), bits(&expect), "{leaves} leaves, NaN: {with_nan}");
+                assert_eq!(bits(&t.proba_reference(&x).unwrap()), bits(&expect));
+                assert_eq!(bits(&t.proba_walk(&x).unwrap()), bits(&expect));
+            }
+        }
+    }
+
+    #[test]
+    fn rank_counts_the_thresholds_below() {
+        let sorted = [-3.0, -1.0, 0.0, 0.5, 2.0, f64::INFINITY];
+        for n in 0..=sorted.len() {
+            let s = &sorted[..n];
+            for x in [-5.0, -3.0, -2.0, -1.0, -0.0, 0.0, 0.25, 0.5, 1.0, 2.0, 3.0, f64::INFINITY, f64::NEG_INFINITY] {
+                assert_eq!(rank(s, x), s.partition_point(|&t| t < x), "x = {x}, {n} thresholds");
+            }
+        }
     }
 }

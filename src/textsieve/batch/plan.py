@@ -12,7 +12,9 @@ The mapping, in one rule per case:
 * ``--rejected`` writes ``<output name without .gz>.rejected.tsv`` beside each output.
 
 Refused with a :class:`~textsieve.errors.UsageError` (exit 2) before anything is read, written
-or swept: two inputs that would share an output or a sidecar (both are named); an output folder
+or swept: two inputs that would share an output or a sidecar (both are named), also when their
+outputs differ only by letter case (``A.txt``, ``a.txt``), because on a case-insensitive
+filesystem (the default on macOS and Windows) one would overwrite the other; an output folder
 equal to or inside an input folder (outputs would be read as inputs on the next run); any output,
 sidecar or the report landing on an input file or inside an input folder.
 
@@ -23,6 +25,7 @@ folder is reported as skipped (not followed, so a link cannot make the walk loop
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from ..errors import InputError, UsageError
 from .read import check_regular, kind_from_name
 from .report import FileResult
 
-__all__ = ["Plan", "plan_files", "output_name", "sidecar_path", "REPORT_NAME", "UNSUPPORTED"]
+__all__ = ["Plan", "plan_files", "folder_inputs", "output_name", "sidecar_path", "REPORT_NAME", "UNSUPPORTED"]
 
 REPORT_NAME = "textsieve-report.json"
 UNSUPPORTED = "unsupported format (not .txt/.text/.html/.htm/.jsonl, optionally .gz)"
@@ -83,6 +86,20 @@ def _walk(root: Path, problems: list[FileResult]) -> list[Path]:
     return found
 
 
+def folder_inputs(root: Path, problems: list[FileResult]) -> list[Path]:
+    """The files under ``root`` that textsieve reads (.txt/.text/.html/.htm/.jsonl, optionally
+    .gz), in sorted walk order. Everything else goes to ``problems``: unsupported files as
+    skipped, entries that are not regular files or cannot be listed as failed. Folder mode and
+    ``textsieve suggest`` walk folders through this one function, so they read the same files."""
+    found: list[Path] = []
+    for path in _walk(root, problems):
+        if kind_from_name(path.name) is None:
+            problems.append(FileResult(str(path), None, "skipped", UNSUPPORTED))
+            continue
+        found.append(path)
+    return found
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -114,10 +131,7 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
     for src, real in roots:
         if src.is_dir():
             base = out_dir / src.resolve().name if several else out_dir
-            for path in _walk(src, plan.problems):
-                if kind_from_name(path.name) is None:
-                    plan.problems.append(FileResult(str(path), None, "skipped", UNSUPPORTED))
-                    continue
+            for path in folder_inputs(src, plan.problems):
                 rel = path.relative_to(src)
                 plan.pairs.append((path, base / rel.parent / output_name(path.name, output_format)))
         else:
@@ -136,9 +150,17 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
     return plan
 
 
+def _fold(path: Path) -> str:
+    """``path`` as a case-insensitive filesystem compares it: letter case ignored, and Unicode
+    normalised (macOS also treats the composed and decomposed forms of ``é`` as one name)."""
+    return unicodedata.normalize("NFC", str(path)).lower()
+
+
 def _refuse_overlaps(plan: Plan, input_files: dict[Path, Path], input_dirs: list[Path], rejected: bool,
                      report: Path) -> None:
     writes: dict[Path, Path] = {}  # resolved path written -> the input it comes from
+    folded: dict[str, Path] = {}  # the same paths, case-folded -> the path as written
+    folded_inputs = {_fold(real): src for real, src in input_files.items()}
     unique: list[tuple[Path, Path]] = []
     seen_pairs: set[tuple[Path, Path]] = set()
     for src, dst in plan.pairs:
@@ -153,13 +175,39 @@ def _refuse_overlaps(plan: Plan, input_files: dict[Path, Path], input_dirs: list
             if other is not None:
                 raise UsageError(f"{other} and {src} would both be written to {target}. "
                                  "Give them separate runs with different -o folders, or rename one.")
+            twin = folded.get(_fold(target))
+            if twin is not None:
+                raise UsageError(f"{writes[twin]} and {src} would be written to {twin} and {target}, which differ only "
+                                 "by letter case: on a case-insensitive filesystem (the default on macOS and Windows) "
+                                 "one would overwrite the other. Rename one, or give them separate runs with different "
+                                 "-o folders.")
             writes[target] = src
+            folded[_fold(target)] = target
             _refuse_input_overlap(target, src, input_files, input_dirs)
+            _refuse_input_case_twin(target, src, input_files, folded_inputs)
     report_real = Path(os.path.realpath(report))
     if report_real in writes:
         raise UsageError(f"the report {report} would overwrite the output of {writes[report_real]}; give --report elsewhere.")
+    if _fold(report_real) in folded:
+        twin = folded[_fold(report_real)]
+        raise UsageError(f"the report {report} and the output of {writes[twin]} ({twin}) differ only by letter case: on a "
+                         "case-insensitive filesystem (the default on macOS and Windows) one would overwrite the other; "
+                         "give --report elsewhere.")
     _refuse_input_overlap(report_real, None, input_files, input_dirs)
+    _refuse_input_case_twin(report_real, None, input_files, folded_inputs)
     plan.pairs = unique
+
+
+def _refuse_input_case_twin(target: Path, src: Path | None, input_files: dict[Path, Path],
+                            folded_inputs: dict[str, Path]) -> None:
+    """An output (or the report) whose path is an input file's path in other letter case would
+    overwrite that input on a case-insensitive filesystem."""
+    twin = folded_inputs.get(_fold(target))
+    if twin is not None and target not in input_files:
+        what = f"the output of {src}" if src is not None else "the report"
+        raise UsageError(f"{what} ({target}) and the input {twin} differ only by letter case: on a case-insensitive "
+                         "filesystem (the default on macOS and Windows) it would overwrite that input. Choose another "
+                         "-o folder (textsieve never modifies its inputs).")
 
 
 def _refuse_input_overlap(target: Path, src: Path | None, input_files: dict[Path, Path], input_dirs: list[Path]) -> None:

@@ -25,7 +25,8 @@ from .read import DEFAULT_MAX_DOC_MB, BadRecord, Document, open_input
 from .report import FileResult
 from .write import commit_together
 
-__all__ = ["process_files", "process_file", "clean_to_stream", "label_rows", "record_json", "JSONL_CHUNK", "FLUSH_CHARS"]
+__all__ = ["process_files", "process_file", "clean_to_stream", "label_rows", "labeled_documents", "record_json",
+           "JSONL_CHUNK", "FLUSH_CHARS"]
 
 JSONL_CHUNK = 256
 # Documents labeled in one model call hold less than this much text, plus the last one added:
@@ -250,6 +251,16 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
             out.write(dumps_json(record_json(doc, records, kept, str(path), text_field, False)) + "\n")
         else:
             out.write(kept if not kept or kept.endswith("\n") else kept + "\n")
+
+
+def labeled_documents(path, sieve: Sieve, *, html: bool | None = None, text_field: str = "text",
+                      max_doc_mb: float = DEFAULT_MAX_DOC_MB, warn=lambda msg: None) -> Iterator[tuple[Document, object]]:
+    """``(Document, LabeledLines)`` for every document of one input (one for a text or HTML file,
+    one per record of a JSONL file), read and labeled exactly as stdout mode and ``textsieve
+    label`` do; bad JSONL records and repaired decodes go to ``warn``. Raises TextsieveError
+    naming the file when the input as a whole cannot be read. ``textsieve suggest`` reads
+    through it, so a maintainer labels lines from any input ``clean`` accepts."""
+    return _documents(path, sieve, sieve.config, html, text_field, max_doc_mb, warn)
 
 
 def label_rows(path, sieve: Sieve, *, html: bool | None = None, text_field: str = "text",

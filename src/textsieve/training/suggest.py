@@ -5,6 +5,15 @@ on teaches it most. ``suggest`` scores every line of a scraped folder and picks 
 uncertain (smallest margin between the two most probable labels), spread over documents: a page
 with a hundred near-identical doubtful lines must not fill the whole quota.
 
+It reads what ``textsieve clean`` reads, through the batch's own input path (no second reader):
+folders are walked as folder mode walks them (sorted; .txt/.text, .html/.htm and .jsonl files,
+optionally gzipped, recognised by their magic bytes), a file named on the command line or ``-``
+(standard input) is read as stdout mode reads it (an unknown extension is sniffed), HTML pages
+are labeled over their block lines, and every JSONL record is a document of its own. A broken
+input (a FIFO, a broken link, a truncated ``.gz``, binary bytes, a document over the size cap)
+is reported by name with its reason and the rest goes on; bad JSONL lines and repaired decodes
+are reported too.
+
 Each suggestion is written with a few lines of context from its document, all in the labeled
 format with the predicted label prefilled, so that the maintainer corrects labels in context and
 adds the file to ``training_data/``.
@@ -14,32 +23,63 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..batch.plan import folder_inputs
+from ..batch.process import labeled_documents
+from ..batch.read import DEFAULT_MAX_DOC_MB, STDIN
+from ..batch.report import FileResult
 from ..clean import Sieve
+from ..errors import TextsieveError
+from ..files import atomic_write_text
 from ..labels import LabeledLine
-from ..files import atomic_write_text, read_text_file
 
-__all__ = ["Suggestion", "suggest", "write_suggestions", "text_files"]
+__all__ = ["Suggestion", "SuggestResult", "suggest", "suggest_inputs", "write_suggestions"]
 
 
 @dataclass(frozen=True)
 class Suggestion:
+    """One doubtful line: ``path`` and ``line`` (0-based) locate it, ``number`` is the JSONL
+    line number of its record (None for a text or HTML file); ``context`` holds the lines
+    around it in its document, itself included."""
+
     path: Path
     line: int
     margin: float
     record: LabeledLine
     context: tuple[LabeledLine, ...]
+    number: int | None = None
+
+    @property
+    def position(self) -> str:
+        """``LINE`` (1-based), or ``RECORD:LINE`` for a JSONL record: what ``textsieve label`` prints."""
+        return f"{self.line + 1}" if self.number is None else f"{self.number}:{self.line + 1}"
 
 
-def text_files(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files named, and .txt files under folders named, sorted."""
+@dataclass
+class SuggestResult:
+    """What :func:`suggest` found: the ``suggestions`` (sorted by file and position), how many
+    ``documents`` were labeled, and the inputs it could not use: ``failed`` and ``skipped`` (one
+    :class:`~textsieve.batch.report.FileResult` each, its ``reason`` naming the file) and
+    ``warnings`` (bad JSONL lines, repaired decodes)."""
+
+    suggestions: list[Suggestion] = field(default_factory=list)
+    documents: int = 0
+    failed: list[FileResult] = field(default_factory=list)
+    skipped: list[FileResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def suggest_inputs(inputs: Iterable[str | Path], problems: list[FileResult]) -> list[Path]:
+    """The inputs to read, in order: each folder's files as folder mode walks them (see
+    :func:`textsieve.batch.plan.folder_inputs`), each named file or ``-`` as given. Entries the
+    walk cannot use go to ``problems``."""
     out: list[Path] = []
     for item in inputs:
         p = Path(item)
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*.txt") if q.is_file()))
+        if str(item) != STDIN and p.is_dir():
+            out.extend(folder_inputs(p, problems))
         else:
             out.append(p)
     return out
@@ -50,52 +90,73 @@ def _margin(rec: LabeledLine) -> float:
     return top[0] - (top[1] if len(top) > 1 else 0.0)
 
 
-def suggest(inputs: Iterable[str | Path], n: int = 200, sieve: Sieve | None = None, context: int = 2,
-            read=None) -> list[Suggestion]:
-    """The ``n`` most uncertain lines across ``inputs``, at most ``ceil(n / documents) + 1`` per document."""
+def suggest(inputs: Iterable[str | Path], n: int = 200, sieve: Sieve | None = None, context: int = 2, *,
+            html: bool | None = None, text_field: str = "text",
+            max_doc_mb: float = DEFAULT_MAX_DOC_MB) -> SuggestResult:
+    """The ``n`` most uncertain lines across ``inputs``, at most ``ceil(n / documents) + 1`` per document.
+
+    ``html``, ``text_field`` and ``max_doc_mb`` mean what they mean for ``textsieve clean``.
+    """
     sieve = sieve or Sieve()
-    read = read or read_text_file
-    files = text_files(inputs)
+    result = SuggestResult()
+    problems: list[FileResult] = []
     per_doc: list[list[Suggestion]] = []
-    for path in files:
-        records = sieve.label_lines(read(path))
-        ranked = sorted(range(len(records)), key=lambda i: _margin(records[i]))
-        picks = []
-        for i in ranked[: n]:
-            window = tuple(records[max(0, i - context): i + context + 1])
-            picks.append(Suggestion(path, records[i].line, _margin(records[i]), records[i], window))
-        if picks:
-            per_doc.append(picks)
-    if not per_doc:
-        return []
-    cap = math.ceil(n / len(per_doc)) + 1
-    pool = [s for picks in per_doc for s in picks[:cap]]
-    chosen = heapq.nsmallest(n, pool, key=lambda s: (s.margin, str(s.path), s.line))
-    return sorted(chosen, key=lambda s: (str(s.path), s.line))
+    for path in suggest_inputs(inputs, problems):
+        try:
+            for doc, records in labeled_documents(path, sieve, html=html, text_field=text_field,
+                                                  max_doc_mb=max_doc_mb, warn=result.warnings.append):
+                if records.skipped:
+                    continue
+                result.documents += 1
+                ranked = sorted(range(len(records)), key=lambda i: _margin(records[i]))
+                picks = []
+                for i in ranked[:n]:
+                    window = tuple(records[max(0, i - context): i + context + 1])
+                    picks.append(Suggestion(path, records[i].line, _margin(records[i]), records[i], window, doc.number))
+                if picks:
+                    per_doc.append(picks)
+        except TextsieveError as exc:
+            problems.append(FileResult(str(path), None, "failed", str(exc)))
+    result.failed = [p for p in problems if p.status == "failed"]
+    result.skipped = [p for p in problems if p.status != "failed"]
+    if per_doc:
+        cap = math.ceil(n / len(per_doc)) + 1
+        pool = [s for picks in per_doc for s in picks[:cap]]
+        key = lambda s: (str(s.path), s.number or 0, s.line)  # noqa: E731
+        chosen = heapq.nsmallest(n, pool, key=lambda s: (s.margin, *key(s)))
+        result.suggestions = sorted(chosen, key=key)
+    return result
 
 
 def write_suggestions(suggestions: Sequence[Suggestion], out: str | Path) -> Path:
     """Write the windows in the labeled format (atomically), one blank row between windows.
 
-    A sidecar ``<out>.sources.tsv`` says where each suggested line came from and its margin.
+    A sidecar ``<out>.sources.tsv`` says where each suggested line came from (file and position,
+    ``RECORD:LINE`` for a JSONL record) and its margin.
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     rows: list[str] = []
     sources = ["row\tfile\tline\tpredicted\tmargin"]
-    written: dict[tuple[Path, int], int] = {}  # (file, offset) -> row number in the output
+    written: dict[tuple[Path, int | None, int], int] = {}  # (file, record, offset) -> row number in the output
     for s in suggestions:
         if rows:
             rows.append("blank\t")
         for rec in s.context:
-            key = (s.path, rec.start)
+            key = (s.path, s.number, rec.start)
             if key not in written:
-                rows.append(f"{rec.label}\t{rec.text}")
+                rows.append(f"{rec.label}\t{_one_line(rec.text)}")
                 written[key] = len(rows)
             if rec is s.record:
-                sources.append(f"{written[key]}\t{s.path}\t{s.line + 1}\t{rec.label}\t{s.margin:.4f}")
+                sources.append(f"{written[key]}\t{s.path}\t{s.position}\t{rec.label}\t{s.margin:.4f}")
         if rows[-1] == "blank\t":
             rows.pop()
     atomic_write_text(out, "\n".join(rows) + "\n" if rows else "")
     atomic_write_text(out.with_name(out.name + ".sources.tsv"), "\n".join(sources) + "\n")
     return out
+
+
+def _one_line(text: str) -> str:
+    """A labeled row holds one line: a tab or line break inside a line's text (an HTML block may
+    hold either) would break the format, so they are written as spaces."""
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")

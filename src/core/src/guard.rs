@@ -1,0 +1,429 @@
+//! The guard: a page that holds an article never comes out (near-)empty.
+//!
+//! Why: the second pass revises each line from page-level context (the document mean of the
+//! first-pass scores, window statistics). On a page that is mostly chrome (150 navigation links,
+//! sidebars, footers around a few paragraphs) that context can pull every line down, the
+//! article's paragraphs included, and the page comes out empty. The model's *ranking* of the
+//! lines usually still holds: the article's paragraphs score far above the menus, only the
+//! absolute level is wrong. So when the labels would leave next to nothing, the guard trusts
+//! the ranking instead of the level: page context informs each line, it does not get to
+//! overrule a block that plainly is running text.
+//!
+//! The rule, per document, after the labels are decided:
+//!
+//! 1. **Fires only when the output would be near-empty**: the records labeled body hold fewer
+//!    than [`Guard::min_kept_words`] words. Any other page is left exactly as the model labeled
+//!    it, so the guard cannot lower the quality of a page the model already handles.
+//! 2. **Prose lines** are the candidates: at least [`MIN_PROSE_WORDS`] words, sentence
+//!    punctuation (a terminal `.!?…` or a sentence break inside; a long run of CJK characters
+//!    counts, since CJK prose often has none per line), not mostly link text (HTML), and not a
+//!    `Key: value` field (fake author boxes). Menus, link lists, tag clouds, bare headlines and
+//!    field lists never qualify.
+//! 3. **Blocks**: runs of prose lines with at most [`MAX_GAP`] other lines between two of
+//!    them (lines mostly made of links do not count toward the gap, so a related-links box
+//!    inside an article does not split it). A block must hold at least
+//!    [`Guard::min_block_words`] words of prose: a cookie notice and a copyright line are not an
+//!    article.
+//! 4. **Relative to the page**: a block's score is the logit P(body) of its best line. Blocks
+//!    within [`LOGIT_MARGIN`] of the best block compete, and the one with the most words wins
+//!    (the first on ties). The model's ranking picks the region, the size picks among close
+//!    calls.
+//! 5. **Restore the block**: every record from the block's first to its last line becomes body,
+//!    except lines mostly made of links and the cut-off tail of a glued line (junk glued onto
+//!    a paragraph stays cut off). Short lines inside the block (a subheading, "He declined to
+//!    comment.") come back with it. The records keep their scores, so `label_lines` shows a
+//!    restored line as body with its low P(body): the label says what was kept, the score what
+//!    the model thought.
+//!
+//! Cost: a page with body stops as soon as its body lines hold 10 words. A page where the
+//! guard may fire costs one scan of each record's text and two passes over the records: linear,
+//! with one small entry per record. Deterministic (no randomness, ties by position), never
+//! panics (every index is checked, NaN scores count as 0).
+//!
+//! Words are `\w+` runs, as in WCXB's word F1 that defines "emptied"; a CJK character counts as
+//! half a word, since CJK text has no spaces and a 40-character sentence is one `\w+` run.
+
+use crate::html::HtmlContext;
+use crate::pipeline::Record;
+use crate::text::is_word;
+
+/// A line is prose only with at least this many words.
+pub const MIN_PROSE_WORDS: f64 = 8.0;
+/// A line with this many CJK characters counts as running text without sentence punctuation.
+pub const MIN_CJK_CHARS: usize = 15;
+/// A block competes when its best line's logit P(body) is at most this far below the best
+/// block's (6 nats: about 400 times less likely in odds). Page context shifts every line of a
+/// page by about the same amount; the ranking it leaves is what the guard trusts.
+pub const LOGIT_MARGIN: f64 = 6.0;
+/// At most this many other (non-link) lines between two prose lines of one block: a
+/// subheading or an ad slot between paragraphs does not split an article, while prose-shaped
+/// chrome scattered among menus (a caption here, a teaser there) does not add up to a block.
+/// Two let a third of random chrome-only pages built from real boilerplate form a 50-word
+/// "block"; one did not change a held-out real page.
+pub const MAX_GAP: usize = 1;
+/// A line whose share of characters inside links reaches this is link text, never restored.
+pub const LINK_SHARE: f32 = 0.5;
+
+/// The guard's settings; `Guard::default()` is on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Guard {
+    /// Off: the labels are the model's alone.
+    pub enabled: bool,
+    /// The guard fires when the body records hold fewer words than this (issue 12's
+    /// "emptied": fewer than 10 words).
+    pub min_kept_words: f64,
+    /// The restored block must hold at least this many words of prose.
+    pub min_block_words: f64,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        Guard { enabled: true, min_kept_words: 10.0, min_block_words: 50.0 }
+    }
+}
+
+impl Guard {
+    /// The guard switched off.
+    pub fn off() -> Self {
+        Guard { enabled: false, ..Guard::default() }
+    }
+}
+
+/// What one scan of a line's text tells the guard.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LineShape {
+    /// `\w+` runs outside CJK plus half the CJK characters.
+    pub words: f64,
+    pub cjk: usize,
+    /// Ends with sentence punctuation (closing quotes/brackets skipped) or holds a sentence
+    /// break (`.`, `!`, `?` followed by a space).
+    pub sentence: bool,
+    /// Starts with a short `Key:` / `Key :` label (1 to 3 words before the colon).
+    pub key_value: bool,
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // Hiragana, Katakana
+        | 0x3400..=0x4DBF    // CJK Extension A
+        | 0x4E00..=0x9FFF    // CJK Unified Ideographs
+        | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
+        | 0x20000..=0x2FA1F) // Extensions B.. and compatibility supplement
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？' | '．')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']' | '»' | '”' | '’' | '」' | '』' | '）' | '*' | '_')
+}
+
+/// One pass over `line`: its words, CJK characters and sentence punctuation.
+pub fn line_shape(line: &str) -> LineShape {
+    let mut runs = 0usize;
+    let mut cjk = 0usize;
+    let mut in_word = false;
+    let mut sentence = false;
+    let mut prev_terminal = false;
+    let mut last_meaningful: Option<char> = None;
+    // key_value: a ':' after 1..=3 words, within the first 40 characters, before any other
+    // punctuation that ends a label
+    let mut key_value = false;
+    let mut key_open = true;
+    let mut chars_seen = 0usize;
+    for c in line.chars() {
+        chars_seen += 1;
+        if is_cjk(c) {
+            cjk += 1;
+            in_word = false;
+        } else if is_word(c) {
+            if !in_word {
+                runs += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+        if c.is_whitespace() && prev_terminal {
+            sentence = true;
+        }
+        prev_terminal = is_terminal(c);
+        if !c.is_whitespace() && !is_closer(c) {
+            last_meaningful = Some(c);
+        }
+        if key_open {
+            if c == ':' || c == '：' {
+                key_value = (1..=3).contains(&runs);
+                key_open = false;
+            } else if chars_seen > 40 || is_terminal(c) || c == ',' || runs > 3 {
+                key_open = false;
+            }
+        }
+    }
+    if last_meaningful.is_some_and(is_terminal) {
+        sentence = true;
+    }
+    LineShape { words: runs as f64 + cjk as f64 / 2.0, cjk, sentence, key_value }
+}
+
+/// Prose shape: enough words, sentence punctuation (or a long CJK run), no `Key:` label.
+pub fn is_prose(shape: &LineShape) -> bool {
+    shape.words >= MIN_PROSE_WORDS && !shape.key_value && (shape.sentence || shape.cjk >= MIN_CJK_CHARS)
+}
+
+fn logit(p: f64) -> f64 {
+    let p = if p.is_nan() { 0.0 } else { p.clamp(1e-9, 1.0 - 1e-9) };
+    (p / (1.0 - p)).ln()
+}
+
+/// One run of prose lines: its first and last record, its prose words and its best line's
+/// logit P(body).
+#[derive(Clone, Copy, Debug)]
+struct Block {
+    first: usize,
+    last: usize,
+    words: f64,
+    best: f64,
+}
+
+/// Relabel the records of one document so that a page holding a block of prose never comes
+/// out near-empty (see the module docs for the rule). `text` is what the records index,
+/// `contexts` the page's per-line markup context (HTML input), `scores` the records' label
+/// probabilities (row-major, `k` per record), `body` the body label's index. Returns how many
+/// records were relabeled body (0 when the guard did not fire).
+pub fn restore(
+    text: &str,
+    contexts: Option<&[Option<HtmlContext>]>,
+    records: &mut [Record],
+    scores: &[f64],
+    k: usize,
+    body: Option<usize>,
+    guard: &Guard,
+) -> usize {
+    let Some(body) = body else { return 0 };
+    if !guard.enabled || records.is_empty() || body >= k || scores.len() < records.len() * k {
+        return 0;
+    }
+    // Most pages keep enough body words: stop counting as soon as they do (word counts are
+    // never negative), and shape every line only when the guard may fire.
+    let mut kept = 0.0;
+    for r in records.iter().filter(|r| r.label as usize == body) {
+        kept += line_shape(text.get(r.start..r.end).unwrap_or("")).words;
+        if kept >= guard.min_kept_words {
+            return 0;
+        }
+    }
+    let shapes: Vec<LineShape> = records.iter().map(|r| line_shape(text.get(r.start..r.end).unwrap_or(""))).collect();
+    let linky: Vec<bool> = records
+        .iter()
+        .map(|r| {
+            contexts
+                .and_then(|c| c.get(r.line as usize))
+                .and_then(|c| c.as_ref())
+                .is_some_and(|c| c.link_share >= LINK_SHARE)
+        })
+        .collect();
+    // runs of prose lines, at most MAX_GAP other (non-link) lines apart
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut current: Option<Block> = None;
+    let mut gap = 0usize;
+    for (i, shape) in shapes.iter().enumerate() {
+        if is_prose(shape) && !linky[i] {
+            let p = logit(scores[i * k + body]);
+            current = match current {
+                Some(b) if gap <= MAX_GAP => Some(Block { last: i, words: b.words + shape.words, best: b.best.max(p), ..b }),
+                other => {
+                    blocks.extend(other);
+                    Some(Block { first: i, last: i, words: shape.words, best: p })
+                }
+            };
+            gap = 0;
+        } else if !linky[i] {
+            gap += 1;
+        }
+    }
+    blocks.extend(current);
+    blocks.retain(|b| b.words >= guard.min_block_words);
+    let Some(top) = blocks.iter().map(|b| b.best).reduce(f64::max) else { return 0 };
+    // the biggest block among those the model ranks near the page's best; the first on ties
+    let mut chosen: Option<Block> = None;
+    for b in blocks.iter().filter(|b| b.best >= top - LOGIT_MARGIN) {
+        if chosen.is_none_or(|c| b.words > c.words) {
+            chosen = Some(*b);
+        }
+    }
+    let Some(block) = chosen else { return 0 };
+    let mut restored = 0;
+    for (r, &link) in records[block.first..=block.last].iter_mut().zip(&linky[block.first..=block.last]) {
+        if r.label as usize != body && r.starts_line && !link {
+            r.label = body as u32;
+            restored += 1;
+        }
+    }
+    restored
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segment::segment;
+
+    const BODY: usize = 1;
+    const K: usize = 2; // labels: [junk, body]
+
+    /// Records over every line of `text`, labeled junk, with P(body) from `p`.
+    fn records(text: &str, p: impl Fn(usize, &str) -> f64) -> (Vec<Record>, Vec<f64>) {
+        let segs = segment(text, false);
+        let mut recs = Vec::new();
+        let mut scores = Vec::new();
+        for (i, s) in segs.iter().enumerate() {
+            recs.push(Record { line: s.line, start: s.start, end: s.end, label: 0, starts_line: true });
+            let pb = p(i, s.text(text));
+            scores.extend_from_slice(&[1.0 - pb, pb]);
+        }
+        (recs, scores)
+    }
+
+    fn body_text(text: &str, recs: &[Record]) -> Vec<String> {
+        recs.iter().filter(|r| r.label as usize == BODY).map(|r| text[r.start..r.end].to_string()).collect()
+    }
+
+    const ARTICLE: [&str; 5] = [
+        "Manchester United chief executive David Gill has admitted the club faces a difficult summer.",
+        "He said the board would back the manager in the transfer market, whatever the fee.",
+        "The club",
+        "Supporters have protested against the owners for months, and the debt keeps growing every year.",
+        "Gill would not say how long the manager's contract runs, nor who would replace him.",
+    ];
+
+    fn chrome(n: usize) -> Vec<String> {
+        (0..n).map(|i| ["Home", "Local News", "Sport", "Register / Sign In", "Top 10 Gadgets You Need This Year"][i % 5].to_string()).collect()
+    }
+
+    fn page(before: usize, after: usize) -> String {
+        let mut lines = chrome(before);
+        lines.extend(ARTICLE.iter().map(|s| s.to_string()));
+        lines.extend(chrome(after));
+        lines.join("\n") + "\n"
+    }
+
+    #[test]
+    fn shapes() {
+        let s = line_shape("He said the board would back the manager, whatever the fee.");
+        assert_eq!(s.words, 11.0);
+        assert!(s.sentence && !s.key_value && is_prose(&s));
+        assert!(line_shape("“A quoted sentence ends inside its quotes.”").sentence);
+        assert!(line_shape("One sentence. Then another without an end").sentence);
+        assert!(!line_shape("Top 10 Gadgets You Need This Year And Next Year Too").sentence);
+        let bio = line_shape("• Bio : Quia voluptas sit aut. Et rerum quia dolor et laborum sed quod.");
+        assert!(bio.key_value && !is_prose(&bio), "a fake author box field is not prose");
+        assert!(!line_shape("In 2020, the council said: no.").key_value, "a colon after a comma is no label");
+        let cjk = line_shape("一波波接續性低溫寒流報到 已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣");
+        assert!(cjk.cjk >= MIN_CJK_CHARS && is_prose(&cjk), "{cjk:?}");
+        assert_eq!(line_shape("").words, 0.0);
+    }
+
+    #[test]
+    fn restores_the_article_of_a_chrome_page() {
+        let text = page(150, 40);
+        // page context pulled everything down, but the article still ranks above the chrome
+        let (mut recs, scores) = records(&text, |_, s| if ARTICLE.contains(&s) { 1e-4 } else { 1e-7 });
+        let n = restore(&text, None, &mut recs, &scores, K, Some(BODY), &Guard::default());
+        assert_eq!(n, ARTICLE.len(), "{:?}", body_text(&text, &recs));
+        assert_eq!(body_text(&text, &recs), ARTICLE, "the short line inside the block comes back too");
+    }
+
+    #[test]
+    fn leaves_pages_alone_that_are_not_empty_or_hold_no_prose() {
+        let text = page(150, 40);
+        let (mut recs, scores) = records(&text, |_, s| if ARTICLE.contains(&s) { 1e-4 } else { 1e-7 });
+        recs[0].label = BODY as u32;
+        recs[3].label = BODY as u32;
+        recs[4].label = BODY as u32; // "Top 10 Gadgets You Need This Year": 4 + 1 + 1 + 6 words
+        let before = recs.clone();
+        assert_eq!(restore(&text, None, &mut recs, &scores, K, Some(BODY), &Guard::default()), 0, "12 words kept: not empty");
+        assert_eq!(recs, before);
+
+        let menus = chrome(300).join("\n");
+        let (mut recs, scores) = records(&menus, |i, _| (i % 7) as f64 / 10.0);
+        assert_eq!(restore(&menus, None, &mut recs, &scores, K, Some(BODY), &Guard::default()), 0, "menus and link titles stay out");
+
+        let text = page(20, 20);
+        let (mut recs, scores) = records(&text, |_, _| 0.0);
+        assert_eq!(restore(&text, None, &mut recs, &scores, K, Some(BODY), &Guard::off()), 0, "switched off");
+        assert_eq!(restore(&text, None, &mut recs, &scores, K, None, &Guard::default()), 0, "no body label");
+        assert_eq!(restore(&text, None, &mut recs, &scores[..4], K, Some(BODY), &Guard::default()), 0, "short scores");
+    }
+
+    #[test]
+    fn a_cookie_notice_is_not_an_article() {
+        let text = "Home\nNews\nWe use cookies to give you the best online experience.\nSport\nWeather\nCopyright 2026 The Paper. All rights reserved.\n";
+        let (mut recs, scores) = records(text, |_, _| 0.01);
+        assert_eq!(restore(text, None, &mut recs, &scores, K, Some(BODY), &Guard::default()), 0);
+    }
+
+    #[test]
+    fn the_biggest_block_near_the_best_score_wins() {
+        let small = ["A short teaser sentence that has exactly eleven words in it.",
+            "Another teaser, scored best of all, still far too short a block."];
+        let big = ["The first paragraph of the real story has quite a few words in it.",
+            "The second paragraph of the real story goes on for a while as well.",
+            "The third paragraph of the real story is every bit as long as those.",
+            "The fourth paragraph of the real story ends the article with a quote."];
+        let far = ["Far below the best score, this paragraph should never be chosen at all.",
+            "Neither should this one, which is just as long as the one before it.",
+            "And a third one, so the far block has the most words of them all here.",
+            "And a fourth one, to make the point as clear as can be made here.",
+            "And a fifth one, because more words must not beat the model's ranking."];
+        let mut lines: Vec<&str> = vec!["Home"];
+        lines.extend(small);
+        lines.extend(["Menu", "Menu", "Menu"]);
+        lines.extend(big);
+        lines.extend(["Menu", "Menu", "Menu"]);
+        lines.extend(far);
+        let text = lines.join("\n");
+        let (mut recs, scores) = records(&text, |_, s| {
+            if small.contains(&s) { 0.5 } else if big.contains(&s) { 0.01 } else if far.contains(&s) { 1e-9 } else { 1e-4 }
+        });
+        restore(&text, None, &mut recs, &scores, K, Some(BODY), &Guard::default());
+        assert_eq!(body_text(&text, &recs), big, "small is under 50 words, far is ranked 16 nats below big");
+
+        // within the margin, the ranking is a close call and the bigger block wins
+        let (mut recs, scores) = records(&text, |_, s| if big.contains(&s) { 0.02 } else { 1e-3 });
+        restore(&text, None, &mut recs, &scores, K, Some(BODY), &Guard::default());
+        assert_eq!(body_text(&text, &recs), far);
+    }
+
+    #[test]
+    fn html_link_lines_neither_qualify_nor_come_back() {
+        let lines = [
+            "Read the full story of the day: the mayor resigned after a long and bitter fight.", // a link
+            "The mayor resigned on Monday after months of pressure from the city council members.",
+            "Related stories you might like, all of them worth a read this fine weekend.", // a link
+            "Her deputy will run the city until the election, which is due in the spring of next year.",
+            "Nobody on the council would say on Monday who might stand for the office in the coming vote this spring.",
+        ];
+        let text = lines.join("\n");
+        let ctx = |share: f32| Some(HtmlContext { tag: "p".into(), link_share: share, ..HtmlContext::default() });
+        let contexts = vec![ctx(1.0), ctx(0.0), ctx(0.9), ctx(0.0), ctx(0.1)];
+        let (mut recs, scores) = records(&text, |i, _| [0.9, 1e-5, 0.9, 1e-5, 1e-5][i]);
+        restore(&text, Some(&contexts), &mut recs, &scores, K, Some(BODY), &Guard::default());
+        assert_eq!(body_text(&text, &recs), [lines[1], lines[3], lines[4]], "the link lines are not the best prose");
+    }
+
+    #[test]
+    fn glued_tails_stay_cut_and_nan_never_panics() {
+        let text = page(10, 10);
+        let (mut recs, mut scores) = records(&text, |_, s| if ARTICLE.contains(&s) { 1e-4 } else { 1e-7 });
+        let i = recs.iter().position(|r| &text[r.start..r.end] == ARTICLE[1]).unwrap();
+        recs[i].starts_line = false; // pretend it is the cut-off tail of a glued line
+        for v in scores.iter_mut().step_by(3) {
+            *v = f64::NAN;
+        }
+        restore(&text, None, &mut recs, &scores, K, Some(BODY), &Guard::default());
+        assert_eq!(recs[i].label, 0, "a cut-off tail is not restored by filling the block");
+        let (mut recs, scores) = records("", |_, _| 0.0);
+        assert_eq!(restore("", None, &mut recs, &scores, K, Some(BODY), &Guard::default()), 0);
+    }
+}

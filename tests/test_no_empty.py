@@ -1,0 +1,162 @@
+"""No article ever emptied (issue 12): pages that are 90% chrome around a real article.
+
+Why: on a page that is mostly navigation, page-level context could pull every line's P(body)
+down, the article's paragraphs included, and the page came out empty. The guard stage
+(``src/core/src/guard.rs``, ``SieveConfig.guard``) restores the page's best block of prose when
+the labels would leave next to nothing. These tests build such pages from the committed held-out
+real pages (``training_data/real``): each article is the body lines of a held-out Readability
+page, the chrome is other held-out pages' ``boilerplate`` and ``link_spam`` lines (Readability
+and CANOLA; the WCXB file takes 4 s to read), nine chrome lines per article line, as plain text
+and as HTML (150 navigation links, a sidebar and a footer around ``<article>`` paragraphs).
+
+Two claims, tested apart:
+
+- the shipped model keeps these articles (whatever the guard does);
+- the guard makes that hold for *any* model: with ``body_threshold=1.0`` the model rejects every
+  line (the worst case of page context overruling the lines), the page comes out empty without
+  the guard, and with it the article comes back while chrome-only pages stay (nearly) empty.
+
+Thresholds were measured on 2026-11-29 with the shipped model (22 articles; figures in each test)
+and set a margin below. Deterministic: fixed seeds, sorted inputs.
+"""
+from __future__ import annotations
+
+import html
+import random
+
+import pytest
+
+from textsieve import SieveConfig
+from textsieve.training.real_labels import words
+from textsieve.training.real_pages import DATA_DIR, read_records
+
+ARTICLE_LINES = 12          # at most this many body lines of each article
+CHROME_PER_LINE = 9         # chrome lines per article line: 90% of the page's lines are chrome
+NAV_LINKS = 150
+EMPTY = 10                  # issue 12: an output under 10 words is an emptied page
+FORCED = {"body_threshold": 1.0}  # the model rejects every line
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    """(articles, chrome): held-out articles as lists of body lines (at least 50 words), and the
+    held-out pages' chrome lines, deduplicated, in file order."""
+    articles, chrome, seen = [], [], set()
+    for name in ("readability", "canola"):
+        for rec in read_records(DATA_DIR / f"{name}.jsonl.xz", split="heldout"):
+            lines = [ln for ln in rec["fulltext"] if ln]
+            body = [text.strip() for label, text in lines if label == "body"][:ARTICLE_LINES]
+            if name == "readability" and len(words(" ".join(body))) >= 50:
+                articles.append((rec["id"], body))
+            for label, text in lines:
+                if label in ("boilerplate", "link_spam") and text.strip() not in seen:
+                    seen.add(text.strip())
+                    chrome.append(text.strip())
+    assert len(articles) >= 20 and len(chrome) >= 2000, "the committed held-out pages changed"
+    return articles, chrome
+
+
+def text_page(body: list[str], chrome: list[str], rng: random.Random) -> str:
+    """Full-page text as a scraper emits it: two thirds of the chrome, the article, the rest."""
+    lines = rng.sample(chrome, CHROME_PER_LINE * len(body))
+    cut = len(lines) * 2 // 3
+    return "\n".join(lines[:cut] + body + lines[cut:]) + "\n"
+
+
+def html_page(body: list[str], chrome: list[str], rng: random.Random) -> str:
+    """A page of 150 navigation and sidebar links and a footer around the article's paragraphs."""
+    e = html.escape
+    links = rng.sample(chrome, NAV_LINKS)
+    nav = "".join(f'<li><a href="/n{i}">{e(t)}</a></li>' for i, t in enumerate(links[:100]))
+    side = "".join(f'<li><a href="/s{i}">{e(t)}</a></li>' for i, t in enumerate(links[100:]))
+    foot = "".join(f"<p>{e(t)}</p>" for t in rng.sample(chrome, 12))
+    article = "".join(f"<p>{e(t)}</p>" for t in body)
+    return (f"<!doctype html><html><head><title>News</title></head><body><header><nav><ul>{nav}</ul></nav>"
+            f"</header><main><article>{article}</article></main><aside><ul>{side}</ul></aside>"
+            f"<footer>{foot}</footer></body></html>")
+
+
+def recall(output: str, body: list[str]) -> float:
+    """Share of the article's words (with multiplicity) whose word occurs in the output."""
+    kept = set(words(output))
+    gold = words(" ".join(body))
+    return sum(w in kept for w in gold) / len(gold)
+
+
+@pytest.fixture(scope="module")
+def pages(corpus):
+    articles, chrome = corpus
+    rng = random.Random(12)
+    return {
+        "text": [text_page(body, chrome, rng) for _, body in articles],
+        "html": [html_page(body, chrome, rng) for _, body in articles],
+    }
+
+
+@pytest.mark.parametrize("kind", ["text", "html"])
+def test_the_shipped_model_keeps_articles_on_chrome_pages(sieve, corpus, pages, kind):
+    # measured: text min 0.964, mean 0.997; html min 0.959, mean 0.996
+    articles, _ = corpus
+    outputs = sieve.clean_many(pages[kind], html=kind == "html")
+    scores = {aid: recall(out, body) for (aid, body), out in zip(articles, outputs)}
+    assert min(scores.values()) >= 0.85, {a: round(r, 3) for a, r in scores.items() if r < 0.85}
+    assert sum(scores.values()) / len(scores) >= 0.95
+
+
+@pytest.mark.parametrize("kind", ["text", "html"])
+def test_the_guard_restores_articles_the_model_rejects(sieve, corpus, pages, kind):
+    # measured: without the guard every page is empty; with it, mean recall 0.934 as text and as
+    # HTML, every article at least 0.676, no page emptied
+    articles, _ = corpus
+    is_html = kind == "html"
+    off = sieve.clean_many(pages[kind], html=is_html, guard=False, **FORCED)
+    assert all(out == "" for out in off), "the forced model keeps nothing: these pages would be emptied"
+    on = sieve.clean_many(pages[kind], html=is_html, **FORCED)
+    scores = [recall(out, body) for (_, body), out in zip(articles, on)]
+    assert all(len(words(out)) >= EMPTY for out in on)
+    assert sum(scores) / len(scores) >= 0.85
+    assert sum(r >= 0.6 for r in scores) >= 0.9 * len(scores)
+
+
+def test_restored_lines_are_labeled_body_and_replay_to_the_cleaned_text(sieve, pages):
+    for kind in ("text", "html"):
+        page = pages[kind][0]
+        label = sieve.label_html if kind == "html" else sieve.label_lines
+        clean = sieve.clean_html if kind == "html" else sieve.clean
+        records = label(page, **FORCED)
+        restored = [r for r in records if r.label == "body"]
+        assert restored and all(r.scores["body"] < 1.0 for r in restored), "restored, not decided by the threshold"
+        assert records.text() == clean(page, **FORCED)
+        assert not [r for r in label(page, guard=False, **FORCED) if r.label == "body"]
+
+
+def test_chrome_only_pages_stay_nearly_empty(sieve, corpus):
+    # Chrome here is other pages' boilerplate and link lines of fewer than 25 words: menus, link
+    # titles, footers, share bars, cookie and copyright notices, bylines. (Longer "boilerplate"
+    # lines are other stories' teasers and about-us paragraphs: running text, which the guard
+    # may restore on a page that has nothing else.)
+    # measured, 20 pages each: HTML all empty; text 19 empty, one with 31 words (a Chinese blog's
+    # about-us paragraph, running text)
+    _, chrome = corpus
+    short = [t for t in chrome if len(words(t)) < 25]
+    rng = random.Random(7)
+    texts = ["\n".join(rng.sample(short, 120)) + "\n" for _ in range(20)]
+    pages = [html_page([], short, rng) for _ in range(20)]
+    for docs, is_html in ((texts, False), (pages, True)):
+        forced = sieve.clean_many(docs, html=is_html, **FORCED)
+        assert sum(len(words(out)) < EMPTY for out in forced) >= 18, [len(words(o)) for o in forced]
+        # with the model's own labels, the guard changes nothing on pages without an article
+        assert sieve.clean_many(docs, html=is_html) == sieve.clean_many(docs, html=is_html, guard=False)
+
+
+def test_the_guard_is_a_config_option(sieve):
+    assert SieveConfig().guard is True
+    assert SieveConfig(guard=False).guard is False
+    text = "Home\nNews\n" + "The council met on Tuesday and agreed to repair the old bridge before winter comes. " * 5 + "\n"
+    assert sieve.clean(text, guard=False, **FORCED) == ""
+    assert "bridge" in sieve.clean(text, **FORCED)
+    # the guard restores body lines; when body is not kept it has nothing to do and stays out
+    captions = SieveConfig(keep=("caption",), body_threshold=1.0)
+    assert not captions.guards_body and SieveConfig(keep=("body", "caption")).guards_body
+    assert sieve.clean(text, captions) == sieve.clean(text, captions, guard=False)
+    assert [r.label for r in sieve.label_lines(text, captions)] == [r.label for r in sieve.label_lines(text, captions, guard=False)]
