@@ -397,10 +397,11 @@ fn slice2<'a, T: numpy::Element>(a: &'a PyReadonlyArray2<'_, T>, name: &str) -> 
 }
 
 #[pyfunction]
-#[pyo3(signature = (proba, doc, window, dense = None, page = false))]
+#[pyo3(signature = (proba, doc, window, dense = None, page = false, rows = None))]
 /// Pass two's input: revision features (rows x n, f64) from first-pass `proba` (rows x k) and
 /// each row's document; `dense` (rows x n_dense, f32) is included when given, the page-relative
-/// block when `page`.
+/// block when `page`; only the rows `rows` (int64 indices, in that order) when given.
+#[allow(clippy::too_many_arguments)]
 fn revision_features<'py>(
     py: Python<'py>,
     proba: PyReadonlyArray2<'py, f64>,
@@ -408,6 +409,7 @@ fn revision_features<'py>(
     window: usize,
     dense: Option<PyReadonlyArray2<'py, f32>>,
     page: bool,
+    rows: Option<PyReadonlyArray1<'py, i64>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (p, n, k) = slice2(&proba, "proba")?;
     let d = slice1(&doc, "doc")?;
@@ -417,6 +419,19 @@ fn revision_features<'py>(
     };
     let dense_arg = dense.map(|(s, _, nd)| (s, nd));
     let config = RevisionConfig { window, dense: dense.is_some(), page };
+    if let Some(rows) = &rows {
+        let picked = slice1(rows, "rows")?;
+        if let Some(bad) = picked.iter().find(|&&r| r < 0) {
+            return Err(value_error(format!("row {bad} is negative")));
+        }
+        let picked: Vec<usize> = picked.iter().map(|&r| r as usize).collect();
+        let m = picked.len();
+        let x = py
+            .detach(|| textsieve_core::revision::revision_features_of_rows(p, k, d, config, dense_arg, &picked))
+            .map_err(value_error)?;
+        let width = textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some(), page);
+        return Ok(x.into_pyarray(py).reshape([m, width])?.into_any());
+    }
     let x = py.detach(|| core_revision(p, k, d, config, dense_arg)).map_err(value_error)?;
     let width = if n == 0 { textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some(), page) } else { x.len() / n };
     Ok(x.into_pyarray(py).reshape([n, width])?.into_any())

@@ -120,6 +120,29 @@ pub fn revision_features(
     Ok(out)
 }
 
+/// Revision features of the given `rows` only (in that order), each still computed from its
+/// whole document: training fits pass two on a sample of rows, and building every row of a
+/// large training set (wide, f64) only to keep a fifth of them cost more than the fit.
+pub fn revision_features_of_rows(
+    proba: &[f64],
+    k: usize,
+    doc: &[u32],
+    config: RevisionConfig,
+    dense: Option<(&[f32], usize)>,
+    rows: &[usize],
+) -> Result<Vec<f64>, String> {
+    if let Some(&bad) = rows.iter().find(|&&r| r >= doc.len()) {
+        return Err(format!("row {bad} is out of range for {} rows", doc.len()));
+    }
+    let r = Revision::new(proba, k, doc, config, dense)?;
+    let width = r.width();
+    let mut out = vec![0f64; rows.len() * width];
+    for (i, &row) in rows.iter().enumerate() {
+        r.fill(row..row + 1, &mut out[i * width..(i + 1) * width]);
+    }
+    Ok(out)
+}
+
 /// Revision features of a batch, computed a range of rows at a time: the document means are
 /// computed once, and a caller that scores rows in chunks never holds the whole (wide) matrix.
 pub struct Revision<'a> {
@@ -412,6 +435,19 @@ mod tests {
         assert_eq!(rows[10][col(&names, "page_above:body")], 0.0);
         assert_eq!(rows[11][col(&names, "page_above:body")], 1.0);
         assert_eq!(rows[11][col(&names, "page_gap_max:body")], 0.2 - 0.7);
+    }
+
+    #[test]
+    fn rows_of_a_batch_equal_the_full_matrix_rows() {
+        let proba = chrome_page();
+        let doc = [3u32; 10];
+        let full = revision_features(&proba, 2, &doc, cfg(1, true), None).unwrap();
+        let width = full.len() / 10;
+        let some = revision_features_of_rows(&proba, 2, &doc, cfg(1, true), None, &[9, 0, 4]).unwrap();
+        assert_eq!(some[..width], full[9 * width..10 * width]);
+        assert_eq!(some[width..2 * width], full[..width]);
+        assert_eq!(some[2 * width..], full[4 * width..5 * width]);
+        assert!(revision_features_of_rows(&proba, 2, &doc, cfg(1, true), None, &[10]).is_err());
     }
 
     #[test]

@@ -236,25 +236,19 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
 
 
 def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, config: TrainConfig,
-                    seed: int = 0, fit: np.ndarray | None = None, weight: np.ndarray | None = None) -> dict:
+                    seed: int = 0, fit: np.ndarray | None = None, weight: np.ndarray | None = None,
+                    seconds: dict | None = None) -> dict:
     """Pass two on ``rows``: boosted trees over the core's revision features of ``oof``
-    (computed over whole pages), fitted on the rows ``fit`` marks (default all)."""
+    (each row's computed from its whole page), fitted on the rows ``fit`` marks (default all).
+
+    Only the fitted rows' revision features are built: the matrix is wide (f64), and building
+    every row of a large training set to keep a fifth of them cost more than the fit.
+    ``seconds`` (if given) gets ``revision`` and ``trees``."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
+    t = time.perf_counter()
     labels = sorted({str(v) for v in table.y[rows]})
-    doc = np.unique(table.doc[rows], return_inverse=True)[1].astype(np.uint32)
-    revision = _core.revision_features(np.ascontiguousarray(oof), doc, config.window,
-                                       np.ascontiguousarray(table.dense[rows]) if config.revision_dense else None,
-                                       config.revision_page)
-    second = HistGradientBoostingClassifier(
-        max_iter=config.max_iter, learning_rate=config.learning_rate, max_leaf_nodes=config.max_leaf_nodes,
-        min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
-        random_state=seed,
-    )
-    # One OpenMP thread: its threads spin while they wait, and on a machine whose cores are busy
-    # (the 2-core machine shared with other jobs) 2 threads made this fit 3x slower than 1, and
-    # the whole `textsieve train` 180 s instead of 60. The trees do not depend on the count.
     fit = np.ones(len(rows), dtype=bool) if fit is None else np.asarray(fit, dtype=bool).copy()
     y = table.y[rows]
     w = np.ones(len(rows)) if weight is None else np.asarray(weight, dtype=np.float64).copy()
@@ -264,8 +258,27 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
         drawn = np.random.default_rng(seed + 1).random(len(rows)) < config.easy_keep
         fit &= ~easy | drawn
         w[easy] /= config.easy_keep
+    doc = np.unique(table.doc[rows], return_inverse=True)[1].astype(np.uint32)
+    picked = np.flatnonzero(fit).astype(np.int64)
+    revision = _core.revision_features(np.ascontiguousarray(oof), doc, config.window,
+                                       np.ascontiguousarray(table.dense[rows]) if config.revision_dense else None,
+                                       config.revision_page, picked)
+    if seconds is not None:
+        seconds["revision"] = time.perf_counter() - t
+    t = time.perf_counter()
+    second = HistGradientBoostingClassifier(
+        max_iter=config.max_iter, learning_rate=config.learning_rate, max_leaf_nodes=config.max_leaf_nodes,
+        min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
+        random_state=seed,
+    )
+    # One OpenMP thread: its threads spin while they wait, and on a machine whose cores are busy
+    # (the 2-core machine shared with other jobs) 2 threads made this fit 3x slower than 1, and
+    # the whole `textsieve train` 180 s instead of 60. The trees do not depend on the count.
+    weighted = weight is not None or config.easy_keep < 1.0
     with threadpool_limits(limits=1, user_api="openmp"):
-        second.fit(revision[fit], y[fit], sample_weight=None if weight is None and config.easy_keep >= 1.0 else w[fit])
+        second.fit(revision, y[picked], sample_weight=w[picked] if weighted else None)
+    if seconds is not None:
+        seconds["trees"] = time.perf_counter() - t
     return second_pass_arrays(second, labels)
 
 
@@ -281,7 +294,7 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
     weight = np.where(real, config.real_weight, 1.0) if config.real_weight != 1.0 and real.any() else None
     first, link, oof, seconds = fit_first_pass(table, rows, config, seed, fit, weight)
     t = time.perf_counter()
-    trees = fit_second_pass(table, rows, oof, config, seed, fit, weight)
+    trees = fit_second_pass(table, rows, oof, config, seed, fit, weight, seconds)
     seconds["second_pass"] = time.perf_counter() - t
     if log:
         log(f"  fitted on {int(fit.sum())} of {len(rows)} rows; "
