@@ -419,11 +419,13 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
     }
 
 
-def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0) -> list[LabeledDocument]:
+def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0,
+              renderings: Sequence[str] | None = None) -> list[LabeledDocument]:
     """The real labeled pages' training documents (``train`` split only) under ``data_dir/real``.
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
-    them (see :func:`.real_mix.real_documents`). A folder without ``real/`` gives none, so a
+    them (see :func:`.real_mix.real_documents`; ``renderings``: which documents each page gives,
+    ``None`` the default mix). A folder without ``real/`` gives none, so a
     training folder of team documents alone still trains.
     """
     from .real_mix import real_documents
@@ -431,13 +433,14 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
     folder = Path(data_dir) / REAL_DIR
     if real_pages == 0 or not folder.is_dir() or not any(folder.glob("*.jsonl.xz")):
         return []
-    return real_documents(folder, max_pages=real_pages, seed=seed)
+    return real_documents(folder, max_pages=real_pages, seed=seed, renderings=renderings)
 
 
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
           variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
-          real_pages: int | None = DEFAULT_REAL_PAGES, chrome_label: str | None = None, log=print) -> dict:
+          real_pages: int | None = DEFAULT_REAL_PAGES, real_renderings: Sequence[str] | None = None,
+          chrome_label: str | None = None, log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
@@ -464,7 +467,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     bank = read_junk_bank(Path(data_dir) / JUNK_DIR, new_labels=new_labels)
     augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank,
                                    chrome_label=chrome_label)
-    real = read_real(data_dir, real_pages, seed=seed)
+    real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings)
     n_team = len(augmented)
     augmented = augmented + real
     timings["data"] = time.perf_counter() - t
@@ -490,6 +493,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
         "training_data_sha256": corpus_digest([*docs, *bank.documents, *real]),
         "chrome_label": chrome_label or CHROME_LABEL,
         "real_pages": {"requested": "all" if real_pages is None else real_pages, "pages": real_page_count,
+                       "renderings": list(real_renderings) if real_renderings else "html + fulltext or markdown",
                        "documents": len(real), "segments": real_rows,
                        "team_segments": int(len(table.y)) - real_rows, "split": "train",
                        "weight": config.real_weight, "fit_share": config.real_keep,
