@@ -172,7 +172,7 @@ def test_real_weight_and_easy_row_sampling_are_deterministic(tmp_path):
     """Weighing real rows and sampling pass two's easy rows change the model, the same way every run."""
     data = write_corpus(tmp_path / "data")
     write_real(data)
-    config = TrainConfig(real_weight=0.5, easy_keep=0.5, easy_p=0.9)
+    config = TrainConfig(real_weight=0.5, real_text_weight=0.2, easy_keep=0.5, easy_p=0.9)
     runs = [train(data, None, seed=2, variants=1, features=SMALL, config=config, log=lambda m: None)["model"]
             for _ in range(2)]
     plain = train(data, None, seed=2, variants=1, features=SMALL, log=lambda m: None)["model"]
@@ -180,3 +180,19 @@ def test_real_weight_and_easy_row_sampling_are_deterministic(tmp_path):
         np.testing.assert_array_equal(runs[0].arrays[name], runs[1].arrays[name], err_msg=name)
     assert not np.array_equal(runs[0].arrays["first_coef"], plain.arrays["first_coef"])
     assert runs[0].config.real_weight == 0.5
+
+
+def test_cli_real_pages_option(tmp_path):
+    """``--real-pages`` takes all, a number or 0; anything else is a usage error (exit 2)."""
+    from typer.testing import CliRunner
+
+    from textsieve.cli import app
+
+    bad = CliRunner().invoke(app, ["train", str(tmp_path), "--real-pages", "some"])
+    assert bad.exit_code == 2 and "--real-pages" in bad.output
+    data = write_corpus(tmp_path / "data")
+    write_real(data)
+    ok = CliRunner().invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--real-pages", "2"])
+    assert ok.exit_code == 0, ok.output
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert manifest["real_pages"]["requested"] == 2 and manifest["real_pages"]["pages"] == 2

@@ -68,7 +68,8 @@ class TrainConfig:
     ``real_edge``/``real_keep``: which rows of the real pages the estimators fit on (see
     :func:`fit_row_mask`). Every row is featurized and scored, so pages keep their context.
     ``real_weight``: the sample weight of a real page's fitted row (a team row weighs 1), in
-    both passes: how much the real web's labeling conventions count against the team's.
+    both passes: how much the real web's labeling conventions count against the team's;
+    ``real_text_weight`` the same for their plain-text renderings (``None``: ``real_weight``).
     ``easy_keep``/``easy_p``: pass two fits on a seeded ``easy_keep`` share of the *easy* rows
     (out-of-fold probability of the gold label at least ``easy_p``), each weighted
     ``1/easy_keep`` so the trees' probabilities stay calibrated, and on every other row: the
@@ -85,6 +86,7 @@ class TrainConfig:
     real_edge: int = 0
     real_keep: float = 0.08
     real_weight: float = 1.0
+    real_text_weight: float | None = None
     easy_keep: float = 1.0
     easy_p: float = 0.95
     max_iter: int = 60
@@ -291,7 +293,11 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
         raise ValueError(f"training needs at least two labels, the data has {labels}")
     fit = fit_row_mask(table, config, seed)[rows]
     real = real_rows(table)[rows]
-    weight = np.where(real, config.real_weight, 1.0) if config.real_weight != 1.0 and real.any() else None
+    text_weight = config.real_weight if config.real_text_weight is None else config.real_text_weight
+    weight = None
+    if real.any() and (config.real_weight != 1.0 or text_weight != 1.0):
+        html_doc = np.asarray([d.is_html for d in table.documents], dtype=bool)[table.doc[rows]]
+        weight = np.where(real, np.where(html_doc, config.real_weight, text_weight), 1.0)
     first, link, oof, seconds = fit_first_pass(table, rows, config, seed, fit, weight)
     t = time.perf_counter()
     trees = fit_second_pass(table, rows, oof, config, seed, fit, weight, seconds)
