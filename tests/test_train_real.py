@@ -112,7 +112,9 @@ def test_a_model_without_the_page_block_still_loads(tmp_path):
     assert not any(n.startswith("page_") for n in manifest["revision_features"])
     del manifest["revision_config"]["page"]
     manifest_path.write_text(json.dumps(manifest))
-    assert Sieve(model=tmp_path / "m").clean("A paragraph about tide pools and the creatures living in them.\n")
+    sieve = Sieve(model=tmp_path / "m")
+    records = sieve.label_lines("A paragraph about tide pools and the creatures living in them.\nHome\n")
+    assert len(records) == 2 and all(set(r.scores) == set(manifest["labels"]) for r in records)
 
 
 def _table(docs):

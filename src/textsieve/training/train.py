@@ -77,15 +77,15 @@ class TrainConfig:
     """
 
     alpha: float = 1e-7
-    epochs: int = 30
+    epochs: int = 12
     eta0: float = 0.05
-    inner_folds: int = 3
+    inner_folds: int = 2
     window: int = 3
     revision_dense: bool = True
     revision_page: bool = True
     real_edge: int = 0
     real_keep: float = 0.08
-    real_weight: float = 1.0
+    real_weight: float = 0.5
     real_text_weight: float | None = None
     easy_keep: float = 1.0
     easy_p: float = 0.95
