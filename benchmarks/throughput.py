@@ -1,6 +1,6 @@
 """Speed and memory of clean_text on one core, side by side with datatrove's C4 line rules.
 
-    python benchmarks/throughput.py [--mb 10] [--batch 64] [--model DIR] [--threads 1]
+    python benchmarks/throughput.py [--mb 10] [--batch 64] [--model DIR] [--threads 1] [--repeat 3]
 
 The corpus is the seed documents repeated to at least --mb megabytes (the team's own training
 documents when ../shared is absent). Both systems see the same documents in the same run, and
@@ -12,7 +12,9 @@ Reports: MB/s of ``clean_text`` called once per document, MB/s of ``Sieve.clean_
 batches (one core thread unless --threads says otherwise), the featurizer alone in lines per
 second, the C4 rules' MB/s, the ratios, the model file size and the peak RSS while cleaning.
 Single-thread rates are per CPU second of this process (robust on a shared machine); with
---threads > 1 the batched rate is by wall time.
+--threads > 1 the batched rate is by wall time. Every rate, textsieve's and the peer's alike, is
+the best of --repeat runs: other work on a shared machine only ever slows a run down (cache and
+core contention show up even in CPU time), so the fastest run is the least disturbed one.
 """
 from __future__ import annotations
 
@@ -43,18 +45,27 @@ def corpus(min_mb: float) -> tuple[list[str], str]:
     return texts * reps, source
 
 
+REPEAT = 3  # set from --repeat
+
+
 def rate(fn, docs, nbytes) -> float:
     """MB/s by this process's CPU time: on a shared machine wall time also counts other people's
     work, CPU time does not. Every measured path runs on one thread unless --threads says so."""
-    t = time.process_time()
-    fn(docs)
-    return nbytes / 1e6 / (time.process_time() - t)
+    best = 0.0
+    for _ in range(REPEAT):
+        t = time.process_time()
+        fn(docs)
+        best = max(best, nbytes / 1e6 / (time.process_time() - t))
+    return best
 
 
 def wall_rate(fn, docs, nbytes) -> float:
-    t = time.perf_counter()
-    fn(docs)
-    return nbytes / 1e6 / (time.perf_counter() - t)
+    best = 0.0
+    for _ in range(REPEAT):
+        t = time.perf_counter()
+        fn(docs)
+        best = max(best, nbytes / 1e6 / (time.perf_counter() - t))
+    return best
 
 
 def featurizer_lines_per_second(docs: list[str], config: dict | None) -> float | None:
@@ -64,11 +75,14 @@ def featurizer_lines_per_second(docs: list[str], config: dict | None) -> float |
     except ImportError:
         return None
     config = {k: v for k, v in (config or {}).items() if k in ("n_word_hash", "n_char_hash", "max_chars", "char_chars", "html")}
-    t = time.process_time()
-    rows = 0
-    for i in range(0, len(docs), 64):
-        rows += len(_core.featurize(docs[i:i + 64], config=config or None)["doc"])
-    return rows / (time.process_time() - t)
+    best = 0.0
+    for _ in range(REPEAT):
+        t = time.process_time()
+        rows = 0
+        for i in range(0, len(docs), 64):
+            rows += len(_core.featurize(docs[i:i + 64], config=config or None)["doc"])
+        best = max(best, rows / (time.process_time() - t))
+    return best
 
 
 def peak_rss_mb() -> float:
@@ -81,14 +95,17 @@ def main(argv=None) -> int:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     ap.add_argument("--threads", type=int, default=1, help="core threads for clean_many (default 1: one core)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; the best is reported (default 3)")
     args = ap.parse_args(argv)
+    global REPEAT
+    REPEAT = max(1, args.repeat)
 
     from textsieve import Sieve, clean_text
     from textsieve.model import MODEL_FILE, default_model_path
 
     docs, source = corpus(args.mb)
     nbytes = sum(len(t.encode()) for t in docs)
-    print(f"corpus: {source}, {len(docs)} documents, {nbytes / 1e6:.1f} MB; one core")
+    print(f"corpus: {source}, {len(docs)} documents, {nbytes / 1e6:.1f} MB; one core; best of {REPEAT} runs")
     one = Sieve(args.model, threads=1)
     clean = clean_text if args.model is None else one.clean
     clean("warm up: load the model once.")
@@ -117,7 +134,8 @@ def main(argv=None) -> int:
     c4 = C4QualityFilter(min_num_sentences=-1)
     c4_rate = rate(lambda ds: [c4.filter(Document(text=d, id=str(i))) for i, d in enumerate(ds)], docs, nbytes)
     print(f"datatrove C4QualityFilter line rules:       {c4_rate:7.2f} MB/s")
-    print(f"ratio textsieve/C4: per document {per_doc / c4_rate:.2f}x, batched {batched / c4_rate:.2f}x (target >= 1.0x)")
+    print(f"ratio textsieve/C4: per document {per_doc / c4_rate:.2f}x, batched {batched / c4_rate:.2f}x "
+          "(targets: >= 1.0x per document, >= 2x batched)")
     return 0
 
 

@@ -90,3 +90,30 @@ def test_installed_console_script_cleans_a_folder(tmp_path, example_text):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Harvest Day" in (tmp_path / "out" / "page.txt").read_text(encoding="utf-8")
+
+
+def test_no_guard_gives_the_model_labels_alone_in_every_mode(tmp_path):
+    # --body-threshold 1.0: the model rejects every line, so only the guard can keep the prose
+    text = "Home\nNews\n" + "The council met on Tuesday and agreed to repair the old bridge before winter comes. " * 5 + "\n"
+    src = tmp_path / "in" / "page.txt"
+    src.parent.mkdir()
+    src.write_text(text, encoding="utf-8")
+    forced = ["--body-threshold", "1.0"]
+    on = runner.invoke(app, ["clean", str(src), *forced])
+    off = runner.invoke(app, ["clean", str(src), *forced, "--no-guard"])
+    assert on.exit_code == off.exit_code == 0, (on.output, off.output)
+    assert "bridge" in on.stdout and off.stdout.strip() == ""
+    for flag, out in (([], "on"), (["--no-guard"], "off")):
+        result = runner.invoke(app, ["clean", str(src.parent), "-o", str(tmp_path / out), "--jobs", "1", "-q", *forced, *flag])
+        assert result.exit_code == 0, result.output
+    assert "bridge" in (tmp_path / "on" / "page.txt").read_text(encoding="utf-8")
+    assert (tmp_path / "off" / "page.txt").read_text(encoding="utf-8").strip() == ""
+    # label explains clean: the same switch, the same labels
+    rows = runner.invoke(app, ["label", str(src), "--no-guard"]).stdout.splitlines()
+    assert rows and [r.split("\t")[1] for r in rows] == [r.label for r in _labels(text, guard=False)]
+
+
+def _labels(text, **options):
+    from textsieve import label_lines
+
+    return label_lines(text, **options)

@@ -160,3 +160,31 @@ def test_the_guard_is_a_config_option(sieve):
     assert not captions.guards_body and SieveConfig(keep=("body", "caption")).guards_body
     assert sieve.clean(text, captions) == sieve.clean(text, captions, guard=False)
     assert [r.label for r in sieve.label_lines(text, captions)] == [r.label for r in sieve.label_lines(text, captions, guard=False)]
+
+
+def test_a_plain_text_list_of_question_titles_stays_empty(sieve):
+    # An SEO page as text: link titles without their links, each ending like a sentence. Title
+    # Case tells them from prose, so the guard does not hand them back as an article.
+    titles = ["What Is the Best Way to Clean Your Oven Without Harsh Chemicals?",
+              "How Much Does It Really Cost to Replace a Roof in 2026?",
+              "Why Do Cats Sleep So Much During the Day and Night?",
+              "Is It Safe to Eat Eggs After Their Best Before Date?",
+              "Can You Freeze Cooked Rice and Reheat It the Next Day?",
+              "Which Credit Cards Offer the Best Travel Rewards This Year?",
+              "Where Can You Watch the Latest Movies Online for Free?",
+              "How Long Should You Boil an Egg for a Perfect Soft Yolk?"]
+    page = "\n".join(["Home", "News", "Sport", *titles, "Contact us", "Sign in"]) + "\n"
+    assert sieve.clean(page, **FORCED) == ""
+    # the same words as sentences are prose, and come back
+    prose = "\n".join(t[0] + t[1:].lower() for t in titles)
+    assert "oven" in sieve.clean(prose, **FORCED)
+
+
+def test_a_page_of_spaced_cjk_menu_rows_stays_empty(sieve):
+    # Each row has the CJK characters of a sentence, but in items of 2 to 4: no clause
+    rows = ["首页 新闻 体育 财经 科技 娱乐 时尚 汽车 房产 教育 旅游 健康",
+            "国内 国际 社会 军事 评论 图片 视频 专题 直播 滚动 排行 天气",
+            "登录 注册 订阅 客户端 微博 微信 邮箱 帮助 关于我们 联系我们 广告服务",
+            "热门 推荐 本地 美食 读书 历史 文化 收藏 彩票 游戏 动漫 星座",
+            "网站地图 版权声明 隐私政策 用户协议 意见反馈 招聘信息 合作伙伴 友情链接"]
+    assert sieve.clean("\n".join(["Home", *rows, "Copyright"]) + "\n", **FORCED) == ""

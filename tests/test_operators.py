@@ -131,6 +131,37 @@ def test_outputs_that_differ_only_by_case_are_refused_before_anything_runs(tmp_p
     assert ok.exit_code == 0, ok.output
 
 
+def test_case_and_unicode_twins_of_folders_are_refused_too(tmp_path, example_text):
+    import unicodedata
+
+    def refused(*args):
+        result = runner.invoke(app, ["clean", *map(str, args), "-q"])
+        assert result.exit_code == 2, result.output
+        return result.output
+
+    # café.txt composed and decomposed: two files here, one name on macOS; the message says so,
+    # since the two names print the same
+    nfc, nfd = (unicodedata.normalize(form, "café.txt") for form in ("NFC", "NFD"))
+    write(tmp_path / "u" / nfc, example_text)
+    write(tmp_path / "u" / nfd, example_text)
+    assert "two Unicode forms" in refused(tmp_path / "u", "-o", tmp_path / "out")
+    # a file output where other outputs need a folder: page.html -> page.html.txt beside a
+    # folder page.html.txt/ (the same name), and b.txt beside a folder B.txt/ (one name on macOS)
+    write(tmp_path / "f" / "page.html", "<p>" + example_text + "</p>")
+    write(tmp_path / "f" / "page.html.txt" / "c.txt", example_text)
+    out = refused(tmp_path / "f", "-o", tmp_path / "out")
+    assert "needs a folder" in out and "page.html " in out and "c.txt" in out
+    write(tmp_path / "g" / "b.txt", example_text)
+    write(tmp_path / "g" / "B.txt" / "c.txt", example_text)
+    assert "letter case" in refused(tmp_path / "g", "-o", tmp_path / "out")
+    # -o (or the report) inside an input folder spelled in other case: inside it on macOS
+    write(tmp_path / "data" / "p.txt", example_text)
+    assert "inside the input folder" in refused(tmp_path / "data", "-o", tmp_path / "DATA" / "out")
+    assert "is the input folder" in refused(tmp_path / "data", "-o", tmp_path / "Data")
+    assert "--report" in refused(tmp_path / "data", "-o", tmp_path / "out", "--report", tmp_path / "DATA" / "r.json")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "DATA").exists() and not (tmp_path / "Data").exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # Rows 4-5: temporary files are ours alone; outputs and sidecars commit together
 # ---------------------------------------------------------------------------------------------

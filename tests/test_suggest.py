@@ -70,7 +70,10 @@ def test_named_files_and_standard_input_are_sniffed_like_stdout_mode(tmp_path):
     assert "line 1: no string field 'text'" in result.output
     assert "Sniffed paragraph about bees." in read_labeled(out).lines
 
-    result = runner.invoke(app, ["suggest", "-", "--text-field", "body", "-n", ALL, "-o", str(out)],
+    # the first run's file may hold corrected labels: kept unless --force
+    refused = runner.invoke(app, ["suggest", "-", "--text-field", "body", "-n", ALL, "-o", str(out)], input="x\n")
+    assert refused.exit_code == 2 and "--force" in refused.output and "Sniffed paragraph about bees." in read_labeled(out).lines
+    result = runner.invoke(app, ["suggest", "-", "--text-field", "body", "-n", ALL, "-o", str(out), "--force"],
                            input=json.dumps({"body": "Record from standard input."}) + "\n")
     assert result.exit_code == 0, result.output
     assert read_labeled(out).lines == ["Record from standard input."]
@@ -128,3 +131,78 @@ def test_n_below_one_is_a_usage_error(tmp_path):
     (tmp_path / "a.txt").write_text("x\n", encoding="utf-8")
     result = runner.invoke(app, ["suggest", str(tmp_path), "-n", "0", "-o", str(tmp_path / "o.tsv")])
     assert result.exit_code == 2
+
+
+def test_the_output_never_overwrites_an_input_and_bad_outputs_are_clean_errors(scraped, tmp_path):
+    page = scraped / "page.txt"
+    before = page.read_bytes()
+    # the input itself, and its name in other case (one file on macOS and Windows)
+    for out in (page, scraped / "PAGE.TXT"):
+        result = runner.invoke(app, ["suggest", str(scraped), "-n", "3", "-o", str(out)])
+        assert result.exit_code == 2, result.output
+        assert "would overwrite the input" in result.output and str(page) in result.output
+    # a named input of any extension is read (sniffed): the sidecar <out>.sources.tsv must not hit it
+    notes = tmp_path / "notes.sources.tsv"
+    notes.write_text("A note about bees.\n", encoding="utf-8")
+    result = runner.invoke(app, ["suggest", str(notes), "-n", "3", "-o", str(tmp_path / "notes")])
+    assert result.exit_code == 2 and "sidecar" in result.output, result.output
+    assert page.read_bytes() == before and notes.read_text(encoding="utf-8") == "A note about bees.\n"
+    # -o a folder: a usage error before any work; an unwritable -o: the file named, exit 1
+    result = runner.invoke(app, ["suggest", str(page), "-n", "3", "-o", str(tmp_path)])
+    assert result.exit_code == 2 and "is a folder" in result.output, result.output
+    result = runner.invoke(app, ["suggest", str(page), "-n", "3", "-o", str(page / "todo.tsv")])
+    assert result.exit_code == 1 and "cannot write the suggestions" in result.output, result.output
+    assert str(page / "todo.tsv") in result.output and "Traceback" not in result.output
+
+
+def test_a_large_folder_holds_few_candidates_and_picks_as_over_everything(tmp_path, sieve, example_text, monkeypatch):
+    # 120 documents of ~20 lines: the choice must be the one made over every line of every
+    # document, while what suggest holds stays near n, not n per document
+    import gc
+    import math
+    import random
+
+    from textsieve.training import suggest as module
+
+    rng = random.Random(3)
+    lines = [ln for ln in example_text.splitlines() if ln.strip()]
+    records = [{"text": "\n".join(rng.sample(lines, min(20, len(lines))))} for _ in range(120)]
+    src = tmp_path / "docs.jsonl"
+    src.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    n = 10
+
+    peak = 0
+    real = module.labeled_documents
+
+    def counting(*args, **kwargs):
+        nonlocal peak
+        for i, item in enumerate(real(*args, **kwargs)):
+            if i % 10 == 9:
+                peak = max(peak, sum(isinstance(o, module.Suggestion) for o in gc.get_objects()))
+            yield item
+
+    monkeypatch.setattr(module, "labeled_documents", counting)
+    got = suggest([src], n=n, sieve=sieve)
+    assert peak <= 4 * n + len(records), peak  # measured 73; before, every document held up to n: 974
+
+    # the rule over everything: up to n per document, then ceil(n / documents) + 1, then the n smallest
+    per_doc = []
+    for number, rec in enumerate(records, start=1):
+        labeled = sieve.label_lines(rec["text"])
+        ranked = sorted(labeled, key=module._margin)[:n]
+        per_doc.append([(module._margin(r), number, r.line) for r in ranked])
+    cap = math.ceil(n / len(per_doc)) + 1
+    want = sorted(sorted((m, str(src), num, line) for p in per_doc for (m, num, line) in p[:cap])[:n],
+                  key=lambda t: t[1:])
+    assert [(s.number, s.line) for s in got.suggestions] == [(num, line) for _, _, num, line in want]
+
+
+def test_a_file_reached_twice_is_read_once(scraped, tmp_path):
+    out = tmp_path / "todo.tsv"
+    page = scraped / "page.txt"
+    result = runner.invoke(app, ["suggest", str(scraped), str(page), str(page), "-n", ALL, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [r["row"] for r in _sources(out)]  # the labeled row each suggestion points at
+    assert rows and len(rows) == len(set(rows)), "a line suggested twice"
+    alone = suggest([scraped])
+    assert result.output.count(f"of {alone.documents} documents") == 1

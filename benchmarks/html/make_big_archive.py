@@ -176,7 +176,7 @@ def build() -> tuple[str, list[str]]:
             continue
         parts.append(f'<article class="entry" id="entry-{i + 1}">\n<h2 class="entry-title"><a href="{slug}">{esc(title)}</a></h2>\n'
                      f'<p class="entry-date"><time datetime="{day.isoformat()}">{date_line}</time></p>\n')
-        gold += [gold_text(title), date_line]
+        gold.append(gold_text(title))  # the entry's date line is a dateline: author_meta, not body (issue 12)
         if i % 7 == 3:
             cap_text = fill(rng, rng.choice(CAPTIONS), day)
             parts.append(f'<figure class="entry-photo"><img src="/photos/{day.year}/{i + 1}.jpg" alt="" loading="lazy" width="640" height="427">'

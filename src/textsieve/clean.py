@@ -48,8 +48,10 @@ class SieveConfig:
         body lines would hold fewer than 10 words, the page's best block of prose lines (ranked
         by P(body) relative to the page's best block, at least 50 words, no link lines) is
         labeled body instead. Pages the model leaves with any real body are untouched, and a page
-        of menus, link lists or ``Key: value`` boxes stays empty. On by default (it runs only
-        when ``keep`` holds body); ``False`` gives the model's labels alone.
+        of menus, link lists, Title Case headlines or ``Key: value`` boxes stays empty; 50 words
+        of rejected running prose (a long cookie notice, terms of use) come back, since by
+        shape they are prose. On by default (it runs only when ``keep`` holds body); ``False``
+        (``--no-guard``) gives the model's labels alone.
     languages:
         When set (ISO 639-1 codes such as ``("en", "de")``), documents detected as another
         language are not cleaned: they come back empty, with ``skipped`` set on their

@@ -48,19 +48,23 @@ def _root(
     """Exit codes: 0 success, 1 failure (message on stderr), 2 usage error."""
 
 
+GUARD_HELP = ("--no-guard: the model's labels alone. By default, a page whose body lines would hold fewer "
+              "than 10 words gets its best block of prose (50 words or more) back as body.")
+
+
 def _fail(exc: Exception) -> typer.Exit:
     typer.echo(f"textsieve: {exc}", err=True)
     return typer.Exit(code=2 if isinstance(exc, (UsageError, ConfigError)) else 1)
 
 
-def _config(model, keep: str, body_threshold, lang):
+def _config(model, keep: str, body_threshold, lang, guard: bool = True):
     """The SieveConfig for the options, checked against the model's labels from its manifest
     (read without loading the model), so a bad value is a usage error before any work starts."""
     from .clean import SieveConfig
     from .manifest import read_manifest
 
     config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold,
-                         languages=lang)
+                         languages=lang, guard=guard)
     labels = read_manifest(model)["labels"]
     unknown = sorted(set(config.keep) - set(labels))
     if unknown:
@@ -88,6 +92,7 @@ def clean(
     keep: Annotated[str, typer.Option(metavar="LABELS", help="Comma-separated labels to keep.")] = "body",
     body_threshold: Annotated[Optional[float], typer.Option(metavar="P", help="Keep a line as body when P(body) >= P (0 to 1).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", metavar="CODES", help="Comma-separated language codes (e.g. en,de): other documents are skipped and reported with their language.")] = None,
+    guard: Annotated[bool, typer.Option("--guard/--no-guard", help=GUARD_HELP)] = True,
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document (a file after decompression, or one JSONL record) to clean; larger ones are reported as failed, so memory stays bounded.")] = 50.0,
     force: Annotated[bool, typer.Option("--force", help="With -o: overwrite outputs that exist (default: skip them, so a killed run resumes). Inputs are never overwritten.")] = False,
@@ -120,7 +125,7 @@ def clean(
             raise UsageError("--jobs must be at least 1.")
         if not max_doc_mb > 0:
             raise UsageError("--max-doc-mb must be a positive number of megabytes.")
-        config = _config(model, keep, body_threshold, lang)
+        config = _config(model, keep, body_threshold, lang, guard)
         if output is None:
             raise typer.Exit(_clean_to_stdout(inputs, model, config, html, text_field, max_doc_mb, quiet))
         if any(str(p) == "-" for p in inputs):
@@ -237,6 +242,7 @@ def label(
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat the input as HTML or as text (default: by extension; standard input is sniffed).")] = None,
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document to label.")] = 50.0,
+    guard: Annotated[bool, typer.Option("--guard/--no-guard", help=GUARD_HELP)] = True,
 ):
     """Show every line with its label and score (TSV: line, label, score, text).
 
@@ -252,7 +258,7 @@ def label(
         if not max_doc_mb > 0:
             raise UsageError("--max-doc-mb must be a positive number of megabytes.")
         warn = lambda msg: typer.echo(f"textsieve: {msg}", err=True)  # noqa: E731
-        for position, r in label_rows(input, Sieve(model), html=html, text_field=text_field, max_doc_mb=max_doc_mb,
+        for position, r in label_rows(input, Sieve(model, guard=guard), html=html, text_field=text_field, max_doc_mb=max_doc_mb,
                                       warn=warn):
             typer.secho(f"{position}\t{r.label}\t{r.score:.3f}\t{r.text}", fg=colors.get(r.label, typer.colors.CYAN) if color else None)
     except TextsieveError as exc:
@@ -329,22 +335,25 @@ def suggest(
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document (a file after decompression, or one JSONL record) to read; larger ones are reported as failed.")] = 50.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file (by default it is kept: it may hold labels you corrected).")] = False,
 ):
     """Write the lines the model is least sure about, labels prefilled, for a maintainer to correct.
 
     Reads every input `clean` reads, the same way. A broken file is reported with its reason and
-    the rest goes on. Exit codes: 0 every input read, 1 some inputs failed (the suggestions from
-    the others are still written), 2 usage error.
+    the rest goes on. Inputs are never modified, and an existing -o file is kept unless --force.
+    Exit codes: 0 every input read, 1 some inputs failed (the suggestions from the others are
+    still written), 2 usage error.
     """
     from .clean import Sieve
+    from .training.suggest import check_output, write_suggestions
     from .training.suggest import suggest as run_suggest
-    from .training.suggest import write_suggestions
 
     try:
         if n < 1:
             raise UsageError("-n must be at least 1.")
         if not max_doc_mb > 0:
             raise UsageError("--max-doc-mb must be a positive number of megabytes.")
+        check_output(inputs, output, force=force)
         result = run_suggest(inputs, n=n, sieve=Sieve(model), html=html, text_field=text_field, max_doc_mb=max_doc_mb)
         path = write_suggestions(result.suggestions, output)
     except TextsieveError as exc:

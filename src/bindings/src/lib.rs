@@ -224,6 +224,14 @@ impl<'py> Docs<'py> {
 
 // -- segmentation and features (training) ---------------------------------------------------------
 
+/// The text an input's segments index (for a raw HTML page: the page, before parsing).
+fn input_text<'a>(input: &Input<'a>) -> &'a str {
+    match input {
+        Input::Text(t) | Input::Html(t) => t,
+        Input::Page { text, .. } => text,
+    }
+}
+
 fn segments_dict<'py>(py: Python<'py>, d: &Bound<'py, PyDict>, text: &[&str], segs: &[Vec<Segment>]) -> PyResult<()> {
     let n: usize = segs.iter().map(|s| s.len()).sum();
     let (mut doc, mut line, mut start, mut end, mut line_start) =
@@ -366,8 +374,9 @@ fn featurize<'py>(
         let fdocs: Vec<Document> =
             sources.iter().zip(&segs).map(|(&(text, html), s)| Document { text, segments: s, html }).collect();
         let m = core_featurize(&fdocs, &cfg);
-        let texts: Vec<String> = sources.iter().map(|(t, _)| t.to_string()).collect();
-        (texts, segs, m)
+        // Only a parsed page's text is new; any other document's text is its input.
+        let page_texts: Vec<Option<String>> = pages.into_iter().map(|p| p.map(|p| p.text)).collect();
+        (page_texts, segs, m)
     });
     let d = PyDict::new(py);
     let n = m.n_rows;
@@ -378,9 +387,18 @@ fn featurize<'py>(
     d.set_item("values", m.values.into_pyarray(py))?;
     d.set_item("n_hash", m.n_hash)?;
     d.set_item("config", feature_config_dict(py, &cfg)?)?;
-    let text_refs: Vec<&str> = texts.iter().map(|s| s.as_str()).collect();
+    let text_refs: Vec<&str> =
+        texts.iter().zip(&inputs).map(|(page, input)| page.as_deref().unwrap_or_else(|| input_text(input))).collect();
     segments_dict(py, &d, &text_refs, &segs)?;
-    d.set_item("texts", texts)?;
+    let list = PyList::empty(py);
+    for (page, text) in texts.iter().zip(&docs.texts) {
+        match (page, text) {
+            (Some(p), _) => list.append(p)?,
+            (None, Text::Borrowed(s)) => list.append(s)?,
+            (None, Text::Owned(s)) => list.append(s)?,
+        }
+    }
+    d.set_item("texts", list)?;
     Ok(d)
 }
 

@@ -91,8 +91,9 @@ pub struct FirstPass {
     n_coef_rows: usize,
     link: Link,
     intercept: Vec<f64>,
-    /// `n_dense x n_coef_rows`, feature-major.
-    dense_weights: Vec<f32>,
+    /// `n_dense x n_coef_rows`, feature-major: the f32 weights widened once (exactly) rather
+    /// than per row.
+    dense_weights: Vec<f64>,
     /// The hashed block's weights without its all-zero columns: row 0 is zeros, then one row
     /// of `n_coef_rows` per column with a non-zero weight, in column order. Most hashed columns
     /// of a trained model never occurred in training and have zero weights; leaving them out
@@ -141,13 +142,13 @@ impl FirstPass {
         if mean.iter().chain(coef).chain(intercept).any(|v| !v.is_finite()) {
             return Err("first-pass weights contain NaN or infinity".to_string());
         }
-        let mut dense_weights = vec![0f32; n_dense * n_coef_rows];
+        let mut dense_weights = vec![0f64; n_dense * n_coef_rows];
         let mut icpt: Vec<f64> = intercept.iter().map(|&v| v as f64).collect();
         for c in 0..n_coef_rows {
             let row = &coef[c * n_features..(c + 1) * n_features];
             for j in 0..n_dense {
                 let w = row[j] as f64 / scale[j] as f64;
-                dense_weights[j * n_coef_rows + c] = w as f32;
+                dense_weights[j * n_coef_rows + c] = w as f32 as f64;
                 icpt[c] -= w * mean[j] as f64;
             }
         }
@@ -231,7 +232,7 @@ impl FirstPass {
             for (w, &x) in dw.chunks_exact(M).zip(dense) {
                 let x = if x.is_finite() { x as f64 } else { 0.0 };
                 for c in 0..M {
-                    z[c] += w[c] as f64 * x;
+                    z[c] += w[c] * x;
                 }
             }
             let (lo, hi) = (rows.indptr[r] as usize, rows.indptr[r + 1] as usize);
@@ -257,7 +258,7 @@ impl FirstPass {
             for (w, &x) in self.dense_weights.chunks_exact(m).zip(dense) {
                 let x = if x.is_finite() { x as f64 } else { 0.0 };
                 for c in 0..m {
-                    z[c] += w[c] as f64 * x;
+                    z[c] += w[c] * x;
                 }
             }
             let (lo, hi) = (rows.indptr[r] as usize, rows.indptr[r + 1] as usize);

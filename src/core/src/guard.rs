@@ -15,10 +15,12 @@
 //!    than [`Guard::min_kept_words`] words. Any other page is left exactly as the model labeled
 //!    it, so the guard cannot lower the quality of a page the model already handles.
 //! 2. **Prose lines** are the candidates: at least [`MIN_PROSE_WORDS`] words, sentence
-//!    punctuation (a terminal `.!?…` or a sentence break inside; a long run of CJK characters
-//!    counts, since CJK prose often has none per line), not mostly link text (HTML), and not a
-//!    `Key: value` field (fake author boxes). Menus, link lists, tag clouds, bare headlines and
-//!    field lists never qualify.
+//!    punctuation (a terminal `.!?…` or a sentence break inside; 15 CJK characters with an
+//!    unbroken run of 8 count, since CJK prose often has none per line, while a spaced menu row
+//!    of 2- to 4-character items does not), not mostly link text (HTML), and not a
+//!    `Key: value` field (fake author boxes), not a headline in Title Case (most words
+//!    capitalised: a plain-text list of question titles ends like sentences). Menus, link lists,
+//!    tag clouds, bare headlines and field lists never qualify.
 //! 3. **Blocks**: runs of prose lines with at most [`MAX_GAP`] other lines between two of
 //!    them (lines mostly made of links do not count toward the gap, so a related-links box
 //!    inside an article does not split it). A block must hold at least
@@ -49,8 +51,13 @@ use crate::text::is_word;
 
 /// A line is prose only with at least this many words.
 pub const MIN_PROSE_WORDS: f64 = 8.0;
-/// A line with this many CJK characters counts as running text without sentence punctuation.
+/// A line with this many CJK characters counts as running text without sentence punctuation,
+/// when one run of them without a break is at least [`MIN_CJK_RUN`] long.
 pub const MIN_CJK_CHARS: usize = 15;
+/// The longest unbroken CJK run a line needs to count as running text without sentence
+/// punctuation: a clause is longer, while a menu row ("首页 新闻 体育 财经 …", 2 to 4
+/// characters an item) has the characters but never the run.
+pub const MIN_CJK_RUN: usize = 8;
 /// A block competes when its best line's logit P(body) is at most this far below the best
 /// block's (6 nats: about 400 times less likely in odds). Page context shifts every line of a
 /// page by about the same amount; the ranking it leaves is what the guard trusts.
@@ -63,6 +70,13 @@ pub const LOGIT_MARGIN: f64 = 6.0;
 pub const MAX_GAP: usize = 1;
 /// A line whose share of characters inside links reaches this is link text, never restored.
 pub const LINK_SHARE: f32 = 0.5;
+/// A line whose words start with a capital at least this often is a headline in Title Case
+/// ("How Much Does It Really Cost to Replace a Roof?"), not prose: in plain text a list of
+/// link titles has no link markup, and question titles end like sentences. Sentences, German
+/// ones with their capitalised nouns included, stay well under it.
+pub const TITLE_CASE_SHARE: f64 = 0.7;
+/// Title Case is judged only on lines with at least this many words that have letter case.
+pub const MIN_CASED_WORDS: usize = 5;
 
 /// The guard's settings; `Guard::default()` is on.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -95,11 +109,17 @@ pub struct LineShape {
     /// `\w+` runs outside CJK plus half the CJK characters.
     pub words: f64,
     pub cjk: usize,
+    /// The longest run of CJK characters with nothing between them.
+    pub cjk_run: usize,
     /// Ends with sentence punctuation (closing quotes/brackets skipped) or holds a sentence
     /// break (`.`, `!`, `?` followed by a space).
     pub sentence: bool,
     /// Starts with a short `Key:` / `Key :` label (1 to 3 words before the colon).
     pub key_value: bool,
+    /// Words that start with a letter that has case, and those of them that start with a
+    /// capital (Title Case headlines).
+    pub cased: usize,
+    pub capitalised: usize,
 }
 
 fn is_cjk(c: char) -> bool {
@@ -123,6 +143,10 @@ fn is_closer(c: char) -> bool {
 pub fn line_shape(line: &str) -> LineShape {
     let mut runs = 0usize;
     let mut cjk = 0usize;
+    let mut cased = 0usize;
+    let mut capitalised = 0usize;
+    let mut run = 0usize;
+    let mut cjk_run = 0usize;
     let mut in_word = false;
     let mut sentence = false;
     let mut prev_terminal = false;
@@ -136,13 +160,23 @@ pub fn line_shape(line: &str) -> LineShape {
         chars_seen += 1;
         if is_cjk(c) {
             cjk += 1;
+            run += 1;
+            cjk_run = cjk_run.max(run);
             in_word = false;
         } else if is_word(c) {
+            run = 0;
             if !in_word {
                 runs += 1;
+                if c.is_uppercase() {
+                    capitalised += 1;
+                    cased += 1;
+                } else if c.is_lowercase() {
+                    cased += 1;
+                }
             }
             in_word = true;
         } else {
+            run = 0;
             in_word = false;
         }
         if c.is_whitespace() && prev_terminal {
@@ -164,12 +198,21 @@ pub fn line_shape(line: &str) -> LineShape {
     if last_meaningful.is_some_and(is_terminal) {
         sentence = true;
     }
-    LineShape { words: runs as f64 + cjk as f64 / 2.0, cjk, sentence, key_value }
+    LineShape { words: runs as f64 + cjk as f64 / 2.0, cjk, cjk_run, sentence, key_value, cased, capitalised }
 }
 
-/// Prose shape: enough words, sentence punctuation (or a long CJK run), no `Key:` label.
+/// Most of its cased words start with a capital: a headline, not a sentence.
+pub fn is_title_case(shape: &LineShape) -> bool {
+    shape.cased >= MIN_CASED_WORDS && shape.capitalised as f64 >= TITLE_CASE_SHARE * shape.cased as f64
+}
+
+/// Prose shape: enough words, sentence punctuation (or a long CJK run), no `Key:` label, not
+/// a Title Case headline.
 pub fn is_prose(shape: &LineShape) -> bool {
-    shape.words >= MIN_PROSE_WORDS && !shape.key_value && (shape.sentence || shape.cjk >= MIN_CJK_CHARS)
+    shape.words >= MIN_PROSE_WORDS
+        && !shape.key_value
+        && !is_title_case(shape)
+        && (shape.sentence || (shape.cjk >= MIN_CJK_CHARS && shape.cjk_run >= MIN_CJK_RUN))
 }
 
 fn logit(p: f64) -> f64 {
@@ -321,6 +364,10 @@ mod tests {
         assert!(!line_shape("In 2020, the council said: no.").key_value, "a colon after a comma is no label");
         let cjk = line_shape("一波波接續性低溫寒流報到 已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣");
         assert!(cjk.cjk >= MIN_CJK_CHARS && is_prose(&cjk), "{cjk:?}");
+        // a spaced CJK menu row has the characters of a sentence but no run of a clause
+        let menu = line_shape("首页 新闻 体育 财经 科技 娱乐 时尚 汽车 房产 教育 旅游 健康");
+        assert!(menu.cjk >= MIN_CJK_CHARS && menu.cjk_run == 2 && !is_prose(&menu), "{menu:?}");
+        assert!(is_prose(&line_shape("今天下午市政府召开记者会，宣布新的公共交通计划将于明年春天开始实施")));
         assert_eq!(line_shape("").words, 0.0);
     }
 
@@ -354,6 +401,28 @@ mod tests {
         assert_eq!(restore(&text, None, &mut recs, &scores, K, Some(BODY), &Guard::off()), 0, "switched off");
         assert_eq!(restore(&text, None, &mut recs, &scores, K, None, &Guard::default()), 0, "no body label");
         assert_eq!(restore(&text, None, &mut recs, &scores[..4], K, Some(BODY), &Guard::default()), 0, "short scores");
+    }
+
+    #[test]
+    fn a_list_of_title_case_questions_is_not_an_article() {
+        // an SEO page in plain text: link titles without their links, each ending like a sentence
+        let titles = ["What Is the Best Way to Clean Your Oven Without Harsh Chemicals?",
+            "How Much Does It Really Cost to Replace a Roof in 2026?",
+            "Why Do Cats Sleep So Much During the Day and Night?",
+            "Is It Safe to Eat Eggs After Their Best Before Date?",
+            "Can You Freeze Cooked Rice and Reheat It the Next Day?",
+            "Where Can You Watch the Latest Movies Online for Free?"];
+        let text = ["Home", "News"].iter().chain(&titles).copied().collect::<Vec<_>>().join("\n");
+        let (mut recs, scores) = records(&text, |_, _| 0.01);
+        assert_eq!(restore(&text, None, &mut recs, &scores, K, Some(BODY), &Guard::default()), 0);
+        assert!(titles.iter().all(|t| is_title_case(&line_shape(t))));
+        // sentences are not Title Case, German nouns and English proper names included
+        for s in ARTICLE.iter().chain(&[
+            "Die Europäische Zentralbank hat am Donnerstag die Zinsen für den Euroraum erneut angehoben.",
+            "Barack Obama met Angela Merkel in Berlin on Monday to discuss the trade deal.",
+        ]) {
+            assert!(!is_title_case(&line_shape(s)), "{s}");
+        }
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub fn prefix_bytes(s: &str, n: usize) -> usize {
     if s.len() <= n {
         return s.len(); // fewer bytes than n means fewer chars than n
     }
+    if s.as_bytes()[..n].is_ascii() {
+        return n; // n ASCII bytes are n chars, and the next char starts at byte n
+    }
     match s.char_indices().nth(n) {
         Some((i, _)) => i,
         None => s.len(),
@@ -77,6 +80,9 @@ pub fn prefix_bytes(s: &str, n: usize) -> usize {
 pub fn suffix_start(s: &str, n: usize) -> usize {
     if n == 0 {
         return s.len();
+    }
+    if s.len() >= n && s.as_bytes()[s.len() - n..].is_ascii() {
+        return s.len() - n; // the last n bytes are ASCII: n chars, the first on a boundary
     }
     match s.char_indices().rev().nth(n - 1) {
         Some((i, _)) => i,
@@ -267,12 +273,9 @@ pub fn char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
     let mut chars = 0usize; // chars in bytes[..pos]
     for &off in byte_offsets {
         let target = off.min(bytes.len()).max(pos); // unsorted offsets never move backwards
-        while pos < target {
-            if (bytes[pos] as i8) >= -0x40 {
-                chars += 1;
-            }
-            pos += 1;
-        }
+        // A branch-free count of the bytes that start a char (the compiler vectorises it).
+        chars += bytes[pos..target].iter().map(|&b| ((b as i8) >= -0x40) as usize).sum::<usize>();
+        pos = target;
         // A target inside a char: the char started before target and was counted already.
         let inside = pos < bytes.len() && (bytes[pos] as i8) < -0x40;
         out.push(if inside { chars - 1 } else { chars });
@@ -321,6 +324,14 @@ mod tests {
         assert_eq!(suffix_start(s, 9), 0);
         assert_eq!(char_count_capped(s, 3), 3);
         assert_eq!(char_count_capped(s, 30), 5);
+        // ASCII runs take the shortcut; mixed text the char walk: same answers.
+        for t in ["abcdef", "ab\u{e9}cdef", "abcd\u{e9}f", "\u{e9}bcdef", "abc\u{1d11e}"] {
+            for n in 0..8 {
+                let want_p = t.char_indices().nth(n).map_or(t.len(), |(i, _)| i);
+                let want_s = if n == 0 { t.len() } else { t.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i) };
+                assert_eq!((prefix_bytes(t, n), suffix_start(t, n)), (want_p, want_s), "{t:?} {n}");
+            }
+        }
     }
 
     #[test]

@@ -113,7 +113,7 @@ struct Used {
 struct QsNode<M> {
     /// Index of the node's threshold among its feature's distinct thresholds.
     rank: u16,
-    tree: u32,
+    tree: u16,
     /// The tree's leaves without this node's left subtree: what remains when the test fails.
     mask: M,
 }
@@ -168,28 +168,38 @@ enum Scorers {
 /// Rows tested together against each node.
 const LANES: usize = 8;
 
-/// How many of the sorted, NaN-free `sorted` are below `x` (not NaN): a binary search whose
-/// steps depend only on the length, with a conditional move instead of a branch per step.
+/// How many of the sorted, NaN-free `sorted` are below each lane's value (not NaN): binary
+/// searches with a conditional move instead of a branch per step, all lanes in lockstep (the
+/// steps depend only on the length), so one loop drives them and their loads overlap.
 #[inline]
-fn rank(sorted: &[f64], x: f64) -> usize {
+fn ranks_of(sorted: &[f64], x: &[f64; LANES]) -> [i32; LANES] {
+    let mut base = [0usize; LANES];
     if sorted.is_empty() {
-        return 0;
+        return [0; LANES];
     }
-    let mut base = 0usize;
     let mut size = sorted.len();
     while size > 1 {
         let half = size / 2;
-        base = std::hint::select_unpredictable(sorted[base + half] < x, base + half, base);
+        for j in 0..LANES {
+            base[j] = std::hint::select_unpredictable(sorted[base[j] + half] < x[j], base[j] + half, base[j]);
+        }
         size -= half;
     }
-    base + (sorted[base] < x) as usize
+    let mut out = [0i32; LANES];
+    for j in 0..LANES {
+        out[j] = (base[j] + (sorted[base[j]] < x[j]) as usize) as i32;
+    }
+    out
 }
 
 impl<M: LeafSet> Scorer<M> {
     /// Build from the renumbered (depth-first, left child next) nodes; None when a tree has more
-    /// leaves than `M` has bits (or a feature more distinct thresholds than a u16 counts).
+    /// leaves than `M` has bits (or a feature more distinct thresholds, or the ensemble more
+    /// trees, than a u16 counts).
     fn new(nodes: &[Node], values: &[f64], trees: &[Tree], n_features: usize, bits: u32) -> Option<Scorer<M>> {
-        let mut per_feature: Vec<Vec<(f64, u32, M, bool)>> = vec![Vec::new(); n_features];
+        // Node records are 8 bytes (u16 rank and tree, u32 leaf set); larger ensembles walk.
+        let _ = u16::try_from(trees.len()).ok()?;
+        let mut per_feature: Vec<Vec<(f64, u16, M, bool)>> = vec![Vec::new(); n_features];
         let mut leaf_start = Vec::with_capacity(trees.len());
         let mut leaf_value = Vec::new();
         for (t, tree) in trees.iter().enumerate() {
@@ -218,7 +228,7 @@ impl<M: LeafSet> Scorer<M> {
                 // The left subtree is nodes i+1 .. right (depth-first numbering).
                 let (a, b) = (leaves_before[i + 1 - lo], leaves_before[nodes[i].right as usize - lo]);
                 let f = (nodes[i].feature & !MISSING_LEFT) as usize;
-                per_feature[f].push((nodes[i].threshold, t as u32, M::without(a, b - a), nodes[i].feature & MISSING_LEFT != 0));
+                per_feature[f].push((nodes[i].threshold, t as u16, M::without(a, b - a), nodes[i].feature & MISSING_LEFT != 0));
             }
         }
         let mut s = Scorer {
@@ -263,6 +273,7 @@ impl<M: LeafSet> Scorer<M> {
         let nt = trees.len();
         let mut reach = vec![[M::ALL; LANES]; nt];
         let mut ranks = vec![[0i32; LANES]; self.used.len()];
+        let round_robin = nt % ns == 0 && trees.iter().enumerate().all(|(t, tree)| tree.class as usize == t % ns);
         for b in (0..n).step_by(LANES) {
             let rows = (n - b).min(LANES);
             let block = &x[b * w..(b + rows) * w];
@@ -271,11 +282,12 @@ impl<M: LeafSet> Scorer<M> {
             let mut missing = false;
             for (r, u) in ranks.iter_mut().zip(&self.used) {
                 let sorted = &self.thresholds[u.thresholds.0 as usize..u.thresholds.1 as usize];
-                for (j, slot) in r.iter_mut().enumerate() {
-                    let v = block[j.min(rows - 1) * w + u.feature as usize];
-                    missing |= v.is_nan();
-                    *slot = rank(sorted, v) as i32;
+                let mut v = [0f64; LANES];
+                for (j, slot) in v.iter_mut().enumerate() {
+                    *slot = block[j.min(rows - 1) * w + u.feature as usize];
+                    missing |= slot.is_nan();
                 }
+                *r = ranks_of(sorted, &v);
             }
             if missing {
                 // Rare: rows with a missing value go one at a time.
@@ -319,13 +331,36 @@ impl<M: LeafSet> Scorer<M> {
             }
             for j in 0..rows {
                 let z = &mut raw[(b + j) * ns..(b + j + 1) * ns];
-                z.copy_from_slice(baseline);
-                for ((tree, bits), &start) in trees.iter().zip(&reach).zip(&self.leaf_start) {
-                    let leaf = start as usize + bits[j].lowest() as usize;
-                    z[tree.class as usize] += self.leaf_value.get(leaf).copied().unwrap_or(0.0);
+                match (round_robin, ns) {
+                    (true, 1) => self.sum_round_robin::<1>(&reach, j, baseline, z),
+                    (true, 2) => self.sum_round_robin::<2>(&reach, j, baseline, z),
+                    (true, 3) => self.sum_round_robin::<3>(&reach, j, baseline, z),
+                    (true, 4) => self.sum_round_robin::<4>(&reach, j, baseline, z),
+                    _ => {
+                        z.copy_from_slice(baseline);
+                        for ((tree, bits), &start) in trees.iter().zip(&reach).zip(&self.leaf_start) {
+                            let leaf = start as usize + bits[j].lowest() as usize;
+                            z[tree.class as usize] += self.leaf_value.get(leaf).copied().unwrap_or(0.0);
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// Row `j`'s raw scores when tree `t` adds to class `t % NS` (scikit-learn's order: one tree
+    /// per class per iteration): the same sums in the same order, kept in registers.
+    #[inline]
+    fn sum_round_robin<const NS: usize>(&self, reach: &[[M; LANES]], j: usize, baseline: &[f64], z: &mut [f64]) {
+        let mut acc = [0f64; NS];
+        acc.copy_from_slice(baseline);
+        for (bits, start) in reach.chunks_exact(NS).zip(self.leaf_start.chunks_exact(NS)) {
+            for c in 0..NS {
+                let leaf = start[c] as usize + bits[c][j].lowest() as usize;
+                acc[c] += self.leaf_value.get(leaf).copied().unwrap_or(0.0);
+            }
+        }
+        z.copy_from_slice(&acc);
     }
 }
 
@@ -503,7 +538,8 @@ impl Trees {
         Ok(self.link(&raw, n))
     }
 
-    /// [`Trees::proba`] by walking the trees, for ensembles with a tree of more than 64 leaves.
+    /// [`Trees::proba`] by walking the trees, for ensembles the feature-major scorer does not fit
+    /// (a tree of more than 64 leaves, more than 65,535 trees or distinct thresholds of a feature).
     ///
     /// Rows are scored in blocks of 16 (their values stay in L1 cache while every tree visits
     /// them), and each tree walks the block's rows at once, one step of every walk per round,
@@ -876,9 +912,12 @@ mod tests {
         let mut rng = Lcg(7);
         // (trees, leaves per tree, labels, raw scores): u32 leaf sets, u64 leaf sets, and trees
         // too large for either (the walk serves); binary and multi-class.
-        for (n_trees, leaves, k, ns) in [(12, 2, 3, 3), (40, 31, 4, 4), (9, 32, 2, 1), (10, 33, 3, 3), (6, 64, 2, 2), (5, 65, 3, 3), (3, 200, 2, 1)] {
+        for (n_trees, leaves, k, ns) in [(12, 2, 3, 3), (40, 30, 4, 4), (40, 31, 4, 4), (9, 32, 2, 1), (10, 33, 3, 3), (6, 64, 2, 2), (5, 65, 3, 3), (3, 200, 2, 1)] {
             let n_features = 5;
-            let o = random_ensemble(&mut rng, n_trees, leaves, n_features, ns);
+            let mut o = random_ensemble(&mut rng, n_trees, leaves, n_features, ns);
+            if leaves == 31 {
+                o.class.reverse(); // trees no longer in class order: the general sum
+            }
             let t = Trees::new(&o.arrays(), k, n_features).unwrap();
             match (&t.scorer, leaves) {
                 (Some(Scorers::Narrow(_)), 2..=32) | (Some(Scorers::Wide(_)), 33..=64) | (None, 65..) => {}
@@ -898,12 +937,14 @@ mod tests {
     }
 
     #[test]
-    fn rank_counts_the_thresholds_below() {
+    fn ranks_count_the_thresholds_below() {
         let sorted = [-3.0, -1.0, 0.0, 0.5, 2.0, f64::INFINITY];
         for n in 0..=sorted.len() {
             let s = &sorted[..n];
             for x in [-5.0, -3.0, -2.0, -1.0, -0.0, 0.0, 0.25, 0.5, 1.0, 2.0, 3.0, f64::INFINITY, f64::NEG_INFINITY] {
-                assert_eq!(rank(s, x), s.partition_point(|&t| t < x), "x = {x}, {n} thresholds");
+                let lanes = [x, -x, x + 0.5, 0.0, -0.0, x * 2.0, f64::INFINITY, -3.0];
+                let want: Vec<i32> = lanes.iter().map(|&v| s.partition_point(|&t| t < v) as i32).collect();
+                assert_eq!(ranks_of(s, &lanes).to_vec(), want, "lanes, {n} thresholds");
             }
         }
     }

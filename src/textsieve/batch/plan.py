@@ -14,9 +14,12 @@ The mapping, in one rule per case:
 Refused with a :class:`~textsieve.errors.UsageError` (exit 2) before anything is read, written
 or swept: two inputs that would share an output or a sidecar (both are named), also when their
 outputs differ only by letter case (``A.txt``, ``a.txt``), because on a case-insensitive
-filesystem (the default on macOS and Windows) one would overwrite the other; an output folder
+filesystem (the default on macOS and Windows) one would overwrite the other, or by Unicode
+form (NFC and NFD: one name on macOS); an output file standing where other outputs need a
+folder (``page.html`` -> ``page.html.txt`` beside a folder ``page.html.txt/``); an output folder
 equal to or inside an input folder (outputs would be read as inputs on the next run); any output,
-sidecar or the report landing on an input file or inside an input folder.
+sidecar or the report landing on an input file or inside an input folder. The overlap checks
+ignore letter case and Unicode form as well.
 
 The walk is sorted. Entries that are not regular files (FIFOs, sockets, devices) and broken or
 looping symbolic links are reported as failed without being opened; a symbolic link to a
@@ -33,7 +36,7 @@ from ..errors import InputError, UsageError
 from .read import check_regular, kind_from_name
 from .report import FileResult
 
-__all__ = ["Plan", "plan_files", "folder_inputs", "output_name", "sidecar_path", "REPORT_NAME", "UNSUPPORTED"]
+__all__ = ["Plan", "plan_files", "folder_inputs", "output_name", "sidecar_path", "fold_name", "REPORT_NAME", "UNSUPPORTED"]
 
 REPORT_NAME = "textsieve-report.json"
 UNSUPPORTED = "unsupported format (not .txt/.text/.html/.htm/.jsonl, optionally .gz)"
@@ -126,6 +129,10 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
         if _inside(out_real, folder):
             raise UsageError(f"-o {out_dir} is {'the input folder' if out_real == folder else 'inside the input folder'} "
                              f"{folder}: outputs would be read as inputs by the next run. Choose an output folder outside it.")
+        if _inside_folded(out_real, folder):
+            raise UsageError(f"-o {out_dir} is {'the input folder' if fold_name(out_real) == fold_name(folder) else 'inside the input folder'} "
+                             f"{folder} {IGNORING}: outputs would be read as inputs by the next run. Choose an output "
+                             "folder outside it.")
     several = len(roots) > 1
     input_files: dict[Path, Path] = {}
     for src, real in roots:
@@ -150,17 +157,35 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
     return plan
 
 
-def _fold(path: Path) -> str:
+def fold_name(path: Path) -> str:
     """``path`` as a case-insensitive filesystem compares it: letter case ignored, and Unicode
     normalised (macOS also treats the composed and decomposed forms of ``é`` as one name)."""
     return unicodedata.normalize("NFC", str(path)).lower()
+
+
+def _differ(a: Path, b: Path) -> str:
+    """How two paths that fold to one name differ, said so that a user can see it: NFC and NFD
+    forms of a name print the same."""
+    if unicodedata.normalize("NFC", str(a)) == unicodedata.normalize("NFC", str(b)):
+        return ("are one name in two Unicode forms (composed and decomposed accents): on macOS, whose filesystem "
+                "ignores the difference,")
+    return ("differ only by letter case: on a case-insensitive filesystem (the default on macOS and Windows)")
+
+
+IGNORING = "on a filesystem that ignores letter case (the default on macOS and Windows) or Unicode form (macOS)"
+
+
+def _inside_folded(path: Path, folder: Path) -> bool:
+    """``_inside`` as a case-insensitive filesystem sees it."""
+    p, f = fold_name(path), fold_name(folder)
+    return p == f or p.startswith(f.rstrip(os.sep) + os.sep)
 
 
 def _refuse_overlaps(plan: Plan, input_files: dict[Path, Path], input_dirs: list[Path], rejected: bool,
                      report: Path) -> None:
     writes: dict[Path, Path] = {}  # resolved path written -> the input it comes from
     folded: dict[str, Path] = {}  # the same paths, case-folded -> the path as written
-    folded_inputs = {_fold(real): src for real, src in input_files.items()}
+    folded_inputs = {fold_name(real): real for real in input_files}
     unique: list[tuple[Path, Path]] = []
     seen_pairs: set[tuple[Path, Path]] = set()
     for src, dst in plan.pairs:
@@ -175,39 +200,64 @@ def _refuse_overlaps(plan: Plan, input_files: dict[Path, Path], input_dirs: list
             if other is not None:
                 raise UsageError(f"{other} and {src} would both be written to {target}. "
                                  "Give them separate runs with different -o folders, or rename one.")
-            twin = folded.get(_fold(target))
+            twin = folded.get(fold_name(target))
             if twin is not None:
-                raise UsageError(f"{writes[twin]} and {src} would be written to {twin} and {target}, which differ only "
-                                 "by letter case: on a case-insensitive filesystem (the default on macOS and Windows) "
-                                 "one would overwrite the other. Rename one, or give them separate runs with different "
-                                 "-o folders.")
+                raise UsageError(f"{writes[twin]} and {src} would be written to {twin} and {target}, which "
+                                 f"{_differ(twin, target)} one would overwrite the other. Rename one, or give them "
+                                 "separate runs with different -o folders.")
             writes[target] = src
-            folded[_fold(target)] = target
+            folded[fold_name(target)] = target
             _refuse_input_overlap(target, src, input_files, input_dirs)
             _refuse_input_case_twin(target, src, input_files, folded_inputs)
+    folders = _refuse_file_as_folder(writes, folded)
     report_real = Path(os.path.realpath(report))
+    if fold_name(report_real) in folders:
+        folder, src = folders[fold_name(report_real)]
+        raise UsageError(f"the report {report} would be a file where the output of {src} needs the folder {folder}; "
+                         "give --report elsewhere.")
     if report_real in writes:
         raise UsageError(f"the report {report} would overwrite the output of {writes[report_real]}; give --report elsewhere.")
-    if _fold(report_real) in folded:
-        twin = folded[_fold(report_real)]
-        raise UsageError(f"the report {report} and the output of {writes[twin]} ({twin}) differ only by letter case: on a "
-                         "case-insensitive filesystem (the default on macOS and Windows) one would overwrite the other; "
-                         "give --report elsewhere.")
+    if fold_name(report_real) in folded:
+        twin = folded[fold_name(report_real)]
+        raise UsageError(f"the report {report} and the output of {writes[twin]} ({twin}) {_differ(twin, report_real)} "
+                         "one would overwrite the other; give --report elsewhere.")
     _refuse_input_overlap(report_real, None, input_files, input_dirs)
     _refuse_input_case_twin(report_real, None, input_files, folded_inputs)
     plan.pairs = unique
+
+
+def _refuse_file_as_folder(writes: dict[Path, Path], folded: dict[str, Path]) -> dict[str, tuple[Path, Path]]:
+    """Refuse an output file whose path is a folder that other outputs go into (``x.html`` is
+    cleaned to ``x.html.txt``, a folder ``x.html.txt/`` beside it mirrors to a folder of that name;
+    with letter case ignored, ``b.txt`` and a folder ``B.txt/``): one of them could only fail
+    once the run is under way. Returns the folders outputs go into, folded -> (folder, an input
+    whose output is inside it). Each folder is looked at once."""
+    folders: dict[str, tuple[Path, Path]] = {}
+    for target, src in writes.items():
+        for parent in target.parents:
+            key = fold_name(parent)
+            if key in folders:
+                break  # its ancestors were looked at with it
+            folders[key] = (parent, src)
+            file = folded.get(key)
+            if file is not None:
+                how = "" if file == parent else f" ({file} and {parent} {_differ(file, parent)} they are one name)"
+                raise UsageError(f"the output of {writes[file]} ({file}) would be a file where the output of {src} "
+                                 f"({target}) needs a folder{how}. Rename one, or give them separate runs with "
+                                 "different -o folders.")
+    return folders
 
 
 def _refuse_input_case_twin(target: Path, src: Path | None, input_files: dict[Path, Path],
                             folded_inputs: dict[str, Path]) -> None:
     """An output (or the report) whose path is an input file's path in other letter case would
     overwrite that input on a case-insensitive filesystem."""
-    twin = folded_inputs.get(_fold(target))
+    twin = folded_inputs.get(fold_name(target))
     if twin is not None and target not in input_files:
         what = f"the output of {src}" if src is not None else "the report"
-        raise UsageError(f"{what} ({target}) and the input {twin} differ only by letter case: on a case-insensitive "
-                         "filesystem (the default on macOS and Windows) it would overwrite that input. Choose another "
-                         "-o folder (textsieve never modifies its inputs).")
+        raise UsageError(f"{what} ({target}) and the input {input_files[twin]} {_differ(target, twin)} it would "
+                         f"overwrite that input. {'Choose another -o folder' if src is not None else 'Give --report elsewhere'} "
+                         "(textsieve never modifies its inputs).")
 
 
 def _refuse_input_overlap(target: Path, src: Path | None, input_files: dict[Path, Path], input_dirs: list[Path]) -> None:
@@ -219,3 +269,6 @@ def _refuse_input_overlap(target: Path, src: Path | None, input_files: dict[Path
         if _inside(target, folder):
             raise UsageError(f"{what} would be written inside the input folder {folder} ({target}). "
                              "Choose an -o folder outside every input folder.")
+        if _inside_folded(target, folder):
+            raise UsageError(f"{what} ({target}) would be written inside the input folder {folder} {IGNORING}. "
+                             f"Choose {'an -o folder' if src is not None else 'a --report path'} outside every input folder.")

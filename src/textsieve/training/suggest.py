@@ -26,16 +26,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..batch.plan import folder_inputs
+import os
+
+from ..batch.plan import fold_name, folder_inputs
 from ..batch.process import labeled_documents
 from ..batch.read import DEFAULT_MAX_DOC_MB, STDIN
 from ..batch.report import FileResult
 from ..clean import Sieve
-from ..errors import TextsieveError
+from ..errors import OutputError, TextsieveError, UsageError
 from ..files import atomic_write_text
 from ..labels import LabeledLine
 
-__all__ = ["Suggestion", "SuggestResult", "suggest", "suggest_inputs", "write_suggestions"]
+__all__ = ["Suggestion", "SuggestResult", "check_output", "suggest", "suggest_inputs", "write_suggestions"]
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,46 @@ class SuggestResult:
 
 def suggest_inputs(inputs: Iterable[str | Path], problems: list[FileResult]) -> list[Path]:
     """The inputs to read, in order: each folder's files as folder mode walks them (see
-    :func:`textsieve.batch.plan.folder_inputs`), each named file or ``-`` as given. Entries the
-    walk cannot use go to ``problems``."""
+    :func:`textsieve.batch.plan.folder_inputs`), each named file or ``-`` as given. A file reached
+    twice (named twice, or named and inside a named folder) is read once, as clean cleans it
+    once: read twice, its lines would fill the quota twice. Entries the walk cannot use go to
+    ``problems``."""
     out: list[Path] = []
+    seen: set[str] = set()
     for item in inputs:
         p = Path(item)
-        if str(item) != STDIN and p.is_dir():
-            out.extend(folder_inputs(p, problems))
-        else:
-            out.append(p)
+        for path in folder_inputs(p, problems) if str(item) != STDIN and p.is_dir() else [p]:
+            key = STDIN if str(path) == STDIN else os.path.realpath(path)
+            if key not in seen:
+                seen.add(key)
+                out.append(path)
     return out
+
+
+def sources_path(out: Path) -> Path:
+    """The sidecar beside the labeled file: where each suggested line came from."""
+    return out.with_name(out.name + ".sources.tsv")
+
+
+def check_output(inputs: Iterable[str | Path], out: str | Path, *, force: bool = False) -> None:
+    """Refuse (UsageError) before anything is read an ``out`` that is a folder, or that (or its
+    sources sidecar) is one of the input files, also in other letter case or Unicode form (one
+    file on macOS and Windows): ``suggest`` never modifies its inputs. The folders are walked as
+    :func:`suggest_inputs` walks them. An existing ``out`` is refused unless ``force``: the
+    maintainer corrects labels in that file, and a second run must not wipe the corrections."""
+    out = Path(out)
+    if out.is_dir():
+        raise UsageError(f"-o {out} is a folder; -o names the labeled file to write (e.g. -o {out / 'suggestions.tsv'}).")
+    files = {fold_name(Path(os.path.realpath(p))): p for p in suggest_inputs(inputs, []) if str(p) != STDIN}
+    for target in (out, sources_path(out)):
+        hit = files.get(fold_name(Path(os.path.realpath(target))))
+        if hit is not None:
+            raise UsageError(f"-o {out} would overwrite the input {hit}"
+                             f"{'' if target == out else f' (with its sidecar {target})'}; textsieve never modifies "
+                             "its inputs. Write the suggestions outside the inputs.")
+    if not force and os.path.lexists(out):
+        raise UsageError(f"-o {out} exists (it may hold labels you have corrected); give --force to replace it, or "
+                         "choose another -o.")
 
 
 def _margin(rec: LabeledLine) -> float:
@@ -101,6 +133,13 @@ def suggest(inputs: Iterable[str | Path], n: int = 200, sieve: Sieve | None = No
     result = SuggestResult()
     problems: list[FileResult] = []
     per_doc: list[list[Suggestion]] = []
+    docs_with_picks = 0
+    # What is held stays bounded on a folder of any size, and the choice is the one made over
+    # everything: the cap per document only shrinks as documents come in, so picks over the
+    # current cap are never chosen; and every document's best pick is in the final pool (the
+    # cap is at least 2), so a pick with n of those strictly below its margin is never chosen.
+    firsts: list[float] = []  # the n smallest best-pick margins, negated (a max-heap)
+    held = 0
     for path in suggest_inputs(inputs, problems):
         try:
             for doc, records in labeled_documents(path, sieve, html=html, text_field=text_field,
@@ -108,19 +147,34 @@ def suggest(inputs: Iterable[str | Path], n: int = 200, sieve: Sieve | None = No
                 if records.skipped:
                     continue
                 result.documents += 1
-                ranked = sorted(range(len(records)), key=lambda i: _margin(records[i]))
+                margins = [_margin(r) for r in records]
+                ranked = sorted(range(len(records)), key=margins.__getitem__)
+                if not ranked:
+                    continue
+                docs_with_picks += 1
+                cap = math.ceil(n / docs_with_picks) + 1
+                heapq.heappush(firsts, -margins[ranked[0]])
+                if len(firsts) > n:
+                    heapq.heappop(firsts)
+                bound = -firsts[0] if len(firsts) == n else math.inf
                 picks = []
-                for i in ranked[:n]:
+                for i in ranked[:min(n, cap)]:
+                    if margins[i] > bound:
+                        break
                     window = tuple(records[max(0, i - context): i + context + 1])
-                    picks.append(Suggestion(path, records[i].line, _margin(records[i]), records[i], window, doc.number))
-                if picks:
-                    per_doc.append(picks)
+                    picks.append(Suggestion(path, records[i].line, margins[i], records[i], window, doc.number))
+                per_doc.append(picks)
+                held += len(picks)
+                if held > 4 * n + 2 * len(per_doc):  # prune what earlier documents hold
+                    per_doc = [[s for s in p[:cap] if s.margin <= bound] for p in per_doc]
+                    per_doc = [p for p in per_doc if p]
+                    held = sum(map(len, per_doc))
         except TextsieveError as exc:
             problems.append(FileResult(str(path), None, "failed", str(exc)))
     result.failed = [p for p in problems if p.status == "failed"]
     result.skipped = [p for p in problems if p.status != "failed"]
     if per_doc:
-        cap = math.ceil(n / len(per_doc)) + 1
+        cap = math.ceil(n / docs_with_picks) + 1
         pool = [s for picks in per_doc for s in picks[:cap]]
         key = lambda s: (str(s.path), s.number or 0, s.line)  # noqa: E731
         chosen = heapq.nsmallest(n, pool, key=lambda s: (s.margin, *key(s)))
@@ -135,7 +189,6 @@ def write_suggestions(suggestions: Sequence[Suggestion], out: str | Path) -> Pat
     ``RECORD:LINE`` for a JSONL record) and its margin.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     rows: list[str] = []
     sources = ["row\tfile\tline\tpredicted\tmargin"]
     written: dict[tuple[Path, int | None, int], int] = {}  # (file, record, offset) -> row number in the output
@@ -151,8 +204,12 @@ def write_suggestions(suggestions: Sequence[Suggestion], out: str | Path) -> Pat
                 sources.append(f"{written[key]}\t{s.path}\t{s.position}\t{rec.label}\t{s.margin:.4f}")
         if rows[-1] == "blank\t":
             rows.pop()
-    atomic_write_text(out, "\n".join(rows) + "\n" if rows else "")
-    atomic_write_text(out.with_name(out.name + ".sources.tsv"), "\n".join(sources) + "\n")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(out, "\n".join(rows) + "\n" if rows else "")
+        atomic_write_text(sources_path(out), "\n".join(sources) + "\n")
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the suggestions ({exc.strerror or exc}). Choose another -o path.") from None
     return out
 
 

@@ -528,11 +528,16 @@ fn document_rows(doc: &Document, cfg: &FeatureConfig, s: &mut Scratch, out: &mut
     }
     // Page-level statistics, once per whole document.
     s.word_docs.clear();
+    // Sized once rather than grown by rehashing (capped: a huge page's distinct words are far
+    // fewer than its word occurrences).
+    s.word_docs.reserve(s.content.len().min(1 << 16));
     for &w in &s.content {
         *s.word_docs.entry(w).or_insert(0) += 1; // content words are distinct per segment
     }
     s.exact.clear();
     s.keys.clear();
+    s.exact.reserve(n.min(1 << 16));
+    s.keys.reserve(n.min(1 << 16));
     for sh in &s.shapes {
         *s.exact.entry(sh.exact).or_insert(0) += 1;
         *s.keys.entry(sh.key).or_insert(0) += 1;

@@ -95,7 +95,11 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     let head_str = &text[..head_end];
     let head = &mut scratch.head;
     head.clear();
-    head.extend(head_str.chars());
+    if head_str.is_ascii() {
+        head.extend(head_str.bytes().map(char::from)); // no UTF-8 decoding
+    } else {
+        head.extend(head_str.chars());
+    }
     let head: &[char] = head;
     s.head_chars = head.len() as u32;
     s.chars = char_count_capped(text, MAX_CHARS) as u32;
