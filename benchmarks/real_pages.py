@@ -164,10 +164,11 @@ class Tally:
         }
 
 
-def run(mirror_root: Path, data: Path, cache: Path, split: str = "heldout", limit: int | None = None) -> dict:
+def run(mirror_root: Path, data: Path, cache: Path, split: str = "heldout", limit: int | None = None,
+        model: Path | None = None) -> dict:
     from textsieve import Sieve
 
-    sieve = Sieve()
+    sieve = Sieve(model)
     records = {r["id"]: r for r in read_records(data, split)}
     tallies: dict = defaultdict(lambda: defaultdict(Tally))
     done = 0
@@ -233,8 +234,9 @@ def main(argv=None) -> int:
     ap.add_argument("--split", default="heldout", choices=("heldout", "train"))
     ap.add_argument("--limit", type=int, help="at most this many pages (a quick look)")
     ap.add_argument("--json", type=Path, help="also write the full result here")
+    ap.add_argument("--model", type=Path, help="a trained model folder (default: the shipped model)")
     args = ap.parse_args(argv)
-    result = run(args.mirror_root, args.data, args.cache, args.split, args.limit)
+    result = run(args.mirror_root, args.data, args.cache, args.split, args.limit, args.model)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     html = [f"html:{s}" for s in HTML_SYSTEMS]

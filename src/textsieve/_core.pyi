@@ -29,7 +29,8 @@ def clean_surrogates(text: str) -> str:
     """``text`` itself, or a copy with each lone surrogate replaced by U+FFFD."""
 
 def dense_feature_names(html: bool = True) -> list[str]: ...
-def revision_feature_names(labels: Sequence[str], window: int, dense_names: Sequence[str] | None = None) -> list[str]: ...
+def revision_feature_names(labels: Sequence[str], window: int, dense_names: Sequence[str] | None = None,
+                           page: bool = False) -> list[str]: ...
 def featurize(docs: Iterable[Document], *, html: bool = False, split_glued: bool = True,
               config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Feature matrix of every segment: doc (u32), dense (rows x n_dense f32), indptr (i64),
@@ -37,7 +38,7 @@ def featurize(docs: Iterable[Document], *, html: bool = False, split_glued: bool
     (what each document's offsets index: the page text for HTML)."""
 
 def revision_features(proba: npt.NDArray[np.float64], doc: npt.NDArray[np.uint32], window: int,
-                      dense: npt.NDArray[np.float32] | None = None) -> npt.NDArray[np.float64]: ...
+                      dense: npt.NDArray[np.float32] | None = None, page: bool = False) -> npt.NDArray[np.float64]: ...
 def first_pass_proba(dense: npt.NDArray[np.float32], indptr: npt.NDArray[np.int64], indices: npt.NDArray[np.int32],
                      values: npt.NDArray[np.float32], dense_mean: npt.NDArray[np.float32],
                      dense_scale: npt.NDArray[np.float32], coef: npt.NDArray[np.float32],
@@ -53,7 +54,7 @@ class Model:
     """A validated model (textsieve.model builds it from model.npz + manifest.json)."""
 
     def __init__(self, arrays: dict[str, npt.NDArray[Any]], labels: Sequence[str], feature_config: dict[str, Any],
-                 window: int, revision_dense: bool, link: str) -> None: ...
+                 window: int, revision_dense: bool, link: str, revision_page: bool = False) -> None: ...
     @property
     def labels(self) -> list[str]: ...
     @property

@@ -12,7 +12,7 @@ A model is a directory with two files:
     (the core's featurizer must match), ``labels`` (in the order of the probability columns),
     ``dense_features`` and ``revision_features`` (names, checked against the core's),
     ``feature_config`` (hash sizes and snippet bounds), ``revision_config`` (``window``,
-    ``dense``), ``first_pass`` (``link``: ``softmax`` or ``ovr_sigmoid``), ``model_sha256``,
+    ``dense``, ``page``: the page-relative block, absent and off in older models), ``first_pass`` (``link``: ``softmax`` or ``ovr_sigmoid``), ``model_sha256``,
     plus library versions, seed, training-data hash and scores.
 
 Loading runs no code from the file. It checks, in order: the manifest is a JSON object with the
@@ -162,7 +162,10 @@ def _check_manifest(manifest: dict, where) -> None:
     dense = manifest["revision_config"].get("dense", True)
     if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 64:
         raise ModelError(f"{where}: revision_config.window must be an integer 0..64, got {window!r}. {_RETRAIN}")
-    expected = list(_core.revision_feature_names(manifest["labels"], window, names if dense else None))
+    page = manifest["revision_config"].get("page", False)
+    if not isinstance(page, bool):
+        raise ModelError(f"{where}: revision_config.page must be true or false, got {page!r}. {_RETRAIN}")
+    expected = list(_core.revision_feature_names(manifest["labels"], window, names if dense else None, page))
     if manifest["revision_features"] != expected:
         raise ModelError(f"{where}: the manifest's revision feature names differ from the core's. {_RETRAIN}")
 
@@ -217,7 +220,8 @@ def _core_model(arrays: dict, manifest: dict, where):
     cfg = manifest["feature_config"]
     try:
         return _core.Model(arrays, list(manifest["labels"]), dict(cfg), int(manifest["revision_config"]["window"]),
-                           bool(manifest["revision_config"].get("dense", True)), str(manifest["first_pass"].get("link")))
+                           bool(manifest["revision_config"].get("dense", True)), str(manifest["first_pass"].get("link")),
+                           bool(manifest["revision_config"].get("page", False)))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ModelError(f"{where}: the model's arrays are not usable: {exc}. {_RETRAIN}") from None
 

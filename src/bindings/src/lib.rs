@@ -305,9 +305,9 @@ fn dense_feature_names(html: bool) -> Vec<&'static str> {
 }
 
 #[pyfunction]
-#[pyo3(signature = (labels, window, dense_names = None))]
-fn revision_feature_names(labels: Vec<String>, window: usize, dense_names: Option<Vec<String>>) -> Vec<String> {
-    core_revision_names(&labels, window, dense_names.as_deref())
+#[pyo3(signature = (labels, window, dense_names = None, page = false))]
+fn revision_feature_names(labels: Vec<String>, window: usize, dense_names: Option<Vec<String>>, page: bool) -> Vec<String> {
+    core_revision_names(&labels, window, dense_names.as_deref(), page)
 }
 
 fn feature_config(d: Option<&Bound<'_, PyDict>>) -> PyResult<FeatureConfig> {
@@ -415,15 +415,19 @@ fn slice2<'a, T: numpy::Element>(a: &'a PyReadonlyArray2<'_, T>, name: &str) -> 
 }
 
 #[pyfunction]
-#[pyo3(signature = (proba, doc, window, dense = None))]
+#[pyo3(signature = (proba, doc, window, dense = None, page = false, rows = None))]
 /// Pass two's input: revision features (rows x n, f64) from first-pass `proba` (rows x k) and
-/// each row's document; `dense` (rows x n_dense, f32) is included when given.
+/// each row's document; `dense` (rows x n_dense, f32) is included when given, the page-relative
+/// block when `page`; only the rows `rows` (int64 indices, in that order) when given.
+#[allow(clippy::too_many_arguments)]
 fn revision_features<'py>(
     py: Python<'py>,
     proba: PyReadonlyArray2<'py, f64>,
     doc: PyReadonlyArray1<'py, u32>,
     window: usize,
     dense: Option<PyReadonlyArray2<'py, f32>>,
+    page: bool,
+    rows: Option<PyReadonlyArray1<'py, i64>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (p, n, k) = slice2(&proba, "proba")?;
     let d = slice1(&doc, "doc")?;
@@ -432,8 +436,22 @@ fn revision_features<'py>(
         None => None,
     };
     let dense_arg = dense.map(|(s, _, nd)| (s, nd));
-    let x = py.detach(|| core_revision(p, k, d, window, dense_arg)).map_err(value_error)?;
-    let width = if n == 0 { textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some()) } else { x.len() / n };
+    let config = RevisionConfig { window, dense: dense.is_some(), page };
+    if let Some(rows) = &rows {
+        let picked = slice1(rows, "rows")?;
+        if let Some(bad) = picked.iter().find(|&&r| r < 0) {
+            return Err(value_error(format!("row {bad} is negative")));
+        }
+        let picked: Vec<usize> = picked.iter().map(|&r| r as usize).collect();
+        let m = picked.len();
+        let x = py
+            .detach(|| textsieve_core::revision::revision_features_of_rows(p, k, d, config, dense_arg, &picked))
+            .map_err(value_error)?;
+        let width = textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some(), page);
+        return Ok(x.into_pyarray(py).reshape([m, width])?.into_any());
+    }
+    let x = py.detach(|| core_revision(p, k, d, config, dense_arg)).map_err(value_error)?;
+    let width = if n == 0 { textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some(), page) } else { x.len() / n };
     Ok(x.into_pyarray(py).reshape([n, width])?.into_any())
 }
 
@@ -578,7 +596,7 @@ fn labeled_to_py<'py>(py: Python<'py>, l: Labeled, source: &str, k: usize) -> Py
 #[pymethods]
 impl Model {
     #[new]
-    #[pyo3(signature = (arrays, labels, feature_config, window, revision_dense, link))]
+    #[pyo3(signature = (arrays, labels, feature_config, window, revision_dense, link, revision_page = false))]
     fn new(
         arrays: &Bound<'_, PyDict>,
         labels: Vec<String>,
@@ -586,6 +604,7 @@ impl Model {
         window: usize,
         revision_dense: bool,
         link: &str,
+        revision_page: bool,
     ) -> PyResult<Model> {
         let a = ModelArrays {
             dense_mean: array(arrays, "dense_mean")?,
@@ -606,7 +625,7 @@ impl Model {
         let config = ModelConfig {
             labels,
             features: self::feature_config(Some(feature_config))?,
-            revision: RevisionConfig { window, dense: revision_dense },
+            revision: RevisionConfig { window, dense: revision_dense, page: revision_page },
             link: Link::parse(link).map_err(value_error)?,
         };
         let inner = CoreModel::new(&a, config).map_err(|e| value_error(e.0))?;

@@ -10,7 +10,22 @@
 //! 4. the document's mean probabilities (`doc_mean:<label>`): a page that is mostly junk reads
 //!    differently,
 //! 5. the mean over the wider window `-2*window..=2*window` (`wide_mean:<label>`): the block a
-//!    line sits in.
+//!    line sits in,
+//! 6. optionally (`RevisionConfig::page`), where the line stands *within its page*, per label:
+//!    its score minus the page's highest (`page_gap_max:<label>`, 0 for the page's best line),
+//!    its score minus the page's 90th percentile (`page_gap_q90:<label>`), and the share of the
+//!    page's other lines that score clearly higher, by more than [`PAGE_ABOVE_MARGIN`]
+//!    (`page_above:<label>`, 0 for the best line). The margin keeps a page of many equally good
+//!    lines (a long archive of articles) from ranking half its paragraphs "below the rest": a
+//!    bare rank is uniform on such a page and read as junk there. No line count: a page far
+//!    longer than any in training must not land in an untrained corner of the trees.
+//!
+//! Why the page-relative block: the document mean (4.) says "this page is mostly junk", and on a
+//! page whose first 150 lines are navigation it pulled every line, the article's paragraphs too,
+//! to junk (issue 12). A relative view keeps that context but lets each line speak: a real
+//! paragraph on a 90%-chrome page still has the page's highest body score, ranks first and sits
+//! far above the 90th percentile, which a menu line never does. Context informs the line; it
+//! does not overrule it.
 //!
 //! Everything is computed from first-pass scores only, before any label is applied, so the order
 //! in which rows are visited cannot change the result. Rows of one document must be contiguous
@@ -26,18 +41,32 @@ pub struct RevisionConfig {
     pub window: usize,
     /// Include the raw dense features in pass two's input.
     pub dense: bool,
+    /// Include the page-relative block (`page_gap_max`, `page_gap_q90`, `page_above`). Off for models trained before it existed, whose trees index the columns
+    /// without it.
+    pub page: bool,
 }
+
+/// The quantile `page_gap_q90:<label>` measures from.
+pub const PAGE_QUANTILE: f64 = 0.9;
+
+/// How much higher another line must score to count in `page_above:<label>`.
+pub const PAGE_ABOVE_MARGIN: f64 = 0.1;
 
 /// The largest window a model may ask for (bounds the row width).
 pub const MAX_WINDOW: usize = 64;
 
 /// Number of revision features for `k` labels and `n_dense` dense features.
-pub fn n_revision_features(k: usize, window: usize, n_dense: usize, config_dense: bool) -> usize {
-    k + if config_dense { n_dense } else { 0 } + 2 * window * (k + 1) + 2 * k
+pub fn n_revision_features(k: usize, window: usize, n_dense: usize, config_dense: bool, page: bool) -> usize {
+    k + if config_dense { n_dense } else { 0 } + 2 * window * (k + 1) + 2 * k + if page { 3 * k } else { 0 }
 }
 
 /// The names of the revision features, in column order.
-pub fn revision_feature_names<S: AsRef<str>>(labels: &[S], window: usize, dense_names: Option<&[S]>) -> Vec<String> {
+pub fn revision_feature_names<S: AsRef<str>>(
+    labels: &[S],
+    window: usize,
+    dense_names: Option<&[S]>,
+    page: bool,
+) -> Vec<String> {
     let mut names = Vec::new();
     for l in labels {
         names.push(format!("p:{}", l.as_ref()));
@@ -59,6 +88,13 @@ pub fn revision_feature_names<S: AsRef<str>>(labels: &[S], window: usize, dense_
     for l in labels {
         names.push(format!("wide_mean:{}", l.as_ref()));
     }
+    if page {
+        for prefix in ["page_gap_max", "page_gap_q90", "page_above"] {
+            for l in labels {
+                names.push(format!("{prefix}:{}", l.as_ref()));
+            }
+        }
+    }
     names
 }
 
@@ -75,12 +111,35 @@ pub fn revision_features(
     proba: &[f64],
     k: usize,
     doc: &[u32],
-    window: usize,
+    config: RevisionConfig,
     dense: Option<(&[f32], usize)>,
 ) -> Result<Vec<f64>, String> {
-    let r = Revision::new(proba, k, doc, window, dense)?;
+    let r = Revision::new(proba, k, doc, config, dense)?;
     let mut out = vec![0f64; doc.len() * r.width()];
     r.fill(0..doc.len(), &mut out);
+    Ok(out)
+}
+
+/// Revision features of the given `rows` only (in that order), each still computed from its
+/// whole document: training fits pass two on a sample of rows, and building every row of a
+/// large training set (wide, f64) only to keep a fifth of them cost more than the fit.
+pub fn revision_features_of_rows(
+    proba: &[f64],
+    k: usize,
+    doc: &[u32],
+    config: RevisionConfig,
+    dense: Option<(&[f32], usize)>,
+    rows: &[usize],
+) -> Result<Vec<f64>, String> {
+    if let Some(&bad) = rows.iter().find(|&&r| r >= doc.len()) {
+        return Err(format!("row {bad} is out of range for {} rows", doc.len()));
+    }
+    let r = Revision::new(proba, k, doc, config, dense)?;
+    let width = r.width();
+    let mut out = vec![0f64; rows.len() * width];
+    for (i, &row) in rows.iter().enumerate() {
+        r.fill(row..row + 1, &mut out[i * width..(i + 1) * width]);
+    }
     Ok(out)
 }
 
@@ -93,18 +152,21 @@ pub struct Revision<'a> {
     window: usize,
     dense: Option<(&'a [f32], usize)>,
     means: HashMap<u32, Vec<f64>>,
+    /// Row-major `n x 3k` when the page block is on, else empty.
+    page: Vec<f64>,
     width: usize,
 }
 
 impl<'a> Revision<'a> {
-    /// Check the shapes and compute the document means.
+    /// Check the shapes and compute the document means (and the page block when asked).
     pub fn new(
         proba: &'a [f64],
         k: usize,
         doc: &'a [u32],
-        window: usize,
+        config: RevisionConfig,
         dense: Option<(&'a [f32], usize)>,
     ) -> Result<Revision<'a>, String> {
+        let window = config.window;
         let n = doc.len();
         if k == 0 || proba.len() != n.saturating_mul(k) {
             return Err(format!("proba has {} values, expected {n} rows x {k} labels", proba.len()));
@@ -130,8 +192,9 @@ impl<'a> Revision<'a> {
             e.1 += 1;
         }
         let means = sums.into_iter().map(|(d, (s, cnt))| (d, s.iter().map(|v| v / cnt as f64).collect())).collect();
-        let width = n_revision_features(k, window, n_dense, dense.is_some());
-        Ok(Revision { proba, k, doc, window, dense, means, width })
+        let width = n_revision_features(k, window, n_dense, dense.is_some(), config.page);
+        let page = if config.page { page_block(proba, k, doc) } else { Vec::new() };
+        Ok(Revision { proba, k, doc, window, dense, means, page, width })
     }
 
     /// Values per row.
@@ -181,7 +244,60 @@ impl<'a> Revision<'a> {
             for c in 0..k {
                 row[at + c] /= count.max(1) as f64;
             }
+            at += k;
+            if !self.page.is_empty() {
+                let m = 3 * k;
+                row[at..at + m].copy_from_slice(&self.page[r * m..(r + 1) * m]);
+            }
         }
+    }
+}
+
+/// The page-relative block of every row, row-major `n x 3k`: per label the gap to the page's
+/// maximum, the gap to its [`PAGE_QUANTILE`] quantile, and the share of the page's other rows
+/// scoring more than [`PAGE_ABOVE_MARGIN`] higher. Rows are grouped by document id wherever they
+/// sit; a NaN score counts as the lowest (it never comes from the first pass, but the order must
+/// stay total).
+fn page_block(proba: &[f64], k: usize, doc: &[u32]) -> Vec<f64> {
+    let m = 3 * k;
+    let mut out = vec![0f64; doc.len() * m];
+    let mut pages: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (r, &d) in doc.iter().enumerate() {
+        pages.entry(d).or_default().push(r);
+    }
+    let key = |v: f64| if v.is_nan() { f64::NEG_INFINITY } else { v };
+    let mut sorted: Vec<f64> = Vec::new();
+    for rows in pages.values() {
+        let count = rows.len();
+        let others = (count - 1).max(1) as f64;
+        for c in 0..k {
+            sorted.clear();
+            sorted.extend(rows.iter().map(|&r| key(proba[r * k + c])));
+            sorted.sort_by(|a, b| a.total_cmp(b)); // ascending
+            let max = sorted[count - 1];
+            // Nearest-rank quantile: ascending index floor(q * (count - 1)).
+            let quantile = sorted[((PAGE_QUANTILE * (count - 1) as f64).floor() as usize).min(count - 1)];
+            for &r in rows {
+                let raw = proba[r * k + c];
+                let v = key(raw);
+                // Rows scoring more than v + margin: those after the first value above it.
+                let bar = v + PAGE_ABOVE_MARGIN;
+                let above = count - sorted.partition_point(|&x| x <= bar);
+                let row = &mut out[r * m..(r + 1) * m];
+                row[c] = finite_or_zero(raw - max);
+                row[k + c] = finite_or_zero(raw - quantile);
+                row[2 * k + c] = above as f64 / others;
+            }
+        }
+    }
+    out
+}
+
+fn finite_or_zero(v: f64) -> f64 {
+    if v.is_finite() {
+        v
+    } else {
+        0.0
     }
 }
 
@@ -189,15 +305,19 @@ impl<'a> Revision<'a> {
 mod tests {
     use super::*;
 
+    fn cfg(window: usize, page: bool) -> RevisionConfig {
+        RevisionConfig { window, dense: false, page }
+    }
+
     #[test]
     fn layout_and_names_agree() {
         let labels = ["body", "junk"];
-        let names = revision_feature_names(&labels, 1, None);
-        assert_eq!(names.len(), n_revision_features(2, 1, 0, false));
+        let names = revision_feature_names(&labels, 1, None, false);
+        assert_eq!(names.len(), n_revision_features(2, 1, 0, false, false));
         assert_eq!(names[..2], ["p:body", "p:junk"]);
         assert_eq!(names[2..8], ["p[-1]:body", "p[-1]:junk", "has[-1]", "p[+1]:body", "p[+1]:junk", "has[+1]"]);
         assert_eq!(names[8..], ["doc_mean:body", "doc_mean:junk", "wide_mean:body", "wide_mean:junk"]);
-        let with_dense = revision_feature_names(&labels, 1, Some(&["chars", "words"][..]));
+        let with_dense = revision_feature_names(&labels, 1, Some(&["chars", "words"][..]), false);
         assert_eq!(with_dense[2..4], ["dense:chars", "dense:words"]);
     }
 
@@ -205,7 +325,7 @@ mod tests {
     fn neighbours_stop_at_document_edges() {
         // Two documents: rows 0,1 (doc 7) and row 2 (doc 9); k = 2, window = 1.
         let proba = [0.9, 0.1, 0.2, 0.8, 0.5, 0.5];
-        let x = revision_features(&proba, 2, &[7, 7, 9], 1, None).unwrap();
+        let x = revision_features(&proba, 2, &[7, 7, 9], cfg(1, false), None).unwrap();
         let width = 12;
         let row = |r: usize| &x[r * width..(r + 1) * width];
         // Row 0: no left neighbour, right neighbour is row 1.
@@ -222,11 +342,119 @@ mod tests {
 
     #[test]
     fn dense_block_and_bad_shapes() {
-        let x = revision_features(&[1.0, 0.0], 2, &[0], 0, Some((&[3.5, -1.0], 2))).unwrap();
+        let x = revision_features(&[1.0, 0.0], 2, &[0], cfg(0, false), Some((&[3.5, -1.0], 2))).unwrap();
         assert_eq!(x, vec![1.0, 0.0, 3.5, -1.0, 1.0, 0.0, 1.0, 0.0]);
-        assert!(revision_features(&[1.0], 2, &[0], 1, None).is_err());
-        assert!(revision_features(&[1.0, 0.0], 2, &[0], 1, Some((&[1.0], 2))).is_err());
-        assert!(revision_features(&[1.0, 0.0], 2, &[0], MAX_WINDOW + 1, None).is_err());
-        assert!(revision_features(&[], 2, &[], 3, None).unwrap().is_empty());
+        assert!(revision_features(&[1.0], 2, &[0], cfg(1, false), None).is_err());
+        assert!(revision_features(&[1.0, 0.0], 2, &[0], cfg(1, false), Some((&[1.0], 2))).is_err());
+        assert!(revision_features(&[1.0, 0.0], 2, &[0], cfg(MAX_WINDOW + 1, false), None).is_err());
+        assert!(revision_features(&[], 2, &[], cfg(3, true), None).unwrap().is_empty());
+    }
+
+    /// The page block of a page: (body, junk) scores of its rows; columns by name.
+    fn page_rows(proba: &[f64], doc: &[u32]) -> (Vec<String>, Vec<Vec<f64>>) {
+        let labels = ["body", "junk"];
+        let names = revision_feature_names(&labels, 0, None, true);
+        let x = revision_features(proba, 2, doc, cfg(0, true), None).unwrap();
+        let width = names.len();
+        (names, x.chunks(width).map(|c| c.to_vec()).collect())
+    }
+
+    fn col(names: &[String], name: &str) -> usize {
+        names.iter().position(|n| n == name).unwrap_or_else(|| panic!("no feature {name}"))
+    }
+
+    /// Nine menu lines and one paragraph: body scores 0.1 x 9 and 0.4.
+    fn chrome_page() -> Vec<f64> {
+        let mut proba = Vec::new();
+        for _ in 0..9 {
+            proba.extend([0.1, 0.9]);
+        }
+        proba.extend([0.4, 0.6]);
+        proba
+    }
+
+    #[test]
+    fn page_block_names_follow_the_wide_means() {
+        let names = revision_feature_names(&["body", "junk"], 0, None, true);
+        assert_eq!(names.len(), n_revision_features(2, 0, 0, false, true));
+        assert_eq!(
+            names[6..],
+            [
+                "page_gap_max:body",
+                "page_gap_max:junk",
+                "page_gap_q90:body",
+                "page_gap_q90:junk",
+                "page_above:body",
+                "page_above:junk"
+            ]
+        );
+    }
+
+    #[test]
+    fn page_gap_max_is_zero_for_the_best_line_of_a_chrome_page() {
+        // The paragraph's body score (0.4) is low in absolute terms, but the page's highest.
+        let (names, rows) = page_rows(&chrome_page(), &[3; 10]);
+        let c = col(&names, "page_gap_max:body");
+        assert_eq!(rows[9][c], 0.0);
+        assert!((rows[0][c] - (0.1 - 0.4)).abs() < 1e-12);
+        assert_eq!(rows[0][col(&names, "page_gap_max:junk")], 0.0);
+    }
+
+    #[test]
+    fn page_gap_q90_measures_from_the_nearest_rank_quantile() {
+        // Ten rows: the 0.9 quantile is ascending index floor(0.9 * 9) = 8, a menu line (0.1).
+        let (names, rows) = page_rows(&chrome_page(), &[3; 10]);
+        let c = col(&names, "page_gap_q90:body");
+        assert!((rows[9][c] - 0.3).abs() < 1e-12);
+        assert!(rows[0][c].abs() < 1e-12);
+    }
+
+    #[test]
+    fn page_above_is_the_share_of_other_lines_scoring_clearly_higher() {
+        let (names, rows) = page_rows(&chrome_page(), &[3; 10]);
+        let c = col(&names, "page_above:body");
+        assert_eq!(rows[9][c], 0.0);
+        // A menu line: only the paragraph is clearly higher; its 8 equals are not.
+        assert!((rows[0][c] - 1.0 / 9.0).abs() < 1e-12);
+        let j = col(&names, "page_above:junk");
+        assert_eq!(rows[9][j], 1.0);
+        // A page of equally good lines (0.90..0.99): none is clearly above another.
+        let archive: Vec<f64> = (0..10).flat_map(|i| [0.90 + 0.01 * i as f64, 0.10 - 0.01 * i as f64]).collect();
+        let (_, rows) = page_rows(&archive, &[0; 10]);
+        assert!(rows.iter().all(|r| r[c] == 0.0));
+    }
+
+    #[test]
+    fn page_block_keeps_pages_apart() {
+        let mut proba = chrome_page();
+        proba.extend([0.7, 0.3, 0.2, 0.8]);
+        let mut doc = vec![1u32; 10];
+        doc.extend([2, 2]);
+        let (names, rows) = page_rows(&proba, &doc);
+        // The second page's ranks ignore the first page's rows.
+        assert_eq!(rows[10][col(&names, "page_above:body")], 0.0);
+        assert_eq!(rows[11][col(&names, "page_above:body")], 1.0);
+        assert_eq!(rows[11][col(&names, "page_gap_max:body")], 0.2 - 0.7);
+    }
+
+    #[test]
+    fn rows_of_a_batch_equal_the_full_matrix_rows() {
+        let proba = chrome_page();
+        let doc = [3u32; 10];
+        let full = revision_features(&proba, 2, &doc, cfg(1, true), None).unwrap();
+        let width = full.len() / 10;
+        let some = revision_features_of_rows(&proba, 2, &doc, cfg(1, true), None, &[9, 0, 4]).unwrap();
+        assert_eq!(some[..width], full[9 * width..10 * width]);
+        assert_eq!(some[width..2 * width], full[..width]);
+        assert_eq!(some[2 * width..], full[4 * width..5 * width]);
+        assert!(revision_features_of_rows(&proba, 2, &doc, cfg(1, true), None, &[10]).is_err());
+    }
+
+    #[test]
+    fn page_block_survives_one_line_pages_and_nan() {
+        let (names, rows) = page_rows(&[f64::NAN, 0.5], &[0]);
+        assert_eq!(rows[0][col(&names, "page_above:body")], 0.0);
+        assert_eq!(rows[0][col(&names, "page_gap_max:body")], 0.0);
+        assert!(names.iter().zip(&rows[0]).filter(|(n, _)| n.starts_with("page_")).all(|(_, v)| v.is_finite()));
     }
 }

@@ -4,8 +4,11 @@ The model learns what markup says about a line (link density, tags, ancestors, c
 pages rendered out of the team's labeled documents, so the labels come for free: every line
 keeps its label, junk blocks become the widgets they are on real sites (related-link lists and
 cards, figures with captions, author boxes with avatars and social links), and site chrome that
-plain-text documents never show (navigation, breadcrumbs, footer links, share bars) is added
-and labeled ``link_spam``.
+plain-text documents never show (navigation, breadcrumbs, footer links, share bars, cookie and
+newsletter boxes, tag lines) is added and labeled ``boilerplate`` (``chrome_label``), the label
+the real labeled pages give site chrome; a "Read more: <title>" teaser stays ``link_spam``, a
+link to another story. Before the fifth label existed chrome was ``link_spam``
+(``chrome_label="link_spam"`` still renders that way).
 
 Real sites differ, and a model that memorised one template would learn nothing useful, so every
 page draws its own layout: semantic HTML5 or ``<div>`` soup or layout tables or a bare fragment;
@@ -29,7 +32,11 @@ from .. import _core
 from ..errors import CorpusError
 from .corpus import BLANK, LabeledDocument
 
-__all__ = ["PageRenderer", "render_corpus"]
+__all__ = ["PageRenderer", "render_corpus", "CHROME_LABEL"]
+
+# The label of rendered site chrome (menus, footers, share bars, cookie notices): the real
+# labeled pages' ``boilerplate``.
+CHROME_LABEL = "boilerplate"
 
 _MARKER = re.compile(r"^(?:[-–—•*·»→>+▪◦●■□✓✔]|\d{1,3}[.)])\s+")
 _KEY_VALUE = re.compile(r"^([^\W\d_][\w .'/()&-]{0,32}?\s?:)\s*(\S.*)$")
@@ -50,7 +57,7 @@ _SITES = ("The Daily Ledger", "Kitchen Notes", "Bergblick Magazin", "Tech Rundow
           "Le Petit Journal", "Hometown Herald", "Wanderlust Weekly", "Gadget Garage", "Salt & Thyme")
 
 # Site chrome that is text, not links: cookie notices, newsletter boxes, "read more" teasers, tag
-# lines. Labeled link_spam like the rest of the chrome. Per language, since chrome is written in
+# lines. Labeled like the rest of the chrome (``chrome_label``). Per language, since chrome is written in
 # the site's language.
 _COOKIE = {
     "en": ("We use cookies to improve your experience and to show you personalised ads. By continuing you agree to our cookie policy.", "Accept all", "Manage settings"),
@@ -94,7 +101,8 @@ _HINTS = {
 class PageRenderer:
     """Render one labeled document as an HTML page; returns the page and the expected lines."""
 
-    def __init__(self, seed: int = 0):
+    def __init__(self, seed: int = 0, chrome_label: str = CHROME_LABEL):
+        self.chrome = chrome_label
         self.rng = random.Random(seed)
         # Where body paragraphs sit is drawn from a stream of its own, so that adding that
         # choice left every other layout decision of a given seed as it was.
@@ -159,7 +167,7 @@ class PageRenderer:
         out.append(f"<{tag}{self._cls('nav')}><ul>")
         for it in items:
             out.append(f"<li>{self._link(it)}</li>")
-            expected.append((it, "link_spam"))
+            expected.append((it, self.chrome))
         out.append(f"</ul></{tag}>")
 
     def _chrome_breadcrumb(self, out, expected):
@@ -167,7 +175,7 @@ class PageRenderer:
         items = rng.sample(_NAV, rng.randint(2, 4))
         sep = rng.choice((" › ", " / ", " » ", " > "))
         out.append(f"<div{self._cls('breadcrumb')}>" + self._esc(sep).join(self._link(t) for t in items) + "</div>")
-        expected.extend((t, "link_spam") for t in items)
+        expected.extend((t, self.chrome) for t in items)
 
     def _chrome_footer(self, out, expected, site):
         rng = self.rng
@@ -179,24 +187,24 @@ class PageRenderer:
                 out.append("<ul>" + "".join(f"<li>{self._link(t)}</li>" for t in items) + "</ul>")
             else:
                 out.append("<p>" + " | ".join(self._link(t) for t in items) + "</p>")
-            expected.extend((t, "link_spam") for t in items)
+            expected.extend((t, self.chrome) for t in items)
         if rng.random() < 0.6:
             line = f"© {rng.randint(2009, 2025)} {site}. All rights reserved."
             out.append(f"<p>{self._esc(line)}</p>")
-            expected.append((line, "link_spam"))
+            expected.append((line, self.chrome))
         out.append(f"</{tag}>")
 
     def _chrome_share(self, out, expected):
         rng = self.rng
         items = rng.sample(_SHARE, rng.randint(3, 6))
         out.append(f"<div{self._cls('share')}>" + "".join(f'<a href="#s">{self._esc(t)}</a> ' for t in items) + "</div>")
-        expected.extend((t, "link_spam") for t in items)
+        expected.extend((t, self.chrome) for t in items)
 
     def _chrome_cookie(self, out, expected):
         text, accept, manage = _COOKIE.get(self.lang, _COOKIE["en"])
         out.append(f'<div{self._cls("cookie")} role="dialog"><p>{self._esc(text)}</p>'
                    f"<div><button>{self._esc(accept)}</button></div><div><button>{self._esc(manage)}</button></div></div>")
-        expected.extend([(text, "link_spam"), (accept, "link_spam"), (manage, "link_spam")])
+        expected.extend([(text, self.chrome), (accept, self.chrome), (manage, self.chrome)])
 
     def _chrome_newsletter(self, out, expected):
         head, blurb, button = _NEWSLETTER.get(self.lang, _NEWSLETTER["en"])
@@ -204,7 +212,7 @@ class PageRenderer:
         line_head = f"<{h}>{self._esc(head)}</{h}>" if h != "strong" else f"<div><strong>{self._esc(head)}</strong></div>"
         out.append(f'<div{self._cls("newsletter")}>{line_head}<p>{self._esc(blurb)}</p>'
                    f'<form action="/subscribe"><input type="email" placeholder="Email"><div><button>{self._esc(button)}</button></div></form></div>')
-        expected.extend([(head, "link_spam"), (blurb, "link_spam"), (button, "link_spam")])
+        expected.extend([(head, self.chrome), (blurb, self.chrome), (button, self.chrome)])
 
     def _chrome_read_more(self, out, expected, titles):
         if not titles:
@@ -220,7 +228,7 @@ class PageRenderer:
         picked = self.rng.sample(words, min(len(words), self.rng.randint(3, 6)))
         lead = _TAGS.get(self.lang, _TAGS["en"])
         out.append(f"<p>{self._esc(lead)} " + ", ".join(self._link(w) for w in picked) + "</p>")
-        expected.append((f"{lead} " + ", ".join(picked), "link_spam"))
+        expected.append((f"{lead} " + ", ".join(picked), self.chrome))
 
     def _noise(self, out):
         """Things a page has that must never become lines."""
@@ -411,7 +419,7 @@ class PageRenderer:
         header = self._tag("header")
         if rng.random() < 0.5:
             out.append(f"<{header}{self._cls('nav')}><div>{self._link(site)}</div></{header}>")
-            expected.append((site, "link_spam"))
+            expected.append((site, self.chrome))
         if rng.random() < 0.7:
             self._chrome_nav(out, expected)
         if rng.random() < 0.3:
@@ -499,12 +507,13 @@ def render_document(doc: LabeledDocument, renderer: PageRenderer, tag: str) -> L
                            contexts=contexts[: len(lines)])
 
 
-def render_corpus(docs: Sequence[LabeledDocument], every: int = 2, seed: int = 0) -> list[LabeledDocument]:
+def render_corpus(docs: Sequence[LabeledDocument], every: int = 2, seed: int = 0,
+                  chrome_label: str = CHROME_LABEL) -> list[LabeledDocument]:
     """HTML versions of every ``every``-th document (augmented variants), deterministic per seed."""
     out = []
     for i, doc in enumerate(docs):
         if i % every:
             continue
-        renderer = PageRenderer(seed=seed * 7919 + i)
+        renderer = PageRenderer(seed=seed * 7919 + i, chrome_label=chrome_label)
         out.append(render_document(doc, renderer, "html"))
     return out

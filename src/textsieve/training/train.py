@@ -43,12 +43,15 @@ from .. import _core
 from ..evaluate import evaluate_documents, summary
 from .corpus import JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, save_arrays, second_pass_arrays
+from .pages import CHROME_LABEL
 from .table import TrainingTable, featurize_documents
 
-__all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set"]
+__all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set", "read_real"]
 
 DEFAULT_VARIANTS = 4
 HTML_EVERY = 2  # render every 2nd augmented variant as an HTML page
+REAL_DIR = "real"  # the real labeled pages under the training folder (training_data/real)
+DEFAULT_REAL_PAGES: int | None = None  # None: every real page of the train split
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,34 @@ class TrainConfig:
     ``alpha``/``epochs``/``eta0``: pass one's L2 strength, passes over the data and step size.
     ``inner_folds``: grouped
     folds for the out-of-fold scores. ``window``: neighbours on each side pass two looks at, and
-    ``revision_dense``: pass two also sees the dense features. The rest configure the boosted trees.
+    ``revision_dense``: pass two also sees the dense features; ``revision_page``: and where each
+    line's scores stand within its page (the core's ``page_*`` revision features). The rest
+    configure the boosted trees.
+
+    ``real_edge``/``real_keep``: which rows of the real pages the estimators fit on (see
+    :func:`fit_row_mask`). Every row is featurized and scored, so pages keep their context.
+    ``real_weight``: the sample weight of a real page's fitted row (a team row weighs 1), in
+    both passes: how much the real web's labeling conventions count against the team's;
+    ``real_text_weight`` the same for their plain-text renderings (``None``: ``real_weight``).
+    ``easy_keep``/``easy_p``: pass two fits on a seeded ``easy_keep`` share of the *easy* rows
+    (out-of-fold probability of the gold label at least ``easy_p``), each weighted
+    ``1/easy_keep`` so the trees' probabilities stay calibrated, and on every other row: the
+    trees' cost is linear in rows, and the easy ones, most of them, change few splits.
     """
 
     alpha: float = 1e-7
-    epochs: int = 30
+    epochs: int = 12
     eta0: float = 0.05
-    inner_folds: int = 3
+    inner_folds: int = 2
     window: int = 3
     revision_dense: bool = True
+    revision_page: bool = True
+    real_edge: int = 0
+    real_keep: float = 0.08
+    real_weight: float = 0.5
+    real_text_weight: float | None = None
+    easy_keep: float = 0.5
+    easy_p: float = 0.95
     max_iter: int = 60
     learning_rate: float = 0.35
     max_leaf_nodes: int = 31
@@ -85,16 +107,58 @@ class FittedModel:
     config: TrainConfig
     dense_names: list[str]
     seconds: dict
+    fit_rows: int = 0
 
     def core_model(self):
         """The core's model over these arrays (validated by the core, as when loaded from disk)."""
         return _core.Model({k: np.ascontiguousarray(v) for k, v in self.arrays.items()}, self.labels,
-                           self.feature_config, self.config.window, self.config.revision_dense, self.link)
+                           self.feature_config, self.config.window, self.config.revision_dense, self.link,
+                           self.config.revision_page)
 
     @property
     def revision_names(self) -> list[str]:
         return list(_core.revision_feature_names(self.labels, self.config.window,
-                                                 self.dense_names if self.config.revision_dense else None))
+                                                 self.dense_names if self.config.revision_dense else None,
+                                                 self.config.revision_page))
+
+
+REAL_GROUP = "real:"  # the group prefix of real pages' documents (see .real_mix)
+THIN_LABELS = ("body", "boilerplate")  # the labels whose long runs are thinned
+
+
+def real_rows(table: TrainingTable) -> np.ndarray:
+    """Which rows come from real pages (their documents' group is ``real:<site>``)."""
+    real_doc = np.asarray([(d.group or "").startswith(REAL_GROUP) for d in table.documents], dtype=bool)
+    return real_doc[table.doc] if len(table.doc) else np.zeros(0, dtype=bool)
+
+
+def fit_row_mask(table: TrainingTable, config: TrainConfig, seed: int = 0) -> np.ndarray:
+    """Which rows the estimators fit on: every row of the team's documents, and of the real
+    pages every row of a rare label (not body or boilerplate), every row within ``real_edge``
+    rows of a label change or a page edge, and a seeded ``real_keep`` share of the rest.
+
+    Why: the real pages hold ten times the team's rows (806k lines against 78k), 93% of them
+    body or boilerplate, most inside long runs of menu or article lines that teach little a
+    sample of them does not; fitting on all of them made training over ten minutes long
+    (measured: first pass and out-of-fold scores alone ran more than five minutes). Thinning is only for fitting: every row is still featurized,
+    scored out of fold and given its revision features from the whole page, so a page looks to
+    pass two exactly as it does at serving time.
+    """
+    n = len(table.y)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    real = real_rows(table)
+    y, doc = table.y, table.doc
+    idx = np.arange(n)
+    start = np.ones(n, dtype=bool)
+    start[1:] = (y[1:] != y[:-1]) | (doc[1:] != doc[:-1])
+    run = np.cumsum(start) - 1
+    run_start = idx[start]
+    run_end = np.append(run_start[1:], n) - 1
+    edge = np.minimum(idx - run_start[run], run_end[run] - idx) < config.real_edge
+    thin = np.isin(y, THIN_LABELS)
+    draw = np.random.default_rng(seed).random(n) < config.real_keep
+    return ~real | edge | ~thin | draw
 
 
 def _first_input(table: TrainingTable, rows: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> sp.csr_matrix:
@@ -127,20 +191,29 @@ def _core_first_proba(table: TrainingTable, rows: np.ndarray, arrays: dict, link
 
 
 def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
-                   seed: int = 0) -> tuple[dict, str, np.ndarray, dict]:
-    """Pass one on ``rows``: its arrays and link, and the out-of-fold probabilities of ``rows``."""
+                   seed: int = 0, fit: np.ndarray | None = None,
+                   weight: np.ndarray | None = None) -> tuple[dict, str, np.ndarray, dict]:
+    """Pass one on ``rows``: its arrays and link, and the out-of-fold probabilities of ``rows``.
+
+    ``fit`` (a mask over ``rows``, default all) limits the rows the estimators fit on; every
+    row of ``rows`` is scored out of fold; ``weight`` (over ``rows``) weighs the fitted rows."""
     from sklearn.model_selection import GroupKFold
 
+    fit = np.ones(len(rows), dtype=bool) if fit is None else np.asarray(fit, dtype=bool)
     y = table.y[rows]
     labels = sorted({str(v) for v in y})
     seconds = {}
     t = time.perf_counter()
-    dense = table.dense[rows].astype(np.float64)
+    dense = table.dense[rows[fit]].astype(np.float64)
     mean = dense.mean(axis=0)
     scale = dense.std(axis=0)
     scale[scale == 0] = 1.0  # StandardScaler's rule: a constant column is left unscaled
-    X = _first_input(table, rows, mean, scale)
-    final = _new_first(config, seed).fit(X, y)
+    # Only the fitted rows are assembled: every row is scored by the core, from the table.
+    fit_rows = rows[fit]
+    X = _first_input(table, fit_rows, mean, scale)
+    y_fit = y[fit]
+    w_fit = None if weight is None else np.asarray(weight, dtype=np.float64)[fit]
+    final = _new_first(config, seed).fit(X, y_fit, sample_weight=w_fit)
     first, link = first_pass_arrays(final, mean, scale, labels)
     seconds["first_pass"] = time.perf_counter() - t
 
@@ -151,8 +224,13 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
     n_folds = min(config.inner_folds, len(set(groups)))
     if n_folds < 2:
         raise ValueError("out-of-fold scores need documents from at least two source groups")
+    # Positions of every row within X (the fitted rows), -1 for a row not fitted.
+    in_x = np.full(len(rows), -1)
+    in_x[fit] = np.arange(int(fit.sum()))
     for fit_idx, score_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(rows)), groups=groups):
-        model = _new_first(config, seed).fit(X[fit_idx], y[fit_idx])
+        fit_idx = in_x[fit_idx[fit[fit_idx]]]
+        model = _new_first(config, seed).fit(X[fit_idx], y_fit[fit_idx],
+                                            sample_weight=None if w_fit is None else w_fit[fit_idx])
         fold_arrays, fold_link = first_pass_arrays(model, mean, scale, labels)
         oof[score_idx] = _core_first_proba(table, rows[score_idx], fold_arrays, fold_link)
     seconds["out_of_fold"] = time.perf_counter() - t
@@ -160,15 +238,36 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
 
 
 def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, config: TrainConfig,
-                    seed: int = 0) -> dict:
-    """Pass two on ``rows``: boosted trees over the core's revision features of ``oof``."""
+                    seed: int = 0, fit: np.ndarray | None = None, weight: np.ndarray | None = None,
+                    seconds: dict | None = None) -> dict:
+    """Pass two on ``rows``: boosted trees over the core's revision features of ``oof``
+    (each row's computed from its whole page), fitted on the rows ``fit`` marks (default all).
+
+    Only the fitted rows' revision features are built: the matrix is wide (f64), and building
+    every row of a large training set to keep a fifth of them cost more than the fit.
+    ``seconds`` (if given) gets ``revision`` and ``trees``."""
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
+    t = time.perf_counter()
     labels = sorted({str(v) for v in table.y[rows]})
+    fit = np.ones(len(rows), dtype=bool) if fit is None else np.asarray(fit, dtype=bool).copy()
+    y = table.y[rows]
+    w = np.ones(len(rows)) if weight is None else np.asarray(weight, dtype=np.float64).copy()
+    if config.easy_keep < 1.0:
+        gold_p = oof[np.arange(len(rows)), np.searchsorted(labels, y)]
+        easy = gold_p >= config.easy_p
+        drawn = np.random.default_rng(seed + 1).random(len(rows)) < config.easy_keep
+        fit &= ~easy | drawn
+        w[easy] /= config.easy_keep
     doc = np.unique(table.doc[rows], return_inverse=True)[1].astype(np.uint32)
+    picked = np.flatnonzero(fit).astype(np.int64)
     revision = _core.revision_features(np.ascontiguousarray(oof), doc, config.window,
-                                       np.ascontiguousarray(table.dense[rows]) if config.revision_dense else None)
+                                       np.ascontiguousarray(table.dense[rows]) if config.revision_dense else None,
+                                       config.revision_page, picked)
+    if seconds is not None:
+        seconds["revision"] = time.perf_counter() - t
+    t = time.perf_counter()
     second = HistGradientBoostingClassifier(
         max_iter=config.max_iter, learning_rate=config.learning_rate, max_leaf_nodes=config.max_leaf_nodes,
         min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
@@ -177,8 +276,11 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     # One OpenMP thread: its threads spin while they wait, and on a machine whose cores are busy
     # (the 2-core machine shared with other jobs) 2 threads made this fit 3x slower than 1, and
     # the whole `textsieve train` 180 s instead of 60. The trees do not depend on the count.
+    weighted = weight is not None or config.easy_keep < 1.0
     with threadpool_limits(limits=1, user_api="openmp"):
-        second.fit(revision, table.y[rows])
+        second.fit(revision, y[picked], sample_weight=w[picked] if weighted else None)
+    if seconds is not None:
+        seconds["trees"] = time.perf_counter() - t
     return second_pass_arrays(second, labels)
 
 
@@ -189,13 +291,22 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
     labels = sorted({str(v) for v in table.y[rows]})
     if len(labels) < 2:
         raise ValueError(f"training needs at least two labels, the data has {labels}")
-    first, link, oof, seconds = fit_first_pass(table, rows, config, seed)
+    fit = fit_row_mask(table, config, seed)[rows]
+    real = real_rows(table)[rows]
+    text_weight = config.real_weight if config.real_text_weight is None else config.real_text_weight
+    weight = None
+    if real.any() and (config.real_weight != 1.0 or text_weight != 1.0):
+        html_doc = np.asarray([d.is_html for d in table.documents], dtype=bool)[table.doc[rows]]
+        weight = np.where(real, np.where(html_doc, config.real_weight, text_weight), 1.0)
+    first, link, oof, seconds = fit_first_pass(table, rows, config, seed, fit, weight)
     t = time.perf_counter()
-    trees = fit_second_pass(table, rows, oof, config, seed)
+    trees = fit_second_pass(table, rows, oof, config, seed, fit, weight, seconds)
     seconds["second_pass"] = time.perf_counter() - t
     if log:
-        log("  " + ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in seconds.items()))
-    return FittedModel({**first, **trees}, labels, link, dict(table.config), config, list(table.dense_names), seconds)
+        log(f"  fitted on {int(fit.sum())} of {len(rows)} rows; "
+            + ", ".join(f"{k.replace('_', ' ')} {v:.1f}s" for k, v in seconds.items()))
+    return FittedModel({**first, **trees}, labels, link, dict(table.config), config, list(table.dense_names), seconds,
+                       int(fit.sum()))
 
 
 @dataclass(frozen=True)
@@ -265,13 +376,14 @@ def cross_validate(table: TrainingTable, folds: int = 5, config: TrainConfig = T
 
 
 def build_training_set(docs: Sequence[LabeledDocument], variants: int = DEFAULT_VARIANTS, seed: int = 0,
-                       html_every: int = HTML_EVERY, bank=None) -> list[LabeledDocument]:
+                       html_every: int = HTML_EVERY, bank=None, chrome_label: str | None = None) -> list[LabeledDocument]:
     """Augmented text variants of every document, plus HTML pages rendered from some of them."""
-    from .pages import render_corpus
+    from .pages import CHROME_LABEL, render_corpus
     from .synth import augment_corpus
 
     augmented = augment_corpus(docs, variants=variants, seed=seed, bank=bank)
-    pages = render_corpus(augmented, every=html_every, seed=seed) if html_every else []
+    pages = render_corpus(augmented, every=html_every, seed=seed, chrome_label=chrome_label or CHROME_LABEL) \
+        if html_every else []
     return augmented + pages
 
 
@@ -299,7 +411,8 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
         "dense_features": model.dense_names,
         "revision_features": model.revision_names,
         "feature_config": model.feature_config,
-        "revision_config": {"window": model.config.window, "dense": model.config.revision_dense},
+        "revision_config": {"window": model.config.window, "dense": model.config.revision_dense,
+                            "page": model.config.revision_page},
         "first_pass": {"link": model.link, "solver": "SGDClassifier(log_loss, averaged, adaptive step)",
                        "alpha": model.config.alpha, "epochs": model.config.epochs, "eta0": model.config.eta0},
         "second_pass": {"estimator": "HistGradientBoostingClassifier", "max_iter": model.config.max_iter,
@@ -312,15 +425,42 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
     }
 
 
+def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0,
+              renderings: Sequence[str] | None = None) -> list[LabeledDocument]:
+    """The real labeled pages' training documents (``train`` split only) under ``data_dir/real``.
+
+    ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
+    them (see :func:`.real_mix.real_documents`; ``renderings``: which documents each page gives,
+    ``None`` the default mix). A folder without ``real/`` gives none, so a
+    training folder of team documents alone still trains.
+    """
+    from .real_mix import real_documents
+
+    folder = Path(data_dir) / REAL_DIR
+    if real_pages == 0 or not folder.is_dir() or not any(folder.glob("*.jsonl.xz")):
+        return []
+    return real_documents(folder, max_pages=real_pages, seed=seed, renderings=renderings)
+
+
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
           variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
-          log=print) -> dict:
+          real_pages: int | None = DEFAULT_REAL_PAGES, real_renderings: Sequence[str] | None = None,
+          chrome_label: str | None = None, log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
     ``out_dir=None`` skips writing. ``features`` overrides the core's feature settings (e.g.
     smaller hash spaces for quick experiments); ``config`` the learning settings.
+    ``real_pages``: how many real labeled pages of ``data_dir/real`` (train split) go in
+    (``None``: all, ``0``: none). ``chrome_label``: the label of rendered site chrome
+    (default ``boilerplate``, as the real pages label it).
+
+    How real and team data are weighed: the team's documents come four times (junk variants)
+    plus every second variant as an HTML page, every row fitted with weight 1; every real page
+    comes twice (its HTML block lines and one plain-text rendering), a ``config.real_keep``
+    share of its body and boilerplate rows is fitted (all of its other rows), each with weight
+    ``config.real_weight``. The manifest records both (``real_pages``) with the row counts.
     """
     from ..language import detect_language
     from .synth import read_junk_bank
@@ -331,13 +471,18 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     html_every = HTML_EVERY if html_every is None else html_every
     docs = read_corpus(data_dir, new_labels=new_labels)
     bank = read_junk_bank(Path(data_dir) / JUNK_DIR, new_labels=new_labels)
-    augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank)
+    augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank,
+                                   chrome_label=chrome_label)
+    real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings)
+    n_team = len(augmented)
+    augmented = augmented + real
     timings["data"] = time.perf_counter() - t
     n_html = sum(d.is_html for d in augmented)
     labels = sorted({lab for d in augmented for lab in d.label_set()})
+    real_page_count = len({d.name.split("#", 1)[0] for d in real})
     log(f"{len(docs)} labeled documents, {sum(map(len, bank.blocks.values()))} junk bank blocks -> "
-        f"{len(augmented)} training documents ({n_html} HTML pages); labels: {', '.join(labels)} "
-        f"({timings['data']:.1f}s)")
+        f"{n_team} training documents, plus {len(real)} from {real_page_count} real pages "
+        f"({n_html} HTML pages in all); labels: {', '.join(labels)} ({timings['data']:.1f}s)")
 
     t = time.perf_counter()
     table = featurize_documents(augmented, features)
@@ -347,10 +492,20 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
 
     model = fit_table(table, None, config, seed, log=log)
     timings.update(model.seconds)
+    real_rows = int(np.isin(table.doc, np.arange(n_team, len(augmented))).sum())
     report: dict = {
         "seed": seed, "variants": variants, "html_every": html_every, "documents": len(docs),
-        "training_documents": len(augmented), "training_segments": int(len(table.y)),
-        "training_data_sha256": corpus_digest([*docs, *bank.documents]),
+        "training_documents": len(augmented), "training_segments": int(len(table.y)), "fit_segments": model.fit_rows,
+        "training_data_sha256": corpus_digest([*docs, *bank.documents, *real]),
+        "chrome_label": chrome_label or CHROME_LABEL,
+        "real_pages": {"requested": "all" if real_pages is None else real_pages, "pages": real_page_count,
+                       "renderings": list(real_renderings) if real_renderings else "html + fulltext or markdown",
+                       "documents": len(real), "segments": real_rows,
+                       "team_segments": int(len(table.y)) - real_rows, "split": "train",
+                       "weight": config.real_weight, "fit_share": config.real_keep,
+                       "weighing": f"a real page's fitted row weighs {config.real_weight:g} (a team row 1); real pages "
+                                   f"give HTML lines + one plain-text rendering, and {config.real_keep:g} of their "
+                                   "body/boilerplate rows are fitted (every row of the other labels)"},
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
     report["languages"] = dict(sorted(Counter(languages.values()).items()))

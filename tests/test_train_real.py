@@ -1,0 +1,200 @@
+"""Training with real labeled pages: wired in by default, counted in the manifest and the data
+hash, thinned only for fitting, never reading a held-out site; page-relative revision features."""
+import pytest
+
+pytest.importorskip("faker", reason="training needs the 'train' extra (faker)")
+
+import json  # noqa: E402
+import lzma  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from textsieve import Sieve, _core  # noqa: E402
+from textsieve.training.corpus import LabeledDocument  # noqa: E402
+from textsieve.training.pages import PageRenderer  # noqa: E402
+from textsieve.training.table import featurize_documents  # noqa: E402
+from textsieve.training.train import TrainConfig, fit_row_mask, read_real, train  # noqa: E402
+
+from test_train import SMALL, write_corpus  # noqa: E402
+
+NAV = {"tag": "a", "link_share": 1.0, "ancestors": ["nav", "ul"], "link_list": True}
+
+
+def _record(i: int, site: str, split: str = "train") -> dict:
+    """A page that is mostly chrome: 12 menu lines, a headline, two paragraphs, a footer."""
+    menu = [["boilerplate", f"Menu item {k} of {site}", NAV] for k in range(12)]
+    body = [["body", f"Story {i} from {site}: the council met on Tuesday", {"tag": "h1"}],
+            ["body", f"The council of town {i} agreed to build a new bridge over the river, and work starts soon.",
+             {"tag": "p"}],
+            ["body", f"Residents of town {i} said the old crossing had been closed for two winters in a row.",
+             {"tag": "p"}]]
+    footer = [["boilerplate", f"Copyright {site}. All rights reserved.", {"tag": "p", "ancestors": ["footer"]}]]
+    lines = menu + body + footer
+    return {"id": f"wcxb/{site}-{i}", "source": "wcxb", "url": f"https://{site}/{i}", "site": site,
+            "page_type": "article", "split": split, "gold": "text", "with": [], "without": [], "lines": lines,
+            "fulltext": [[lab, text] for lab, text, _ in lines]}
+
+
+def write_real(data):
+    """Three train sites, two pages each, and a held-out site whose text must never be read."""
+    real = data / "real"
+    real.mkdir()
+    recs = [_record(i, site) for site in ("alpha.example", "beta.example", "gamma.example") for i in range(2)]
+    recs.append(_record(9, "heldout.example", split="heldout"))
+    with lzma.open(real / "wcxb.jsonl.xz", "wt", encoding="utf-8") as fh:
+        for r in recs:
+            fh.write(json.dumps(r) + "\n")
+    return real
+
+
+@pytest.fixture(scope="module")
+def trained_real(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("train_real")
+    data = write_corpus(tmp / "data")
+    write_real(data)
+    logs = []
+    with_real = train(data, tmp / "real", seed=1, variants=1, features=SMALL, log=logs.append)
+    without = train(data, None, seed=1, variants=1, features=SMALL, real_pages=0, log=lambda m: None)
+    return tmp, data, with_real, without, logs
+
+
+def test_real_pages_go_in_by_default_and_the_manifest_counts_them(trained_real):
+    tmp, _, report, without, logs = trained_real
+    manifest = json.loads((tmp / "real" / "manifest.json").read_text())
+    assert manifest["real_pages"]["requested"] == "all"
+    assert manifest["real_pages"]["pages"] == 6  # the held-out site's page is not among them
+    assert manifest["real_pages"]["documents"] == 12  # HTML lines + one plain-text rendering each
+    assert manifest["real_pages"]["segments"] > 0
+    assert manifest["real_pages"]["segments"] + manifest["real_pages"]["team_segments"] == manifest["training_segments"]
+    assert without["real_pages"]["pages"] == 0 and without["real_pages"]["segments"] == 0
+    assert manifest["training_data_sha256"] != without["training_data_sha256"]
+    assert any("from 6 real pages" in m for m in logs)
+
+
+def test_held_out_sites_are_never_read(tmp_path):
+    write_real(tmp_path)
+    docs = read_real(tmp_path, None)
+    assert len(docs) == 12
+    assert not any("heldout.example" in d.name or "heldout.example" in (d.group or "") for d in docs)
+    assert {d.group for d in docs} == {"real:alpha.example", "real:beta.example", "real:gamma.example"}
+
+
+def test_a_number_of_real_pages_picks_that_many(tmp_path):
+    write_real(tmp_path)
+    assert len({d.name.split("#")[0] for d in read_real(tmp_path, 2)}) == 2
+    assert read_real(tmp_path, 2) == read_real(tmp_path, 2)
+    assert read_real(tmp_path, 0) == []
+    assert read_real(tmp_path / "missing", None) == []
+
+
+def test_the_model_has_the_page_relative_revision_features(trained_real):
+    tmp, _, report, _, _ = trained_real
+    manifest = json.loads((tmp / "real" / "manifest.json").read_text())
+    assert manifest["revision_config"]["page"] is True
+    names = manifest["revision_features"]
+    for prefix in ("page_gap_max", "page_gap_q90", "page_above"):
+        assert [n for n in names if n.startswith(prefix + ":")] == [f"{prefix}:{lab}" for lab in manifest["labels"]]
+    assert names[-1] == f"page_above:{manifest['labels'][-1]}"
+    assert manifest["fit_segments"] < manifest["training_segments"] or manifest["real_pages"]["segments"] < 40
+    # The model loads through the manifest checks and labels a chrome-heavy page.
+    records = Sieve(model=tmp / "real").label_lines("Home\nNews\nSport\nThe council agreed to build a new bridge "
+                                                     "over the river, and the work starts in the spring.\n")
+    assert len(records) == 4 and all(len(r.scores) == len(manifest["labels"]) for r in records)
+
+
+def test_a_model_without_the_page_block_still_loads(tmp_path):
+    """Models trained before the page block existed (no ``page`` in revision_config) keep working."""
+    data = write_corpus(tmp_path / "data")
+    train(data, tmp_path / "m", seed=0, variants=1, features=SMALL, log=lambda m: None,
+          config=TrainConfig(revision_page=False))
+    manifest_path = tmp_path / "m" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    assert not any(n.startswith("page_") for n in manifest["revision_features"])
+    del manifest["revision_config"]["page"]
+    manifest_path.write_text(json.dumps(manifest))
+    sieve = Sieve(model=tmp_path / "m")
+    records = sieve.label_lines("A paragraph about tide pools and the creatures living in them.\nHome\n")
+    assert len(records) == 2 and all(set(r.scores) == set(manifest["labels"]) for r in records)
+
+
+def _table(docs):
+    return featurize_documents(docs, SMALL)
+
+
+def test_fit_rows_thin_long_runs_of_real_pages_only():
+    menu = [f"Menu entry number {k}" for k in range(40)]
+    body = [f"Paragraph {k} of the article says something about the river and the bridge." for k in range(3)]
+    lines = menu + body
+    labels = ["boilerplate"] * 40 + ["body"] * 3
+    real = LabeledDocument("wcxb/x#fulltext", lines, labels, group="real:x.example")
+    team = LabeledDocument("doc", lines, labels, group="doc")
+    rare = LabeledDocument("wcxb/y#fulltext", lines, ["link_spam"] * 40 + ["body"] * 3, group="real:y.example")
+    table = _table([real, team, rare])
+    config = TrainConfig(real_edge=2, real_keep=0.0)
+    mask = fit_row_mask(table, config, seed=0)
+    real_rows, team_rows, rare_rows = (np.flatnonzero(table.doc == d) for d in range(3))
+    assert mask[team_rows].all()  # the team's documents are fitted whole
+    assert mask[rare_rows].all()  # a rare label is never thinned
+    kept = mask[real_rows]
+    # The menu run's edges (2 rows at each end) and the short body run are kept; the inside is not.
+    assert kept[:2].all() and kept[38:].all() and not kept[2:38].any()
+    every = fit_row_mask(table, TrainConfig(real_keep=1.0), seed=0)
+    assert every.all()
+    half = TrainConfig(real_edge=0, real_keep=0.5)
+    assert np.array_equal(fit_row_mask(table, half, seed=5), fit_row_mask(table, half, seed=5))
+    assert 0 < fit_row_mask(table, half, seed=5)[real_rows].sum() < len(real_rows)
+
+
+def test_rendered_site_chrome_is_boilerplate_and_read_more_teasers_link_spam():
+    doc = LabeledDocument("en-x", ["A Title About Canal Locks", "", "The canal lock was built in 1820 and still works "
+                                   "every day for the boats that pass."], ["body", "blank", "body"])
+    chrome = set()
+    for seed in range(30):
+        _, expected = PageRenderer(seed=seed).render(doc)
+        chrome |= {lab for _, lab, *rest in expected if not rest}
+    assert chrome == {"boilerplate"}
+    _, old = PageRenderer(seed=1, chrome_label="link_spam").render(doc)
+    assert {lab for _, lab, *rest in old if not rest} <= {"link_spam"}
+
+
+def test_revision_page_features_through_the_bindings():
+    """A paragraph on a page of nine menu lines ranks first and sits at the page's maximum."""
+    proba = np.array([[0.1, 0.9]] * 9 + [[0.4, 0.6]])
+    doc = np.zeros(10, dtype=np.uint32)
+    x = _core.revision_features(proba, doc, 1, None, True)
+    names = list(_core.revision_feature_names(["body", "junk"], 1, None, True))
+    assert x.shape == (10, len(names))
+    row = dict(zip(names, x[9]))
+    assert row["page_gap_max:body"] == 0.0 and row["page_above:body"] == 0.0
+    assert dict(zip(names, x[0]))["page_above:body"] == pytest.approx(1 / 9)
+    assert _core.revision_features(proba, doc, 1).shape[1] == len(_core.revision_feature_names(["body", "junk"], 1))
+
+
+def test_real_weight_and_easy_row_sampling_are_deterministic(tmp_path):
+    """Weighing real rows and sampling pass two's easy rows change the model, the same way every run."""
+    data = write_corpus(tmp_path / "data")
+    write_real(data)
+    config = TrainConfig(real_weight=0.5, real_text_weight=0.2, easy_keep=0.5, easy_p=0.9)
+    runs = [train(data, None, seed=2, variants=1, features=SMALL, config=config, log=lambda m: None)["model"]
+            for _ in range(2)]
+    plain = train(data, None, seed=2, variants=1, features=SMALL, log=lambda m: None)["model"]
+    for name in runs[0].arrays:
+        np.testing.assert_array_equal(runs[0].arrays[name], runs[1].arrays[name], err_msg=name)
+    assert not np.array_equal(runs[0].arrays["first_coef"], plain.arrays["first_coef"])
+    assert runs[0].config.real_weight == 0.5
+
+
+def test_cli_real_pages_option(tmp_path):
+    """``--real-pages`` takes all, a number or 0; anything else is a usage error (exit 2)."""
+    from typer.testing import CliRunner
+
+    from textsieve.cli import app
+
+    bad = CliRunner().invoke(app, ["train", str(tmp_path), "--real-pages", "some"])
+    assert bad.exit_code == 2 and "--real-pages" in bad.output
+    data = write_corpus(tmp_path / "data")
+    write_real(data)
+    ok = CliRunner().invoke(app, ["train", str(data), "-o", str(tmp_path / "m"), "--real-pages", "2"])
+    assert ok.exit_code == 0, ok.output
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert manifest["real_pages"]["requested"] == 2 and manifest["real_pages"]["pages"] == 2
