@@ -42,7 +42,7 @@ def test_label_prints_tsv_rows(example_text, tmp_path):
 def test_info_prints_the_manifest():
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0
-    assert json.loads(result.output)["labels"] == ["author_meta", "body", "caption", "link_spam"]
+    assert json.loads(result.output)["labels"] == ["author_meta", "body", "boilerplate", "caption", "link_spam"]
 
 
 def test_missing_file_is_a_clean_error(tmp_path):

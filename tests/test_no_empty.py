@@ -16,7 +16,8 @@ Two claims, tested apart:
   line (the worst case of page context overruling the lines), the page comes out empty without
   the guard, and with it the article comes back while chrome-only pages stay (nearly) empty.
 
-Thresholds were measured on 2026-11-29 with the shipped model (22 articles; figures in each test)
+Thresholds were measured on 2026-11-29 (22 articles, then 14 real ones once Latin-filler test pages
+were left out for the model trained on real pages; figures in each test)
 and set a margin below. Deterministic: fixed seeds, sorted inputs.
 """
 from __future__ import annotations
@@ -35,6 +36,9 @@ CHROME_PER_LINE = 9         # chrome lines per article line: 90% of the page's l
 NAV_LINKS = 150
 EMPTY = 10                  # issue 12: an output under 10 words is an emptied page
 FORCED = {"body_threshold": 1.0}  # the model rejects every line
+LATIN = {"lorem", "ipsum", "dolor", "consectetur", "adipiscing", "incididunt", "tempor", "labore", "dolore",
+         "magna", "aliqua", "veniam", "nostrud", "exercitation", "ullamco", "laboris", "aliquip", "commodo",
+         "reprehenderit", "voluptate", "cillum", "fugiat", "pariatur", "excepteur", "occaecat", "cupidatat"}
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +50,16 @@ def corpus():
         for rec in read_records(DATA_DIR / f"{name}.jsonl.xz", split="heldout"):
             lines = [ln for ln in rec["fulltext"] if ln]
             body = [text.strip() for label, text in lines if label == "body"][:ARTICLE_LINES]
-            if name == "readability" and len(words(" ".join(body))) >= 50:
+            # Latin filler ("Lorem ipsum", a few Readability test pages) is not an article to
+            # textsieve: fake author boxes are made of it, so the model is right to drop it.
+            latin = len({w.lower() for w in words(" ".join(body))} & LATIN) >= 3
+            if name == "readability" and len(words(" ".join(body))) >= 50 and not latin:
                 articles.append((rec["id"], body))
             for label, text in lines:
                 if label in ("boilerplate", "link_spam") and text.strip() not in seen:
                     seen.add(text.strip())
                     chrome.append(text.strip())
-    assert len(articles) >= 20 and len(chrome) >= 2000, "the committed held-out pages changed"
+    assert len(articles) >= 14 and len(chrome) >= 2000, "the committed held-out pages changed"
     return articles, chrome
 
 
@@ -95,7 +102,7 @@ def pages(corpus):
 
 @pytest.mark.parametrize("kind", ["text", "html"])
 def test_the_shipped_model_keeps_articles_on_chrome_pages(sieve, corpus, pages, kind):
-    # measured: text min 0.964, mean 0.997; html min 0.959, mean 0.996
+    # measured (model trained on real pages, 14 articles): text min 0.865, mean 0.963; html min 0.986, mean 0.996
     articles, _ = corpus
     outputs = sieve.clean_many(pages[kind], html=kind == "html")
     scores = {aid: recall(out, body) for (aid, body), out in zip(articles, outputs)}
@@ -105,8 +112,8 @@ def test_the_shipped_model_keeps_articles_on_chrome_pages(sieve, corpus, pages, 
 
 @pytest.mark.parametrize("kind", ["text", "html"])
 def test_the_guard_restores_articles_the_model_rejects(sieve, corpus, pages, kind):
-    # measured: without the guard every page is empty; with it, mean recall 0.934 as text and as
-    # HTML, every article at least 0.676, no page emptied
+    # measured: without the guard every page is empty; with it, mean recall 0.901 as text and as
+    # HTML (14 articles), every article at least 0.676, no page emptied
     articles, _ = corpus
     is_html = kind == "html"
     off = sieve.clean_many(pages[kind], html=is_html, guard=False, **FORCED)

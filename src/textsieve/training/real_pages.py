@@ -525,7 +525,8 @@ def evaluate_committed(split: str = "heldout", sieve=None, path: Path | None = N
 
         sieve = Sieve()
     groups: dict[str, dict] = defaultdict(lambda: {"pages": 0, "word_f1": 0.0, "tp": 0, "fp": 0, "fn": 0,
-                                                   "lost": 0, "with": 0, "leaked": 0, "without": 0, "emptied": 0})
+                                                   "lost": 0, "with": 0, "leaked": 0, "without": 0, "emptied": 0,
+                                                   "emptied_pages": []})
     n = 0
     for rec in read_records(path, split):
         if limit is not None and n >= limit:
@@ -569,6 +570,8 @@ def evaluate_committed(split: str = "heldout", sieve=None, path: Path | None = N
             g["fp"] += fp
             g["fn"] += fn
             g["emptied"] += emptied
+            if emptied:
+                g["emptied_pages"].append(rec["id"])
     out = {}
     for key, g in sorted(groups.items()):
         out[key] = {
@@ -578,6 +581,7 @@ def evaluate_committed(split: str = "heldout", sieve=None, path: Path | None = N
             "must_have_lost": round(g["lost"] / g["with"], 4) if g["with"] else None,
             "must_not_leaked": round(g["leaked"] / g["without"], 4) if g["without"] else None,
             "emptied": g["emptied"],
+            "emptied_pages": g["emptied_pages"],
         }
     return out
 

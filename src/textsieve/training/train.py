@@ -87,7 +87,7 @@ class TrainConfig:
     real_keep: float = 0.08
     real_weight: float = 0.5
     real_text_weight: float | None = None
-    easy_keep: float = 0.5
+    easy_keep: float = 1.0
     easy_p: float = 0.95
     max_iter: int = 60
     learning_rate: float = 0.35
