@@ -1,4 +1,5 @@
 """Languages: detected per document (seeded), filterable, and never dropped silently."""
+import functools
 import json
 
 import pytest
@@ -95,3 +96,82 @@ def test_cli_lang_option(mixed, tmp_path):
     assert "skipped" in result.stderr and "'de'" in result.stderr
     result = CliRunner().invoke(app, ["clean", str(mixed / "de.txt"), "--lang", "e1"])
     assert result.exit_code == 2 and "language codes" in result.stderr  # a usage error (issue 10)
+
+
+# Longer than the detector's sample, with a line of another language inside, so the bounded
+# sample is really a part of the document.
+MULTILINGUAL = {
+    "en": "The library will close for two weeks in August while the reading room gets new lighting and shelves. "
+          "Books due in that time can be returned to the drop box by the main entrance, and no fines will be charged.",
+    "de": "Die Bibliothek bleibt im August zwei Wochen geschlossen, während der Lesesaal neue Beleuchtung und Regale bekommt. "
+          "Bücher, die in dieser Zeit fällig sind, können in den Rückgabekasten am Haupteingang gelegt werden.",
+    "fr": "La bibliothèque fermera deux semaines en août pendant que la salle de lecture reçoit un nouvel éclairage et des étagères. "
+          "Les livres à rendre pendant cette période peuvent être déposés dans la boîte près de l'entrée principale.",
+    "es": "La biblioteca cerrará dos semanas en agosto mientras la sala de lectura recibe nueva iluminación y estanterías. "
+          "Los libros que venzan en ese tiempo pueden devolverse en el buzón junto a la entrada principal, sin multas.",
+    "it": "La biblioteca resterà chiusa due settimane ad agosto mentre la sala di lettura riceve nuove luci e scaffali. "
+          "I libri in scadenza in quel periodo possono essere restituiti nella cassetta accanto all'ingresso principale.",
+    "nl": "De bibliotheek is in augustus twee weken dicht terwijl de leeszaal nieuwe verlichting en boekenkasten krijgt. "
+          "Boeken die in die tijd terug moeten, kunnen in de inleverbus bij de hoofdingang worden gedaan, zonder boete.",
+}
+
+
+def _document(lang: str) -> str:
+    other = "en" if lang != "en" else "de"
+    lines = [MULTILINGUAL[lang]] * 6 + [MULTILINGUAL[other][:80]] + [MULTILINGUAL[lang]] * 6
+    return "Notice\n\n" + "\n".join(lines) + "\n"
+
+
+@functools.cache
+def _stock_factory():
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(0)
+    return factory
+
+
+def _langdetect_full_text(text: str):
+    """Stock langdetect on the whole text, seeded like textsieve: the reference answer."""
+    factory = _stock_factory()
+    detector = factory.create()
+    detector.append(text)
+    return factory, detector.detect()
+
+
+def test_bounded_detection_agrees_with_full_text_detection():
+    from textsieve.language import SAMPLE_CHARS, detect_language
+
+    for lang in MULTILINGUAL:
+        text = _document(lang)
+        assert len(text) > 2 * SAMPLE_CHARS  # the sample really is a part of it
+        assert detect_language(text) == _langdetect_full_text(text)[1] == lang
+
+
+def test_fast_detector_gives_langdetects_probabilities_bit_for_bit():
+    """Lazily built n-gram vectors and numpy trials: the same numbers as stock langdetect."""
+    from textsieve import language
+
+    stock, ours_factory = _stock_factory(), language._make_factory()
+    for lang, line in MULTILINGUAL.items():
+        mixed = line + " " + MULTILINGUAL["en" if lang != "en" else "fr"][:60]
+        ours = ours_factory.create()
+        ours.append(mixed)
+        theirs = stock.create()
+        theirs.append(mixed)
+        got = [(p.lang, p.prob) for p in ours.get_probabilities()]
+        assert got == [(p.lang, p.prob) for p in theirs.get_probabilities()]
+        assert got[0][0] == lang
+
+
+def test_detection_is_deterministic_and_short_text_loads_no_profiles(monkeypatch):
+    from textsieve import language
+
+    monkeypatch.setattr(language, "_factory", None)
+    assert language.detect_language("Hi there") == language.UNKNOWN
+    assert language._factory is None  # nothing to detect: the profiles were not loaded
+    first = [language.detect_language(_document(lang)) for lang in MULTILINGUAL]
+    monkeypatch.setattr(language, "_factory", None)  # a fresh process's detector
+    assert [language.detect_language(_document(lang)) for lang in reversed(MULTILINGUAL)] == first[::-1]
+    assert first == list(MULTILINGUAL)
