@@ -336,6 +336,10 @@ impl<M: LeafSet> Scorer<M> {
                     (true, 2) => self.sum_round_robin::<2>(&reach, j, baseline, z),
                     (true, 3) => self.sum_round_robin::<3>(&reach, j, baseline, z),
                     (true, 4) => self.sum_round_robin::<4>(&reach, j, baseline, z),
+                    (true, 5) => self.sum_round_robin::<5>(&reach, j, baseline, z),
+                    (true, 6) => self.sum_round_robin::<6>(&reach, j, baseline, z),
+                    (true, 7) => self.sum_round_robin::<7>(&reach, j, baseline, z),
+                    (true, 8) => self.sum_round_robin::<8>(&reach, j, baseline, z),
                     _ => {
                         z.copy_from_slice(baseline);
                         for ((tree, bits), &start) in trees.iter().zip(&reach).zip(&self.leaf_start) {
@@ -912,7 +916,7 @@ mod tests {
         let mut rng = Lcg(7);
         // (trees, leaves per tree, labels, raw scores): u32 leaf sets, u64 leaf sets, and trees
         // too large for either (the walk serves); binary and multi-class.
-        for (n_trees, leaves, k, ns) in [(12, 2, 3, 3), (40, 30, 4, 4), (40, 31, 4, 4), (9, 32, 2, 1), (10, 33, 3, 3), (6, 64, 2, 2), (5, 65, 3, 3), (3, 200, 2, 1)] {
+        for (n_trees, leaves, k, ns) in [(12, 2, 3, 3), (40, 30, 4, 4), (40, 31, 4, 4), (9, 32, 2, 1), (10, 33, 3, 3), (6, 64, 2, 2), (5, 65, 3, 3), (3, 200, 2, 1), (30, 20, 5, 5), (16, 40, 8, 8)] {
             let n_features = 5;
             let mut o = random_ensemble(&mut rng, n_trees, leaves, n_features, ns);
             if leaves == 31 {
