@@ -219,10 +219,14 @@ fn push_block(idx: &mut [u32], n: u32, tmp: &mut Vec<u32>, base: u32, indices: &
         return;
     }
     radix_sort(idx, n, tmp);
-    indices.reserve(idx.len());
-    values.reserve(idx.len());
+    // Written into slots sized for the worst case (every index distinct), then cut to the
+    // distinct count: no capacity check per entry as `push` has.
     let from = values.len();
+    indices.resize(from + idx.len(), 0);
+    values.resize(from + idx.len(), 0.0);
+    let (out_i, out_v) = (&mut indices[from..], &mut values[from..]);
     let mut norm = 0u64; // sum of squared counts, exact
+    let mut o = 0usize;
     let mut i = 0usize;
     while i < idx.len() {
         let mut j = i + 1;
@@ -231,10 +235,13 @@ fn push_block(idx: &mut [u32], n: u32, tmp: &mut Vec<u32>, base: u32, indices: &
         }
         let count = (j - i) as u64;
         norm += count * count;
-        indices.push(base + idx[i]);
-        values.push(count as f32);
+        out_i[o] = base + idx[i];
+        out_v[o] = count as f32;
+        o += 1;
         i = j;
     }
+    indices.truncate(from + o);
+    values.truncate(from + o);
     let inv = (1.0 / (norm as f64).sqrt()) as f32;
     for v in &mut values[from..] {
         *v *= inv;

@@ -386,8 +386,10 @@ pub fn featurize(docs: &[Document], cfg: &FeatureConfig) -> FeatureMatrix {
         doc: Vec::with_capacity(n_rows),
         n_hash: cfg.n_word_hash as usize + cfg.n_char_hash as usize,
         indptr: Vec::with_capacity(n_rows + 1),
-        indices: Vec::with_capacity(n_rows * 48),
-        values: Vec::with_capacity(n_rows * 48),
+        // About 100 hashed entries per line with the default blocks: sized so that a typical
+        // batch never regrows (each regrowth copies everything so far).
+        indices: Vec::with_capacity(n_rows * 128),
+        values: Vec::with_capacity(n_rows * 128),
     };
     m.indptr.push(0);
     let mut scratch = Scratch::default();
