@@ -141,12 +141,26 @@ def _langdetect_full_text(text: str):
 
 
 def test_bounded_detection_agrees_with_full_text_detection():
-    from textsieve.language import SAMPLE_CHARS, detect_language
+    from textsieve import language
 
     for lang in MULTILINGUAL:
         text = _document(lang)
-        assert len(text) > 2 * SAMPLE_CHARS  # the sample really is a part of it
-        assert detect_language(text) == _langdetect_full_text(text)[1] == lang
+        assert len(text) > 2 * language.WIDER_SAMPLE_CHARS  # even the wider sample is a part of it
+        assert language.detect_language(text) == _langdetect_full_text(text)[1] == lang
+
+
+def test_an_unsure_first_sample_is_decided_by_the_wider_one(monkeypatch):
+    from textsieve import language
+
+    seen = []
+    detect = language._detect
+    monkeypatch.setattr(language, "_detect", lambda sample: seen.append(len(sample)) or detect(sample))
+    assert language.detect_language(_document("nl")) == "nl"
+    assert seen == [language.SAMPLE_CHARS]  # sure at once: one detection
+    monkeypatch.setattr(language, "CONFIDENT", 1.01)  # never sure
+    seen.clear()
+    assert [language.detect_language(_document(lang)) for lang in MULTILINGUAL] == list(MULTILINGUAL)
+    assert seen == [language.SAMPLE_CHARS, language.WIDER_SAMPLE_CHARS] * len(MULTILINGUAL)
 
 
 def test_fast_detector_gives_langdetects_probabilities_bit_for_bit():

@@ -1,8 +1,12 @@
 """Document language, detected with langdetect on a bounded sample.
 
-langdetect is slow on whole documents (about 0.4 MB/s) and random by default. A 1,000-character
-sample from the document's longest lines takes a few milliseconds and is what decides the
-language of a page anyway; the detector is seeded so the same text always gets the same answer.
+langdetect is slow on whole documents (about 0.4 MB/s) and random by default. A 500-character
+sample from the document's longest lines is what decides the language of a page anyway; when
+the detector is not sure of it (top probability under 0.9, about 1.5% of pages: mostly
+close pairs such as Catalan and Romanian, or a page in two languages) a 1,000-character
+sample decides. On 3,339 documents (seeds, held-out, committed real pages, the batch benchmark)
+this agrees with detection on the 1,000-character sample alone for 99.8% of them, at about
+60% of its cost. The detector is seeded so the same text always gets the same answer.
 
 Loading langdetect's 55 profiles the usual way builds a 55-number vector for each of its 88,000
 n-grams: 0.3-0.4 s of CPU in every worker process, while a batch of documents looks up a few
@@ -18,23 +22,25 @@ import numpy as np
 __all__ = ["detect_language", "UNKNOWN"]
 
 UNKNOWN = "unknown"
-SAMPLE_CHARS = 1000
+SAMPLE_CHARS = 500
+WIDER_SAMPLE_CHARS = 1000  # when the first sample leaves the detector unsure
+CONFIDENT = 0.9
 SEED = 0
 _lock = threading.Lock()
 _factory = None
 
 
-def _sample(text: str) -> str:
-    lines = sorted((ln.strip() for ln in text[: SAMPLE_CHARS * 20].split("\n")), key=len, reverse=True)
+def _sample(text: str, chars: int) -> str:
+    lines = sorted((ln.strip() for ln in text[: chars * 20].split("\n")), key=len, reverse=True)
     out, size = [], 0
     for ln in lines:
         if not ln:
             break
-        out.append(ln[:SAMPLE_CHARS])
+        out.append(ln[:chars])
         size += len(out[-1])
-        if size >= SAMPLE_CHARS:
+        if size >= chars:
             break
-    return " ".join(out)[:SAMPLE_CHARS]
+    return " ".join(out)[:chars]
 
 
 class _LazyProfiles(dict):
@@ -123,20 +129,32 @@ def _make_factory():
     return factory
 
 
+def _detect(sample: str) -> tuple[str, float]:
+    """(language, its probability); the caller holds the lock."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _factory.create()
+    detector.append(sample)
+    try:
+        best = detector.get_probabilities()
+    except LangDetectException:
+        return UNKNOWN, 1.0
+    return (best[0].lang, best[0].prob) if best else (UNKNOWN, 0.0)
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code ('en', 'de', ...) or ``'unknown'`` for text with too little signal."""
     global _factory
-    from langdetect.lang_detect_exception import LangDetectException
 
-    sample = _sample(text)
+    sample = _sample(text, SAMPLE_CHARS)
     if sum(ch.isalpha() for ch in sample) < 20:
         return UNKNOWN  # too short to detect: no profiles loaded for it
     with _lock:  # the vectors are built on first use: one thread at a time
         if _factory is None:
             _factory = _make_factory()
-        detector = _factory.create()
-        detector.append(sample)
-        try:
-            return detector.detect()
-        except LangDetectException:
-            return UNKNOWN
+        lang, prob = _detect(sample)
+        if prob < CONFIDENT:
+            wider = _sample(text, WIDER_SAMPLE_CHARS)
+            if wider != sample:
+                lang, _ = _detect(wider)
+        return lang
