@@ -189,9 +189,8 @@ fn char_ngrams(padded: &[u32], n_char: u32, idx: &mut Vec<u32>) {
         if len <= n {
             idx.push(bucket(units_hash(padded), n_char));
         } else {
-            for w in padded.windows(n) {
-                idx.push(bucket(units_hash(w), n_char));
-            }
+            // `extend` over windows (exact length known) reserves once, no check per n-gram.
+            idx.extend(padded.windows(n).map(|w| bucket(units_hash(w), n_char)));
         }
     }
 }
