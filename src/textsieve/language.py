@@ -11,7 +11,8 @@ this agrees with detection on the 1,000-character sample alone for 99.8% of them
 Loading langdetect's 55 profiles the usual way builds a 55-number vector for each of its 88,000
 n-grams: 0.3-0.4 s of CPU in every worker process, while a batch of documents looks up a few
 thousand of them. :class:`_LazyProfiles` keeps the loaded counts and builds a vector the first
-time an n-gram is looked up, with the same arithmetic, so the answers are the same, bit for bit.
+time an n-gram is looked up, with the same arithmetic, so the answers are the same, bit for bit;
+loading costs about 0.1 s of CPU instead.
 """
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ class _LazyProfiles(dict):
     def add(self, index: int, freq: dict, n_words: list, size: int) -> None:
         self.profiles.append((index, freq, n_words))
         self.size = size
-        self.update(dict.fromkeys(freq.keys() - self.keys()))
+        self.update(dict.fromkeys(freq))  # while loading, before any vector is built
 
     def __getitem__(self, word):
         vector = dict.__getitem__(self, word)
