@@ -171,7 +171,7 @@ const LANES: usize = 8;
 /// How many of the sorted, NaN-free `sorted` are below each lane's value (not NaN): binary
 /// searches with a conditional move instead of a branch per step, all lanes in lockstep (the
 /// steps depend only on the length), so one loop drives them and their loads overlap.
-#[inline]
+#[inline(always)]
 fn ranks_of(sorted: &[f64], x: &[f64; LANES]) -> [i32; LANES] {
     let mut base = [0usize; LANES];
     if sorted.is_empty() {
@@ -267,7 +267,31 @@ impl<M: LeafSet> Scorer<M> {
     }
 
     /// Raw scores of the rows of `x` (width `w`) into `raw` (`ns` per row, baseline added).
+    ///
+    /// On an x86-64 processor with AVX2 (checked at run time) the same code is compiled for it:
+    /// a lane block's leaf sets and rank tests are one 256-bit register instead of two or four
+    /// SSE2 ones. Only integer work and the same f64 additions in the same order (Rust never
+    /// fuses a multiply and an add), so the scores are identical bit for bit.
     fn raw_scores(&self, trees: &[Tree], baseline: &[f64], x: &[f64], w: usize, raw: &mut [f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2 (detected just above).
+            unsafe { self.raw_scores_avx2(trees, baseline, x, w, raw) };
+            return;
+        }
+        self.raw_scores_any(trees, baseline, x, w, raw)
+    }
+
+    /// [`Scorer::raw_scores`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn raw_scores_avx2(&self, trees: &[Tree], baseline: &[f64], x: &[f64], w: usize, raw: &mut [f64]) {
+        self.raw_scores_any(trees, baseline, x, w, raw)
+    }
+
+    /// [`Scorer::raw_scores`] for any processor (inlined into each compiled variant).
+    #[inline(always)]
+    fn raw_scores_any(&self, trees: &[Tree], baseline: &[f64], x: &[f64], w: usize, raw: &mut [f64]) {
         let ns = baseline.len();
         let n = x.len() / w;
         let nt = trees.len();
@@ -354,7 +378,7 @@ impl<M: LeafSet> Scorer<M> {
 
     /// Row `j`'s raw scores when tree `t` adds to class `t % NS` (scikit-learn's order: one tree
     /// per class per iteration): the same sums in the same order, kept in registers.
-    #[inline]
+    #[inline(always)]
     fn sum_round_robin<const NS: usize>(&self, reach: &[[M; LANES]], j: usize, baseline: &[f64], z: &mut [f64]) {
         let mut acc = [0f64; NS];
         acc.copy_from_slice(baseline);
