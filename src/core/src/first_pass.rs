@@ -194,24 +194,44 @@ impl FirstPass {
     /// the processor overlaps.
     pub fn proba(&self, rows: &Rows) -> Result<Vec<f64>, String> {
         rows.check(self.n_dense, self.n_hash)?;
-        let k = self.k;
-        let mut out = vec![0f64; rows.n_rows * k];
-        match self.n_coef_rows {
-            1 => self.proba_into::<1>(rows, &mut out),
-            2 => self.proba_into::<2>(rows, &mut out),
-            3 => self.proba_into::<3>(rows, &mut out),
-            4 => self.proba_into::<4>(rows, &mut out),
-            5 => self.proba_into::<5>(rows, &mut out),
-            6 => self.proba_into::<6>(rows, &mut out),
-            7 => self.proba_into::<7>(rows, &mut out),
-            8 => self.proba_into::<8>(rows, &mut out),
-            _ => self.proba_into_any(rows, &mut out),
+        let mut out = vec![0f64; rows.n_rows * self.k];
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor supports AVX2 (detected just above).
+            unsafe { self.proba_avx2(rows, &mut out) };
+            return Ok(out);
         }
+        self.proba_any(rows, &mut out);
         Ok(out)
     }
 
+    /// [`FirstPass::proba`] compiled for AVX2: a row's class scores are updated in one 256-bit
+    /// register instead of two SSE2 ones. The same f64 products and sums in the same order per
+    /// class (Rust never fuses a multiply and an add), so the result is identical bit for bit.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn proba_avx2(&self, rows: &Rows, out: &mut [f64]) {
+        self.proba_any(rows, out)
+    }
+
+    /// [`FirstPass::proba`]'s loop for any processor (inlined into each compiled variant).
+    #[inline(always)]
+    fn proba_any(&self, rows: &Rows, out: &mut [f64]) {
+        match self.n_coef_rows {
+            1 => self.proba_into::<1>(rows, out),
+            2 => self.proba_into::<2>(rows, out),
+            3 => self.proba_into::<3>(rows, out),
+            4 => self.proba_into::<4>(rows, out),
+            5 => self.proba_into::<5>(rows, out),
+            6 => self.proba_into::<6>(rows, out),
+            7 => self.proba_into::<7>(rows, out),
+            8 => self.proba_into::<8>(rows, out),
+            _ => self.proba_into_any(rows, out),
+        }
+    }
+
     /// Row `hashed_weights` of hashed column `col` (< n_hash), 0 for an all-zero column.
-    #[inline]
+    #[inline(always)]
     fn hashed_row(&self, col: usize) -> usize {
         let (word, bit) = (self.present[col / 64], col % 64);
         let below = (word & ((1u64 << bit) - 1)).count_ones() as usize;
@@ -221,6 +241,7 @@ impl FirstPass {
 
     /// [`FirstPass::proba`] with the class count fixed at compile time: the scores stay in
     /// registers.
+    #[inline(always)]
     fn proba_into<const M: usize>(&self, rows: &Rows, out: &mut [f64]) {
         let k = self.k;
         let mut icpt = [0f64; M];
@@ -249,6 +270,7 @@ impl FirstPass {
     }
 
     /// [`FirstPass::proba`] for any class count.
+    #[inline(always)]
     fn proba_into_any(&self, rows: &Rows, out: &mut [f64]) {
         let (k, m) = (self.k, self.n_coef_rows);
         let mut z = vec![0f64; m];
