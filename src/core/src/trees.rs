@@ -128,35 +128,29 @@ trait LeafSet: Copy + std::fmt::Debug + std::ops::BitAndAssign + std::ops::BitOr
     fn from_sign(d: i32) -> Self;
 }
 
-impl LeafSet for u32 {
-    const ALL: u32 = u32::MAX;
-    fn without(start: u32, len: u32) -> u32 {
-        !(if len >= 32 { u32::MAX } else { ((1u32 << len) - 1) << start })
-    }
-    #[inline]
-    fn lowest(self) -> u32 {
-        self.trailing_zeros()
-    }
-    #[inline]
-    fn from_sign(d: i32) -> u32 {
-        (d >> 31) as u32
-    }
+/// One implementation for both widths: `$signed` is the signed type of the same width, so the
+/// sign bit of `d` spreads to every bit.
+macro_rules! leaf_set {
+    ($t:ty, $signed:ty) => {
+        impl LeafSet for $t {
+            const ALL: $t = <$t>::MAX;
+            fn without(start: u32, len: u32) -> $t {
+                !(if len >= <$t>::BITS { <$t>::MAX } else { ((1 as $t) << len).wrapping_sub(1) << start })
+            }
+            #[inline]
+            fn lowest(self) -> u32 {
+                self.trailing_zeros()
+            }
+            #[inline]
+            fn from_sign(d: i32) -> $t {
+                (d >> 31) as $signed as $t
+            }
+        }
+    };
 }
 
-impl LeafSet for u64 {
-    const ALL: u64 = u64::MAX;
-    fn without(start: u32, len: u32) -> u64 {
-        !(if len >= 64 { u64::MAX } else { ((1u64 << len) - 1) << start })
-    }
-    #[inline]
-    fn lowest(self) -> u32 {
-        self.trailing_zeros()
-    }
-    #[inline]
-    fn from_sign(d: i32) -> u64 {
-        (d >> 31) as i64 as u64
-    }
-}
+leaf_set!(u32, i32);
+leaf_set!(u64, i64);
 
 /// The feature-major scorer at the narrowest leaf bitset that fits every tree.
 #[derive(Clone, Debug)]
