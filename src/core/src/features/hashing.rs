@@ -219,25 +219,33 @@ fn push_block(idx: &mut [u32], n: u32, tmp: &mut Vec<u32>, base: u32, indices: &
     }
     radix_sort(idx, n, tmp);
     // Written into slots sized for the worst case (every index distinct), then cut to the
-    // distinct count: no capacity check per entry as `push` has.
+    // distinct count: no capacity check per entry as `push` has. Without branches on the data
+    // (duplicates come at random): each index is written to the next free slot together with
+    // where its run starts, and the slot is kept (`o` advances) only when the index is new; a
+    // repeat's write lands in the next free slot, which the next new index overwrites.
+    let m = idx.len();
     let from = values.len();
-    indices.resize(from + idx.len(), 0);
-    values.resize(from + idx.len(), 0.0);
-    let (out_i, out_v) = (&mut indices[from..], &mut values[from..]);
-    let mut norm = 0u64; // sum of squared counts, exact
+    indices.resize(from + m, 0);
+    values.resize(from + m, 0.0);
+    tmp.clear();
+    tmp.resize(m + 1, 0);
+    let starts = &mut tmp[..];
+    let out_i = &mut indices[from..];
     let mut o = 0usize;
-    let mut i = 0usize;
-    while i < idx.len() {
-        let mut j = i + 1;
-        while j < idx.len() && idx[j] == idx[i] {
-            j += 1;
-        }
-        let count = (j - i) as u64;
+    let mut prev = u32::MAX; // never an index: indices are < n <= u32::MAX
+    for (i, &x) in idx.iter().enumerate() {
+        let new = x != prev;
+        out_i[o] = base.wrapping_add(x);
+        starts[o] = i as u32;
+        o += new as usize;
+        prev = x;
+    }
+    starts[o] = m as u32;
+    let mut norm = 0u64; // sum of squared counts, exact
+    for (v, w) in values[from..from + o].iter_mut().zip(starts.windows(2)) {
+        let count = (w[1] - w[0]) as u64;
         norm += count * count;
-        out_i[o] = base + idx[i];
-        out_v[o] = count as f32;
-        o += 1;
-        i = j;
+        *v = count as f32;
     }
     indices.truncate(from + o);
     values.truncate(from + o);
@@ -278,14 +286,29 @@ fn radix_sort(v: &mut [u32], n: u32, tmp: &mut Vec<u32>) {
         out[counts[b] as usize] = x;
         counts[b] += 1;
     }
+    // Insertion sort, its common steps without branches: an index out of order within its
+    // bucket (a fifth of them, at random) swaps with its predecessor by min/max; only one that
+    // also precedes the element before that (three in one bucket: rare) takes the loop.
+    // `last` and `before` hold out[i - 1] and out[i - 2] in registers (no reload of a value
+    // just stored).
+    let (mut last, mut before) = (out[0], 0u32);
     for i in 1..m {
         let x = out[i];
-        let mut j = i;
-        while j > 0 && out[j - 1] > x {
-            out[j] = out[j - 1];
-            j -= 1;
+        let (lo, hi) = (last.min(x), last.max(x));
+        out[i - 1] = lo;
+        out[i] = hi;
+        last = hi;
+        if i >= 2 && before > lo {
+            let mut j = i - 1;
+            while j > 0 && out[j - 1] > lo {
+                out[j] = out[j - 1];
+                j -= 1;
+            }
+            out[j] = lo;
+            before = out[i - 1];
+        } else {
+            before = lo;
         }
-        out[j] = x;
     }
     v.copy_from_slice(out);
 }
@@ -313,6 +336,37 @@ mod tests {
             expect.sort_unstable();
             radix_sort(&mut v, n, &mut tmp);
             assert_eq!(v, expect, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn push_block_counts_like_a_plain_sort_and_run_count() {
+        // The branch-free run counting against the obvious loop: sizes around the small-sort
+        // cut-off, blocks from all-equal to all-distinct, an offset base.
+        let (mut tmp, mut seed) = (Vec::new(), 1u64);
+        for m in [1usize, 2, 3, 16, 17, 40, 129, 300] {
+            for n in [1u32, 3, 50, 1 << 16, 1 << 18] {
+                seed += 1;
+                let idx: Vec<u32> = (0..m as u64).map(|i| (fmix64(seed * 1000 + i) % n as u64) as u32).collect();
+                let (mut got_i, mut got_v) = (vec![7u32], vec![0.5f32]); // earlier rows stay
+                push_block(&mut idx.clone(), n, &mut tmp, 100, &mut got_i, &mut got_v);
+                let mut sorted = idx.clone();
+                sorted.sort_unstable();
+                let (mut want_i, mut counts) = (vec![7u32], Vec::new());
+                for (j, &x) in sorted.iter().enumerate() {
+                    if j > 0 && sorted[j - 1] == x {
+                        *counts.last_mut().unwrap() += 1u64;
+                    } else {
+                        want_i.push(100 + x);
+                        counts.push(1u64);
+                    }
+                }
+                let inv = (1.0 / (counts.iter().map(|c| c * c).sum::<u64>() as f64).sqrt()) as f32;
+                let want_v: Vec<f32> = [0.5f32].into_iter().chain(counts.iter().map(|&c| c as f32 * inv)).collect();
+                assert_eq!(got_i, want_i, "m = {m}, n = {n}");
+                assert_eq!(got_v.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                           want_v.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "m = {m}, n = {n}");
+            }
         }
     }
 
