@@ -122,7 +122,57 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
 
     // Words: letters, joined by inner apostrophes ("don't", "l’homme"). Each word's lower-case
     // form is hashed on the fly (no string built) for the stop lists and the content-word set.
+    let mut word_done = |s: &mut Shape, h: u64, byte_len: usize, n_chars: usize| {
+        let h = fmix64(h);
+        match stop_kind_hashed(h, byte_len) {
+            Stop::English => {
+                s.stop_en += 1;
+                s.stop_any += 1;
+            }
+            Stop::Other => s.stop_any += 1,
+            Stop::None => {
+                if n_chars >= CONTENT_MIN_CHARS {
+                    content.push(h);
+                }
+            }
+        }
+    };
     let mut i = 0usize;
+    if head_str.is_ascii() {
+        // ASCII (most lines): the same words and hashes from the bytes, each word hashed while
+        // it is scanned (one pass; letters are ASCII letters, the only apostrophe is '\'').
+        let n = hb.len();
+        while i < n {
+            if !hb[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let (mut h, mut cased, mut all_upper) = (FNV_OFFSET, false, true);
+            let mut j = i;
+            loop {
+                while j < n && hb[j].is_ascii_alphabetic() {
+                    let c = hb[j];
+                    all_upper &= !c.is_ascii_lowercase();
+                    cased |= c.is_ascii_uppercase();
+                    h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                    j += 1;
+                }
+                if j + 1 < n && hb[j] == b'\'' && hb[j + 1].is_ascii_alphabetic() {
+                    h = (h ^ b'\'' as u64).wrapping_mul(FNV_PRIME);
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let len = j - start;
+            s.n_words += 1;
+            s.title += hb[start].is_ascii_uppercase() as u32;
+            s.caps += (len > 1 && cased && all_upper) as u32;
+            word_done(&mut s, h, len, len);
+            i = j;
+        }
+    }
     while i < head.len() {
         let c = head[i];
         if !is_letter(c) {
@@ -169,19 +219,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
         if w.len() > 1 && cased && all_upper {
             s.caps += 1;
         }
-        let h = fmix64(h);
-        match stop_kind_hashed(h, byte_len) {
-            Stop::English => {
-                s.stop_en += 1;
-                s.stop_any += 1;
-            }
-            Stop::Other => s.stop_any += 1,
-            Stop::None => {
-                if w.len() >= CONTENT_MIN_CHARS {
-                    content.push(h);
-                }
-            }
-        }
+        word_done(&mut s, h, byte_len, w.len());
         i = j;
     }
     if s.n_words > 0 {
@@ -493,6 +531,63 @@ mod tests {
         let mut content = Vec::new();
         line_shape("Die Bibliothek und das Rathaus", &mut ShapeScratch::default(), &mut content);
         assert_eq!(content.len(), 2); // bibliothek, rathaus
+    }
+
+    /// Word statistics the plain way: letter runs joined by inner apostrophes, each word
+    /// lower-cased char by char into a String and hashed whole.
+    fn reference_words(line: &str) -> (u32, u32, u32, u32, u32, Vec<u64>) {
+        let head: Vec<char> = line.chars().take(HEAD_CHARS).collect();
+        let (mut n, mut title, mut caps, mut en, mut any, mut content) = (0, 0, 0, 0, 0, Vec::new());
+        let mut i = 0;
+        while i < head.len() {
+            if !is_letter(head[i]) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            loop {
+                while j < head.len() && is_letter(head[j]) {
+                    j += 1;
+                }
+                if j + 1 < head.len() && matches!(head[j], '\'' | '\u{2019}') && is_letter(head[j + 1]) {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let w = &head[i..j];
+            let lower: String = w.iter().flat_map(|c| c.to_lowercase()).collect();
+            n += 1;
+            title += w[0].is_uppercase() as u32;
+            caps += (w.len() > 1 && w.iter().any(|c| c.is_uppercase()) && !w.iter().any(|c| c.is_lowercase())) as u32;
+            match crate::text::stop_kind(&lower) {
+                crate::text::Stop::English => (en, any) = (en + 1, any + 1),
+                crate::text::Stop::Other => any += 1,
+                crate::text::Stop::None if w.len() >= CONTENT_MIN_CHARS => content.push(crate::text::word_hash(lower.as_bytes())),
+                crate::text::Stop::None => {}
+            }
+            i = j;
+        }
+        (n, title, caps, en, any, content)
+    }
+
+    #[test]
+    fn word_statistics_match_the_plain_computation() {
+        // ASCII lines take the byte path, the others the char walk: both against the plain way.
+        let lines = [
+            "The NASA team didn't say Why", "don't 'quoted' rock'n'roll O'NEIL ab'", "x", "A", "AB cD Ef GH",
+            "Die Bibliothek und das Rathaus", "the and of to the", "word-word_word 123abc abc123",
+            "İstanbul'da İSTANBUL ıi", "STRASSE Straße ß ẞ", "ΣΊΣΥΦΟΣ σοφός ΌΣΟΣ", "l’homme d’État",
+            "e\u{301}te\u{301} café CAFÉ", "東京タワー 北京大学 한국어", "\0nul\0 text", "ǅungla Ǆ ǆ",
+            "KELVIN \u{212a}elvin Ωmega", &"long words everywhere ".repeat(30),
+        ];
+        for line in lines {
+            let mut content = Vec::new();
+            let s = line_shape(line, &mut ShapeScratch::default(), &mut content);
+            let (n, title, caps, en, any, want) = reference_words(line);
+            assert_eq!((s.n_words, s.title, s.caps, s.stop_en, s.stop_any), (n, title, caps, en, any), "{line:?}");
+            assert_eq!(content, want, "{line:?}");
+        }
     }
 
     #[test]
