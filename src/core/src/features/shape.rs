@@ -137,13 +137,29 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
             }
         }
     };
+    let marker_end = marker_len(head);
     let mut i = 0usize;
+    // The key's hash (see key_hash) of an ASCII head is computed in the same pass.
+    let mut ascii_key = None;
     if head_str.is_ascii() {
         // ASCII (most lines): the same words and hashes from the bytes, each word hashed while
         // it is scanned (one pass; letters are ASCII letters, the only apostrophe is '\'').
+        // The key (runs of letters and digits from the end of the list marker on, one space
+        // between runs, lower case) is fed in the same loops: its chain of multiplications
+        // runs alongside the word's instead of in a second pass over the head.
         let n = hb.len();
+        let key_from = marker_end.unwrap_or(0);
+        let mut key = FNV_OFFSET ^ KEY_SEED;
+        let mut key_emitted = false;
         while i < n {
             if !hb[i].is_ascii_alphabetic() {
+                if hb[i].is_ascii_digit() && i >= key_from {
+                    if key_emitted && !hb[i - 1].is_ascii_alphanumeric() {
+                        key = fnv_unit(key, ' ' as u32);
+                    }
+                    key = fnv_unit(key, hb[i] as u32);
+                    key_emitted = true;
+                }
                 i += 1;
                 continue;
             }
@@ -151,11 +167,20 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
             let (mut h, mut cased, mut all_upper) = (FNV_OFFSET, false, true);
             let mut j = i;
             loop {
+                // A run of letters starts here: a key run too, unless it continues digits.
+                if j >= key_from && key_emitted && !hb[j - 1].is_ascii_alphanumeric() {
+                    key = fnv_unit(key, ' ' as u32);
+                }
                 while j < n && hb[j].is_ascii_alphabetic() {
                     let c = hb[j];
                     all_upper &= !c.is_ascii_lowercase();
                     cased |= c.is_ascii_uppercase();
-                    h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                    let low = c.to_ascii_lowercase();
+                    h = (h ^ low as u64).wrapping_mul(FNV_PRIME);
+                    if j >= key_from {
+                        key = fnv_unit(key, low as u32);
+                        key_emitted = true;
+                    }
                     j += 1;
                 }
                 if j + 1 < n && hb[j] == b'\'' && hb[j + 1].is_ascii_alphabetic() {
@@ -172,6 +197,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
             word_done(&mut s, h, len, len);
             i = j;
         }
+        ascii_key = Some(fmix64(key));
     }
     while i < head.len() {
         let c = head[i];
@@ -226,7 +252,6 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
         s.mean_len = (head.len() as u32 - spaces) as f32 / s.n_words as f32;
     }
 
-    let marker_end = marker_len(head);
     s.marker = marker_end.is_some();
     s.kv = key_value(if s.marker { head.get(2..).unwrap_or(&[]) } else { head });
     s.spaced_colon = colon60
@@ -241,11 +266,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     s.dot_seps = dot;
     s.sentences = sentence_ends(text);
     s.exact = exact_hash(text);
-    s.key = if head_str.is_ascii() {
-        key_hash_ascii(&hb[marker_end.unwrap_or(0)..])
-    } else {
-        key_hash(&head[marker_end.unwrap_or(0)..])
-    };
+    s.key = ascii_key.unwrap_or_else(|| key_hash(&head[marker_end.unwrap_or(0)..]));
     s
 }
 
@@ -513,31 +534,6 @@ pub fn key_hash(after_marker: &[char]) -> u64 {
     fmix64(h)
 }
 
-/// [`key_hash`] of an ASCII head given as bytes (an ASCII char's code point is its byte): each
-/// run of letters and digits is hashed in a tight loop, one space before every run but the
-/// first (runs are separated by other chars), rather than a per-char test of where a
-/// separator is pending.
-pub fn key_hash_ascii(after_marker: &[u8]) -> u64 {
-    let mut h = FNV_OFFSET ^ KEY_SEED;
-    let (n, mut i) = (after_marker.len(), 0usize);
-    let mut emitted = false;
-    while i < n {
-        if !after_marker[i].is_ascii_alphanumeric() {
-            i += 1;
-            continue;
-        }
-        if emitted {
-            h = fnv_unit(h, ' ' as u32);
-        }
-        while i < n && after_marker[i].is_ascii_alphanumeric() {
-            h = fnv_unit(h, after_marker[i].to_ascii_lowercase() as u32);
-            i += 1;
-        }
-        emitted = true;
-    }
-    fmix64(h)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -697,10 +693,18 @@ mod tests {
     }
 
     #[test]
-    fn ascii_keys_are_the_char_keys() {
-        for t in ["", " ", "_", "a", "A_b", "  Military Ties: Beyond the Headlines!! ", "x--y__z 12.5%", "...a", "a...",
-                  "\0\x01ab\x7fCD", "don't STOP", "tab\there"] {
-            assert_eq!(key_hash_ascii(t.as_bytes()), key_hash(&chars(t)), "{t:?}");
+    fn keys_computed_with_the_words_are_the_char_keys() {
+        // ASCII heads get their key in the word pass; it must be key_hash of the head after
+        // the marker. Digits next to letters, apostrophes, markers of every kind, a letter
+        // marker, separators only, a head cut at HEAD_CHARS.
+        let long = format!("{} tail", "Word 12 don't ".repeat(40));
+        for t in ["", " ", "_", "a", "A_b", "  Military Ties: Beyond the Headlines!! ", "x--y__z 12.5%", "...a",
+                  "a...", "\0\x01ab\x7fCD", "don't STOP", "tab\there", "123abc abc123 1a2b3c", "- item 7",
+                  "12. Heading", "a) b", "a)b", "#3abc", "#12345", "(12) x", "• bullet", "O'Neil's 'quote'",
+                  "''a''", "9", "9 9", &long] {
+            let head: Vec<char> = t.chars().take(HEAD_CHARS).collect();
+            let from = marker_len(&head).unwrap_or(0);
+            assert_eq!(shape(t).key, key_hash(&head[from..]), "{t:?}");
         }
     }
 
