@@ -255,23 +255,20 @@ fn push_block(idx: &mut [u32], n: u32, tmp: &mut Vec<u32>, base: u32, indices: &
     if idx.is_empty() {
         return;
     }
-    radix_sort(idx, n, tmp);
+    let m = idx.len();
+    let (sorted, starts) = radix_sort(idx, n, tmp, m + 1);
     // Written into slots sized for the worst case (every index distinct), then cut to the
     // distinct count: no capacity check per entry as `push` has. Without branches on the data
     // (duplicates come at random): each index is written to the next free slot together with
     // where its run starts, and the slot is kept (`o` advances) only when the index is new; a
     // repeat's write lands in the next free slot, which the next new index overwrites.
-    let m = idx.len();
     let from = values.len();
     indices.resize(from + m, 0);
     values.resize(from + m, 0.0);
-    tmp.clear();
-    tmp.resize(m + 1, 0);
-    let starts = &mut tmp[..];
     let out_i = &mut indices[from..];
     let mut o = 0usize;
     let mut prev = u32::MAX; // never an index: indices are < n <= u32::MAX
-    for (i, &x) in idx.iter().enumerate() {
+    for (i, &x) in sorted.iter().enumerate() {
         let new = x != prev;
         out_i[o] = base.wrapping_add(x);
         starts[o] = i as u32;
@@ -296,11 +293,18 @@ fn push_block(idx: &mut [u32], n: u32, tmp: &mut Vec<u32>, base: u32, indices: &
 /// Sort bucket indices (uniform in `[0, n)`): distribute into `2 len` buckets by a monotone
 /// scaling, then one insertion-sort pass fixes the order within buckets (expected O(len)).
 /// Comparison sorts mispredict on every other comparison of random keys; this does not.
-fn radix_sort(v: &mut [u32], n: u32, tmp: &mut Vec<u32>) {
+///
+/// Returns the sorted values (`v` itself when short, else a part of `tmp`) and a further
+/// `extra` slots of `tmp` for the caller (contents unspecified). Only the bucket counts are
+/// zeroed: every sorted slot is written.
+fn radix_sort<'a>(v: &'a mut [u32], n: u32, tmp: &'a mut Vec<u32>, extra: usize) -> (&'a [u32], &'a mut [u32]) {
     let m = v.len();
     if m <= 16 {
+        if tmp.len() < extra {
+            tmp.resize(extra, 0);
+        }
         v.sort_unstable();
-        return;
+        return (v, &mut tmp[..extra]);
     }
     let n = (n as u64).max(1);
     // 2m buckets (few collisions); floor(x * 2m / n) without a division per element: monotone
@@ -308,9 +312,12 @@ fn radix_sort(v: &mut [u32], n: u32, tmp: &mut Vec<u32>) {
     let k = 2 * m;
     let scale = ((k as u64) << 32) / n;
     let slot = |x: u32| (((x as u64).min(n - 1) * scale) >> 32) as usize;
-    tmp.clear();
-    tmp.resize(k + 1 + m, 0);
-    let (counts, out) = tmp.split_at_mut(k + 1);
+    if tmp.len() < k + 1 + m + extra {
+        tmp.resize(k + 1 + m + extra, 0);
+    }
+    let (counts, rest) = tmp.split_at_mut(k + 1);
+    let (out, rest) = rest.split_at_mut(m);
+    counts.fill(0);
     for &x in v.iter() {
         counts[slot(x) + 1] += 1;
     }
@@ -348,7 +355,7 @@ fn radix_sort(v: &mut [u32], n: u32, tmp: &mut Vec<u32>) {
             before = lo;
         }
     }
-    v.copy_from_slice(out);
+    (out, &mut rest[..extra])
 }
 
 #[cfg(test)]
@@ -372,8 +379,7 @@ mod tests {
             let mut v: Vec<u32> = (0..300u64).map(|i| (fmix64(i) % n as u64) as u32).collect();
             let mut expect = v.clone();
             expect.sort_unstable();
-            radix_sort(&mut v, n, &mut tmp);
-            assert_eq!(v, expect, "n = {n}");
+            assert_eq!(radix_sort(&mut v, n, &mut tmp, 3).0, expect, "n = {n}");
         }
     }
 
