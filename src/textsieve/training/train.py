@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import platform
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -222,24 +223,34 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
     X = _first_input(table, fit_rows, mean, scale)
     y_fit = y[fit]
     w_fit = None if weight is None else np.asarray(weight, dtype=np.float64)[fit]
-    final = _new_first(config, seed).fit(X, y_fit, sample_weight=w_fit)
-    first, link = first_pass_arrays(final, mean, scale, labels)
-    seconds["first_pass"] = time.perf_counter() - t
-
-    # Out-of-fold first-pass scores, grouped by source document, computed by the core.
-    t = time.perf_counter()
     groups = table.groups[rows]
-    oof = np.zeros((len(rows), len(labels)))
     n_folds = min(config.inner_folds, len(set(groups)))
     if n_folds < 2:
         raise ValueError("out-of-fold scores need documents from at least two source groups")
     # Positions of every row within X (the fitted rows), -1 for a row not fitted.
     in_x = np.full(len(rows), -1)
     in_x[fit] = np.arange(int(fit.sum()))
-    for fit_idx, score_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(rows)), groups=groups):
-        fit_idx = in_x[fit_idx[fit[fit_idx]]]
-        model = _new_first(config, seed).fit(X[fit_idx], y_fit[fit_idx],
-                                            sample_weight=None if w_fit is None else w_fit[fit_idx])
+    folds = list(GroupKFold(n_splits=n_folds).split(np.zeros(len(rows)), groups=groups))
+
+    # The final model and one per fold are independent fits: they run side by side on the idle
+    # cores (scikit-learn's SGD loop releases the GIL). Each is seeded and fitted on one thread,
+    # so the models are the same whatever runs beside them.
+    def fit_one(x_idx):
+        if x_idx is None:
+            return _new_first(config, seed).fit(X, y_fit, sample_weight=w_fit)
+        return _new_first(config, seed).fit(X[x_idx], y_fit[x_idx],
+                                            sample_weight=None if w_fit is None else w_fit[x_idx])
+
+    jobs = [None] + [in_x[fit_idx[fit[fit_idx]]] for fit_idx, _ in folds]
+    with ThreadPoolExecutor(max_workers=max(1, min(idle_cores(), len(jobs)))) as pool:
+        models = list(pool.map(fit_one, jobs))
+    first, link = first_pass_arrays(models[0], mean, scale, labels)
+    seconds["first_pass"] = time.perf_counter() - t  # the final model and the fold models, side by side
+
+    # Out-of-fold first-pass scores, grouped by source document, computed by the core.
+    t = time.perf_counter()
+    oof = np.zeros((len(rows), len(labels)))
+    for model, (_, score_idx) in zip(models[1:], folds):
         fold_arrays, fold_link = first_pass_arrays(model, mean, scale, labels)
         oof[score_idx] = _core_first_proba(table, rows[score_idx], fold_arrays, fold_link)
     seconds["out_of_fold"] = time.perf_counter() - t
@@ -247,11 +258,12 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
 
 
 def idle_cores() -> int:
-    """How many OpenMP threads the trees may use: the cores nobody else is busy on, at least 1.
+    """How many threads training may use (pass one's fits side by side, the trees' OpenMP
+    threads): the cores nobody else is busy on, at least 1.
 
     Why not all of them: OpenMP threads spin while they wait, so on a machine whose cores are
-    busy (a 2-core machine shared with another job) 2 threads made the fit 3x slower than 1.
-    Why not always 1: on an idle 2-core machine 2 threads halve the fit, the longest step. The
+    busy (a 2-core machine shared with another job) 2 threads made the trees' fit 3x slower than
+    1. Why not always 1: on an idle 2-core machine 2 threads halve the fit, the longest step. The
     1-minute load average counts this process too (it has run flat out since the data step),
     hence the + 1. The trees are the same for any count (histograms are built per feature;
     checked byte for byte: `--real-pages 0` with 1 and 2 threads), so this never changes the model.
