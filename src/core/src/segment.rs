@@ -110,21 +110,17 @@ pub fn segment(text: &str, split_glued: bool) -> Vec<Segment> {
     out
 }
 
-/// Position of the first `'\n'` in `bytes` (word-at-a-time scan; no dependency on memchr).
+/// Position of the first `'\n'` in `bytes` (no dependency on memchr): 32 bytes at a time, each
+/// block tested by a branch-free OR the compiler vectorises, then the hit found bytewise.
 #[inline]
 fn memchr_nl(bytes: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const NL: u64 = LO * b'\n' as u64;
+    const BLOCK: usize = 32;
     let mut i = 0usize;
-    while i + 8 <= bytes.len() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&bytes[i..i + 8]);
-        let x = u64::from_le_bytes(w) ^ NL;
-        if (x.wrapping_sub(LO) & !x & HI) != 0 {
-            break; // a '\n' in this word: find it bytewise below
+    while i + BLOCK <= bytes.len() {
+        if bytes[i..i + BLOCK].iter().fold(0u8, |a, &b| a | (b == b'\n') as u8) != 0 {
+            break; // a '\n' in this block: find it bytewise below
         }
-        i += 8;
+        i += BLOCK;
     }
     bytes[i..].iter().position(|&b| b == b'\n').map(|p| p + i)
 }
@@ -203,6 +199,35 @@ const ABBREVIATIONS: &[&str] = &[
 /// room for the spaced pattern's look-back and the abbreviation check before it.
 const SCAN_CHARS: usize = MAX_TAIL_CHARS + 2 + 3 + 24;
 
+/// The last (up to) SCAN_CHARS chars of `line` with their byte offsets into `tail`, in order;
+/// returns how many, and whether that is the whole line. `ascii`: the last 4 SCAN_CHARS bytes
+/// (or the whole line, if shorter) are ASCII, so bytes are chars and are read without decoding
+/// (most lines); a line longer than those bytes then has more than SCAN_CHARS chars.
+fn last_chars(line: &str, ascii: bool, tail: &mut [(usize, char); SCAN_CHARS]) -> (usize, bool) {
+    let bytes = line.as_bytes();
+    if ascii {
+        let k = bytes.len().min(SCAN_CHARS);
+        for (i, slot) in tail[..k].iter_mut().enumerate() {
+            let at = bytes.len() - k + i;
+            *slot = (at, bytes[at] as char);
+        }
+        return (k, bytes.len() <= SCAN_CHARS);
+    }
+    let mut k = 0usize;
+    let mut it = line.char_indices().rev();
+    while k < SCAN_CHARS {
+        match it.next() {
+            Some(x) => {
+                tail[k] = x;
+                k += 1;
+            }
+            None => break,
+        }
+    }
+    tail[..k].reverse();
+    (k, it.next().is_none())
+}
+
 /// Where a (stripped) line may hold a second block glued to its end, or `None`.
 ///
 /// The offset (in bytes) is the first char of the tail; whitespace between the parts belongs to
@@ -237,19 +262,7 @@ pub fn glue_offset(line: &str) -> Option<usize> {
     }
     // Decode the last SCAN_CHARS chars (with byte offsets); know n exactly only when short.
     let mut tail: [(usize, char); SCAN_CHARS] = [(0, '\0'); SCAN_CHARS];
-    let mut k = 0usize;
-    let mut it = line.char_indices().rev();
-    while k < SCAN_CHARS {
-        match it.next() {
-            Some(x) => {
-                tail[k] = x;
-                k += 1;
-            }
-            None => break,
-        }
-    }
-    let whole = it.next().is_none(); // the buffer holds the entire line
-    tail[..k].reverse();
+    let (k, whole) = last_chars(line, near_end.is_ascii(), &mut tail);
     let buf = &tail[..k];
     // Char index (within the whole line) of buf[0]: exact when whole, else "large" (> SCAN_CHARS),
     // and every test below only needs index relations near the end.
@@ -347,6 +360,35 @@ fn after_abbreviation(buf: &[(usize, char)], dot: usize, whole: bool) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn ascii_tails_are_read_like_decoded_ones() {
+        let text = "Lorem ipsum. Dolor sit amet, 12.5 x; END.Next Title - ".repeat(20);
+        for len in [0usize, 1, 40, SCAN_CHARS - 1, SCAN_CHARS, SCAN_CHARS + 1, 4 * SCAN_CHARS, 4 * SCAN_CHARS + 7, text.len()] {
+            let line = &text[..len];
+            let (mut a, mut b) = ([(0usize, '\0'); SCAN_CHARS], [(0usize, '\0'); SCAN_CHARS]);
+            let (ka, wa) = last_chars(line, true, &mut a);
+            let (kb, wb) = last_chars(line, false, &mut b);
+            assert_eq!((ka, wa), (kb, wb), "len {len}");
+            assert_eq!(a[..ka], b[..kb], "len {len}");
+        }
+    }
+
+    #[test]
+    fn newline_search_finds_the_first_newline_anywhere_in_a_block() {
+        for len in [0usize, 1, 31, 32, 33, 64, 100] {
+            let none = "x".repeat(len);
+            assert_eq!(memchr_nl(none.as_bytes()), None);
+            for at in 0..len {
+                let mut b = none.clone().into_bytes();
+                b[at] = b'\n';
+                if at + 5 < len {
+                    b[at + 5] = b'\n'; // a later one does not count
+                }
+                assert_eq!(memchr_nl(&b), Some(at), "len {len} at {at}");
+            }
+        }
+    }
     use super::*;
 
     const PARA: &str = "The committee met on Tuesday and agreed to extend the opening hours of the library.";
