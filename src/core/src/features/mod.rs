@@ -472,7 +472,7 @@ fn fl(b: bool) -> f32 {
 
 /// `ln(1 + min(x, LOG_COUNT_CAP))`, from a table (most rows take several of these).
 #[inline]
-fn log_count(x: usize) -> f32 {
+pub(crate) fn log_count(x: usize) -> f32 {
     static TABLE: std::sync::OnceLock<Vec<f32>> = std::sync::OnceLock::new();
     let t = TABLE.get_or_init(|| (0..=LOG_COUNT_CAP as usize).map(|i| (i as f32).ln_1p()).collect());
     t[x.min(t.len() - 1)]

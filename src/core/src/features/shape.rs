@@ -93,17 +93,20 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     let mut s = Shape::default();
     let head_end = prefix_bytes(text, HEAD_CHARS);
     let head_str = &text[..head_end];
+    let ascii = head_str.is_ascii();
     let head = &mut scratch.head;
     head.clear();
-    if head_str.is_ascii() {
+    if ascii {
         head.extend(head_str.bytes().map(char::from)); // no UTF-8 decoding
     } else {
         head.extend(head_str.chars());
     }
     let head: &[char] = head;
     s.head_chars = head.len() as u32;
-    s.chars = char_count_capped(text, MAX_CHARS) as u32;
-    s.log_chars = (s.chars as f32).ln_1p();
+    // A line that is all head and ASCII has as many chars as bytes (at most HEAD_CHARS).
+    s.chars = if ascii && head_end == text.len() { text.len() as u32 } else { char_count_capped(text, MAX_CHARS) as u32 };
+    // ln(1 + chars): the same f32 from the table of ln(1 + i) when it covers the count.
+    s.log_chars = if s.chars as f32 <= super::LOG_COUNT_CAP { super::log_count(s.chars as usize) } else { (s.chars as f32).ln_1p() };
     s.first = head.first().copied().unwrap_or('\0');
     s.last = text.chars().next_back().unwrap_or('\0');
 
@@ -114,7 +117,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     let spaces = count(b' ');
     s.commas = count(b',');
     s.digits = hb.iter().map(|&b| b.is_ascii_digit() as u32).sum::<u32>();
-    if !head_str.is_ascii() {
+    if !ascii {
         s.digits += head.iter().filter(|&&c| !c.is_ascii() && is_digit(c)).count() as u32;
     }
     let at_sign = hb.contains(&b'@');
@@ -141,7 +144,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     let mut i = 0usize;
     // The key's hash (see key_hash) of an ASCII head is computed in the same pass.
     let mut ascii_key = None;
-    if head_str.is_ascii() {
+    if ascii {
         // ASCII (most lines): the same words and hashes from the bytes, each word hashed while
         // it is scanned (one pass; letters are ASCII letters, the only apostrophe is '\'').
         // The key (runs of letters and digits from the end of the list marker on, one space
@@ -466,16 +469,18 @@ pub fn separators(head: &str) -> (u32, u32, u32) {
 pub fn sentence_ends(text: &str) -> u32 {
     let limit = if text.len() > 2 * MAX_CHARS { prefix_bytes(text, 2 * MAX_CHARS) } else { text.len() };
     let b = &text.as_bytes()[..limit];
-    // Chunked so the inner count vectorises and a long line still stops at the cap.
+    // Chunked so the inner count vectorises and a long line still stops at the cap: byte-wide
+    // lanes, 255 pairs at a time so that a lane cannot overflow (a u32 sum widens every byte
+    // first). Stopping once the cap is reached changes nothing: the result is the count capped.
     let mut n = 0u32;
     let mut from = 0usize;
     while from + 1 < b.len() && n < MAX_SENTENCES {
-        let to = (from + 4096).min(b.len() - 1);
+        let to = (from + 255).min(b.len() - 1);
         n += b[from..to]
             .iter()
             .zip(&b[from + 1..to + 1])
-            .map(|(&p, &c)| ((c == b' ') & ((p == b'.') | (p == b'?') | (p == b'!'))) as u32)
-            .sum::<u32>();
+            .fold(0u8, |a, (&p, &c)| a + ((c == b' ') & ((p == b'.') | (p == b'?') | (p == b'!'))) as u8)
+            as u32;
         from = to;
     }
     n.min(MAX_SENTENCES)
@@ -706,6 +711,22 @@ mod tests {
             let from = marker_len(&head).unwrap_or(0);
             assert_eq!(shape(t).key, key_hash(&head[from..]), "{t:?}");
         }
+    }
+
+    #[test]
+    fn sentence_ends_count_like_a_plain_scan_up_to_the_cap() {
+        let plain = |t: &str| {
+            let b = t.as_bytes();
+            (1..b.len()).filter(|&i| b[i] == b' ' && matches!(b[i - 1], b'.' | b'?' | b'!')).count().min(MAX_SENTENCES as usize) as u32
+        };
+        for k in [0usize, 1, 2, 84, 85, 86, 99, 100, 101, 300] {
+            for unit in [". ", "Done. ", "Why? Yes! ", "a.b ", "x"] {
+                let t = unit.repeat(k);
+                assert_eq!(sentence_ends(&t), plain(&t), "{unit:?} x {k}");
+            }
+        }
+        let long = format!("{}{}", "word ".repeat(60), "End. ".repeat(10));
+        assert_eq!(sentence_ends(&long), 10);
     }
 
     #[test]
