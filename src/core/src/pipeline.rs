@@ -172,10 +172,10 @@ fn run_parallel<T: Send>(
     };
     std::thread::scope(|s| {
         let handles: Vec<_> = (1..threads.min(n_pieces)).map(|_| s.spawn(&work)).collect();
-        work();
+        // A worker that failed (it cannot) leaves its piece empty: reported below, on this
+        // thread as on the others (joined here, so no failure is re-raised when the scope ends).
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&work));
         for h in handles {
-            // A worker that failed (it cannot) leaves its piece empty: reported below. Joined
-            // here so that the failure is not re-raised as a panic when the scope ends.
             let _ = h.join();
         }
     });
@@ -496,6 +496,24 @@ mod batch_tests {
         let keep = [true, false, false];
         assert_eq!(clean(&m, &inputs, &opts(1), &keep).unwrap(), clean(&m, &inputs, &opts(3), &keep).unwrap());
         assert!(clean(&m, &inputs, &opts(1), &[true]).is_err(), "keep flags must match the labels");
+    }
+
+    #[test]
+    fn pieces_come_back_in_order_and_a_failed_piece_is_an_error() {
+        // Eight documents of 40 KB: several pieces for two threads.
+        let docs: Vec<String> = (0..8).map(|i| format!("{i} ").repeat(20_000 + i)).collect();
+        let inputs: Vec<Input> = docs.iter().map(|d| Input::Text(d)).collect();
+        let lens = run_parallel(&inputs, 2, |chunk| Ok(chunk.iter().map(input_len).collect::<Vec<_>>())).unwrap();
+        assert_eq!(lens, docs.iter().map(|d| d.len()).collect::<Vec<_>>());
+        for bad in ['0', '5', '7'] {
+            let failed = run_parallel(&inputs, 2, |chunk| {
+                if chunk.iter().any(|i| matches!(i, Input::Text(t) if t.starts_with(bad))) {
+                    panic!("a failing piece (expected in this test)");
+                }
+                Ok(vec![0u8; chunk.len()])
+            });
+            assert!(failed.is_err(), "piece with document {bad}");
+        }
     }
 
     #[test]
