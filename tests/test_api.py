@@ -139,6 +139,8 @@ def test_options_and_config():
         clean_text(ARTICLE, kepp=("body",))
     with pytest.raises(ConfigError, match="between 0 and 1"):
         SieveConfig(body_threshold=2)
+    with pytest.raises(ConfigError, match="'argmax'"):
+        SieveConfig(body_threshold="most likely")
     with pytest.raises(ConfigError, match="not in this model's labels"):
         textsieve.Sieve(keep=("advert",))
 

@@ -108,6 +108,10 @@ def test_no_guard_gives_the_model_labels_alone_in_every_mode(tmp_path):
         assert result.exit_code == 0, result.output
     assert "bridge" in (tmp_path / "on" / "page.txt").read_text(encoding="utf-8")
     assert (tmp_path / "off" / "page.txt").read_text(encoding="utf-8").strip() == ""
+    # 'argmax' takes the most probable label; anything else that is not a probability is refused
+    assert "bridge" in runner.invoke(app, ["clean", str(src), "--body-threshold", "argmax", "--no-guard"]).stdout
+    bad = runner.invoke(app, ["clean", str(src), "--body-threshold", "high"])
+    assert bad.exit_code == 2 and "--body-threshold 'high'" in bad.output
     # label explains clean: the same switch, the same labels
     rows = runner.invoke(app, ["label", str(src), "--no-guard"]).stdout.splitlines()
     assert rows and [r.split("\t")[1] for r in rows] == [r.label for r in _labels(text, guard=False)]

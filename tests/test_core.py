@@ -82,3 +82,13 @@ def test_featurize_returns_character_offsets_and_the_page_text():
     names = _core.dense_feature_names(True)
     assert page["dense"][0, names.index("link_share")] == 1.0
     assert page["dense"][2, names.index("link_share")] == 0.0
+
+
+def test_decide_is_the_rule_serving_applies():
+    """Training's cross-validation labels rows with the core's own decision rule."""
+    proba = np.array([[0.41, 0.58, 0.01], [0.40, 0.30, 0.30], [0.20, 0.50, 0.30]])
+    assert list(_core.decide(proba, 0, None)) == [1, 0, 1], "argmax"
+    assert list(_core.decide(proba, 0, 0.35)) == [1, 0, 1], "a label over 0.55 wins; torn rows are body"
+    assert list(_core.decide(proba, 0, 0.15)) == [1, 0, 0]
+    with pytest.raises(ValueError, match="body"):
+        _core.decide(proba, 3, 0.35)

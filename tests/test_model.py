@@ -176,3 +176,4 @@ def test_the_models_own_body_threshold_decides_unless_the_user_sets_one(tmp_path
     assert strict.model.body_threshold == 1.0
     assert strict.clean(text).strip() == ""
     assert "estuary" in strict.clean(text, body_threshold=0.5)
+    assert "estuary" in strict.clean(text, body_threshold="argmax"), "the most probable label, whatever the model says"

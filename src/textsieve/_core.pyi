@@ -43,6 +43,8 @@ def first_pass_proba(dense: npt.NDArray[np.float32], indptr: npt.NDArray[np.int6
                      values: npt.NDArray[np.float32], dense_mean: npt.NDArray[np.float32],
                      dense_scale: npt.NDArray[np.float32], coef: npt.NDArray[np.float32],
                      intercept: npt.NDArray[np.float32], link: str) -> npt.NDArray[np.float64]: ...
+def decide(proba: npt.NDArray[np.float64], body: int | None, body_threshold: float | None = None) -> npt.NDArray[np.uint32]:
+    """The label index serving chooses per row (the argmax, or the body threshold rule)."""
 def tree_proba(arrays: dict[str, npt.NDArray[Any]], k: int, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Pass two alone: the exported trees' probabilities for rows ``x``."""
 

@@ -29,6 +29,9 @@ from .model import Model, load_model
 __all__ = ["SieveConfig", "Sieve", "clean_text", "label_lines", "clean_html", "label_html", "join_kept"]
 
 
+ARGMAX = "argmax"  # SieveConfig.body_threshold value: always the most probable label
+
+
 @dataclass(frozen=True)
 class SieveConfig:
     """How to turn labels into cleaned text.
@@ -37,11 +40,13 @@ class SieveConfig:
         Labels whose lines are kept. Default: body only. Keep ``("body", "caption")`` to keep
         figure captions, for instance.
     body_threshold:
-        A segment is labeled body exactly when its body probability is at least this value
-        (otherwise it gets the most probable other label). Lower it to lose less body on
-        unusual pages, raise it to let less junk through. ``None`` (default) uses the model's
-        own threshold (``body_threshold`` in its manifest: 0.35 for the shipped model, see the
-        README), or the most probable label for a model that has none.
+        A segment is labeled body when its body probability is at least this value, unless
+        another label has more than 0.55 (otherwise it gets its most probable other label).
+        Lower it to lose less body on unusual pages, raise it to let less junk through (from
+        0.45 up the 0.55 rule never applies). ``None`` (default) uses the model's own threshold
+        (``body_threshold`` in its manifest: 0.35 for the shipped model, see the README), or
+        the most probable label for a model that has none; ``"argmax"`` always takes the most
+        probable label.
     split_glued:
         Look for junk glued onto the end of a paragraph and cut it off. On by default.
     guard:
@@ -60,7 +65,7 @@ class SieveConfig:
     """
 
     keep: tuple[str, ...] = (BODY,)
-    body_threshold: float | None = None
+    body_threshold: float | str | None = None
     split_glued: bool = True
     languages: tuple[str, ...] | None = None
     guard: bool = True
@@ -72,8 +77,11 @@ class SieveConfig:
             object.__setattr__(self, "keep", tuple(self.keep))
         if not self.keep:
             raise ConfigError("SieveConfig.keep is empty: nothing would be kept. Name at least one label, e.g. keep=('body',).")
-        if self.body_threshold is not None and not 0.0 <= self.body_threshold <= 1.0:
-            raise ConfigError(f"SieveConfig.body_threshold={self.body_threshold!r}: give a probability between 0 and 1, or None.")
+        t = self.body_threshold
+        if t is not None and t != ARGMAX and (isinstance(t, (str, bool)) or not isinstance(t, (int, float))
+                                              or not 0.0 <= t <= 1.0):
+            raise ConfigError(f"SieveConfig.body_threshold={t!r}: give a probability between 0 and 1, "
+                              f"{ARGMAX!r} (the most probable label), or None (the model's own threshold).")
         if self.languages is not None:
             langs = (self.languages,) if isinstance(self.languages, str) else tuple(self.languages)
             langs = tuple(dict.fromkeys(x.strip().lower() for lang in langs for x in lang.split(",") if x.strip()))
@@ -128,6 +136,8 @@ class Sieve:
 
     def _threshold(self, cfg: SieveConfig) -> float | None:
         """The body threshold in force: the config's, else the model's own (None: argmax)."""
+        if cfg.body_threshold == ARGMAX:
+            return None
         return cfg.body_threshold if cfg.body_threshold is not None else self.model.body_threshold
 
     def _config(self, config: SieveConfig | None, options: dict) -> SieveConfig:

@@ -60,9 +60,15 @@ def _fail(exc: Exception) -> typer.Exit:
 def _config(model, keep: str, body_threshold, lang, guard: bool = True):
     """The SieveConfig for the options, checked against the model's labels from its manifest
     (read without loading the model), so a bad value is a usage error before any work starts."""
-    from .clean import SieveConfig
+    from .clean import ARGMAX, SieveConfig
     from .manifest import read_manifest
 
+    if body_threshold is not None and body_threshold != ARGMAX:
+        try:
+            body_threshold = float(body_threshold)
+        except ValueError:
+            raise ConfigError(f"--body-threshold {body_threshold!r}: give a probability between 0 and 1, or "
+                              f"'{ARGMAX}'.") from None
     config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold,
                          languages=lang, guard=guard)
     labels = read_manifest(model)["labels"]
@@ -90,7 +96,7 @@ def clean(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="OUT", help="Output folder (mirrors the input tree). Without it, each input's cleaned text goes to standard output.")] = None,
     model: ModelOpt = None,
     keep: Annotated[str, typer.Option(metavar="LABELS", help="Comma-separated labels to keep.")] = "body",
-    body_threshold: Annotated[Optional[float], typer.Option(metavar="P", help="Keep a line as body when P(body) >= P (0 to 1). Default: the model's own threshold (0.35 for the shipped model).")] = None,
+    body_threshold: Annotated[Optional[str], typer.Option(metavar="P", help="Keep a line as body when P(body) >= P (0 to 1) unless another label has more than 0.55, or 'argmax' for the most probable label. Default: the model's own threshold (0.35 for the shipped model).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", metavar="CODES", help="Comma-separated language codes (e.g. en,de): other documents are skipped and reported with their language.")] = None,
     guard: Annotated[bool, typer.Option("--guard/--no-guard", help=GUARD_HELP)] = True,
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,

@@ -24,8 +24,8 @@ class LabeledLine:
 
     ``text == source[start:end]``; ``line`` is the 0-based source line (two records share it
     when junk was glued onto a paragraph); ``scores`` maps every label to its probability.
-    A ``body`` record whose body probability is not the highest (and under ``body_threshold``
-    when one is set) was restored by the guard (``SieveConfig.guard``): the page would otherwise
+    A ``body`` record whose body probability is under the threshold in force (the model's own
+    unless ``body_threshold`` sets one; the most probable label without one) was restored by the guard (``SieveConfig.guard``): the page would otherwise
     have come out near-empty. Its scores stay the model's, so ``score`` shows how unsure it was.
     """
 

@@ -81,7 +81,8 @@ class Model:
 
     @property
     def body_threshold(self) -> float | None:
-        """The model's own decision threshold: a line is body when P(body) is at least this.
+        """The model's own decision threshold: a line is body when P(body) is at least this,
+        unless another label has more than 0.55 (``decide`` in the core).
 
         A model setting, not a user's: it depends on how the model's probabilities are spread,
         so it is chosen when the model is trained (recorded in the manifest) and used whenever

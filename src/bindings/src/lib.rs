@@ -497,6 +497,28 @@ fn first_pass_proba<'py>(
 }
 
 #[pyfunction]
+#[pyo3(signature = (proba, body, body_threshold=None))]
+/// The label index serving chooses for each row of probabilities (rows x k): `decide` of the
+/// core, so training's cross-validation scores what `clean` does.
+fn decide<'py>(
+    py: Python<'py>,
+    proba: PyReadonlyArray2<'py, f64>,
+    body: Option<usize>,
+    body_threshold: Option<f64>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (pv, n, k) = slice2(&proba, "proba")?;
+    if k == 0 {
+        return Err(value_error("proba has no columns"));
+    }
+    if body.is_some_and(|b| b >= k) {
+        return Err(value_error("body is not a column of proba"));
+    }
+    let chosen: Vec<u32> = pv.chunks_exact(k).map(|row| textsieve_core::pipeline::decide(row, body, body_threshold) as u32).collect();
+    debug_assert_eq!(chosen.len(), n);
+    Ok(chosen.into_pyarray(py).into_any())
+}
+
+#[pyfunction]
 /// Pass two alone: probabilities (rows x k) of the exported trees in `arrays` for rows `x`.
 fn tree_proba<'py>(
     py: Python<'py>,
@@ -747,6 +769,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(revision_feature_names, m)?)?;
     m.add_function(wrap_pyfunction!(first_pass_proba, m)?)?;
     m.add_function(wrap_pyfunction!(tree_proba, m)?)?;
+    m.add_function(wrap_pyfunction!(decide, m)?)?;
     m.add_function(wrap_pyfunction!(clean_surrogates, m)?)?;
     m.add_class::<Model>()?;
     Ok(())

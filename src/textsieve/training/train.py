@@ -67,11 +67,13 @@ class TrainConfig:
     configure the boosted trees.
 
     ``body_threshold``: the model's decision threshold, written to the manifest and used by
-    serving unless the user sets one: a line is body when P(body) is at least this. Why not the
+    serving unless the user sets one: a line is body when P(body) is at least this, unless
+    another label has more than 0.55 (``SURE_OTHER`` in the core; a retrain inherits both values
+    as they are: check them with ``benchmarks/compare_models.py --body-threshold``). Why not the
     most probable label: the score that matters is body kept, and a line the model is torn on
     (P(body) 0.35-0.5, the rest spread over junk labels) is more often body than not. 0.35 was
     chosen on the *train* split of the real pages (full-page text, shipped model): the lowest
-    threshold whose must-not leak stays within 0.01 of the argmax's (word F1 0.833 -> 0.836,
+    threshold whose must-not leak stays within 0.01 of the argmax's (word F1 0.833 -> 0.837,
     leak 0.079 -> 0.089, emptied pages 3 -> 1; 0.30 leaked 0.102). ``None``: argmax.
 
     ``real_edge``/``real_keep``: which rows of the real pages the estimators fit on (see
@@ -242,8 +244,11 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
                                             sample_weight=None if w_fit is None else w_fit[x_idx])
 
     jobs = [None] + [in_x[fit_idx[fit[fit_idx]]] for fit_idx, _ in folds]
-    with ThreadPoolExecutor(max_workers=max(1, min(idle_cores(), len(jobs)))) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, min(idle_cores(), len(jobs))))
+    try:
         models = list(pool.map(fit_one, jobs))
+    finally:  # a failed fit is reported at once, not after the queued fits have run
+        pool.shutdown(wait=False, cancel_futures=True)
     first, link = first_pass_arrays(models[0], mean, scale, labels)
     seconds["first_pass"] = time.perf_counter() - t  # the final model and the fold models, side by side
 
@@ -270,10 +275,13 @@ def idle_cores() -> int:
     """
     import os
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    from joblib import cpu_count
+
+    # joblib's count respects a container's CPU quota, which the affinity mask does not show.
+    cores = max(1, cpu_count())
     try:
         load = os.getloadavg()[0]
-    except OSError:  # not available on this platform
+    except (OSError, AttributeError):  # Windows has no load average
         return 1
     return max(1, min(cores, round(cores - load + 1)))
 
@@ -357,10 +365,13 @@ class _Record:
 
 
 def predict_records(model: FittedModel, table: TrainingTable, doc_ids: Sequence[int]) -> list[list[_Record]]:
-    """Per document, its segments labeled by the core's two passes (the argmax, as serving)."""
+    """Per document, its segments labeled by the core's two passes and its decision (the model's
+    body threshold), as serving labels them."""
     rows = table.rows_of(doc_ids)
-    proba = np.asarray(model.core_model().predict_proba(table.features_dict(rows)))
-    pred = np.asarray(model.labels, dtype=object)[proba.argmax(axis=1)]
+    proba = np.ascontiguousarray(model.core_model().predict_proba(table.features_dict(rows)), dtype=np.float64)
+    body = model.labels.index("body") if "body" in model.labels else None
+    chosen = _core.decide(proba.reshape(len(rows), len(model.labels)), body, model.config.body_threshold)
+    pred = np.asarray(model.labels, dtype=object)[np.asarray(chosen, dtype=np.intp)]
     out: dict[int, list[_Record]] = {int(d): [] for d in doc_ids}
     for r, label in zip(rows, pred):
         d = int(table.doc[r])
