@@ -79,9 +79,12 @@ def measure_seeds(sieve, seeds: Path) -> dict:
             (pred_dir / f"{f.stem}.tsv").write_text("\n".join(prediction_rows(text, recs)) + "\n", encoding="utf-8")
             (kept_dir / f"{f.stem}.txt").write_text(out, encoding="utf-8")
         score_json = Path(tmp, "score.json")
-        subprocess.run([sys.executable, str(seeds.parent / "tools" / "score.py"), "--gold", str(seeds / "gold"),
-                        "--pred", str(pred_dir), "--kept", str(kept_dir), "--json", str(score_json)],
-                       check=True, capture_output=True)
+        scorer = seeds.parent / "tools" / "score.py"
+        proc = subprocess.run([sys.executable, str(scorer), "--gold", str(seeds / "gold"),
+                               "--pred", str(pred_dir), "--kept", str(kept_dir), "--json", str(score_json)],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:  # say why, not just that it failed
+            raise SystemExit(f"compare_models: {scorer} failed (exit {proc.returncode}):\n{proc.stderr.strip()}")
         score = json.loads(score_json.read_text())
     lines = score["lines"]
     return ({"documents": len(files), "macro-F1": lines["macro_f1"], "body-keep F1": lines["body_keep_lines"]["f1"],
