@@ -49,6 +49,24 @@ pub fn is_letter(c: char) -> bool {
     }
 }
 
+/// End (exclusive) of the word that starts at `chars[i]` (a letter): a run of letters, joined
+/// across inner apostrophes (`don't`, `l’eau`). One definition of a word for the line shape
+/// and the `alt` overlap, so both count the same words.
+#[inline]
+pub fn word_end(chars: &[char], i: usize) -> usize {
+    let mut j = i;
+    loop {
+        while j < chars.len() && is_letter(chars[j]) {
+            j += 1;
+        }
+        if j + 1 < chars.len() && matches!(chars[j], '\'' | '\u{2019}') && is_letter(chars[j + 1]) {
+            j += 1;
+            continue;
+        }
+        return j;
+    }
+}
+
 /// Python `str.strip()`: the byte range of `s` without leading/trailing [`is_space`] chars.
 /// Scans only the whitespace it removes, so a long line costs nothing here.
 pub fn strip_range(s: &str) -> (usize, usize) {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::html::{HtmlContext, ANCESTORS};
 use crate::segment::Segment;
-use crate::text::{fmix64, fnv_bytes, is_letter, is_word, push_lower, FNV_OFFSET};
+use crate::text::{fmix64, fnv_bytes, is_letter, is_word, push_lower, word_end, FNV_OFFSET};
 
 use super::{runs, Row, LOG_COUNT_CAP};
 
@@ -296,17 +296,7 @@ fn alt_overlap(head: &str, alt: &[String], scratch: &mut HtmlScratch) -> f32 {
             i += 1;
             continue;
         }
-        let mut j = i;
-        loop {
-            while j < chars.len() && is_letter(chars[j]) {
-                j += 1;
-            }
-            if j + 1 < chars.len() && matches!(chars[j], '\'' | '\u{2019}') && is_letter(chars[j + 1]) {
-                j += 1;
-                continue;
-            }
-            break;
-        }
+        let j = word_end(&chars, i);
         word.clear();
         for &c in &chars[i..j] {
             push_lower(word, c);

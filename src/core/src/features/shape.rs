@@ -8,7 +8,7 @@
 
 use crate::text::{
     char_count_capped, fmix64, fnv_bytes, fnv_unit, is_digit, is_letter, is_space, is_word, prefix_bytes,
-    stop_kind_hashed, Stop, FNV_OFFSET, FNV_PRIME,
+    stop_kind_hashed, word_end, Stop, FNV_OFFSET, FNV_PRIME,
 };
 
 /// Chars of a line that feed the per-line statistics.
@@ -209,17 +209,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
             continue;
         }
         let start = i;
-        let mut j = i;
-        loop {
-            while j < head.len() && is_letter(head[j]) {
-                j += 1;
-            }
-            if j + 1 < head.len() && matches!(head[j], '\'' | '\u{2019}') && is_letter(head[j + 1]) {
-                j += 1;
-                continue;
-            }
-            break;
-        }
+        let j = word_end(&head, i);
         let w = &head[start..j];
         s.n_words += 1;
         if w[0].is_uppercase() {
