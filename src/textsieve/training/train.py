@@ -237,6 +237,26 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
     return first, link, oof, seconds
 
 
+def idle_cores() -> int:
+    """How many OpenMP threads the trees may use: the cores nobody else is busy on, at least 1.
+
+    Why not all of them: OpenMP threads spin while they wait, so on a machine whose cores are
+    busy (a 2-core machine shared with another job) 2 threads made the fit 3x slower than 1.
+    Why not always 1: on an idle 2-core machine 2 threads halve the fit, the longest step. The
+    1-minute load average counts this process too (it has run flat out since the data step),
+    hence the + 1. The trees are the same for any count (histograms are built per feature;
+    checked byte for byte on the team's data), so this choice never changes the model.
+    """
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available on this platform
+        return 1
+    return max(1, min(cores, round(cores - load + 1)))
+
+
 def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, config: TrainConfig,
                     seed: int = 0, fit: np.ndarray | None = None, weight: np.ndarray | None = None,
                     seconds: dict | None = None) -> dict:
@@ -273,11 +293,8 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
         min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
         random_state=seed,
     )
-    # One OpenMP thread: its threads spin while they wait, and on a machine whose cores are busy
-    # (the 2-core machine shared with other jobs) 2 threads made this fit 3x slower than 1, and
-    # the whole `textsieve train` 180 s instead of 60. The trees do not depend on the count.
     weighted = weight is not None or config.easy_keep < 1.0
-    with threadpool_limits(limits=1, user_api="openmp"):
+    with threadpool_limits(limits=idle_cores(), user_api="openmp"):
         second.fit(revision, y[picked], sample_weight=w[picked] if weighted else None)
     if seconds is not None:
         seconds["trees"] = time.perf_counter() - t
