@@ -393,15 +393,33 @@ def cross_validate(table: TrainingTable, folds: int = 5, config: TrainConfig = T
 
 
 def build_training_set(docs: Sequence[LabeledDocument], variants: int = DEFAULT_VARIANTS, seed: int = 0,
-                       html_every: int = HTML_EVERY, bank=None, chrome_label: str | None = None) -> list[LabeledDocument]:
-    """Augmented text variants of every document, plus HTML pages rendered from some of them."""
-    from .pages import CHROME_LABEL, render_corpus
+                       html_every: int = HTML_EVERY, bank=None, chrome_label: str | None = None,
+                       archive_every: int | None = None) -> list[LabeledDocument]:
+    """Augmented text variants of every document, HTML pages rendered from some of them, and
+    archive pages (blog home pages: many entries, one after another, all body) built from them.
+
+    Why archives: a model that only ever saw one article per page learned from the real pages
+    that long prose late on a big page is comments (boilerplate) and emptied archive pages.
+    ``archive_every``: about one archive page per that many augmented documents (``None``:
+    :data:`.pages.ARCHIVE_EVERY`, ``0``: none). An archive's entries come from several source
+    documents, so those sources (every variant and page of them) share one group, the one
+    :func:`.pages.render_archives` returns, and grouped folds never split an archive from its
+    entries' other renderings.
+    """
+    from dataclasses import replace
+
+    from .pages import ARCHIVE_EVERY, CHROME_LABEL, render_archives, render_corpus
     from .synth import augment_corpus
 
     augmented = augment_corpus(docs, variants=variants, seed=seed, bank=bank)
     pages = render_corpus(augmented, every=html_every, seed=seed, chrome_label=chrome_label or CHROME_LABEL) \
         if html_every else []
-    return augmented + pages
+    archives, regroup = render_archives(augmented, every=ARCHIVE_EVERY if archive_every is None else archive_every,
+                                        seed=seed, chrome_label=chrome_label or CHROME_LABEL)
+    if regroup:
+        augmented, pages = ([replace(d, group=regroup.get(d.group or d.name, d.group or d.name)) for d in part]
+                            for part in (augmented, pages))
+    return augmented + pages + archives
 
 
 def _versions() -> dict:
