@@ -85,6 +85,8 @@ def test_model_without_manifest_is_refused(model_copy):
     ({"revision_config": {"window": "3"}}, "window must be an integer"),
     ({"first_pass": {"link": "probit"}}, "probit"),
     ({"feature_config": {"n_word_hash": 512, "n_char_hash": 128, "html": True}}, "first_coef has shape"),
+    ({"body_threshold": 1.5}, "body_threshold must be a probability"),
+    ({"body_threshold": "0.35"}, "body_threshold must be a probability"),
 ])
 def test_manifest_that_does_not_describe_the_arrays_is_refused(model_copy, changes, message):
     _edit_manifest(model_copy, **changes)
@@ -157,3 +159,20 @@ def test_every_array_of_the_format_is_written(tiny_model_dir):
         assert sorted(npz.files) == sorted(ARRAYS)
         for name, (dtype, ndim) in ARRAYS.items():
             assert npz[name].dtype == np.dtype(dtype) and npz[name].ndim == ndim
+
+
+def test_the_models_own_body_threshold_decides_unless_the_user_sets_one(tmp_path):
+    """The shipped model carries its decision threshold; a model asking for P(body) >= 1.0 keeps
+    nothing (guard off), and a threshold the user sets wins over the model's."""
+    shipped = default_model_path().parent
+    for name in (MODEL_FILE, MANIFEST_FILE):
+        shutil.copy(shipped / name, tmp_path / name)
+    assert load_model().body_threshold == json.loads((shipped / MANIFEST_FILE).read_text())["body_threshold"]
+    text = ("The ferry now crosses the estuary on battery power, and the crews say it is quieter than any boat "
+            "they have worked on.\n- Linda Gray A Legendary Actress And Advocate\n")
+    assert "estuary" in Sieve(guard=False).clean(text)
+    _edit_manifest(tmp_path, body_threshold=1.0)
+    strict = Sieve(tmp_path, guard=False)
+    assert strict.model.body_threshold == 1.0
+    assert strict.clean(text).strip() == ""
+    assert "estuary" in strict.clean(text, body_threshold=0.5)

@@ -62,6 +62,7 @@ def test_the_manifest_records_features_stages_and_scores(trained):
     manifest = json.loads((tmp / "m1" / "manifest.json").read_text())
     assert manifest["format_version"] == 2 and manifest["features_version"] == _core.FEATURES_VERSION
     assert manifest["feature_config"]["n_word_hash"] == SMALL["n_word_hash"]
+    assert manifest["body_threshold"] == manifest["train_config"]["body_threshold"] == 0.35
     assert manifest["dense_features"] == list(_core.dense_feature_names(True))
     assert manifest["revision_features"][:5] == [f"p:{lab}" for lab in manifest["labels"]]
     assert manifest["first_pass"]["link"] in ("softmax", "ovr_sigmoid")

@@ -37,10 +37,11 @@ class SieveConfig:
         Labels whose lines are kept. Default: body only. Keep ``("body", "caption")`` to keep
         figure captions, for instance.
     body_threshold:
-        When set, a segment is labeled body exactly when its body probability is at least this
-        value (otherwise it gets the most probable other label). Lower it to lose less body on
-        unusual pages, raise it to let less junk through. ``None`` (default) uses the most
-        probable label.
+        A segment is labeled body exactly when its body probability is at least this value
+        (otherwise it gets the most probable other label). Lower it to lose less body on
+        unusual pages, raise it to let less junk through. ``None`` (default) uses the model's
+        own threshold (``body_threshold`` in its manifest: 0.35 for the shipped model, see the
+        README), or the most probable label for a model that has none.
     split_glued:
         Look for junk glued onto the end of a paragraph and cut it off. On by default.
     guard:
@@ -125,6 +126,10 @@ class Sieve:
         if unknown:  # a typo must not silently keep nothing
             raise ConfigError(f"keep={cfg.keep}: label(s) {sorted(unknown)} are not in this model's labels {self.model.labels}.")
 
+    def _threshold(self, cfg: SieveConfig) -> float | None:
+        """The body threshold in force: the config's, else the model's own (None: argmax)."""
+        return cfg.body_threshold if cfg.body_threshold is not None else self.model.body_threshold
+
     def _config(self, config: SieveConfig | None, options: dict) -> SieveConfig:
         cfg = (config or self.config).with_options(**options)
         if cfg is not self.config:
@@ -162,7 +167,7 @@ class Sieve:
         records: dict[int, list] = {}
         if run:
             results = self.model.core.label([docs[i] for i in run], html=html, split_glued=cfg.split_glued,
-                                            body_threshold=cfg.body_threshold, threads=self.threads,
+                                            body_threshold=self._threshold(cfg), threads=self.threads,
                                             guard=cfg.guards_body)
             for i, res in zip(run, results):
                 if res[0] is not None:
@@ -195,7 +200,7 @@ class Sieve:
             run = [i for i in run if _language_verdict(_source_text(docs[i], html), cfg.languages)[1] is None]
         if run:
             cleaned = self.model.core.clean([docs[i] for i in run], list(cfg.keep), html=html,
-                                            split_glued=cfg.split_glued, body_threshold=cfg.body_threshold,
+                                            split_glued=cfg.split_glued, body_threshold=self._threshold(cfg),
                                             threads=self.threads, guard=cfg.guards_body)
             for i, c in zip(run, cleaned):
                 out[i] = c

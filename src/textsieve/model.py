@@ -79,6 +79,16 @@ class Model:
     def labels(self) -> list[str]:
         return list(self.manifest["labels"])
 
+    @property
+    def body_threshold(self) -> float | None:
+        """The model's own decision threshold: a line is body when P(body) is at least this.
+
+        A model setting, not a user's: it depends on how the model's probabilities are spread,
+        so it is chosen when the model is trained (recorded in the manifest) and used whenever
+        ``SieveConfig.body_threshold`` is ``None``. ``None``: the most probable label."""
+        value = self.manifest.get("body_threshold")
+        return None if value is None else float(value)
+
     def __reduce__(self):
         return (_rebuild, (self.arrays, self.manifest, self.path))
 
@@ -158,6 +168,11 @@ def _check_manifest(manifest: dict, where) -> None:
     if manifest["dense_features"] != names:
         raise ModelError(f"{where}: the manifest's dense feature names differ from the core's ({len(manifest['dense_features'])} "
                          f"vs {len(names)}); the model was trained by another featurizer. {_RETRAIN}")
+    threshold = manifest.get("body_threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, (int, float))
+                                  or not 0.0 <= threshold <= 1.0):
+        raise ModelError(f"{where}: body_threshold must be a probability between 0 and 1 or null, got {threshold!r}. "
+                         f"{_RETRAIN}")
     window = manifest["revision_config"].get("window")
     dense = manifest["revision_config"].get("dense", True)
     if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 64:

@@ -261,6 +261,14 @@ pub fn hash_bytes(bytes: &[u8], seed: u64) -> u64 {
     fmix64(fnv_bytes(FNV_OFFSET ^ seed, bytes))
 }
 
+/// Number of bytes of `b` that start a char (every byte but UTF-8 continuation bytes). Counted
+/// in byte-wide lanes, 255 bytes at a time so a lane cannot overflow: the compiler vectorises
+/// this at full byte width, where a `usize` sum widens every byte first.
+#[inline]
+fn count_char_starts(b: &[u8]) -> usize {
+    b.chunks(255).map(|c| c.iter().fold(0u8, |n, &x| n + ((x as i8) >= -0x40) as u8) as usize).sum()
+}
+
 /// Char offsets for sorted byte offsets into `text`, in one pass over `text`.
 ///
 /// Python callers slice with character offsets; the core works in bytes. Offsets must be
@@ -273,8 +281,7 @@ pub fn char_offsets(text: &str, byte_offsets: &[usize]) -> Vec<usize> {
     let mut chars = 0usize; // chars in bytes[..pos]
     for &off in byte_offsets {
         let target = off.min(bytes.len()).max(pos); // unsorted offsets never move backwards
-        // A branch-free count of the bytes that start a char (the compiler vectorises it).
-        chars += bytes[pos..target].iter().map(|&b| ((b as i8) >= -0x40) as usize).sum::<usize>();
+        chars += count_char_starts(&bytes[pos..target]);
         pos = target;
         // A target inside a char: the char started before target and was counted already.
         let inside = pos < bytes.len() && (bytes[pos] as i8) < -0x40;
@@ -313,6 +320,12 @@ mod tests {
         assert_eq!(char_offsets(t, &offs), (0..=t.chars().count()).collect::<Vec<_>>());
         assert_eq!(char_offsets(t, &[2]), vec![1]); // inside 'é' -> its index
         assert_eq!(char_offsets("", &[0, 5]), vec![0, 0]);
+        // Long ranges (past one 255-byte lane chunk) of mixed widths count like `chars()`.
+        let long = "aé€𝄞".repeat(200);
+        let offs: Vec<usize> = long.char_indices().map(|(i, _)| i).step_by(37).chain([long.len()]).collect();
+        let want: Vec<usize> = offs.iter().map(|&o| long[..o].chars().count()).collect();
+        assert_eq!(char_offsets(&long, &offs), want);
+        assert_eq!(count_char_starts(long.as_bytes()), long.chars().count());
     }
 
     #[test]

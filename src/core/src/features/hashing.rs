@@ -113,41 +113,12 @@ pub fn hash_line(
 
     // Word uni+bigrams.
     if n_word > 0 {
-        let tokens = &mut scratch.tokens;
-        tokens.clear();
-        let bytes = low.as_bytes();
-        let mut start: Option<usize> = None;
-        let mut i = 0usize;
-        while i < bytes.len() {
-            let (word, len) = if bytes[i] < 0x80 {
-                let c = bytes[i];
-                (c.is_ascii_alphanumeric() || c == b'_', 1)
-            } else {
-                let c = low[i..].chars().next().unwrap_or(' ');
-                (is_word(c), c.len_utf8())
-            };
-            if word {
-                start.get_or_insert(i);
-            } else if let Some(s) = start.take() {
-                tokens.push((s as u32, i as u32));
-            }
-            i += len;
-        }
-        if let Some(s) = start {
-            tokens.push((s as u32, bytes.len() as u32));
-        }
         let idx = &mut scratch.idx;
         idx.clear();
-        let b = low.as_bytes();
-        let seed = FNV_OFFSET ^ WORD_SEED;
-        let mut prev: Option<u64> = None;
-        for &(s, e) in tokens.iter() {
-            let h = fnv_bytes(seed, &b[s as usize..e as usize]);
-            idx.push(bucket(h, n_word));
-            if let Some(p) = prev {
-                idx.push(bucket(bigram(p, h), n_word));
-            }
-            prev = Some(h);
+        if low.is_ascii() {
+            word_ngrams_ascii(low.as_bytes(), n_word, idx);
+        } else {
+            word_ngrams(low, n_word, &mut scratch.tokens, idx);
         }
         push_block(idx, n_word, &mut scratch.tmp, 0, indices, values);
     }
@@ -177,6 +148,73 @@ pub fn hash_line(
             char_ngrams(units, n_char, idx);
         }
         push_block(idx, n_char, &mut scratch.tmp, n_word, indices, values);
+    }
+}
+
+/// Bucket indices of the word unigrams and bigrams of lower-cased `low`, in token order
+/// (each unigram, then the bigram it ends): tokens are maximal runs of word chars.
+fn word_ngrams(low: &str, n_word: u32, tokens: &mut Vec<(u32, u32)>, idx: &mut Vec<u32>) {
+    tokens.clear();
+    let bytes = low.as_bytes();
+    let mut start: Option<usize> = None;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let (word, len) = if bytes[i] < 0x80 {
+            let c = bytes[i];
+            (c.is_ascii_alphanumeric() || c == b'_', 1)
+        } else {
+            let c = low[i..].chars().next().unwrap_or(' ');
+            (is_word(c), c.len_utf8())
+        };
+        if word {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            tokens.push((s as u32, i as u32));
+        }
+        i += len;
+    }
+    if let Some(s) = start {
+        tokens.push((s as u32, bytes.len() as u32));
+    }
+    let seed = FNV_OFFSET ^ WORD_SEED;
+    let mut prev: Option<u64> = None;
+    for &(s, e) in tokens.iter() {
+        let h = fnv_bytes(seed, &bytes[s as usize..e as usize]);
+        idx.push(bucket(h, n_word));
+        if let Some(p) = prev {
+            idx.push(bucket(bigram(p, h), n_word));
+        }
+        prev = Some(h);
+    }
+}
+
+/// [`word_ngrams`] of an ASCII snippet (most lines): tokens found and hashed in one pass over
+/// the bytes, each token's state fed as its bytes go by. The same indices in the same order,
+/// without the token list and the second loop (whose exit mispredicts once per token).
+fn word_ngrams_ascii(low: &[u8], n_word: u32, idx: &mut Vec<u32>) {
+    let seed = FNV_OFFSET ^ WORD_SEED;
+    let mut prev: Option<u64> = None;
+    let mut emit = |h: u64, idx: &mut Vec<u32>| {
+        idx.push(bucket(h, n_word));
+        if let Some(p) = prev {
+            idx.push(bucket(bigram(p, h), n_word));
+        }
+        prev = Some(h);
+    };
+    let mut h = seed;
+    let mut in_token = false;
+    for &c in low {
+        if c.is_ascii_alphanumeric() || c == b'_' {
+            h = (h ^ c as u64).wrapping_mul(FNV_PRIME);
+            in_token = true;
+        } else if in_token {
+            emit(h, idx);
+            h = seed;
+            in_token = false;
+        }
+    }
+    if in_token {
+        emit(h, idx);
     }
 }
 
@@ -219,25 +257,33 @@ fn push_block(idx: &mut [u32], n: u32, tmp: &mut Vec<u32>, base: u32, indices: &
     }
     radix_sort(idx, n, tmp);
     // Written into slots sized for the worst case (every index distinct), then cut to the
-    // distinct count: no capacity check per entry as `push` has.
+    // distinct count: no capacity check per entry as `push` has. Without branches on the data
+    // (duplicates come at random): each index is written to the next free slot together with
+    // where its run starts, and the slot is kept (`o` advances) only when the index is new; a
+    // repeat's write lands in the next free slot, which the next new index overwrites.
+    let m = idx.len();
     let from = values.len();
-    indices.resize(from + idx.len(), 0);
-    values.resize(from + idx.len(), 0.0);
-    let (out_i, out_v) = (&mut indices[from..], &mut values[from..]);
-    let mut norm = 0u64; // sum of squared counts, exact
+    indices.resize(from + m, 0);
+    values.resize(from + m, 0.0);
+    tmp.clear();
+    tmp.resize(m + 1, 0);
+    let starts = &mut tmp[..];
+    let out_i = &mut indices[from..];
     let mut o = 0usize;
-    let mut i = 0usize;
-    while i < idx.len() {
-        let mut j = i + 1;
-        while j < idx.len() && idx[j] == idx[i] {
-            j += 1;
-        }
-        let count = (j - i) as u64;
+    let mut prev = u32::MAX; // never an index: indices are < n <= u32::MAX
+    for (i, &x) in idx.iter().enumerate() {
+        let new = x != prev;
+        out_i[o] = base.wrapping_add(x);
+        starts[o] = i as u32;
+        o += new as usize;
+        prev = x;
+    }
+    starts[o] = m as u32;
+    let mut norm = 0u64; // sum of squared counts, exact
+    for (v, w) in values[from..from + o].iter_mut().zip(starts.windows(2)) {
+        let count = (w[1] - w[0]) as u64;
         norm += count * count;
-        out_i[o] = base + idx[i];
-        out_v[o] = count as f32;
-        o += 1;
-        i = j;
+        *v = count as f32;
     }
     indices.truncate(from + o);
     values.truncate(from + o);
@@ -278,14 +324,29 @@ fn radix_sort(v: &mut [u32], n: u32, tmp: &mut Vec<u32>) {
         out[counts[b] as usize] = x;
         counts[b] += 1;
     }
+    // Insertion sort, its common steps without branches: an index out of order within its
+    // bucket (a fifth of them, at random) swaps with its predecessor by min/max; only one that
+    // also precedes the element before that (three in one bucket: rare) takes the loop.
+    // `last` and `before` hold out[i - 1] and out[i - 2] in registers (no reload of a value
+    // just stored).
+    let (mut last, mut before) = (out[0], 0u32);
     for i in 1..m {
         let x = out[i];
-        let mut j = i;
-        while j > 0 && out[j - 1] > x {
-            out[j] = out[j - 1];
-            j -= 1;
+        let (lo, hi) = (last.min(x), last.max(x));
+        out[i - 1] = lo;
+        out[i] = hi;
+        last = hi;
+        if i >= 2 && before > lo {
+            let mut j = i - 1;
+            while j > 0 && out[j - 1] > lo {
+                out[j] = out[j - 1];
+                j -= 1;
+            }
+            out[j] = lo;
+            before = out[i - 1];
+        } else {
+            before = lo;
         }
-        out[j] = x;
     }
     v.copy_from_slice(out);
 }
@@ -313,6 +374,49 @@ mod tests {
             expect.sort_unstable();
             radix_sort(&mut v, n, &mut tmp);
             assert_eq!(v, expect, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn push_block_counts_like_a_plain_sort_and_run_count() {
+        // The branch-free run counting against the obvious loop: sizes around the small-sort
+        // cut-off, blocks from all-equal to all-distinct, an offset base.
+        let (mut tmp, mut seed) = (Vec::new(), 1u64);
+        for m in [1usize, 2, 3, 16, 17, 40, 129, 300] {
+            for n in [1u32, 3, 50, 1 << 16, 1 << 18] {
+                seed += 1;
+                let idx: Vec<u32> = (0..m as u64).map(|i| (fmix64(seed * 1000 + i) % n as u64) as u32).collect();
+                let (mut got_i, mut got_v) = (vec![7u32], vec![0.5f32]); // earlier rows stay
+                push_block(&mut idx.clone(), n, &mut tmp, 100, &mut got_i, &mut got_v);
+                let mut sorted = idx.clone();
+                sorted.sort_unstable();
+                let (mut want_i, mut counts) = (vec![7u32], Vec::new());
+                for (j, &x) in sorted.iter().enumerate() {
+                    if j > 0 && sorted[j - 1] == x {
+                        *counts.last_mut().unwrap() += 1u64;
+                    } else {
+                        want_i.push(100 + x);
+                        counts.push(1u64);
+                    }
+                }
+                let inv = (1.0 / (counts.iter().map(|c| c * c).sum::<u64>() as f64).sqrt()) as f32;
+                let want_v: Vec<f32> = [0.5f32].into_iter().chain(counts.iter().map(|&c| c as f32 * inv)).collect();
+                assert_eq!(got_i, want_i, "m = {m}, n = {n}");
+                assert_eq!(got_v.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                           want_v.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), "m = {m}, n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_word_ngrams_are_the_general_ones() {
+        let lines = ["", " ", "a", "don't stop_me now", "  lead  and trail  ", "x1 2y __ a-b c.d", "end_",
+                     "!!!", "one two three four five six seven eight nine ten eleven twelve"];
+        for line in lines {
+            let (mut want, mut got, mut tokens) = (Vec::new(), Vec::new(), Vec::new());
+            word_ngrams(line, 1 << 18, &mut tokens, &mut want);
+            word_ngrams_ascii(line.as_bytes(), 1 << 18, &mut got);
+            assert_eq!(got, want, "{line:?}");
         }
     }
 

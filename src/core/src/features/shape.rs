@@ -122,7 +122,57 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
 
     // Words: letters, joined by inner apostrophes ("don't", "l’homme"). Each word's lower-case
     // form is hashed on the fly (no string built) for the stop lists and the content-word set.
+    let mut word_done = |s: &mut Shape, h: u64, byte_len: usize, n_chars: usize| {
+        let h = fmix64(h);
+        match stop_kind_hashed(h, byte_len) {
+            Stop::English => {
+                s.stop_en += 1;
+                s.stop_any += 1;
+            }
+            Stop::Other => s.stop_any += 1,
+            Stop::None => {
+                if n_chars >= CONTENT_MIN_CHARS {
+                    content.push(h);
+                }
+            }
+        }
+    };
     let mut i = 0usize;
+    if head_str.is_ascii() {
+        // ASCII (most lines): the same words and hashes from the bytes, each word hashed while
+        // it is scanned (one pass; letters are ASCII letters, the only apostrophe is '\'').
+        let n = hb.len();
+        while i < n {
+            if !hb[i].is_ascii_alphabetic() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let (mut h, mut cased, mut all_upper) = (FNV_OFFSET, false, true);
+            let mut j = i;
+            loop {
+                while j < n && hb[j].is_ascii_alphabetic() {
+                    let c = hb[j];
+                    all_upper &= !c.is_ascii_lowercase();
+                    cased |= c.is_ascii_uppercase();
+                    h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(FNV_PRIME);
+                    j += 1;
+                }
+                if j + 1 < n && hb[j] == b'\'' && hb[j + 1].is_ascii_alphabetic() {
+                    h = (h ^ b'\'' as u64).wrapping_mul(FNV_PRIME);
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let len = j - start;
+            s.n_words += 1;
+            s.title += hb[start].is_ascii_uppercase() as u32;
+            s.caps += (len > 1 && cased && all_upper) as u32;
+            word_done(&mut s, h, len, len);
+            i = j;
+        }
+    }
     while i < head.len() {
         let c = head[i];
         if !is_letter(c) {
@@ -169,19 +219,7 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
         if w.len() > 1 && cased && all_upper {
             s.caps += 1;
         }
-        let h = fmix64(h);
-        match stop_kind_hashed(h, byte_len) {
-            Stop::English => {
-                s.stop_en += 1;
-                s.stop_any += 1;
-            }
-            Stop::Other => s.stop_any += 1,
-            Stop::None => {
-                if w.len() >= CONTENT_MIN_CHARS {
-                    content.push(h);
-                }
-            }
-        }
+        word_done(&mut s, h, byte_len, w.len());
         i = j;
     }
     if s.n_words > 0 {
@@ -203,7 +241,11 @@ pub fn line_shape(text: &str, scratch: &mut ShapeScratch, content: &mut Vec<u64>
     s.dot_seps = dot;
     s.sentences = sentence_ends(text);
     s.exact = exact_hash(text);
-    s.key = key_hash(&head[marker_end.unwrap_or(0)..]);
+    s.key = if head_str.is_ascii() {
+        key_hash_ascii(&hb[marker_end.unwrap_or(0)..])
+    } else {
+        key_hash(&head[marker_end.unwrap_or(0)..])
+    };
     s
 }
 
@@ -278,6 +320,19 @@ fn contains(hay: &[char], needle: &[char]) -> bool {
 pub fn has_url(head: &str) -> bool {
     const TLDS: [&[u8]; 9] = [b"com", b"org", b"net", b"io", b"co", b"de", b"fr", b"es", b"uk"];
     let b = head.as_bytes();
+    // Every match needs one of these byte pairs: ":/" (a scheme), "w." (www.) or "." before a
+    // letter that starts one of the domains. Most heads have none: one branch-free pass the
+    // compiler vectorises rejects them before the scan below.
+    let candidates = b.len() >= 2
+        && b[..b.len() - 1].iter().zip(&b[1..]).fold(0u8, |acc, (&x, &y)| {
+            let l = y | 0x20;
+            let tld_first = (l == b'c') | (l == b'o') | (l == b'n') | (l == b'i') | (l == b'd') | (l == b'f')
+                | (l == b'e') | (l == b'u');
+            acc | (((x == b':') & (y == b'/')) | ((x == b'.') & tld_first) | (((x | 0x20) == b'w') & (y == b'.'))) as u8
+        }) != 0;
+    if !candidates {
+        return false;
+    }
     let at_ci = |i: usize, pat: &[u8]| b.len() >= i + pat.len() && b[i..i + pat.len()].eq_ignore_ascii_case(pat);
     // A word char starts at byte i (ASCII fast path; else decode).
     let word_at = |i: usize| match b.get(i) {
@@ -352,6 +407,15 @@ pub fn has_handle(head: &[char]) -> bool {
 /// non-overlapping like Python's `str.count`; a byte scan (all patterns start with a space).
 pub fn separators(head: &str) -> (u32, u32, u32) {
     let b = head.as_bytes();
+    // Most heads have no separator char after a space at all: that is seen in one branch-free
+    // pass the compiler vectorises, and the counting loop below is skipped.
+    let candidates = b.len() >= 2
+        && b[..b.len() - 1].iter().zip(&b[1..]).fold(0u8, |acc, (&p, &c)| {
+            acc | ((p == b' ') & ((c == b'-') | (c == b'|') | (c == 0xE2) | (c == 0xC2))) as u8
+        }) != 0;
+    if !candidates {
+        return (0, 0, 0);
+    }
     let (mut dash, mut pipe, mut dot) = (0, 0, 0);
     // Anchor on the separator chars' first bytes (rare) and look one byte back for the space.
     let mut free_from = 0usize; // non-overlapping: a match may not reuse an earlier match's bytes
@@ -449,6 +513,31 @@ pub fn key_hash(after_marker: &[char]) -> u64 {
     fmix64(h)
 }
 
+/// [`key_hash`] of an ASCII head given as bytes (an ASCII char's code point is its byte): each
+/// run of letters and digits is hashed in a tight loop, one space before every run but the
+/// first (runs are separated by other chars), rather than a per-char test of where a
+/// separator is pending.
+pub fn key_hash_ascii(after_marker: &[u8]) -> u64 {
+    let mut h = FNV_OFFSET ^ KEY_SEED;
+    let (n, mut i) = (after_marker.len(), 0usize);
+    let mut emitted = false;
+    while i < n {
+        if !after_marker[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        if emitted {
+            h = fnv_unit(h, ' ' as u32);
+        }
+        while i < n && after_marker[i].is_ascii_alphanumeric() {
+            h = fnv_unit(h, after_marker[i].to_ascii_lowercase() as u32);
+            i += 1;
+        }
+        emitted = true;
+    }
+    fmix64(h)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,6 +560,63 @@ mod tests {
         let mut content = Vec::new();
         line_shape("Die Bibliothek und das Rathaus", &mut ShapeScratch::default(), &mut content);
         assert_eq!(content.len(), 2); // bibliothek, rathaus
+    }
+
+    /// Word statistics the plain way: letter runs joined by inner apostrophes, each word
+    /// lower-cased char by char into a String and hashed whole.
+    fn reference_words(line: &str) -> (u32, u32, u32, u32, u32, Vec<u64>) {
+        let head: Vec<char> = line.chars().take(HEAD_CHARS).collect();
+        let (mut n, mut title, mut caps, mut en, mut any, mut content) = (0, 0, 0, 0, 0, Vec::new());
+        let mut i = 0;
+        while i < head.len() {
+            if !is_letter(head[i]) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            loop {
+                while j < head.len() && is_letter(head[j]) {
+                    j += 1;
+                }
+                if j + 1 < head.len() && matches!(head[j], '\'' | '\u{2019}') && is_letter(head[j + 1]) {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            let w = &head[i..j];
+            let lower: String = w.iter().flat_map(|c| c.to_lowercase()).collect();
+            n += 1;
+            title += w[0].is_uppercase() as u32;
+            caps += (w.len() > 1 && w.iter().any(|c| c.is_uppercase()) && !w.iter().any(|c| c.is_lowercase())) as u32;
+            match crate::text::stop_kind(&lower) {
+                crate::text::Stop::English => (en, any) = (en + 1, any + 1),
+                crate::text::Stop::Other => any += 1,
+                crate::text::Stop::None if w.len() >= CONTENT_MIN_CHARS => content.push(crate::text::word_hash(lower.as_bytes())),
+                crate::text::Stop::None => {}
+            }
+            i = j;
+        }
+        (n, title, caps, en, any, content)
+    }
+
+    #[test]
+    fn word_statistics_match_the_plain_computation() {
+        // ASCII lines take the byte path, the others the char walk: both against the plain way.
+        let lines = [
+            "The NASA team didn't say Why", "don't 'quoted' rock'n'roll O'NEIL ab'", "x", "A", "AB cD Ef GH",
+            "Die Bibliothek und das Rathaus", "the and of to the", "word-word_word 123abc abc123",
+            "İstanbul'da İSTANBUL ıi", "STRASSE Straße ß ẞ", "ΣΊΣΥΦΟΣ σοφός ΌΣΟΣ", "l’homme d’État",
+            "e\u{301}te\u{301} café CAFÉ", "東京タワー 北京大学 한국어", "\0nul\0 text", "ǅungla Ǆ ǆ",
+            "KELVIN \u{212a}elvin Ωmega", &"long words everywhere ".repeat(30),
+        ];
+        for line in lines {
+            let mut content = Vec::new();
+            let s = line_shape(line, &mut ShapeScratch::default(), &mut content);
+            let (n, title, caps, en, any, want) = reference_words(line);
+            assert_eq!((s.n_words, s.title, s.caps, s.stop_en, s.stop_any), (n, title, caps, en, any), "{line:?}");
+            assert_eq!(content, want, "{line:?}");
+        }
     }
 
     #[test]
@@ -510,6 +656,28 @@ mod tests {
     }
 
     #[test]
+    fn quick_rejects_never_hide_a_url_or_separator() {
+        // Every pattern of has_url/separators next to text that only looks close, at the start,
+        // middle and end of a head: the branch-free pre-checks must let each real one through.
+        let urls = ["http://x", "HTTPS://x", "www.x", "WWW.", "a.com", "a.ORG", "a.net", "a.io", "a.co", "a.de",
+                    "a.fr", "a.es", "a.uk", ".com"];
+        for u in urls {
+            for t in [u.to_string(), format!("see {u} now"), format!("text … {u}"), format!("«{u}»")] {
+                assert!(has_url(&t), "{t:?}");
+            }
+        }
+        for t in ["e.g. this", "3.5 km", "end. Next", "http:/x", "a.cot", "ww x", "the w. x", ""] {
+            assert!(!has_url(t), "{t:?}");
+        }
+        assert_eq!(separators("a - b"), (1, 0, 0));
+        assert_eq!(separators("a | b"), (0, 1, 0));
+        assert_eq!(separators("a – b — c"), (2, 0, 0));
+        assert_eq!(separators("a · b • c"), (0, 0, 2));
+        assert_eq!(separators("a-b|c –d “quoted” x -"), (0, 0, 0));
+        assert_eq!(separators(""), (0, 0, 0));
+    }
+
+    #[test]
     fn separators_and_sentence_ends_are_counted() {
         assert_eq!(separators("Home - News | World · Europe • x"), (1, 1, 2));
         assert_eq!(separators("a – b — c"), (2, 0, 0));
@@ -526,6 +694,14 @@ mod tests {
         assert_ne!(key_hash(&a), key_hash(&chars("Military Ties")));
         let m = chars("- Military Ties: Beyond the Headlines");
         assert_eq!(key_hash(&m[marker_len(&m).unwrap()..]), key_hash(&a));
+    }
+
+    #[test]
+    fn ascii_keys_are_the_char_keys() {
+        for t in ["", " ", "_", "a", "A_b", "  Military Ties: Beyond the Headlines!! ", "x--y__z 12.5%", "...a", "a...",
+                  "\0\x01ab\x7fCD", "don't STOP", "tab\there"] {
+            assert_eq!(key_hash_ascii(t.as_bytes()), key_hash(&chars(t)), "{t:?}");
+        }
     }
 
     #[test]
