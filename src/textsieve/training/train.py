@@ -44,7 +44,7 @@ from .. import _core
 from ..evaluate import evaluate_documents, summary
 from .corpus import JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, save_arrays, second_pass_arrays
-from .pages import CHROME_LABEL
+from .pages import ARCHIVE_EVERY, CHROME_LABEL
 from .table import TrainingTable, featurize_documents
 
 __all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set", "read_real"]
@@ -425,15 +425,33 @@ def cross_validate(table: TrainingTable, folds: int = 5, config: TrainConfig = T
 
 
 def build_training_set(docs: Sequence[LabeledDocument], variants: int = DEFAULT_VARIANTS, seed: int = 0,
-                       html_every: int = HTML_EVERY, bank=None, chrome_label: str | None = None) -> list[LabeledDocument]:
-    """Augmented text variants of every document, plus HTML pages rendered from some of them."""
-    from .pages import CHROME_LABEL, render_corpus
+                       html_every: int = HTML_EVERY, bank=None, chrome_label: str | None = None,
+                       archive_every: int | None = None) -> list[LabeledDocument]:
+    """Augmented text variants of every document, HTML pages rendered from some of them, and
+    archive pages (blog home pages: many entries, one after another, all body) built from them.
+
+    Why archives: a model that only ever saw one article per page learned from the real pages
+    that long prose late on a big page is comments (boilerplate) and emptied archive pages.
+    ``archive_every``: about one archive page per that many augmented documents (``None``:
+    :data:`.pages.ARCHIVE_EVERY`, ``0``: none). An archive's entries come from several source
+    documents, so those sources (every variant and page of them) share one group, the one
+    :func:`.pages.render_archives` returns, and grouped folds never split an archive from its
+    entries' other renderings.
+    """
+    from dataclasses import replace
+
+    from .pages import ARCHIVE_EVERY, CHROME_LABEL, render_archives, render_corpus
     from .synth import augment_corpus
 
     augmented = augment_corpus(docs, variants=variants, seed=seed, bank=bank)
     pages = render_corpus(augmented, every=html_every, seed=seed, chrome_label=chrome_label or CHROME_LABEL) \
         if html_every else []
-    return augmented + pages
+    archives, regroup = render_archives(augmented, every=ARCHIVE_EVERY if archive_every is None else archive_every,
+                                        seed=seed, chrome_label=chrome_label or CHROME_LABEL)
+    if regroup:
+        augmented, pages = ([replace(d, group=regroup.get(d.group or d.name, d.group or d.name)) for d in part]
+                            for part in (augmented, pages))
+    return augmented + pages + archives
 
 
 def _versions() -> dict:
@@ -496,7 +514,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
           variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
           real_pages: int | None = DEFAULT_REAL_PAGES, real_renderings: Sequence[str] | None = None,
-          chrome_label: str | None = None, log=print) -> dict:
+          chrome_label: str | None = None, archive_every: int | None = None, log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
@@ -504,7 +522,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     smaller hash spaces for quick experiments); ``config`` the learning settings.
     ``real_pages``: how many real labeled pages of ``data_dir/real`` (train split) go in
     (``None``: all, ``0``: none). ``chrome_label``: the label of rendered site chrome
-    (default ``boilerplate``, as the real pages label it).
+    (default ``boilerplate``, as the real pages label it). ``archive_every``: one archive page
+    (many entries on one page, see :func:`build_training_set`) per that many documents.
 
     How real and team data are weighed: the team's documents come four times (junk variants)
     plus every second variant as an HTML page, every row fitted with weight 1; every real page
@@ -522,7 +541,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     docs = read_corpus(data_dir, new_labels=new_labels)
     bank = read_junk_bank(Path(data_dir) / JUNK_DIR, new_labels=new_labels)
     augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank,
-                                   chrome_label=chrome_label)
+                                   chrome_label=chrome_label, archive_every=archive_every)
+    archives = [d for d in augmented if "-archive-" in d.name]
     real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings)
     n_team = len(augmented)
     augmented = augmented + real
@@ -548,6 +568,9 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
         "training_documents": len(augmented), "training_segments": int(len(table.y)), "fit_segments": model.fit_rows,
         "training_data_sha256": corpus_digest([*docs, *bank.documents, *real]),
         "chrome_label": chrome_label or CHROME_LABEL,
+        "archive_pages": {"every": ARCHIVE_EVERY if archive_every is None else archive_every, "pages": len(archives),
+                          "lines": sum(len(d.lines) for d in archives),
+                          "groups": len({d.group or d.name for d in augmented[:n_team]})},
         "real_pages": {"requested": "all" if real_pages is None else real_pages, "pages": real_page_count,
                        "renderings": list(real_renderings) if real_renderings else "html + fulltext or markdown",
                        "documents": len(real), "segments": real_rows,

@@ -167,8 +167,10 @@ pub(super) fn document_html(
         (scratch.shares.iter().zip(lengths).map(|(&s, &l)| s as f64 * l as f64).sum::<f64>() / total) as f32;
 
     // Hint groups: a class token says something only where it is not everywhere (page builders
-    // put "elementor-widget-container" on every element, body included). A group present on more
-    // than half of the page's lines is switched off for the page.
+    // put "elementor-widget-container" on every element, body included). A group present on
+    // nearly every line of the page (more than COMMON_HINT_SHARE) is switched off for the page.
+    // Half the page is not "everywhere": an article's content hint covers most of its page, and
+    // a chrome-heavy page's navigation hint most of that one; both still tell lines apart.
     scratch.flags.clear();
     let mut far_count = [0usize; 7];
     let mut near_count = [0usize; 7];
@@ -195,10 +197,10 @@ pub(super) fn document_html(
     let mut far_mask = 0u8;
     let mut near_mask = 0u8;
     for g in 0..7 {
-        if far_count[g] * 2 <= n_html {
+        if !common_hint(far_count[g], n_html) {
             far_mask |= 1 << g;
         }
-        if near_count[g] * 2 <= n_html {
+        if !common_hint(near_count[g], n_html) {
             near_mask |= 1 << g;
         }
     }
@@ -244,6 +246,14 @@ pub(super) fn document_html(
         row.put("same_tag_prev", f(i > 0 && same(i - 1)));
         row.put("same_tag_next", f(i + 1 < n && same(i + 1)));
     }
+}
+
+/// Share of a page's HTML lines above which a class-hint group is on "everywhere" and says nothing.
+const COMMON_HINT_SHARE: f64 = 0.9;
+
+/// Whether a hint group found on `count` of a page's `n_html` HTML lines is too common to inform.
+fn common_hint(count: usize, n_html: usize) -> bool {
+    count as f64 > COMMON_HINT_SHARE * n_html as f64
 }
 
 /// A link share as a feature value: within 0..=1, and 0 for NaN (a context built by hand or by a

@@ -35,7 +35,7 @@ use self::shape::{line_shape, Shape, ShapeScratch, HEAD_CHARS};
 
 /// Bumped whenever a feature's meaning, order or hashing changes: a model records the version it
 /// was trained with and refuses to load against another.
-pub const FEATURES_VERSION: u32 = 1;
+pub const FEATURES_VERSION: u32 = 2;
 
 /// Counts that grow with page size (segment index, segments to the end, segments in the page,
 /// run lengths) are capped here before their log. Training documents have a few hundred lines;

@@ -318,6 +318,23 @@ fn page_statistics_are_computed_over_the_whole_page_not_a_window() {
 }
 
 #[test]
+fn a_content_hint_on_most_of_a_long_page_stays_on() {
+    // An archive of 50 entries: the content hint covers 80% of the page's lines. That is most of
+    // the page, not all of it, so it still tells the entries' paragraphs from the chrome around.
+    let mut text = String::new();
+    let mut contexts = Vec::new();
+    for i in 0..500 {
+        text.push_str(&format!("line {i}\n"));
+        let mut c = ctx("p");
+        c.hints = vec![if i % 5 == 0 { "share-bar".into() } else { "entry-content".into() }];
+        contexts.push(Some(c));
+    }
+    let m = run_html(&text, &contexts);
+    assert_eq!(feature(&m, 1, "hint_content"), 1.0);
+    assert_eq!(feature(&m, 0, "hint_content"), 0.0);
+}
+
+#[test]
 fn html_contexts_are_indexed_by_source_line() {
     // Blank source lines have no context; segments find theirs by `Segment::line`.
     let m = run_html("Heading\n\nBody text.", &[Some(ctx("h2")), None, Some(ctx("p"))]);
@@ -382,7 +399,7 @@ fn hash_indices_are_pinned() {
         &[Document { text: "Hello world", segments: &segment("Hello world", true), html: None }],
         &FeatureConfig::default(),
     );
-    assert_eq!(FEATURES_VERSION, 1);
+    assert_eq!(FEATURES_VERSION, 2);
     assert_eq!(m.indices, PINNED);
 }
 
