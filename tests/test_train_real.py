@@ -92,7 +92,7 @@ def test_the_model_has_the_page_relative_revision_features(trained_real):
     manifest = json.loads((tmp / "real" / "manifest.json").read_text())
     assert manifest["revision_config"]["page"] is True
     names = manifest["revision_features"]
-    for prefix in ("page_gap_max", "page_gap_q90", "page_above"):
+    for prefix in ("page_gap_max", "page_gap_q90", "page_above", "page_run_in", "page_run_off"):
         assert [n for n in names if n.startswith(prefix + ":")] == [f"{prefix}:{lab}" for lab in manifest["labels"]]
     assert names[-1] == f"page_above:{manifest['labels'][-1]}"
     assert manifest["fit_segments"] < manifest["training_segments"] or manifest["real_pages"]["segments"] < 40

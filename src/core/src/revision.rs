@@ -18,7 +18,11 @@
 //!    (`page_above:<label>`, 0 for the best line). The margin keeps a page of many equally good
 //!    lines (a long archive of articles) from ranking half its paragraphs "below the rest": a
 //!    bare rank is uniform on such a page and read as junk there. No line count: a page far
-//!    longer than any in training must not land in an untrained corner of the trees.
+//!    longer than any in training must not land in an untrained corner of the trees. With it,
+//!    per label, the page's *run* (the stretch of lines scoring highest above one half):
+//!    whether the line is inside it (`page_run_in:<label>`) and how far before or after it
+//!    (`page_run_off:<label>`, a share of the page), so prose well below the article (comments,
+//!    legal text) is known to be there.
 //!
 //! Why the page-relative block: the document mean (4.) says "this page is mostly junk", and on a
 //! page whose first 150 lines are navigation it pulled every line, the article's paragraphs too,
@@ -41,7 +45,7 @@ pub struct RevisionConfig {
     pub window: usize,
     /// Include the raw dense features in pass two's input.
     pub dense: bool,
-    /// Include the page-relative block (`page_gap_max`, `page_gap_q90`, `page_above`). Off for models trained before it existed, whose trees index the columns
+    /// Include the page-relative block (`page_gap_max`, `page_gap_q90`, `page_above`, `page_run_in`, `page_run_off`). Off for models trained before it existed, whose trees index the columns
     /// without it.
     pub page: bool,
 }
@@ -52,12 +56,16 @@ pub const PAGE_QUANTILE: f64 = 0.9;
 /// How much higher another line must score to count in `page_above:<label>`.
 pub const PAGE_ABOVE_MARGIN: f64 = 0.1;
 
+/// Values per label in the page block: `page_gap_max`, `page_gap_q90`, `page_above`,
+/// `page_run_in`, `page_run_off`.
+pub const PAGE_BLOCK: usize = 5;
+
 /// The largest window a model may ask for (bounds the row width).
 pub const MAX_WINDOW: usize = 64;
 
 /// Number of revision features for `k` labels and `n_dense` dense features.
 pub fn n_revision_features(k: usize, window: usize, n_dense: usize, config_dense: bool, page: bool) -> usize {
-    k + if config_dense { n_dense } else { 0 } + 2 * window * (k + 1) + 2 * k + if page { 3 * k } else { 0 }
+    k + if config_dense { n_dense } else { 0 } + 2 * window * (k + 1) + 2 * k + if page { PAGE_BLOCK * k } else { 0 }
 }
 
 /// The names of the revision features, in column order.
@@ -89,7 +97,7 @@ pub fn revision_feature_names<S: AsRef<str>>(
         names.push(format!("wide_mean:{}", l.as_ref()));
     }
     if page {
-        for prefix in ["page_gap_max", "page_gap_q90", "page_above"] {
+        for prefix in ["page_gap_max", "page_gap_q90", "page_above", "page_run_in", "page_run_off"] {
             for l in labels {
                 names.push(format!("{prefix}:{}", l.as_ref()));
             }
@@ -152,7 +160,7 @@ pub struct Revision<'a> {
     window: usize,
     dense: Option<(&'a [f32], usize)>,
     means: HashMap<u32, Vec<f64>>,
-    /// Row-major `n x 3k` when the page block is on, else empty.
+    /// Row-major `n x PAGE_BLOCK*k` when the page block is on, else empty.
     page: Vec<f64>,
     width: usize,
 }
@@ -246,20 +254,28 @@ impl<'a> Revision<'a> {
             }
             at += k;
             if !self.page.is_empty() {
-                let m = 3 * k;
+                let m = PAGE_BLOCK * k;
                 row[at..at + m].copy_from_slice(&self.page[r * m..(r + 1) * m]);
             }
         }
     }
 }
 
-/// The page-relative block of every row, row-major `n x 3k`: per label the gap to the page's
-/// maximum, the gap to its [`PAGE_QUANTILE`] quantile, and the share of the page's other rows
-/// scoring more than [`PAGE_ABOVE_MARGIN`] higher. Rows are grouped by document id wherever they
-/// sit; a NaN score counts as the lowest (it never comes from the first pass, but the order must
-/// stay total).
+/// The page-relative block of every row, row-major `n x PAGE_BLOCK*k`: per label the gap to the
+/// page's maximum, the gap to its [`PAGE_QUANTILE`] quantile, the share of the page's other rows
+/// scoring more than [`PAGE_ABOVE_MARGIN`] higher, and where the row stands against the page's
+/// *run* of that label (see [`best_run`]): `page_run_in` (1 inside it) and `page_run_off` (0
+/// inside, else the signed distance to the run in rows over the page's row count: negative
+/// before it, positive after it). Rows are grouped by document id wherever they sit (a page's
+/// rows in line order); a NaN score counts as the lowest (it never comes from the first pass,
+/// but the order must stay total).
+///
+/// Why the run: a page's main content is one stretch of lines, and what comes after it (comment
+/// threads, cookie and legal text, an "about us" blurb) is prose that reads as body line by line.
+/// The neighbours' scores see three lines; the run sees the whole page, so a paragraph far below
+/// the article is known to be far below it.
 fn page_block(proba: &[f64], k: usize, doc: &[u32]) -> Vec<f64> {
-    let m = 3 * k;
+    let m = PAGE_BLOCK * k;
     let mut out = vec![0f64; doc.len() * m];
     let mut pages: HashMap<u32, Vec<usize>> = HashMap::new();
     for (r, &d) in doc.iter().enumerate() {
@@ -267,17 +283,21 @@ fn page_block(proba: &[f64], k: usize, doc: &[u32]) -> Vec<f64> {
     }
     let key = |v: f64| if v.is_nan() { f64::NEG_INFINITY } else { v };
     let mut sorted: Vec<f64> = Vec::new();
+    let mut scores: Vec<f64> = Vec::new();
     for rows in pages.values() {
         let count = rows.len();
         let others = (count - 1).max(1) as f64;
         for c in 0..k {
             sorted.clear();
             sorted.extend(rows.iter().map(|&r| key(proba[r * k + c])));
+            scores.clear();
+            scores.extend_from_slice(&sorted); // line order, before sorting
+            let run = best_run(&scores);
             sorted.sort_by(|a, b| a.total_cmp(b)); // ascending
             let max = sorted[count - 1];
             // Nearest-rank quantile: ascending index floor(q * (count - 1)).
             let quantile = sorted[((PAGE_QUANTILE * (count - 1) as f64).floor() as usize).min(count - 1)];
-            for &r in rows {
+            for (i, &r) in rows.iter().enumerate() {
                 let raw = proba[r * k + c];
                 let v = key(raw);
                 // Rows scoring more than v + margin: those after the first value above it.
@@ -287,10 +307,44 @@ fn page_block(proba: &[f64], k: usize, doc: &[u32]) -> Vec<f64> {
                 row[c] = finite_or_zero(raw - max);
                 row[k + c] = finite_or_zero(raw - quantile);
                 row[2 * k + c] = above as f64 / others;
+                if let Some((a, b)) = run {
+                    let inside = i >= a && i <= b;
+                    row[3 * k + c] = if inside { 1.0 } else { 0.0 };
+                    row[4 * k + c] = if i < a {
+                        -((a - i) as f64) / count as f64
+                    } else if i > b {
+                        (i - b) as f64 / count as f64
+                    } else {
+                        0.0
+                    };
+                }
             }
         }
     }
     out
+}
+
+/// The page's run of a label: the stretch of consecutive lines (first, last index) whose scores
+/// minus 0.5 sum highest (the maximum-sum stretch: lines above 0.5 add, lines below subtract, so
+/// a weak heading between strong paragraphs stays inside), or `None` when no line scores above
+/// 0.5. The first such stretch on ties, so the result does not depend on anything but the
+/// scores. Non-finite scores count as 0.
+fn best_run(scores: &[f64]) -> Option<(usize, usize)> {
+    let mut best: Option<(f64, usize, usize)> = None;
+    let (mut sum, mut start) = (0.0f64, 0usize);
+    for (i, &v) in scores.iter().enumerate() {
+        let gain = if v.is_finite() { v - 0.5 } else { -0.5 };
+        if sum <= 0.0 {
+            sum = gain;
+            start = i;
+        } else {
+            sum += gain;
+        }
+        if sum > 0.0 && best.map_or(true, |(s, _, _)| sum > s) {
+            best = Some((sum, start, i));
+        }
+    }
+    best.map(|(_, a, b)| (a, b))
 }
 
 fn finite_or_zero(v: f64) -> f64 {
@@ -385,9 +439,39 @@ mod tests {
                 "page_gap_q90:body",
                 "page_gap_q90:junk",
                 "page_above:body",
-                "page_above:junk"
+                "page_above:junk",
+                "page_run_in:body",
+                "page_run_in:junk",
+                "page_run_off:body",
+                "page_run_off:junk"
             ]
         );
+    }
+
+    #[test]
+    fn the_run_is_the_stretch_scoring_highest_above_one_half() {
+        assert_eq!(best_run(&[0.1, 0.9, 0.4, 0.9, 0.1, 0.6]), Some((1, 3)));
+        assert_eq!(best_run(&[0.1, 0.2]), None);
+        assert_eq!(best_run(&[]), None);
+        assert_eq!(best_run(&[0.6, 0.0, 0.0, 0.6]), Some((0, 0))); // ties: the first stretch
+        assert_eq!(best_run(&[f64::NAN, 0.9, f64::INFINITY]), Some((1, 1)));
+    }
+
+    #[test]
+    fn page_run_says_where_a_line_stands_against_the_article() {
+        // Menu, a three-paragraph article (a weak heading inside), then a comment that also reads as body.
+        let body = [0.1, 0.1, 0.9, 0.45, 0.9, 0.2, 0.2, 0.2, 0.7, 0.1];
+        let proba: Vec<f64> = body.iter().flat_map(|&b| [b, 1.0 - b]).collect();
+        let (names, rows) = page_rows(&proba, &[3; 10]);
+        let (inside, off) = (col(&names, "page_run_in:body"), col(&names, "page_run_off:body"));
+        let ins: Vec<f64> = rows.iter().map(|r| r[inside]).collect();
+        assert_eq!(ins, [0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+        assert_eq!(rows[0][off], -0.2); // two rows before the run, of ten
+        assert_eq!(rows[3][off], 0.0);
+        assert_eq!(rows[8][off], 0.4); // the comment: four rows after it
+        // A page with no line above one half has no run: both are 0 everywhere.
+        let (_, flat) = page_rows(&[0.3, 0.7, 0.2, 0.8], &[1, 1]);
+        assert!(flat.iter().all(|r| r[inside] == 0.0 && r[off] == 0.0));
     }
 
     #[test]
