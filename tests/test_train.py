@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 from textsieve import Sieve, _core  # noqa: E402
 from textsieve.model import MODEL_FILE  # noqa: E402
 from textsieve.training import train as train_module  # noqa: E402
-from textsieve.training.train import train  # noqa: E402
+from textsieve.training.train import TrainConfig, train  # noqa: E402
 
 TOPICS = ["tide pools", "bread ovens", "bell ringing", "canal locks", "hedge laying", "kite making"]
 
@@ -62,7 +62,7 @@ def test_the_manifest_records_features_stages_and_scores(trained):
     manifest = json.loads((tmp / "m1" / "manifest.json").read_text())
     assert manifest["format_version"] == 2 and manifest["features_version"] == _core.FEATURES_VERSION
     assert manifest["feature_config"]["n_word_hash"] == SMALL["n_word_hash"]
-    assert manifest["body_threshold"] == manifest["train_config"]["body_threshold"] == 0.35
+    assert manifest["body_threshold"] == manifest["train_config"]["body_threshold"] == TrainConfig().body_threshold == 0.4
     assert manifest["dense_features"] == list(_core.dense_feature_names(True))
     assert manifest["revision_features"][:5] == [f"p:{lab}" for lab in manifest["labels"]]
     assert manifest["first_pass"]["link"] in ("softmax", "ovr_sigmoid")

@@ -94,7 +94,7 @@ def test_the_model_has_the_page_relative_revision_features(trained_real):
     names = manifest["revision_features"]
     for prefix in ("page_gap_max", "page_gap_q90", "page_above", "page_run_in", "page_run_off"):
         assert [n for n in names if n.startswith(prefix + ":")] == [f"{prefix}:{lab}" for lab in manifest["labels"]]
-    assert names[-1] == f"page_above:{manifest['labels'][-1]}"
+    assert names[-1] == f"page_run_off:{manifest['labels'][-1]}"
     assert manifest["fit_segments"] < manifest["training_segments"] or manifest["real_pages"]["segments"] < 40
     # The model loads through the manifest checks and labels a chrome-heavy page.
     records = Sieve(model=tmp / "real").label_lines("Home\nNews\nSport\nThe council agreed to build a new bridge "

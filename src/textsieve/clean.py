@@ -44,7 +44,7 @@ class SieveConfig:
         another label has more than 0.55 (otherwise it gets its most probable other label).
         Lower it to lose less body on unusual pages, raise it to let less junk through (from
         0.45 up the 0.55 rule never applies). ``None`` (default) uses the model's own threshold
-        (``body_threshold`` in its manifest: 0.35 for the shipped model, see the README), or
+        (``body_threshold`` in its manifest: 0.4 for the shipped model, see the README), or
         the most probable label for a model that has none; ``"argmax"`` always takes the most
         probable label.
     split_glued:

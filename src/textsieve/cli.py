@@ -96,7 +96,7 @@ def clean(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="OUT", help="Output folder (mirrors the input tree). Without it, each input's cleaned text goes to standard output.")] = None,
     model: ModelOpt = None,
     keep: Annotated[str, typer.Option(metavar="LABELS", help="Comma-separated labels to keep.")] = "body",
-    body_threshold: Annotated[Optional[str], typer.Option(metavar="P", help="Keep a line as body when P(body) >= P (0 to 1) unless another label has more than 0.55, or 'argmax' for the most probable label. Default: the model's own threshold (0.35 for the shipped model).")] = None,
+    body_threshold: Annotated[Optional[str], typer.Option(metavar="P", help="Keep a line as body when P(body) >= P (0 to 1) unless another label has more than 0.55, or 'argmax' for the most probable label. Default: the model's own threshold (0.4 for the shipped model).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", metavar="CODES", help="Comma-separated language codes (e.g. en,de): other documents are skipped and reported with their language.")] = None,
     guard: Annotated[bool, typer.Option("--guard/--no-guard", help=GUARD_HELP)] = True,
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
