@@ -12,8 +12,7 @@ from textsieve.training.corpus import read_labeled
 from textsieve.evaluate import line_labels
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.tsv"))
-# (case name, 1-based line). The byline rule of issue #12 made these three lines author_meta; the
-# shipped model was trained when bylines were body and still keeps them.
+# (case name, 1-based line): the lines the shipped model gets wrong, each with why.
 # news_byline_gallery:11 "Protected cycle lane in Copenhagen - Cycling Embassy" is a caption here, but
 # the real pages teach that "Title - Site" lines are mostly links to other pages (link_spam).
 # news_byline_gallery:2 "By Hannah Okoro, City Desk" is read as body (P(body) 0.64) by the model shipped

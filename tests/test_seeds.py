@@ -7,7 +7,7 @@ and the glued junk tails in the seeds cut off at the right place.
 Why the glued check asks for the cut and not the tail's label: the three glued tails are a link
 and two gallery captions ("Title - Site" image titles), and whether a retrain calls such a title
 `caption` or `link_spam` moves from run to run (README, "Judge a change on several seeds"); the
-label is counted by macro-F1 above, the cut by these asserts. Both tails are junk and are removed.
+label is counted by macro-F1 above, the cut by these asserts. All three tails are junk and are removed.
 """
 import json
 import subprocess

@@ -33,8 +33,9 @@
 //!
 //! Everything is computed from first-pass scores only, before any label is applied, so the order
 //! in which rows are visited cannot change the result. Rows of one document must be contiguous
-//! for the neighbour features (they are, in both training and serving); the document means
-//! group by id wherever the rows sit.
+//! and in line order for the neighbour features and the page's run (they are, in both training
+//! and serving); the document means and the other page statistics group by id wherever the rows
+//! sit.
 
 use std::collections::HashMap;
 
@@ -327,8 +328,9 @@ fn page_block(proba: &[f64], k: usize, doc: &[u32]) -> Vec<f64> {
 /// The page's run of a label: the stretch of consecutive lines (first, last index) whose scores
 /// minus 0.5 sum highest (the maximum-sum stretch: lines above 0.5 add, lines below subtract, so
 /// a weak heading between strong paragraphs stays inside), or `None` when no line scores above
-/// 0.5. The first such stretch on ties, so the result does not depend on anything but the
-/// scores. Non-finite scores count as 0.
+/// 0.5. On equal sums the earliest-ending, shortest stretch wins (a stretch is only extended
+/// while its sum stays above 0), so the result depends on the scores alone. Non-finite scores
+/// count as 0.
 fn best_run(scores: &[f64]) -> Option<(usize, usize)> {
     let mut best: Option<(f64, usize, usize)> = None;
     let (mut sum, mut start) = (0.0f64, 0usize);
@@ -459,7 +461,7 @@ mod tests {
 
     #[test]
     fn page_run_says_where_a_line_stands_against_the_article() {
-        // Menu, a three-paragraph article (a weak heading inside), then a comment that also reads as body.
+        // Menu, an article of two paragraphs with a weak heading between, then a comment that also reads as body.
         let body = [0.1, 0.1, 0.9, 0.45, 0.9, 0.2, 0.2, 0.2, 0.7, 0.1];
         let proba: Vec<f64> = body.iter().flat_map(|&b| [b, 1.0 - b]).collect();
         let (names, rows) = page_rows(&proba, &[3; 10]);

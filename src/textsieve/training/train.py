@@ -3,7 +3,8 @@
 The stages, each timed in the report:
 
 1. **data**: read and validate the labeled files and the junk bank, make the junk variants
-   (:mod:`.synth`) and render some of them as HTML pages (:mod:`.pages`).
+   (:mod:`.synth`), render some of them as HTML pages and build archive pages from them
+   (:mod:`.pages`), and read the real pages' ``train`` split (:mod:`.real_mix`).
 2. **featurize**: the core segments and featurizes every document, the same code serving runs
    (:mod:`.table`), and every segment gets its gold label.
 3. **first pass**: a linear model over the standardised dense block and the hashed n-grams.
@@ -15,7 +16,8 @@ The stages, each timed in the report:
    grouped folds (by source document), and each fold model scores its held-out rows with the
    core's own first pass (the model exported to arrays), exactly as serving would.
 5. **second pass**: the core turns those scores into revision features (own scores, the
-   neighbours', document and wide-window means, the dense block), and a
+   neighbours', document and wide-window means, the dense block, and where the line stands
+   within its page: the ``page_*`` block), and a
    ``HistGradientBoostingClassifier`` learns from them.
 6. **cv** (opt-in, ``folds``): grouped cross-validation of the whole procedure, scored by line
    like ``textsieve evaluate``. It refits everything once per fold, so it is off by default to
@@ -150,7 +152,7 @@ def fit_row_mask(table: TrainingTable, config: TrainConfig, seed: int = 0) -> np
     pages every row of a rare label (not body or boilerplate), every row within ``real_edge``
     rows of a label change or a page edge, and a seeded ``real_keep`` share of the rest.
 
-    Why: the real pages hold ten times the team's rows (806k lines against 78k), 93% of them
+    Why: the real pages hold eight times the team's rows (804k lines against 101k), 93% of them
     body or boilerplate, most inside long runs of menu or article lines that teach little a
     sample of them does not; fitting on all of them made training over ten minutes long
     (measured: first pass and out-of-fold scores alone ran more than five minutes). Thinning is only for fitting: every row is still featurized,

@@ -302,14 +302,15 @@ fn hint_groups_common_on_the_page_are_switched_off() {
 
 #[test]
 fn page_statistics_are_computed_over_the_whole_page_not_a_window() {
-    // 150 navigation lines then 150 body lines: the nav hint is on half the page, not more, so
-    // it stays on (a 200-line window would have seen 75% navigation and switched it off).
+    // 190 navigation lines then 110 body lines: the nav hint is on 63% of the page, under the
+    // 90% that switches a hint group off, so it stays on (a 200-line window would have seen 95%
+    // navigation and switched it off).
     let mut text = String::new();
     let mut contexts = Vec::new();
     for i in 0..300 {
         text.push_str(&format!("line {i}\n"));
         let mut c = ctx("li");
-        c.hints = vec![if i < 150 { "main-nav".into() } else { "prose".into() }];
+        c.hints = vec![if i < 190 { "main-nav".into() } else { "prose".into() }];
         contexts.push(Some(c));
     }
     let m = run_html(&text, &contexts);
