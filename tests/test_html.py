@@ -70,11 +70,21 @@ def test_each_line_knows_its_markup():
     assert ctx["What the bees eat"].tag == "h2"
 
 
-def test_hidden_and_non_content_elements_are_dropped():
-    page = """<div>Visible one</div><div hidden>secret a</div><p style="display: none">secret b</p>
-    <span style="visibility:hidden">secret c</span><noscript>secret d</noscript><template><p>secret e</p></template>
+def test_non_content_elements_are_dropped():
+    page = """<div>Visible one</div><noscript>secret d</noscript><template><p>secret e</p></template>
     <select><option>secret f</option></select><svg><text>secret g</text></svg><!-- secret h --><p>Visible two</p>"""
     assert parse_html(page).text == "Visible one\n\nVisible two\n"
+
+
+def test_hidden_elements_are_lines_marked_hidden():
+    # scripts show much hidden text (streamed React content, a product wrapped in display:none
+    # until its script runs); the model weighs the mark, the parser does not drop the text
+    page = parse_html("""<div>Visible one</div><div hidden id="S:0"><p>streamed a</p></div>
+    <p style="display: none">secret b</p><span style="visibility:hidden">secret c</span>""")
+    lines = [ln for ln in page.text.split("\n") if ln]
+    assert lines == ["Visible one", "streamed a", "secret b", "secret c"]
+    marked = {ln: "hidden" in c.ancestors for ln, c in zip(page.text.split("\n"), page.contexts) if c}
+    assert marked == {"Visible one": False, "streamed a": True, "secret b": True, "secret c": True}
 
 
 def test_br_separated_text_and_layout_tables():

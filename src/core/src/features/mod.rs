@@ -35,7 +35,7 @@ use self::shape::{line_shape, Shape, ShapeScratch, HEAD_CHARS};
 
 /// Bumped whenever a feature's meaning, order or hashing changes: a model records the version it
 /// was trained with and refuses to load against another.
-pub const FEATURES_VERSION: u32 = 2;
+pub const FEATURES_VERSION: u32 = 3;
 
 /// Counts that grow with page size (segment index, segments to the end, segments in the page,
 /// run lengths) are capped here before their log. Training documents have a few hundred lines;
@@ -130,7 +130,7 @@ const CONTEXT_NAMES: [[&str; 6]; 4] = [
 ];
 const TAG_NAMES: [&str; 9] =
     ["tag_h1", "tag_p", "tag_li", "tag_td", "tag_figcaption", "tag_pre", "tag_a", "tag_br", "tag_other"];
-const ANCESTOR_NAMES: [&str; 13] = [
+const ANCESTOR_NAMES: [&str; 14] = [
     "in_figure",
     "in_nav",
     "in_header",
@@ -144,6 +144,7 @@ const ANCESTOR_NAMES: [&str; 13] = [
     "in_ul",
     "in_ol",
     "in_a",
+    "in_hidden",
 ];
 const HINT_NAMES: [&str; 7] =
     ["hint_author", "hint_related", "hint_caption", "hint_social", "hint_nav", "hint_content", "hint_comment"];
@@ -158,7 +159,7 @@ const NEAR_HINT_NAMES: [&str; 7] = [
 ];
 
 /// Markup features (only with `FeatureConfig::html`), in column order after [`BASE_NAMES`].
-pub const HTML_NAMES: [&str; 48] = [
+pub const HTML_NAMES: [&str; 49] = [
     "html",
     "link_share",
     "all_link",
@@ -189,6 +190,7 @@ pub const HTML_NAMES: [&str; 48] = [
     "in_ul",
     "in_ol",
     "in_a",
+    "in_hidden",
     "hint_author",
     "hint_related",
     "hint_caption",

@@ -400,7 +400,7 @@ fn hash_indices_are_pinned() {
         &[Document { text: "Hello world", segments: &segment("Hello world", true), html: None }],
         &FeatureConfig::default(),
     );
-    assert_eq!(FEATURES_VERSION, 2);
+    assert_eq!(FEATURES_VERSION, 3);
     assert_eq!(m.indices, PINNED);
 }
 

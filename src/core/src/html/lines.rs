@@ -93,7 +93,7 @@ fn attr<'a>(attrs: &'a [Attribute], name: &str) -> Option<&'a str> {
     attrs.iter().find(|a| &*a.name.local == name).map(|a| &*a.value)
 }
 
-/// `hidden`, `display:none` or `visibility:hidden`: a reader never sees it.
+/// `hidden`, `display:none` or `visibility:hidden`: hidden until a script or a click shows it.
 fn is_hidden(attrs: &[Attribute]) -> bool {
     if attrs.iter().any(|a| &*a.name.local == "hidden") {
         return true;
@@ -265,10 +265,14 @@ impl Builder {
         self.text_run = false;
         let (flags, bits) =
             if self.show_noscript && &**tag == "noscript" { (BLOCK, 0) } else { classify(tag) };
-        if flags & DROP != 0 || is_hidden(attrs) {
+        if flags & DROP != 0 {
             self.push_frame(&LocalName::from(""), DROP, 0, &[]);
             return false;
         }
+        // Hidden content is read and marked, not dropped: scripts show much of it (React's
+        // streamed `<div hidden id="S:0">`, shop pages wrapped in `display:none` until their
+        // script runs, tabs), and the model weighs the mark with everything else it sees.
+        let bits = if is_hidden(attrs) { bits | super::ancestor_bit("hidden") } else { bits };
         if flags & IMAGE != 0 {
             for key in ["alt", "title"] {
                 if let Some(value) = attr(attrs, key) {

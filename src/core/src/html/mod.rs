@@ -2,8 +2,10 @@
 //!
 //! The classifier works on lines, so a page becomes the lines a reader sees: one per heading,
 //! paragraph, list item, table cell, caption, `<br>`-separated run of text, or block-level
-//! element with direct text. Script, style, noscript, template, form controls and hidden
-//! elements are dropped; only a page with next to no other text (fewer than
+//! element with direct text. Script, style, noscript, template and form controls are dropped.
+//! Hidden elements (`hidden`, `display:none`, `visibility:hidden`) are read and marked
+//! (ancestor `hidden`): scripts show much of that text (streamed React content, shop pages
+//! hidden until their script runs, tabs), and dropping it emptied real articles. Only a page with next to no other text (fewer than
 //! [`NOSCRIPT_FALLBACK_WORDS`] words) is read again with its `<noscript>` content as visible,
 //! and that reading is kept when the `<noscript>` content adds at least as many words. A block that is nothing but several links
 //! (`<div><a>One</a> · <a>Two</a></div>`) gives one line per link, because that is how a
@@ -25,8 +27,10 @@ mod lines;
 pub use lines::MAX_ALT_WORDS;
 
 /// Semantic containers a line can sit in; `HtmlContext::ancestors` is a bit set over these.
-pub const ANCESTORS: [&str; 13] = [
+/// `hidden` is not a tag: an element hidden by attribute or inline style.
+pub const ANCESTORS: [&str; 14] = [
     "figure", "nav", "header", "footer", "aside", "table", "form", "blockquote", "article", "main", "ul", "ol", "a",
+    "hidden",
 ];
 
 /// Markup facts about one extracted line.
@@ -113,7 +117,7 @@ pub fn parse_html(html: &str) -> HtmlPage {
     let mut builder = lines::Builder::new();
     dom.walk(&mut builder);
     let page = builder.finish();
-    if word_count(&page.text) >= NOSCRIPT_FALLBACK_WORDS || !has_noscript(html) {
+    if shown_words(&page) >= NOSCRIPT_FALLBACK_WORDS || !has_noscript(html) {
         return page;
     }
     // Almost nothing visible: some sites (Discourse forums) serve their whole content inside
@@ -139,6 +143,18 @@ pub fn parse_html(html: &str) -> HtmlPage {
 /// next to nothing without scripts, such as forums that put every post inside `<noscript>`,
 /// take the fallback.
 pub const NOSCRIPT_FALLBACK_WORDS: usize = 10;
+
+/// Words of the page's lines outside hidden elements: a forum that serves its posts in
+/// `<noscript>` often has a hidden "loading" template, and that must not count as content.
+fn shown_words(page: &HtmlPage) -> usize {
+    let hidden = ancestor_bit("hidden");
+    page.text
+        .split('\n')
+        .zip(&page.contexts)
+        .filter(|(_, c)| c.as_ref().is_some_and(|c| c.ancestors & hidden == 0))
+        .map(|(line, _)| word_count(line))
+        .sum()
+}
 
 fn word_count(text: &str) -> usize {
     text.split(lines::is_space).filter(|w| !w.is_empty()).count()

@@ -173,15 +173,35 @@ fn alt_words_are_capped() {
 }
 
 #[test]
-fn hidden_elements_scripts_and_styles_are_dropped() {
+fn scripts_styles_and_form_controls_are_dropped() {
     let page = parse(
         r#"<head><title>Page title</title><style>p{}</style></head><body>
-           <div hidden>hidden attr</div><div style="DISPLAY: none">display none</div>
-           <p style="visibility:hidden">invisible</p><script>var x = "<p>no</p>";</script>
+           <script>var x = "<p>no</p>";</script>
            <noscript>enable js</noscript><select><option>opt</option></select><textarea>ta</textarea>
-           <p>Visible.</p></body>"#,
+           <template><p>later</p></template><p>Visible.</p></body>"#,
     );
     assert_eq!(lines(&page), ["Visible."]);
+}
+
+#[test]
+fn hidden_elements_are_read_and_marked_hidden() {
+    // React streams a page's content into `<div hidden id="S:0">` and a script moves it into
+    // place; shops wrap their product in `display:none` until a script runs.
+    let page = parse(
+        r#"<body><p>Shown.</p>
+           <div hidden id="S:0"><p>Streamed article.</p></div>
+           <div style="DISPLAY: none"><main><p>Shop product.</p></main></div>
+           <p style="visibility:hidden">Invisible.</p>
+           <div style="display: block"><p>Styled but shown.</p></div></body>"#,
+    );
+    let shown: Vec<&str> = lines(&page).into_iter().filter(|l| !l.is_empty()).collect();
+    assert_eq!(shown, ["Shown.", "Streamed article.", "Shop product.", "Invisible.", "Styled but shown."]);
+    assert!(!ctx(&page, "Shown.").has_ancestor("hidden"));
+    assert!(ctx(&page, "Streamed article.").has_ancestor("hidden"));
+    let product = ctx(&page, "Shop product.");
+    assert!(product.has_ancestor("hidden") && product.has_ancestor("main"));
+    assert!(ctx(&page, "Invisible.").has_ancestor("hidden"));
+    assert!(!ctx(&page, "Styled but shown.").has_ancestor("hidden"));
 }
 
 #[test]
@@ -427,4 +447,15 @@ fn short_noscript_notice_on_an_almost_empty_page_stays_dropped() {
     // Under the word threshold, but the notice adds too little to be taken for content.
     let page = parse("<body><p>Loading.</p><noscript><p>Please enable JavaScript to continue.</p></noscript></body>");
     assert_eq!(lines(&page), ["Loading."]);
+}
+
+#[test]
+fn hidden_text_does_not_stop_the_noscript_fallback() {
+    // A forum app's hidden loading template has words, but nothing a reader sees: the posts
+    // inside <noscript> are still read.
+    let page = parse(
+        "<body><div hidden><p>Loading the discussion, this can take a moment on slow connections, please wait.</p></div>\
+         <noscript><p>Post one says the valve was replaced last spring and has held fine since then.</p></noscript></body>",
+    );
+    assert!(lines(&page).contains(&"Post one says the valve was replaced last spring and has held fine since then."));
 }
