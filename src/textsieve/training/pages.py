@@ -362,13 +362,16 @@ class PageRenderer:
         out.append(f"<p>{self._esc(lead)} " + ", ".join(self._link(w) for w in picked) + "</p>")
         expected.append((f"{lead} " + ", ".join(picked), self.chrome))
 
-    def _noise(self, out):
-        """Things a page has that must never become lines."""
+    def _noise(self, out, expected):
+        """Things a page has that must never become lines, and a hidden promo that is a line of
+        site chrome (the parser reads hidden elements and marks them)."""
         rng = self.rng
         if rng.random() < 0.5:
             out.append('<script>window.dataLayer=[{"page":"article","words":"Related Articles Follow us"}];</script>')
         if rng.random() < 0.3:
-            out.append('<div style="display: none">Subscribe now and get 50% off your first month</div>')
+            promo = "Subscribe now and get 50% off your first month"
+            out.append(f'<div style="display: none">{promo}</div>')
+            expected.append((promo, self.chrome))
         if rng.random() < 0.2:
             out.append("<noscript>Please enable JavaScript to view the comments.</noscript>")
         if rng.random() < 0.2:
@@ -751,7 +754,7 @@ class PageRenderer:
             expected.append((site, self.chrome))
         if rng.random() < 0.7:
             self._chrome_nav(out, expected)
-        self._noise(out)
+        self._noise(out, expected)
         if self.skeleton == "table":
             out.append("<table><tr><td>")
         if sidebar == "before":
@@ -826,7 +829,7 @@ class PageRenderer:
             self._chrome_nav(out, expected)
         if rng.random() < 0.3:
             self._chrome_breadcrumb(out, expected)
-        self._noise(out)
+        self._noise(out, expected)
         if self.skeleton == "table":
             out.append("<table><tr><td>")
         main = self._tag(rng.choice(("article", "main")))
