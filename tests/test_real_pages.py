@@ -162,3 +162,16 @@ def test_markdown_rendering_carries_labels_and_marks_headings_and_items():
     assert ["body", "# News from the valley"] in md
     assert ["body", "## News"] in md
     assert [ln[0] for ln in md] == [ln[0] for ln in rec["lines"] if ln]
+
+
+def test_a_noscript_forum_with_a_hidden_loading_template_renders_its_posts_in_both_texts():
+    # a Discourse-like page: the posts are in <noscript>, the only other text a hidden template;
+    # hidden text is not shown text, so both the block lines and the full text read the posts
+    post = "Post one says the valve was replaced last spring and has held fine since then."
+    html = ("<html><body><div hidden><p>Loading the discussion, this can take a moment on slow connections.</p></div>"
+            f"<noscript><div class=posts><p>{post}</p></div></noscript></body></html>")
+    page = RealPage("t/3", "test", "", "x.example", "forum", html, gold=post)
+    rec = label_page(page, parse_html, fulltext=lambda h: parse_html(h).text)
+    assert rec["noscript"] is True
+    assert ["body", post] in [ln[:2] for ln in rec["lines"] if ln]
+    assert ["body", post] in [ln[:2] for ln in rec["fulltext"] if ln]
