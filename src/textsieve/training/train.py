@@ -79,6 +79,12 @@ class TrainConfig:
     within 0.01 of the argmax's (word F1 0.8466 -> 0.8486 at the same leak, 0.099; 0.35 leaked
     0.112). ``None``: argmax.
 
+    ``tree_markup``: whether the trees also split on the markup features (the dense block's
+    HTML part: tags, ancestors, class hints). Off, they reach pass two through pass one's scores
+    only: the trees fit on 144 of 193 revision features, about a quarter faster, which paid for
+    the hidden elements' extra lines in the time budget. The core still computes every revision
+    feature; the fitted trees' feature indices are mapped back to the full row.
+
     ``real_edge``/``real_keep``: which rows of the real pages the estimators fit on (see
     :func:`fit_row_mask`). Every row is featurized and scored, so pages keep their context.
     ``real_weight``: the sample weight of a real page's fitted row (a team row weighs 1), in
@@ -109,6 +115,7 @@ class TrainConfig:
     min_samples_leaf: int = 20
     l2_regularization: float = 1.0
     body_threshold: float | None = 0.4
+    tree_markup: bool = False
 
 
 @dataclass
@@ -320,6 +327,9 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     if seconds is not None:
         seconds["revision"] = time.perf_counter() - t
     t = time.perf_counter()
+    cols = tree_columns(table, labels, config)
+    if cols is not None:
+        revision = revision[:, cols]
     second = HistGradientBoostingClassifier(
         max_iter=config.max_iter, learning_rate=config.learning_rate, max_leaf_nodes=config.max_leaf_nodes,
         min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
@@ -330,7 +340,20 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
         second.fit(revision, y[picked], sample_weight=w[picked] if weighted else None)
     if seconds is not None:
         seconds["trees"] = time.perf_counter() - t
-    return second_pass_arrays(second, labels)
+    arrays = second_pass_arrays(second, labels)
+    if cols is not None:
+        split = arrays["node_is_leaf"] == 0
+        arrays["node_feature"][split] = cols[arrays["node_feature"][split]]
+    return arrays
+
+
+def tree_columns(table: TrainingTable, labels: list[str], config: TrainConfig) -> np.ndarray | None:
+    """The revision columns the trees fit on (None: all of them; see ``TrainConfig.tree_markup``)."""
+    if config.tree_markup or not config.revision_dense:
+        return None
+    markup = {f"dense:{n}" for n in _core.dense_feature_names(True)} - {f"dense:{n}" for n in _core.dense_feature_names(False)}
+    names = _core.revision_feature_names(labels, config.window, list(table.dense_names), config.revision_page)
+    return np.asarray([i for i, n in enumerate(names) if n not in markup], dtype=np.int32)
 
 
 def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: TrainConfig = TrainConfig(),
