@@ -59,6 +59,21 @@ def test_trees_match_predict_proba_with_missing_values(n_classes):
     np.testing.assert_allclose(got, hgb.predict_proba(test), atol=1e-9)
 
 
+def test_trees_fitted_on_some_columns_read_those_columns_of_the_full_row():
+    # training fits the trees on a subset of the revision row (no markup features); the core
+    # scores the full row, so the exported splits must name full-row columns
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(800, 7))
+    y = np.asarray(["a", "b", "c"])[(X[:, 5] > 0).astype(int) + (X[:, 3] > 1)]
+    columns = np.array([1, 3, 5, 6])
+    hgb = HistGradientBoostingClassifier(max_iter=20, max_leaf_nodes=7, random_state=0).fit(X[:, columns], y)
+    arrays = second_pass_arrays(hgb, list(hgb.classes_), columns)
+    assert set(arrays["node_feature"][arrays["node_is_leaf"] == 0]) <= set(columns)
+    test = rng.normal(size=(300, 7))
+    got = _core.tree_proba(arrays, 3, np.ascontiguousarray(test))
+    np.testing.assert_allclose(got, hgb.predict_proba(test[:, columns]), atol=1e-9)
+
+
 def test_revision_features_have_names_and_the_documented_layout():
     proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]])
     doc = np.array([0, 0, 1], dtype=np.uint32)

@@ -71,6 +71,17 @@ def test_the_manifest_records_features_stages_and_scores(trained):
     assert "cross_validation" not in again  # CV is opt-in (folds=0 by default)
 
 
+def test_the_trees_split_on_scores_and_shape_but_not_on_markup(trained):
+    # markup reaches pass two through pass one's scores (TrainConfig.tree_markup is off)
+    tmp, _, report, _ = trained
+    names = json.loads((tmp / "m1" / "manifest.json").read_text())["revision_features"]
+    arrays = report["model"].arrays
+    used = {names[i] for i in arrays["node_feature"][arrays["node_is_leaf"] == 0]}
+    markup = {f"dense:{n}" for n in set(_core.dense_feature_names(True)) - set(_core.dense_feature_names(False))}
+    assert used and not used & markup
+    assert any(n.startswith("dense:") for n in used)  # the shape features still reach the trees
+
+
 def test_a_fifth_label_in_the_data_needs_no_code_change(trained):
     tmp, _, report, _ = trained
     assert report["languages"] == {"en": 6}

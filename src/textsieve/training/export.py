@@ -73,8 +73,11 @@ def _link(linear) -> str:
     raise TypeError(f"cannot export a first pass of type {type(linear).__name__}")
 
 
-def second_pass_arrays(hgb, classes) -> dict:
-    """Node arrays of a fitted ``HistGradientBoostingClassifier`` (numeric features only)."""
+def second_pass_arrays(hgb, classes, columns: np.ndarray | None = None) -> dict:
+    """Node arrays of a fitted ``HistGradientBoostingClassifier`` (numeric features only).
+
+    ``columns``: when the trees were fitted on a subset of the row's columns, the full-row index
+    of each fitted column; split nodes then name full-row columns, as the core reads them."""
     classes = list(classes)
     if [str(c) for c in hgb.classes_] != [str(c) for c in classes]:
         raise ValueError(f"second pass classes {list(hgb.classes_)} differ from the model's {classes}")
@@ -101,6 +104,9 @@ def second_pass_arrays(hgb, classes) -> dict:
         tree_class = [1] * len(tree_class)
         baseline = np.array([0.0, baseline[0]])
     out = {f"node_{k}": np.concatenate(v) for k, v in parts.items()}
+    if columns is not None:
+        split = out["node_is_leaf"] == 0
+        out["node_feature"][split] = np.asarray(columns, dtype=np.int32)[out["node_feature"][split]]
     return {
         "tree_offsets": np.asarray(offsets, dtype=np.int64),
         "tree_class": np.asarray(tree_class, dtype=np.int32),

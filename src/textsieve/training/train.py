@@ -340,11 +340,7 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
         second.fit(revision, y[picked], sample_weight=w[picked] if weighted else None)
     if seconds is not None:
         seconds["trees"] = time.perf_counter() - t
-    arrays = second_pass_arrays(second, labels)
-    if cols is not None:
-        split = arrays["node_is_leaf"] == 0
-        arrays["node_feature"][split] = cols[arrays["node_feature"][split]]
-    return arrays
+    return second_pass_arrays(second, labels, cols)
 
 
 def tree_columns(table: TrainingTable, labels: list[str], config: TrainConfig) -> np.ndarray | None:
