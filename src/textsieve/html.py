@@ -3,8 +3,9 @@
 The parser lives in the Rust core (``src/core/src/html``, html5ever): a page becomes the lines a
 reader sees, one per heading, paragraph, list item, table cell, caption, ``<br>``-separated run
 of text, or block-level element with direct text; script, style, head and form controls are
-dropped, hidden elements are read and marked (ancestor ``hidden``: scripts show much of that text,
-such as streamed React content or a shop page hidden until its script runs), and a block that is nothing but several links gives one line per link.
+dropped; hidden blocks are read and marked (ancestor ``hidden``: scripts show much of that text,
+such as streamed React content or a shop page hidden until its script runs), while a hidden
+inline piece is dropped; and a block that is nothing but several links gives one line per link.
 Broken markup, a page without ``<body>``, 5,000-deep nesting and a 5 MB page never fail.
 
 :func:`clean_html`/:func:`label_html` never come here: the core parses and labels in one call.

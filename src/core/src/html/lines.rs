@@ -265,14 +265,17 @@ impl Builder {
         self.text_run = false;
         let (flags, bits) =
             if self.show_noscript && &**tag == "noscript" { (BLOCK, 0) } else { classify(tag) };
-        if flags & DROP != 0 {
+        let hidden = is_hidden(attrs);
+        // A hidden block is read and marked, not dropped: scripts show much of it (React's
+        // streamed `<div hidden id="S:0">`, shop pages wrapped in `display:none` until their
+        // script runs, tabs), and the model weighs the mark with everything else it sees. A
+        // hidden inline piece (a span in a sentence) is still dropped: it would join a visible
+        // line unmarked.
+        if flags & DROP != 0 || (hidden && flags & BLOCK == 0) {
             self.push_frame(&LocalName::from(""), DROP, 0, &[]);
             return false;
         }
-        // Hidden content is read and marked, not dropped: scripts show much of it (React's
-        // streamed `<div hidden id="S:0">`, shop pages wrapped in `display:none` until their
-        // script runs, tabs), and the model weighs the mark with everything else it sees.
-        let bits = if is_hidden(attrs) { bits | super::ancestor_bit("hidden") } else { bits };
+        let bits = if hidden { bits | super::ancestor_bit("hidden") } else { bits };
         if flags & IMAGE != 0 {
             for key in ["alt", "title"] {
                 if let Some(value) = attr(attrs, key) {

@@ -3,8 +3,8 @@
 //! The classifier works on lines, so a page becomes the lines a reader sees: one per heading,
 //! paragraph, list item, table cell, caption, `<br>`-separated run of text, or block-level
 //! element with direct text. Script, style, noscript, template and form controls are dropped.
-//! Hidden elements (`hidden`, `display:none`, `visibility:hidden`) are read and marked
-//! (ancestor `hidden`): scripts show much of that text (streamed React content, shop pages
+//! Hidden blocks (`hidden`, `display:none`, `visibility:hidden`) are read and marked
+//! (ancestor `hidden`; a hidden inline piece is dropped, so it never joins a visible line): scripts show much of that text (streamed React content, shop pages
 //! hidden until their script runs, tabs), and dropping it emptied real articles. Only a page with next to no other text (fewer than
 //! [`NOSCRIPT_FALLBACK_WORDS`] words) is read again with its `<noscript>` content as visible,
 //! and that reading is kept when the `<noscript>` content adds at least as many words. A block that is nothing but several links

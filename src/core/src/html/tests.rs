@@ -192,10 +192,14 @@ fn hidden_elements_are_read_and_marked_hidden() {
            <div hidden id="S:0"><p>Streamed article.</p></div>
            <div style="DISPLAY: none"><main><p>Shop product.</p></main></div>
            <p style="visibility:hidden">Invisible.</p>
+           <p>A sentence<span style="display:none"> with hidden words</span> stays whole.</p>
            <div style="display: block"><p>Styled but shown.</p></div></body>"#,
     );
     let shown: Vec<&str> = lines(&page).into_iter().filter(|l| !l.is_empty()).collect();
-    assert_eq!(shown, ["Shown.", "Streamed article.", "Shop product.", "Invisible.", "Styled but shown."]);
+    assert_eq!(
+        shown,
+        ["Shown.", "Streamed article.", "Shop product.", "Invisible.", "A sentence stays whole.", "Styled but shown."]
+    );
     assert!(!ctx(&page, "Shown.").has_ancestor("hidden"));
     assert!(ctx(&page, "Streamed article.").has_ancestor("hidden"));
     let product = ctx(&page, "Shop product.");
