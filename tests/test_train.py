@@ -71,6 +71,22 @@ def test_the_manifest_records_features_stages_and_scores(trained):
     assert "cross_validation" not in again  # CV is opt-in (folds=0 by default)
 
 
+def test_the_trees_fit_on_every_revision_feature_but_the_markup_ones():
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from textsieve.training.train import tree_columns
+
+    labels = ["body", "boilerplate"]
+    table = SimpleNamespace(dense_names=list(_core.dense_feature_names(True)))
+    names = list(_core.revision_feature_names(labels, 3, table.dense_names, True))
+    kept = [names[i] for i in tree_columns(table, labels, TrainConfig())]
+    markup = {f"dense:{n}" for n in set(_core.dense_feature_names(True)) - set(_core.dense_feature_names(False))}
+    assert "dense:in_hidden" in markup and "dense:log_chars" in kept and "p:body" in kept
+    assert set(names) - set(kept) == markup
+    assert tree_columns(table, labels, replace(TrainConfig(), tree_markup=True)) is None
+
+
 def test_the_trees_split_on_scores_and_shape_but_not_on_markup(trained):
     # markup reaches pass two through pass one's scores (TrainConfig.tree_markup is off)
     tmp, _, report, _ = trained

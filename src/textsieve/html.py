@@ -1,7 +1,7 @@
 """HTML -> block lines, plus what each line's markup says about them: a view of the core's parser.
 
 The parser lives in the Rust core (``src/core/src/html``, html5ever): a page becomes the lines a
-reader sees, one per heading, paragraph, list item, table cell, caption, ``<br>``-separated run
+reader sees or a script shows, one per heading, paragraph, list item, table cell, caption, ``<br>``-separated run
 of text, or block-level element with direct text; script, style, head and form controls are
 dropped; hidden blocks are read and marked (ancestor ``hidden``: scripts show much of that text,
 such as streamed React content or a shop page hidden until its script runs), while a hidden
@@ -72,7 +72,8 @@ def parse_html(html: str) -> HtmlPage:
 
 
 def html_to_text(html: str) -> str:
-    """The page's visible blocks, one per line (what :func:`parse_html` gives, without contexts)."""
+    """The page's blocks, hidden ones included, one per line (what :func:`parse_html` gives,
+    without contexts)."""
     from . import _core
 
     return _core.parse_html(html)[0]

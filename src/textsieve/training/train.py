@@ -289,9 +289,10 @@ def idle_cores() -> int:
 
     # joblib's count respects a container's CPU quota, which the affinity mask does not show.
     cores = max(1, cpu_count())
-    others = busy_elsewhere(cores)
-    if others is not None:
-        return max(1, min(cores, round(cores - others)))
+    busy = busy_elsewhere()
+    if busy is not None:
+        others, host = busy
+        return max(1, min(cores, round(host - others)))
     try:
         load = os.getloadavg()[0]
     except (OSError, AttributeError):  # Windows has no load average
@@ -299,9 +300,11 @@ def idle_cores() -> int:
     return max(1, min(cores, round(cores - load + 1)))
 
 
-def busy_elsewhere(cores: int, seconds: float = 0.3) -> float | None:
-    """Cores that other processes keep busy, measured over ``seconds`` from Linux's
-    ``/proc/stat`` minus this process's own CPU time (None where there is no ``/proc``).
+def busy_elsewhere(seconds: float = 0.3) -> tuple[float, int] | None:
+    """(cores that other processes keep busy, the machine's cores as ``/proc/stat`` counts them),
+    measured over ``seconds`` from Linux's ``/proc/stat`` minus this process's own CPU time (None
+    where there is no ``/proc``). A container may see the host's CPUs there: the caller caps the
+    thread count at its own quota.
 
     Why not the load average alone: it trails by a minute, and pass one's two side-by-side fits
     push it to 2 by the time the trees start, so the trees fell back to one thread on an idle
@@ -309,21 +312,22 @@ def busy_elsewhere(cores: int, seconds: float = 0.3) -> float | None:
     def sample():
         with open("/proc/stat", encoding="ascii") as fh:
             ticks = [int(v) for v in fh.readline().split()[1:9]]
+            host = sum(1 for line in fh if line.startswith("cpu") and line[3:4].isdigit())
         with open("/proc/self/stat", encoding="ascii") as fh:
             own = fh.read().rsplit(")", 1)[1].split()  # utime, stime: fields 14 and 15 of the line
-        return sum(ticks), ticks[3] + ticks[4], int(own[11]) + int(own[12])
+        return sum(ticks), ticks[3] + ticks[4], int(own[11]) + int(own[12]), host
 
     try:
-        total0, idle0, own0 = sample()
+        total0, idle0, own0, host = sample()
         time.sleep(seconds)
-        total1, idle1, own1 = sample()
+        total1, idle1, own1, _ = sample()
     except (OSError, ValueError, IndexError):
         return None
     total = total1 - total0
-    if total <= 0:
+    if total <= 0 or host < 1:
         return None
     busy = (total - (idle1 - idle0)) - (own1 - own0)
-    return max(0.0, busy / total * cores)
+    return max(0.0, busy / total * host), host
 
 
 def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, config: TrainConfig,

@@ -1,11 +1,12 @@
 //! HTML -> block lines, plus what each line's markup says about it.
 //!
-//! The classifier works on lines, so a page becomes the lines a reader sees: one per heading,
-//! paragraph, list item, table cell, caption, `<br>`-separated run of text, or block-level
-//! element with direct text. Script, style, noscript, template and form controls are dropped.
-//! Hidden blocks (`hidden`, `display:none`, `visibility:hidden`) are read and marked
-//! (ancestor `hidden`; a hidden inline piece is dropped, so it never joins a visible line): scripts show much of that text (streamed React content, shop pages
-//! hidden until their script runs, tabs), and dropping it emptied real articles. Only a page with next to no other text (fewer than
+//! The classifier works on lines, so a page becomes the lines a reader sees or a script shows:
+//! one per heading, paragraph, list item, table cell, caption, `<br>`-separated run of text, or
+//! block-level element with direct text. Script, style, noscript, template and form controls are
+//! dropped. Hidden blocks (`hidden`, `display:none`, `visibility:hidden`) are read and marked
+//! (ancestor `hidden`): scripts show much of that text (streamed React content, shop pages hidden
+//! until their script runs, tabs), and dropping it emptied real articles; a hidden inline piece
+//! is dropped, so it never joins a visible line unmarked. Only a page with next to no other text (fewer than
 //! [`NOSCRIPT_FALLBACK_WORDS`] words) is read again with its `<noscript>` content as visible,
 //! and that reading is kept when the `<noscript>` content adds at least as many words. A block that is nothing but several links
 //! (`<div><a>One</a> · <a>Two</a></div>`) gives one line per link, because that is how a
@@ -108,7 +109,7 @@ impl HtmlPage {
 const CHUNK: usize = 1 << 20;
 
 /// Parse a page into lines with their contexts. Never panics on any input; a page with no
-/// visible text gives an empty page.
+/// text outside scripts, styles and form controls gives an empty page.
 pub fn parse_html(html: &str) -> HtmlPage {
     if html.chars().all(lines::is_space) {
         return HtmlPage::default();
