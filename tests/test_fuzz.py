@@ -69,7 +69,7 @@ def test_bindings_segment_and_parse_never_fail_and_offsets_index_the_input(docum
             piece = src[start:end]
             assert piece.strip() and "\n" not in piece, i
         if i % 5 == 0:
-            text, contexts = _core.parse_html(doc)
+            text, contexts, _ = _core.parse_html(doc)
             lines = text.split("\n")
             assert len(contexts) == len(lines) - (1 if text.endswith("\n") else 0) or not text, i
             assert "\ud800" not in text

@@ -76,6 +76,13 @@ def test_non_content_elements_are_dropped():
     assert parse_html(page).text == "Visible one\n\nVisible two\n"
 
 
+def test_a_page_shown_only_in_noscript_is_read_from_it_and_says_so():
+    post = "Post one says the valve was replaced last spring and has held fine since then."
+    page = parse_html(f"<body><div id=app></div><noscript><p>{post}</p></noscript></body>")
+    assert page.text.strip() == post and page.noscript
+    assert not parse_html(f"<p>{post}</p><noscript>Enable JavaScript</noscript>").noscript
+
+
 def test_hidden_elements_are_lines_marked_hidden():
     # scripts show much hidden text (streamed React content, a product wrapped in display:none
     # until its script runs); the model weighs the mark, the parser does not drop the text

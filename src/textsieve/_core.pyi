@@ -17,9 +17,10 @@ ContextTuple = tuple[str, float, tuple[str, ...], bool, tuple[str, ...], bool, t
 # .text and .contexts (textsieve.html.HtmlPage) or a (text, contexts) tuple.
 Document = str | tuple[str, Sequence[Any]] | Any
 
-def parse_html(html: str) -> tuple[str, list[ContextTuple | None]]:
-    """The page's block lines (one per line of the text, blank lines between blocks) and one
-    context per line (None for blank lines)."""
+def parse_html(html: str) -> tuple[str, list[ContextTuple | None], bool]:
+    """The page's block lines (one per line of the text, blank lines between blocks), one
+    context per line (None for blank lines), and whether the lines are the ``<noscript>``
+    reading of a page that shows nothing else."""
 
 def segment(text: str, split_glued: bool = True) -> dict[str, npt.NDArray[Any]]:
     """Segment arrays: seg_doc, line, start, end, line_start, part, parts, blank_before, blank_after."""

@@ -53,6 +53,8 @@ class HtmlPage:
 
     text: str
     contexts: list = field(default_factory=list)
+    # the lines are the <noscript> reading of a page that shows nothing else (Discourse forums)
+    noscript: bool = False
 
     def context(self, line: int) -> HtmlContext | None:
         return self.contexts[line] if 0 <= line < len(self.contexts) else None
@@ -63,12 +65,12 @@ def parse_html(html: str) -> HtmlPage:
     str is an :class:`~textsieve.errors.InputError`."""
     from . import _core
 
-    text, raw = _core.parse_html(html)
+    text, raw, noscript = _core.parse_html(html)
     contexts = [
         None if c is None else HtmlContext(c[0], c[1], frozenset(c[2]), c[3], tuple(c[4]), c[5], frozenset(c[6]))
         for c in raw
     ]
-    return HtmlPage(text, contexts)
+    return HtmlPage(text, contexts, noscript)
 
 
 def html_to_text(html: str) -> str:

@@ -146,7 +146,7 @@ fn context_from_py(obj: &Bound<'_, PyAny>) -> PyResult<Option<HtmlContext>> {
 #[pyfunction]
 /// Parse a page: `(text, contexts)`, contexts one per line of `text`, each `None` or a tuple
 /// `(tag, link_share, ancestors, link_list, hints, image, alt)`.
-fn parse_html<'py>(py: Python<'py>, html: &Bound<'py, PyAny>) -> PyResult<(String, Bound<'py, PyList>)> {
+fn parse_html<'py>(py: Python<'py>, html: &Bound<'py, PyAny>) -> PyResult<(String, Bound<'py, PyList>, bool)> {
     let text = Text::from_py(html, 0, "an HTML page")?;
     let s = text.as_str();
     let page = py.detach(|| core_parse_html(s));
@@ -157,7 +157,7 @@ fn parse_html<'py>(py: Python<'py>, html: &Bound<'py, PyAny>) -> PyResult<(Strin
             None => contexts.append(py.None())?,
         }
     }
-    Ok((page.text, contexts))
+    Ok((page.text, contexts, page.noscript))
 }
 
 // -- documents -----------------------------------------------------------------------------------

@@ -897,7 +897,7 @@ def _match_page(name: str, html: str, expected: list[tuple], splits_of) -> tuple
     ``splits_of(source)`` gives the split points of the source line an expected row names (its
     third element), or None. Any line the parser cuts or joins otherwise than expected raises
     :class:`CorpusError`: the training page must be what serving would read."""
-    page_text, contexts = _core.parse_html(html)
+    page_text, contexts, _ = _core.parse_html(html)
     lines = page_text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -328,10 +328,7 @@ def _labels(page: RealPage, texts: list[str], ctxs: list) -> list[str]:
 
 
 _NOSCRIPT = re.compile(r"</?noscript\b", re.I)
-# a <noscript> element as a browser with scripts reads it: raw text up to the first end tag
-_NOSCRIPT_BLOCK = re.compile(r"<noscript\b.*?(</noscript\s*>|\Z)", re.I | re.S)
 _NOSCRIPT_NAME = re.compile(r"noscript", re.I)
-NOSCRIPT_FALLBACK_WORDS = 10  # the core's NOSCRIPT_FALLBACK_WORDS (src/core/src/html/mod.rs)
 
 
 def label_page(page: RealPage, parser: Callable, fulltext: Callable[[str], str] | None = full_page_text) -> dict:
@@ -340,20 +337,12 @@ def label_page(page: RealPage, parser: Callable, fulltext: Callable[[str], str] 
     parser later)."""
     html = page.html
     parsed = parser(html)
-    if _NOSCRIPT.search(html):
-        # pages that serve their content to non-JS readers inside <noscript> (Discourse forums):
-        # label what such a reader sees, and render the full text from the same reading. The
-        # same rule as the core's parser: nothing shown outside <noscript> and hidden elements
-        # (fewer than NOSCRIPT_FALLBACK_WORDS words), and the <noscript> reading adds at least
-        # as many words
-        bare = parser(_NOSCRIPT_BLOCK.sub("", html))
-        shown_words = sum(len(t.split()) for t, c in zip(bare.text.split("\n"), bare.contexts)
-                          if c is not None and "hidden" not in c.ancestors)
-        if shown_words < NOSCRIPT_FALLBACK_WORDS:
-            shown = _NOSCRIPT.sub(lambda m: _NOSCRIPT_NAME.sub("div", m.group(0), count=1), html)
-            reread = parser(shown)
-            if len(reread.text.split()) >= len(bare.text.split()) + NOSCRIPT_FALLBACK_WORDS:
-                html, parsed = shown, reread
+    if getattr(parsed, "noscript", False):
+        # pages that serve their content to non-JS readers inside <noscript> (Discourse forums),
+        # which the parser read as such a reader sees them: label that page, its <noscript>
+        # content as ordinary markup, and render the full text from the same reading
+        html = _NOSCRIPT.sub(lambda m: _NOSCRIPT_NAME.sub("div", m.group(0), count=1), html)
+        parsed = parser(html)
     raw_lines = parsed.text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()

@@ -517,7 +517,7 @@ impl Builder {
     pub fn finish(mut self) -> HtmlPage {
         self.flush(false);
         // `text` holds each line followed by '\n'; blank separators were pushed as a bare '\n'.
-        HtmlPage { text: self.text, contexts: self.contexts }
+        HtmlPage { text: self.text, contexts: self.contexts, noscript: false }
     }
 }
 

@@ -75,6 +75,8 @@ pub fn ancestor_bit(name: &str) -> u32 {
 pub struct HtmlPage {
     pub text: String,
     pub contexts: Vec<Option<HtmlContext>>,
+    /// The lines come from the `<noscript>` reading (see [`parse_html`]).
+    pub noscript: bool,
 }
 
 impl HtmlPage {
@@ -131,7 +133,7 @@ pub fn parse_html(html: &str) -> HtmlPage {
     // A short notice ("enable JavaScript") is not content: keep the normal page unless the
     // `<noscript>` content brings a real amount of text.
     if word_count(&fallback.text) >= word_count(&page.text) + NOSCRIPT_FALLBACK_WORDS {
-        fallback
+        HtmlPage { noscript: true, ..fallback }
     } else {
         page
     }

@@ -425,6 +425,7 @@ fn page_with_all_its_text_in_noscript_gives_that_text() {
     );
     assert_eq!(ctx(&page, "Post one says the valve was replaced last spring and has held fine since then.").tag, "p");
     assert!(!page.text.contains("boot"), "scripts stay dropped in the fallback");
+    assert!(page.noscript, "the page says it is the <noscript> reading");
 }
 
 #[test]
@@ -438,6 +439,7 @@ fn noscript_notice_on_a_page_with_text_stays_dropped() {
         ["The river rose two metres overnight and the lower town was evacuated before dawn."]
     );
     assert!(!page.text.to_lowercase().contains("javascript"));
+    assert!(!page.noscript);
 }
 
 #[test]
