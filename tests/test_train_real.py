@@ -130,7 +130,7 @@ def test_fit_rows_thin_long_runs_of_real_pages_only():
     team = LabeledDocument("doc", lines, labels, group="doc")
     rare = LabeledDocument("wcxb/y#fulltext", lines, ["link_spam"] * 40 + ["body"] * 3, group="real:y.example")
     table = _table([real, team, rare])
-    config = TrainConfig(real_edge=2, real_keep=0.0)
+    config = TrainConfig(real_edge=2, real_keep=0.0, real_floor=0)
     mask = fit_row_mask(table, config, seed=0)
     real_rows, team_rows, rare_rows = (np.flatnonzero(table.doc == d) for d in range(3))
     assert mask[team_rows].all()  # the team's documents are fitted whole
@@ -140,9 +140,31 @@ def test_fit_rows_thin_long_runs_of_real_pages_only():
     assert kept[:2].all() and kept[38:].all() and not kept[2:38].any()
     every = fit_row_mask(table, TrainConfig(real_keep=1.0), seed=0)
     assert every.all()
-    half = TrainConfig(real_edge=0, real_keep=0.5)
+    half = TrainConfig(real_edge=0, real_keep=0.5, real_floor=0)
     assert np.array_equal(fit_row_mask(table, half, seed=5), fit_row_mask(table, half, seed=5))
     assert 0 < fit_row_mask(table, half, seed=5)[real_rows].sum() < len(real_rows)
+
+
+def test_fit_rows_keep_a_floor_of_each_label_per_real_page():
+    """A product page's three body lines are all fitted, however small the share; a long menu
+    gives exactly the floor; the floor's rows are a seeded draw, not the first lines."""
+    menu = [f"Menu entry number {k}" for k in range(40)]
+    body = [f"Paragraph {k} of the product description says the kettle boils fast." for k in range(3)]
+    labels = ["boilerplate"] * 40 + ["body"] * 3
+    docs = [LabeledDocument(f"wcxb/{site}#fulltext", menu + body, labels, group=f"real:{site}.example")
+            for site in ("x", "y")]
+    table = _table(docs)
+    mask = fit_row_mask(table, TrainConfig(real_keep=0.0, real_floor=10), seed=3)
+    for d in range(2):
+        kept = mask[table.doc == d]
+        assert kept[40:].all()  # every body line: fewer than the floor
+        assert kept[:40].sum() == 10  # the menu: exactly the floor
+    assert not mask[table.doc == 0][:10].all()  # drawn, not the page's first ten lines
+    assert np.array_equal(mask, fit_row_mask(table, TrainConfig(real_keep=0.0, real_floor=10), seed=3))
+    assert not np.array_equal(mask, fit_row_mask(table, TrainConfig(real_keep=0.0, real_floor=10), seed=4))
+    # A share on top of the floor only adds rows; without a floor the share alone decides.
+    assert (fit_row_mask(table, TrainConfig(real_keep=0.3, real_floor=10), seed=3) >= mask).all()
+    assert fit_row_mask(table, TrainConfig(real_keep=0.0, real_floor=0), seed=3)[table.doc == 0].sum() == 0
 
 
 def test_rendered_site_chrome_is_boilerplate_and_read_more_teasers_link_spam():
