@@ -3,7 +3,9 @@ import pytest
 
 pytest.importorskip("faker", reason="training needs the 'train' extra (faker)")
 
+import hashlib  # noqa: E402
 import json  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -68,6 +70,11 @@ def test_the_manifest_records_features_stages_and_scores(trained):
     assert manifest["first_pass"]["link"] in ("softmax", "ovr_sigmoid")
     assert {"data", "featurize", "first_pass", "out_of_fold", "second_pass", "cross_validation", "total"} <= set(manifest["seconds"])
     assert 0.0 <= manifest["cross_validation"]["macro_f1"] <= 1.0
+    # Which code trained it: the compiled core's hash always; the commit when run from a checkout.
+    source = manifest["source"]
+    assert source["core_sha256"] == hashlib.sha256(Path(_core.__file__).read_bytes()).hexdigest()
+    assert source["git_commit"] is None or len(source["git_commit"]) == 40
+    assert source["git_dirty"] in (None, True, False)
     assert "cross_validation" not in again  # CV is opt-in (folds=0 by default)
 
 

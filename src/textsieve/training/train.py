@@ -546,6 +546,33 @@ def _versions() -> dict:
     return out
 
 
+def _source_state() -> dict:
+    """Which code trained the model: the git commit of the checkout textsieve runs from and
+    whether tracked files differ from it, and the sha256 of the compiled core.
+
+    Why: a model shipped on 2026-11-29 could not be retrained byte for byte from its commit
+    (the inputs and pass one were checked equal, so it was trained by code that never was
+    committed, most likely a core built from a working tree). A manifest saying "dirty" or
+    naming another extension build tells a maintainer that at once."""
+    import hashlib
+    import subprocess
+
+    out: dict = {"git_commit": None, "git_dirty": None}
+    core_file = Path(getattr(_core, "__file__", "") or "")
+    out["core_sha256"] = hashlib.sha256(core_file.read_bytes()).hexdigest() if core_file.is_file() else None
+    here = Path(__file__).resolve().parent
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=10)
+        if commit.returncode == 0:
+            dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
+                                   capture_output=True, text=True, timeout=10)
+            out["git_commit"] = commit.stdout.strip()
+            out["git_dirty"] = bool(dirty.stdout.strip()) if dirty.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):  # no git, or not a checkout (an installed wheel)
+        pass
+    return out
+
+
 def manifest_for(model: FittedModel, report: dict) -> dict:
     """The manifest of a v2 model (the contract's keys), with the training report."""
     return {
@@ -568,6 +595,7 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
         "train_config": asdict(model.config),
         "body_threshold": model.config.body_threshold,
         "versions": _versions(),
+        "source": _source_state(),
     }
 
 
