@@ -543,6 +543,17 @@ def _versions() -> dict:
             out[dist] = md.version(dist)
         except md.PackageNotFoundError:
             pass
+    # The BLAS kernels: scikit-learn's SGD rounds through them, so pass one's weights (and the
+    # trees after them) differ between kernel families (measured: SkylakeX, Haswell, SandyBridge
+    # and Cooperlake kernels gave four models from the same data and seed). A model is
+    # reproduced byte for byte with the same kernels: OPENBLAS_CORETYPE=<this> selects them.
+    try:
+        from threadpoolctl import threadpool_info
+
+        out["blas"] = sorted({f"{i.get('internal_api')} {i.get('architecture')}" for i in threadpool_info()
+                              if i.get("user_api") == "blas"})
+    except ImportError:
+        pass
     return out
 
 
