@@ -132,3 +132,31 @@ def test_out_of_fold_scores_come_from_the_core_first_pass(trained):
     ref = predict_first(model.arrays, model.link, table.dense, table.hashed)
     np.testing.assert_allclose(core, ref, atol=1e-5)
     np.testing.assert_allclose(np.asarray(model.core_model().first_pass_proba(table.features_dict())), core, atol=1e-12)
+
+
+def test_the_source_commit_is_recorded_only_for_code_the_checkout_tracks(tmp_path, monkeypatch):
+    """An installed copy inside some repository (a virtualenv in a project) is not that
+    repository's code: no commit. Tracked, the commit is named, and an edit makes it dirty."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.fail("git is needed to test which commit trained a model")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    repo = tmp_path / "repo"
+    (repo / "pkg").mkdir(parents=True)
+    code = repo / "pkg" / "train.py"
+    code.write_text("# a copy\n")
+    (repo / "README").write_text("r\n")
+    subprocess.run([*git, "init", "-q"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "README"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "r"], cwd=repo, check=True)
+    monkeypatch.setattr(train_module, "__file__", str(code))
+    assert train_module._source_state()["git_commit"] is None  # untracked: not this repo's code
+    subprocess.run([*git, "add", "pkg/train.py"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "c"], cwd=repo, check=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    state = train_module._source_state()
+    assert state["git_commit"] == head and state["git_dirty"] is False
+    code.write_text("# edited\n")
+    assert train_module._source_state()["git_dirty"] is True
