@@ -1,0 +1,93 @@
+"""Long plain-text documents of nothing but prose: how much of them does a model keep?
+
+Why: a page-level second pass can overrule what each line plainly is. On 2026-11-30 a held-out
+page that is a whole short story (Readability's ``clean-links``, 256 paragraphs separated by
+blank lines) came out with a few paragraphs: pass one scored them P(body) 0.92 on average, pass
+two 0.14. The same texts without the blank lines were kept. Nothing in the other benchmarks
+catches this, so this one builds such documents from the committed held-out real pages (body
+paragraphs of held-out articles: at least 15 words, ending like a sentence, each used once) and
+reports the share of lines each model keeps:
+
+- ``unique``: 100, 200 and 400 paragraphs, five slices each, blank-line separated;
+- ``no_blank``: the same 200-paragraph slices, one paragraph per line;
+- ``repeated``: the 55 English paragraphs of ``benchmarks/heldout`` repeated to 100 and 200
+  (a long text that repeats itself, as some generated pages do).
+
+Every line is body, so the ideal is 1.00 everywhere. Usage::
+
+    python benchmarks/long_prose.py [MODEL_DIR ...]   # default: the shipped model
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+from pathlib import Path
+
+import numpy as np
+
+from textsieve import Sieve
+from textsieve.training.real_pages import read_records
+
+HERE = Path(__file__).resolve().parent
+SIZES = (100, 200, 400)
+SLICES = 5
+
+
+def held_out_paragraphs() -> list[str]:
+    """Body paragraphs of held-out WCXB articles, in file order, each once."""
+    seen: set[str] = set()
+    out = []
+    for rec in read_records(split="heldout"):
+        if rec.get("source") != "wcxb" or rec.get("page_type") != "article":
+            continue
+        for row in rec["fulltext"]:
+            if row and row[0] == "body":
+                text = row[1].strip()
+                if len(text.split()) >= 15 and text[-1:] in ".!?\"”" and text not in seen:
+                    seen.add(text)
+                    out.append(text)
+    return out
+
+
+def english_heldout_paragraphs() -> list[str]:
+    out = []
+    for path in sorted(glob.glob(str(HERE / "heldout" / "en-*.tsv"))):
+        for line in open(path, encoding="utf-8"):
+            label, _, text = line.rstrip("\n").partition("\t")
+            if label == "body" and len(text.split()) >= 12:
+                out.append(text)
+    return out
+
+
+def kept_share(sieve: Sieve, paragraphs: list[str], sep: str) -> float:
+    records = sieve.label_lines(sep.join(paragraphs) + "\n")
+    return sum(r.label == "body" for r in records) / max(1, len(records))
+
+
+def measure(sieve: Sieve, paragraphs: list[str], english: list[str]) -> dict:
+    step = max(1, (len(paragraphs) - max(SIZES)) // SLICES)
+    unique = {n: [kept_share(sieve, paragraphs[i * step:i * step + n], "\n\n") for i in range(SLICES)] for n in SIZES}
+    no_blank = [kept_share(sieve, paragraphs[i * step:i * step + 200], "\n") for i in range(SLICES)]
+    repeated = {n: kept_share(sieve, (english * (n // len(english) + 1))[:n], "\n\n") for n in (100, 200)}
+    every = [v for vs in unique.values() for v in vs]
+    return {"unique": unique, "unique_mean": float(np.mean(every)), "unique_min": float(min(every)),
+            "no_blank_mean": float(np.mean(no_blank)), "repeated": repeated}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("models", nargs="*", help="model directories (default: the shipped model)")
+    args = ap.parse_args(argv)
+    paragraphs, english = held_out_paragraphs(), english_heldout_paragraphs()
+    print(f"{len(paragraphs)} held-out article paragraphs, {len(english)} English held-out paragraphs")
+    print("model | unique, blank-separated: mean (min) | per size 100/200/400 | no blank lines (200) | repeated 100/200")
+    for model in args.models or [None]:
+        m = measure(Sieve(model), paragraphs, english)
+        sizes = " / ".join(f"{np.mean(m['unique'][n]):.2f}" for n in SIZES)
+        print(f"{model or 'shipped'} | {m['unique_mean']:.3f} ({m['unique_min']:.2f}) | {sizes} | "
+              f"{m['no_blank_mean']:.3f} | {m['repeated'][100]:.2f} / {m['repeated'][200]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
