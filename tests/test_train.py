@@ -59,6 +59,31 @@ def test_same_data_and_seed_give_the_same_model(trained):
            [r.scores for r in Sieve(model=tmp / "m2").label_lines(text)]
 
 
+def test_pass_one_fits_with_blas_on_one_thread(tmp_path, monkeypatch):
+    """OpenBLAS splits a long dot product over its threads when it can, and whether it can
+    depends on the fits running beside it: the sums round differently and the same seed gave
+    two models. Every pass-one fit must see BLAS limited to one thread."""
+    from threadpoolctl import threadpool_info
+
+    seen = []
+    make = train_module._new_first
+
+    class Recording:
+        def __init__(self, *args):
+            self.inner = make(*args)
+
+        def fit(self, *args, **kwargs):
+            seen.append([i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"])
+            self.inner.fit(*args, **kwargs)
+            return self.inner
+
+    monkeypatch.setattr(train_module, "_new_first", Recording)
+    data = write_corpus(tmp_path / "data")
+    train(data, None, seed=1, variants=1, features=SMALL, log=lambda m: None)
+    assert len(seen) == 3  # the final model and one per inner fold
+    assert all(threads and set(threads) == {1} for threads in seen), seen
+
+
 def test_the_manifest_records_features_stages_and_scores(trained):
     tmp, _, report, again = trained
     manifest = json.loads((tmp / "m1" / "manifest.json").read_text())

@@ -276,10 +276,17 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
         return _new_first(config, seed).fit(X[x_idx], y_fit[x_idx],
                                             sample_weight=None if w_fit is None else w_fit[x_idx])
 
+    from threadpoolctl import threadpool_limits
+
     jobs = [None] + [in_x[fit_idx[fit[fit_idx]]] for fit_idx, _ in folds]
     pool = ThreadPoolExecutor(max_workers=max(1, min(idle_cores(), len(jobs))))
+    # BLAS on one thread: scikit-learn's SGD calls OpenBLAS's dot and axpy on the 300k-long
+    # weight vector, which OpenBLAS splits over its threads when it can, and whether it can
+    # depends on what else is running (the fits beside it): the partial sums round differently,
+    # and the same data and seed gave two different models on one machine (2026-11-30).
     try:
-        models = list(pool.map(fit_one, jobs))
+        with threadpool_limits(limits=1, user_api="blas"):
+            models = list(pool.map(fit_one, jobs))
     finally:  # a failed fit is reported at once, not after the queued fits have run
         pool.shutdown(wait=False, cancel_futures=True)
     first, link = first_pass_arrays(models[0], mean, scale, labels)
@@ -546,8 +553,9 @@ def _versions() -> dict:
             pass
     # The BLAS kernels: scikit-learn's SGD rounds through them, so pass one's weights (and the
     # trees after them) differ between kernel families (measured: SkylakeX, Haswell, SandyBridge
-    # and Cooperlake kernels gave four models from the same data and seed). A model is
-    # reproduced byte for byte with the same kernels: OPENBLAS_CORETYPE=<this> selects them.
+    # and Cooperlake kernels gave four models from the same data and seed; pass one runs BLAS
+    # on one thread, see fit_first_pass). A model is reproduced byte for byte with the same
+    # kernels: OPENBLAS_CORETYPE=<this> selects them.
     try:
         from threadpoolctl import threadpool_info
 
