@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from textsieve import Sieve
-from textsieve.training.real_pages import read_records
+from textsieve.training.real_pages import prose_paragraphs, read_records
 
 HERE = Path(__file__).resolve().parent
 SIZES = (100, 200, 400)
@@ -35,18 +35,8 @@ SLICES = 5
 
 def held_out_paragraphs() -> list[str]:
     """Body paragraphs of held-out WCXB articles, in file order, each once."""
-    seen: set[str] = set()
-    out = []
-    for rec in read_records(split="heldout"):
-        if rec.get("source") != "wcxb" or rec.get("page_type") != "article":
-            continue
-        for row in rec["fulltext"]:
-            if row and row[0] == "body":
-                text = row[1].strip()
-                if len(text.split()) >= 15 and text[-1:] in ".!?\"”" and text not in seen:
-                    seen.add(text)
-                    out.append(text)
-    return out
+    return prose_paragraphs(r for r in read_records(split="heldout")
+                            if r.get("source") == "wcxb" and r.get("page_type") == "article")
 
 
 def english_heldout_paragraphs() -> list[str]:

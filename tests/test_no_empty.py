@@ -29,7 +29,7 @@ import pytest
 
 from textsieve import SieveConfig
 from textsieve.training.real_labels import words
-from textsieve.training.real_pages import DATA_DIR, read_records
+from textsieve.training.real_pages import DATA_DIR, prose_paragraphs, read_records
 
 ARTICLE_LINES = 12          # at most this many body lines of each article
 CHROME_PER_LINE = 9         # chrome lines per article line: 90% of the page's lines are chrome
@@ -205,15 +205,8 @@ def long_texts():
     """Seven plain texts of 200 paragraphs each (the last shorter), blank-line separated: the
     held-out Readability and CANOLA pages' body paragraphs (15 words or more, ending like a
     sentence), each used once, in file order."""
-    paragraphs, seen = [], set()
-    for name in ("readability", "canola"):
-        for rec in read_records(DATA_DIR / f"{name}.jsonl.xz", split="heldout"):
-            for row in rec["fulltext"]:
-                if row and row[0] == "body":
-                    text = row[1].strip()
-                    if len(text.split()) >= 15 and text[-1:] in ".!?\"”" and text not in seen:
-                        seen.add(text)
-                        paragraphs.append(text)
+    paragraphs = prose_paragraphs(rec for name in ("readability", "canola")
+                                  for rec in read_records(DATA_DIR / f"{name}.jsonl.xz", split="heldout"))
     return ["\n\n".join(paragraphs[i:i + 200]) + "\n" for i in range(0, 1400, 200)]
 
 

@@ -499,6 +499,22 @@ def read_records(path: Path | None = None, split: str | None = None) -> Iterator
                     yield rec
 
 
+def prose_paragraphs(records) -> list[str]:
+    """The body paragraphs of ``records``' full-page text (15 words or more, ending like a
+    sentence), each once, in order: material for long all-prose texts, which every line of is
+    body (``benchmarks/long_prose.py``, ``tests/test_no_empty.py``)."""
+    seen: set[str] = set()
+    out = []
+    for rec in records:
+        for row in rec["fulltext"]:
+            if row and row[0] == "body":
+                text = row[1].strip()
+                if len(text.split()) >= 15 and text[-1:] in ".!?\"”" and text not in seen:
+                    seen.add(text)
+                    out.append(text)
+    return out
+
+
 # -- evaluation on the committed data ---------------------------------------------------------------
 
 def _line_f1(tp: int, fp: int, fn: int) -> float:
