@@ -101,3 +101,55 @@ def test_boilerplate_predictions_score_as_drop_on_four_label_gold():
     recs = [LabeledLine(text="Home", label="boilerplate", scores={}, line=0, start=0, end=4),
             LabeledLine(text="The story.", label="body", scores={}, line=1, start=5, end=15)]
     assert prediction_rows(text, recs) == ["drop\tHome", "body\tThe story."]
+
+
+def test_one_site_in_eight_gives_long_all_prose_texts_instead_of_pages():
+    from textsieve.training.real_mix import PROSE_LINES, prose_documents, prose_site
+
+    sites = [f"s{i}.com" for i in range(200)]
+    chosen = [s for s in sites if prose_site(s)]
+    assert 10 <= len(chosen) <= 40 and prose_site(chosen[0])  # about one in eight, fixed by the site alone
+    recs = [_record(rid=f"wcxb/{i}", site=s) for i, s in enumerate(sites)]
+    docs = real_documents(records=recs, seed=1, prose=True)
+    pages = [d for d in docs if "#" in d.name]
+    prose = [d for d in docs if d.name.startswith("prose-")]
+    # a chosen site's pages give no page document: the prose texts' lines were never seen elsewhere
+    assert not {d.group for d in pages} & {f"real:{s}" for s in chosen}
+    assert len({d.group for d in pages}) == len(sites) - len(chosen)
+    assert prose and all(set(d.labels) <= {"body", BLANK} for d in prose)
+    assert all(d.group == f"prose:{d.name.split('-')[1]}" for d in prose)
+    # without prose=True every site gives its pages
+    assert len({d.group for d in real_documents(records=recs, seed=1)}) == len(sites)
+
+    # long texts: PROSE_LINES lines, page after page, seeded, blank-separated in about half
+    many = [_record(rid=f"wcxb/{i}", site="x.com") for i in range(600)]
+    texts = prose_documents(many, seed=5)
+    counts = [sum(lab == "body" for lab in d.labels) for d in texts]
+    assert all(PROSE_LINES[0] <= c <= PROSE_LINES[1] for c in counts) and len(texts) >= 3
+    assert any(BLANK in d.labels for d in texts) and any(BLANK not in d.labels for d in texts)
+    assert [d.lines for d in texts] == [d.lines for d in prose_documents(many, seed=5)]
+    assert [ln for ln in texts[0].lines if ln][:2] == ["Headline of the story",
+                                  "The council met on Tuesday and agreed to build a new bridge over the river."]
+
+
+def test_a_page_whose_gold_stops_in_the_middle_of_its_prose_is_left_out():
+    from textsieve.training.real_mix import gold_stops_mid_prose
+
+    para = "Paragraph {} of the essay goes on about the history of the web and what it meant to us."
+    article = [["body", para.format(i)] for i in range(12)]
+    cut = dict(_record(rid="wcxb/9", site="cut.com"),
+               fulltext=[["boilerplate", "• Home"], *article[:6], ["caption", "Old Instagram"],
+                         *[["boilerplate", t] for _, t in article[6:]]])
+    # comments: posts labeled chrome after the article, but names and dates break the run
+    posts = [row for i in range(6) for row in (["boilerplate", f"Reader {i}"], ["boilerplate", "3 days ago"],
+                                               ["boilerplate", para.format(100 + i)])]
+    comments = dict(_record(rid="wcxb/8", site="comments.com"), fulltext=[*article, ["boilerplate", "6 Comments"],
+                                                                          *posts])
+    # product descriptions the gold leaves out, item by item: many changes of label
+    mixed = dict(_record(rid="wcxb/7", site="mixed.com"),
+                 fulltext=[row for i in range(6) for row in (["body", para.format(i)], ["boilerplate", para.format(50 + i)])])
+    assert gold_stops_mid_prose(cut)
+    assert not gold_stops_mid_prose(comments) and not gold_stops_mid_prose(mixed)
+    assert not gold_stops_mid_prose(_record())
+    docs = real_documents(records=[cut, comments, mixed, _record()], seed=0)
+    assert {d.name.split("#")[0] for d in docs} == {"wcxb/8", "wcxb/7", "wcxb/1"}

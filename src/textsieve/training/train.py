@@ -44,7 +44,7 @@ import scipy.sparse as sp
 
 from .. import _core
 from ..evaluate import evaluate_documents, summary
-from .corpus import JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
+from .corpus import BLANK, JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
 from .table import TrainingTable, featurize_documents
@@ -624,7 +624,7 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
 
 
 def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0,
-              renderings: Sequence[str] | None = None) -> list[LabeledDocument]:
+              renderings: Sequence[str] | None = None, prose: bool = True) -> list[LabeledDocument]:
     """The real labeled pages' training documents (``train`` split only) under ``data_dir/real``.
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
@@ -637,14 +637,15 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
     folder = Path(data_dir) / REAL_DIR
     if real_pages == 0 or not folder.is_dir() or not any(folder.glob("*.jsonl.xz")):
         return []
-    return real_documents(folder, max_pages=real_pages, seed=seed, renderings=renderings)
+    return real_documents(folder, max_pages=real_pages, seed=seed, renderings=renderings, prose=prose)
 
 
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
           variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
           real_pages: int | None = DEFAULT_REAL_PAGES, real_renderings: Sequence[str] | None = None,
-          chrome_label: str | None = None, archive_every: int | None = None, log=print) -> dict:
+          chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
+          log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
@@ -674,15 +675,17 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank,
                                    chrome_label=chrome_label, archive_every=archive_every)
     archives = [d for d in augmented if "-archive-" in d.name]
-    real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings)
+    real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings, prose=prose)
     n_team = len(augmented)
     augmented = augmented + real
     timings["data"] = time.perf_counter() - t
     n_html = sum(d.is_html for d in augmented)
     labels = sorted({lab for d in augmented for lab in d.label_set()})
-    real_page_count = len({d.name.split("#", 1)[0] for d in real})
+    real_page_count = len({d.name.split("#", 1)[0] for d in real if "#" in d.name})
+    prose_texts = [d for d in real if "#" not in d.name]
     log(f"{len(docs)} labeled documents, {sum(map(len, bank.blocks.values()))} junk bank blocks -> "
-        f"{n_team} training documents, plus {len(real)} from {real_page_count} real pages "
+        f"{n_team} training documents, plus {len(real) - len(prose_texts)} from {real_page_count} real pages "
+        f"and {len(prose_texts)} long all-prose texts "
         f"({n_html} HTML pages in all); labels: {', '.join(labels)} ({timings['data']:.1f}s)")
 
     t = time.perf_counter()
@@ -711,6 +714,9 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                                    f"give HTML lines + one plain-text rendering, and {config.real_keep:g} of their "
                                    f"body/boilerplate rows are fitted, at least {config.real_floor} of each per "
                                    "document (every row of the other labels)"},
+        "prose_texts": {"texts": len(prose_texts), "lines": sum(len(d.labels) - d.labels.count(BLANK) for d in prose_texts),
+                        "from": "the body lines of the train pages of one site in eight (real_mix.prose_site), whose "
+                                "pages give no page documents; every row fitted, weight 1"},
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
     report["languages"] = dict(sorted(Counter(languages.values()).items()))
