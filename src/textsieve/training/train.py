@@ -624,7 +624,8 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
 
 
 def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0,
-              renderings: Sequence[str] | None = None, prose: bool = True) -> list[LabeledDocument]:
+              renderings: Sequence[str] | None = None, prose: bool = False,
+              skip_cut_gold: bool = False) -> list[LabeledDocument]:
     """The real labeled pages' training documents (``train`` split only) under ``data_dir/real``.
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
@@ -637,22 +638,24 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
     folder = Path(data_dir) / REAL_DIR
     if real_pages == 0 or not folder.is_dir() or not any(folder.glob("*.jsonl.xz")):
         return []
-    return real_documents(folder, max_pages=real_pages, seed=seed, renderings=renderings, prose=prose)
+    return real_documents(folder, max_pages=real_pages, seed=seed, renderings=renderings, prose=prose,
+                          skip_cut_gold=skip_cut_gold)
 
 
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
           variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
           real_pages: int | None = DEFAULT_REAL_PAGES, real_renderings: Sequence[str] | None = None,
-          chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
-          log=print) -> dict:
+          chrome_label: str | None = None, archive_every: int | None = None, prose: bool = False,
+          skip_cut_gold: bool = False, log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
     ``out_dir=None`` skips writing. ``features`` overrides the core's feature settings (e.g.
     smaller hash spaces for quick experiments); ``config`` the learning settings.
     ``real_pages``: how many real labeled pages of ``data_dir/real`` (train split) go in
-    (``None``: all, ``0``: none). ``chrome_label``: the label of rendered site chrome
+    (``None``: all, ``0``: none). ``prose``/``skip_cut_gold``: the long-prose options of
+    :mod:`.real_mix` (off by default). ``chrome_label``: the label of rendered site chrome
     (default ``boilerplate``, as the real pages label it). ``archive_every``: one archive page
     (many entries on one page, see :func:`build_training_set`) per that many documents.
 
@@ -675,7 +678,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank,
                                    chrome_label=chrome_label, archive_every=archive_every)
     archives = [d for d in augmented if "-archive-" in d.name]
-    real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings, prose=prose)
+    real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings, prose=prose,
+                     skip_cut_gold=skip_cut_gold)
     n_team = len(augmented)
     augmented = augmented + real
     timings["data"] = time.perf_counter() - t
@@ -714,9 +718,13 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                                    f"give HTML lines + one plain-text rendering, and {config.real_keep:g} of their "
                                    f"body/boilerplate rows are fitted, at least {config.real_floor} of each per "
                                    "document (every row of the other labels)"},
-        "prose_texts": {"texts": len(prose_texts), "lines": sum(len(d.labels) - d.labels.count(BLANK) for d in prose_texts),
-                        "from": "the body lines of the train pages of one site in eight (real_mix.prose_site), whose "
-                                "pages give no page documents; every row fitted, weight 1"},
+        "long_prose": {"prose_texts": len(prose_texts),
+                       "prose_lines": sum(len(d.labels) - d.labels.count(BLANK) for d in prose_texts),
+                       "skip_cut_gold": skip_cut_gold,
+                       "what": "prose_texts: long all-body texts from the body lines of the train pages of one site in "
+                               "eight (real_mix.prose_site), whose pages then give no page documents, every row fitted "
+                               "at weight 1 (train(prose=True)); skip_cut_gold: pages whose gold stops mid-prose left "
+                               "out (real_mix.gold_stops_mid_prose)"},
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
     report["languages"] = dict(sorted(Counter(languages.values()).items()))
