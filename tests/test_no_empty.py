@@ -214,15 +214,29 @@ def test_a_long_text_never_comes_out_with_less_than_a_fifth_of_it(sieve, long_te
     """A long text of nothing but prose, whose page context pulls its lines down, is near-empty
     too, though it keeps more than ten words: the guard's relative rule (plain text) restores
     its biggest block of prose when the body holds less than a fifth of that block's words.
-    With ``body_threshold=0.99`` the model keeps a handful of lines or none; measured
-    2026-11-30: without the guard every text kept 0%, with it 24% to 100% (four of seven over
-    85%). With the model's own threshold the shipped model kept 20-95% (12% for the last text
-    without the guard, 90% with it)."""
+    ``body_threshold=1.0`` (``FORCED``) plays the worst page context: the model alone keeps no
+    line. With its own threshold the shipped model needs the guard here too: measured
+    2026-11-30 it kept 20-95% of these texts (12% of the last without the guard, 90% with it)."""
     def share(text, **options):
-        records = sieve.label_lines(text, body_threshold=0.99, **options)
+        records = sieve.label_lines(text, **FORCED, **options)
         return sum(r.label == "body" for r in records) / len(records)
 
     without = [share(text, guard=False) for text in long_texts]
     assert min(without) < 0.2  # the case this is about: the model alone nearly empties a text
     for text in long_texts:
         assert share(text) >= 0.2
+
+
+@pytest.mark.xfail(strict=True, reason="known miss of the shipped model: page context overrules long prose")
+def test_a_long_clean_text_keeps_its_lines_without_the_guard(sieve, long_texts):
+    """The model alone should keep a long text of nothing but prose, blank-line separated or not.
+    The shipped model does not (measured 2026-11-30 with the guard off: 15-99% of these texts'
+    lines kept): pass two reads a long clean text as a page of chrome when its mean score lands
+    where a few mislabeled training pages sit. Retrained with ``train(prose=True,
+    skip_cut_gold=True)``, 19 seeds of 19 keep 93-100% of every text (see the README, "Long pages
+    of prose"); none of those runs passed every other bar yet, so this stays a known miss until a
+    shipped model fixes it (then this strict xfail fails and comes off)."""
+    for text in long_texts:
+        for form in (text, text.replace("\n\n", "\n")):
+            records = sieve.label_lines(form, guard=False)
+            assert sum(r.label == "body" for r in records) / len(records) >= 0.9
