@@ -47,6 +47,7 @@ from ..evaluate import evaluate_documents, summary
 from .corpus import BLANK, JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
+from .real_mix import PROSE_GROUP
 from .table import TrainingTable, featurize_documents
 
 __all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set", "read_real"]
@@ -685,8 +686,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     timings["data"] = time.perf_counter() - t
     n_html = sum(d.is_html for d in augmented)
     labels = sorted({lab for d in augmented for lab in d.label_set()})
-    real_page_count = len({d.name.split("#", 1)[0] for d in real if "#" in d.name})
-    prose_texts = [d for d in real if "#" not in d.name]
+    prose_texts = [d for d in real if (d.group or "").startswith(PROSE_GROUP)]
+    real_page_count = len({d.name.split("#", 1)[0] for d in real if (d.group or "").startswith(REAL_GROUP)})
     log(f"{len(docs)} labeled documents, {sum(map(len, bank.blocks.values()))} junk bank blocks -> "
         f"{n_team} training documents, plus {len(real) - len(prose_texts)} from {real_page_count} real pages "
         f"and {len(prose_texts)} long all-prose texts "
