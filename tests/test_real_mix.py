@@ -103,23 +103,39 @@ def test_boilerplate_predictions_score_as_drop_on_four_label_gold():
     assert prediction_rows(text, recs) == ["drop\tHome", "body\tThe story."]
 
 
-def test_one_site_in_eight_gives_long_all_prose_texts_instead_of_pages():
-    from textsieve.training.real_mix import PROSE_LINES, prose_documents, prose_site
+def test_one_site_in_eight_also_gives_long_all_prose_texts_in_its_pages_group():
+    from textsieve.training.real_mix import (PROSE_GROUP, PROSE_LINES, is_prose_text, prose_bucket,
+                                             prose_documents, prose_site)
 
     sites = [f"s{i}.com" for i in range(200)]
     chosen = [s for s in sites if prose_site(s)]
     assert 10 <= len(chosen) <= 40 and prose_site(chosen[0])  # about one in eight, fixed by the site alone
+    # one page per site, and 30 more for each chosen site (enough body lines for long texts)
     recs = [_record(rid=f"wcxb/{i}", site=s) for i, s in enumerate(sites)]
+    recs += [_record(rid=f"wcxb/{s}-{j}", site=s) for s in chosen for j in range(30)]
     docs = real_documents(records=recs, seed=1, prose=True)
-    pages = [d for d in docs if "#" in d.name]
-    prose = [d for d in docs if d.name.startswith("prose-")]
-    # a chosen site's pages give no page document: the prose texts' lines were never seen elsewhere
-    assert not {d.group for d in pages} & {f"real:{s}" for s in chosen}
-    assert len({d.group for d in pages}) == len(sites) - len(chosen)
-    assert prose and all(set(d.labels) <= {"body", BLANK} for d in prose)
-    assert all(d.group == f"prose:{d.name.split('-')[1]}" for d in prose)
-    # without prose=True every site gives its pages
-    assert len({d.group for d in real_documents(records=recs, seed=1)}) == len(sites)
+    pages = [d for d in docs if not is_prose_text(d)]
+    prose = [d for d in docs if is_prose_text(d)]
+    assert pages and prose and all("#" in d.name for d in pages) and not any("#" in d.name for d in prose)
+    # every page still gives its documents, the chosen sites' too, with the same lines as without prose=True
+    plain = real_documents(records=recs, seed=1)
+    assert [(d.name, d.lines) for d in pages] == [(d.name, d.lines) for d in plain]
+    # a chosen site's pages share their bucket's group with the prose texts made of them, so the
+    # grouped folds score a text with a model that saw none of its lines; other sites keep theirs
+    site_of = {r["id"]: r["site"] for r in recs}
+    for d in pages:
+        site = site_of[d.name.split("#")[0]]
+        bucket = prose_bucket(site)
+        assert d.group == (f"real:{site}" if bucket is None else f"{PROSE_GROUP}{bucket}")
+    assert {d.group for d in prose} <= {f"{PROSE_GROUP}{prose_bucket(s)}" for s in chosen}
+    # the prose texts are all body: two body lines per chosen page, per bucket (a last text
+    # under PROSE_LINES[0] lines is dropped)
+    assert all(set(d.labels) <= {"body", BLANK} for d in prose)
+    for group in {d.group for d in prose}:
+        lines = sum(lab == "body" for d in prose if d.group == group for lab in d.labels)
+        n_pages = sum(1 for r in recs if prose_site(r["site"]) and f"{PROSE_GROUP}{prose_bucket(r['site'])}" == group)
+        assert 2 * n_pages - PROSE_LINES[0] < lines <= 2 * n_pages
+    assert len({d.name for d in prose}) == len(prose)  # numbered across buckets
 
     # long texts: PROSE_LINES lines, page after page, seeded, blank-separated in about half
     many = [_record(rid=f"wcxb/{i}", site="x.com") for i in range(600)]

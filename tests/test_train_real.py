@@ -145,6 +145,21 @@ def test_fit_rows_thin_long_runs_of_real_pages_only():
     assert 0 < fit_row_mask(table, half, seed=5)[real_rows].sum() < len(real_rows)
 
 
+def test_a_long_prose_text_is_fitted_whole_though_it_shares_its_pages_group():
+    """The long all-prose texts share a real group with the pages they were made of (for the
+    folds) but are fitted like the team's documents: every row, not a thinned share."""
+    from textsieve.training.real_mix import PROSE_GROUP
+    from textsieve.training.train import real_rows
+
+    body = [f"Paragraph {k} of the story says something about the river and the bridge." for k in range(40)]
+    page = LabeledDocument("wcxb/p#fulltext", body, ["body"] * 40, group=f"{PROSE_GROUP}3")
+    text = LabeledDocument("prose-0", body, ["body"] * 40, group=f"{PROSE_GROUP}3")
+    table = _table([page, text])
+    assert real_rows(table).tolist() == [True] * 40 + [False] * 40
+    mask = fit_row_mask(table, TrainConfig(real_edge=2, real_keep=0.0, real_floor=0), seed=0)
+    assert mask[40:].all() and mask[:40].sum() == 4  # the page: its run's edges only
+
+
 def test_fit_rows_keep_a_floor_of_each_label_per_real_page():
     """A product page's three body lines are all fitted, however small the share; a long menu
     gives exactly the floor; the floor's rows are a seeded draw, not the first lines."""

@@ -47,7 +47,7 @@ from ..evaluate import evaluate_documents, summary
 from .corpus import BLANK, JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
-from .real_mix import PROSE_GROUP
+from .real_mix import is_prose_text
 from .table import TrainingTable, featurize_documents
 
 __all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set", "read_real"]
@@ -151,8 +151,10 @@ THIN_LABELS = ("body", "boilerplate")  # the labels whose long runs are thinned
 
 
 def real_rows(table: TrainingTable) -> np.ndarray:
-    """Which rows come from real pages (their documents' group is ``real:<site>``)."""
-    real_doc = np.asarray([(d.group or "").startswith(REAL_GROUP) for d in table.documents], dtype=bool)
+    """Which rows come from real pages (their documents' group starts ``real:``), the long
+    all-prose texts aside (they share their pages' group for the folds, not their weighing)."""
+    real_doc = np.asarray([(d.group or "").startswith(REAL_GROUP) and not is_prose_text(d) for d in table.documents],
+                          dtype=bool)
     return real_doc[table.doc] if len(table.doc) else np.zeros(0, dtype=bool)
 
 
@@ -631,7 +633,8 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
     them (see :func:`.real_mix.real_documents`; ``renderings``: which documents each page gives,
-    ``None`` the default mix). A folder without ``real/`` gives none, so a
+    ``None`` the default mix; ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix`,
+    off by default). A folder without ``real/`` gives none, so a
     training folder of team documents alone still trains.
     """
     from .real_mix import real_documents
@@ -655,8 +658,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     ``out_dir=None`` skips writing. ``features`` overrides the core's feature settings (e.g.
     smaller hash spaces for quick experiments); ``config`` the learning settings.
     ``real_pages``: how many real labeled pages of ``data_dir/real`` (train split) go in
-    (``None``: all, ``0``: none). ``prose``/``skip_cut_gold``: the long-prose options of
-    :mod:`.real_mix` (off by default). ``chrome_label``: the label of rendered site chrome
+    (``None``: all, ``0``: none). ``prose``/``skip_cut_gold``: the long-prose rules of
+    :mod:`.real_mix` (off by default, as the shipped model was trained). ``chrome_label``: the label of rendered site chrome
     (default ``boilerplate``, as the real pages label it). ``archive_every``: one archive page
     (many entries on one page, see :func:`build_training_set`) per that many documents.
 
@@ -686,8 +689,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     timings["data"] = time.perf_counter() - t
     n_html = sum(d.is_html for d in augmented)
     labels = sorted({lab for d in augmented for lab in d.label_set()})
-    prose_texts = [d for d in real if (d.group or "").startswith(PROSE_GROUP)]
-    real_page_count = len({d.name.split("#", 1)[0] for d in real if (d.group or "").startswith(REAL_GROUP)})
+    prose_texts = [d for d in real if is_prose_text(d)]
+    real_page_count = len({d.name.split("#", 1)[0] for d in real if not is_prose_text(d)})
     log(f"{len(docs)} labeled documents, {sum(map(len, bank.blocks.values()))} junk bank blocks -> "
         f"{n_team} training documents, plus {len(real) - len(prose_texts)} from {real_page_count} real pages "
         f"and {len(prose_texts)} long all-prose texts "
@@ -722,9 +725,11 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
         "long_prose": {"prose_texts": len(prose_texts),
                        "prose_lines": sum(len(d.labels) - d.labels.count(BLANK) for d in prose_texts),
                        "skip_cut_gold": skip_cut_gold,
+                       "prose": prose,
                        "what": "prose_texts: long all-body texts from the body lines of the train pages of one site in "
-                               "eight (real_mix.prose_site), whose pages then give no page documents, every row fitted "
-                               "at weight 1 (train(prose=True)); skip_cut_gold: pages whose gold stops mid-prose left "
+                               "eight (real_mix.prose_site), whose pages also give their page documents; a bucket's pages "
+                               "and texts share one fold group (real_mix.prose_bucket); every row of a text fitted at "
+                               "weight 1 (train(prose=True)); skip_cut_gold: pages whose gold stops mid-prose left "
                                "out (real_mix.gold_stops_mid_prose)"},
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
