@@ -33,9 +33,9 @@ Rules, stated once:
   default every chosen page gives its HTML block lines and ONE plain-text rendering, alternating
   (seeded) between the full-page dump and markdown, so plain text is learned in both forms at
   the cost of one.
-Two long-prose rules, off by default (``prose=True, skip_cut_gold=True`` here and in
-:func:`.train.train`): together they make retrains keep long clean texts whole (see the README,
-"Long pages of prose").
+Two long-prose rules, on in :func:`.train.train` (its defaults, with which the shipped model was
+trained) and off in :func:`real_documents` unless asked for (``prose=True, skip_cut_gold=True``):
+together they make retrains keep long clean texts whole (see the README, "Long pages of prose").
 
 - **Gold that stops mid-text** (``skip_cut_gold``). A page whose gold main content ends (or starts) in the middle
   of a run of prose is left out (:func:`gold_stops_mid_prose`): at least ``CUT_LINES`` long prose
@@ -253,8 +253,9 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     dump and markdown. ``sources``: only these sources. ``records``: use these instead of reading
     ``path`` (tests). ``prose``: the body lines of the pages of :func:`prose_site` sites also give long
     all-prose texts (:func:`prose_documents`, after the page documents).
-    ``skip_cut_gold``: leave out the pages :func:`gold_stops_mid_prose` matches. Both are off by
-    default (see the module's rules for why, and the README for what they measured). Same data
+    ``skip_cut_gold``: leave out the pages :func:`gold_stops_mid_prose` matches. Both are off here
+    and on in :func:`.train.train` (see the module's rules for why, and the README for what
+    they measured). Same data
     and seed give the same documents in the same order.
     """
     recs = records if records is not None else read_records(path, split="train")
