@@ -136,6 +136,11 @@ def test_one_site_in_eight_also_gives_long_all_prose_texts_in_its_pages_group():
         n_pages = sum(1 for r in recs if prose_site(r["site"]) and f"{PROSE_GROUP}{prose_bucket(r['site'])}" == group)
         assert 2 * n_pages - PROSE_LINES[0] < lines <= 2 * n_pages
     assert len({d.name for d in prose}) == len(prose)  # numbered across buckets
+    # with max_pages, the texts are made of the chosen pages only
+    few = real_documents(records=recs, seed=1, prose=True, max_pages=300)
+    used = {d.name.split("#")[0] for d in few if not is_prose_text(d)}
+    chosen_lines = 2 * sum(1 for r in recs if r["id"] in used and prose_site(r["site"]))
+    assert len(used) == 300 and sum(lab == "body" for d in few if is_prose_text(d) for lab in d.labels) <= chosen_lines
 
     # long texts: PROSE_LINES lines, page after page, seeded, blank-separated in about half
     many = [_record(rid=f"wcxb/{i}", site="x.com") for i in range(600)]

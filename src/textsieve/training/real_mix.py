@@ -251,8 +251,8 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     ``renderings``: which documents every page gives (see :data:`RENDERINGS`); ``None`` is the
     default mix, HTML lines plus one plain-text rendering alternating between the full-page
     dump and markdown. ``sources``: only these sources. ``records``: use these instead of reading
-    ``path`` (tests). ``prose``: the body lines of the pages of :func:`prose_site` sites also give long
-    all-prose texts (:func:`prose_documents`, after the page documents).
+    ``path`` (tests). ``prose``: the body lines of the chosen pages of :func:`prose_site` sites also give long
+    all-prose texts (:func:`prose_documents`, after the page documents, in their pages' group).
     ``skip_cut_gold``: leave out the pages :func:`gold_stops_mid_prose` matches. Both are off here
     and on in :func:`.train.train` (see the module's rules for why, and the README for what
     they measured). Same data
@@ -277,8 +277,9 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
         kinds = renderings if renderings is not None else ("html", DEFAULT_PLAIN[rng.randrange(len(DEFAULT_PLAIN))])
         bucket = buckets.get(recs[i]["site"])
         docs.extend(record_documents(recs[i], kinds, None if bucket is None else f"{PROSE_GROUP}{bucket}"))
+    chosen = [recs[i] for i in sorted(order)]  # the pages in use, in id order
     for bucket in sorted(set(buckets.values()) - {None}):
-        sources = [r for r in recs if buckets[r["site"]] == bucket]
-        docs += prose_documents(sources, seed + bucket, f"{PROSE_GROUP}{bucket}",
+        bucket_recs = [r for r in chosen if buckets[r["site"]] == bucket]
+        docs += prose_documents(bucket_recs, seed + bucket, f"{PROSE_GROUP}{bucket}",
                                 sum(map(is_prose_text, docs)))
     return docs
