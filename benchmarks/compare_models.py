@@ -21,7 +21,9 @@ compute the figures):
   text (``clean_text``'s input) scored as the gate scores it, per source and page type, and by
   line per label; and the pages' HTML block lines with their stored markup contexts (what
   ``clean_html`` sees after parsing; no fetched mirrors needed) scored by word F1 against the
-  body-labeled lines.
+  body-labeled lines;
+* ``long_prose``: the share of lines kept of long texts of held-out prose (``long_prose.py``:
+  mean and worst text, without blank lines, and a text that repeats itself).
 
 The decision threshold is each model's own (its manifest's ``body_threshold``) unless
 ``--body-threshold`` sets one for both. Deltas beyond +-0.005 (counts: any change) are marked
@@ -217,7 +219,20 @@ SECTIONS = {
     "real_text": "real pages, held-out sites: full-page text (clean_text)",
     "real_text_lines": "real pages, full-page text, by line per label",
     "real_html": "real pages, held-out sites: HTML block lines (stored contexts)",
+    "long_prose": "long texts of held-out prose (benchmarks/long_prose.py): share of lines kept",
 }
+
+
+def measure_long_prose(sieve) -> dict:
+    """The share of lines kept of long texts that are nothing but held-out prose (every line is
+    body): where page context overruling plain prose shows, and nowhere else (see
+    ``benchmarks/long_prose.py``)."""
+    from long_prose import english_heldout_paragraphs, held_out_paragraphs
+    from long_prose import measure as measure_prose
+
+    m = measure_prose(sieve, held_out_paragraphs(), english_heldout_paragraphs())
+    return {"kept (mean over texts)": m["unique_mean"], "kept (worst text)": m["unique_min"],
+            "kept without blank lines": m["no_blank_mean"], "kept repeated (worst)": min(m["repeated"].values())}
 
 
 def measure(sieve, records: list[dict], seeds: Path | None, limit: int | None) -> tuple[dict, dict]:
@@ -229,6 +244,7 @@ def measure(sieve, records: list[dict], seeds: Path | None, limit: int | None) -
     out["html"] = measure_html_pages(sieve)
     out["real_text"], out["real_text_lines"], emptied = measure_real_text(sieve, records, limit)
     out["real_html"], emptied["html"] = measure_real_html(sieve, records)
+    out["long_prose"] = measure_long_prose(sieve)
     return out, emptied
 
 
