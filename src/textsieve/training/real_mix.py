@@ -59,9 +59,9 @@ together they make retrains keep long clean texts whole (see the README, "Long p
   The texts are fitted like the team's documents (every row, weight 1; :func:`is_prose_text`).
   Both halves matter (2026-11-30, the README has the figures): with the sites set apart (no page
   documents) every retrain kept long prose whole but lost an eighth of the real pages, and the
-  held-out real pages read lower; with the pages kept and the texts in groups of their own, the
-  fold models had seen the texts' lines, their scores were too sure, and two seeds of thirteen
-  lost long prose again (mean kept share 0.56 and 0.70).
+  held-out real pages read lower on average; with the pages kept and the texts in groups of their
+  own, the fold models had seen the texts' lines, their scores were too sure, and two runs of
+  twelve lost long prose again (mean kept share 0.56 and 0.70).
 """
 from __future__ import annotations
 
