@@ -80,10 +80,15 @@ def test_committed_train_records_give_documents_and_never_a_heldout_site():
 
     if not DATA_DIR.is_dir():
         pytest.skip(f"no committed real pages at {DATA_DIR}")
-    heldout_sites = {r["site"] for r in read_records(split="heldout")}
-    docs = real_documents(max_pages=30, seed=0)
+    records = list(read_records())  # one pass over the committed files (reading them is most of the cost)
+    heldout_sites = {r["site"] for r in records if r["split"] == "heldout"}
+    train = [r for r in records if r["split"] == "train"]
+    assert heldout_sites and train
+    docs = real_documents(records=train, max_pages=30, seed=0)
     assert docs and all(d.group.startswith("real:") for d in docs)
     assert not {d.group[len("real:"):] for d in docs} & heldout_sites
+    # no committed train page shares a site with a held-out one
+    assert not {r["site"] for r in train} & heldout_sites
 
 
 def test_boilerplate_predictions_score_as_drop_on_four_label_gold():
