@@ -227,12 +227,11 @@ def measure_long_prose(sieve) -> dict:
     """The share of lines kept of long texts that are nothing but held-out prose (every line is
     body): where page context overruling plain prose shows, and nowhere else (see
     ``benchmarks/long_prose.py``)."""
-    from long_prose import english_heldout_paragraphs, held_out_paragraphs
-    from long_prose import measure as measure_prose
+    from long_prose import summary
 
-    m = measure_prose(sieve, held_out_paragraphs(), english_heldout_paragraphs())
-    return {"kept (mean over texts)": m["unique_mean"], "kept (worst text)": m["unique_min"],
-            "kept without blank lines": m["no_blank_mean"], "kept repeated (worst)": min(m["repeated"].values())}
+    m = summary(sieve)
+    return {"kept (mean over texts)": m["kept_mean"], "kept (worst text)": m["kept_min"],
+            "kept without blank lines": m["kept_no_blank"], "kept repeated (worst)": m["kept_repeated"]}
 
 
 def measure(sieve, records: list[dict], seeds: Path | None, limit: int | None) -> tuple[dict, dict]:

@@ -64,6 +64,15 @@ def measure(sieve: Sieve, paragraphs: list[str], english: list[str]) -> dict:
             "no_blank_mean": float(np.mean(no_blank)), "repeated": repeated}
 
 
+def summary(sieve: Sieve) -> dict:
+    """The four headline shares of one model, on the held-out paragraphs: mean and worst
+    blank-separated text, the texts without blank lines, and the worse of the repeated texts
+    (what the quality gate pins and ``compare_models.py`` reports)."""
+    m = measure(sieve, held_out_paragraphs(), english_heldout_paragraphs())
+    return {"kept_mean": m["unique_mean"], "kept_min": m["unique_min"], "kept_no_blank": m["no_blank_mean"],
+            "kept_repeated": min(m["repeated"].values())}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="*", help="model directories (default: the shipped model)")

@@ -143,13 +143,11 @@ def measure_long_prose(model=None) -> tuple[dict, str]:
     """Long texts of nothing but held-out prose (``benchmarks/long_prose.py``): the share of their
     lines kept, mean and worst text, blank-separated and not. Every line is body, so a model that
     lets page context overrule plain prose falls here and nowhere else."""
-    from long_prose import HERE as BENCH, english_heldout_paragraphs, held_out_paragraphs, measure
+    from long_prose import HERE as BENCH, summary
 
     from textsieve import Sieve
 
-    m = measure(Sieve(model), held_out_paragraphs(), english_heldout_paragraphs())
-    metrics = {"kept_mean": m["unique_mean"], "kept_min": m["unique_min"], "kept_no_blank": m["no_blank_mean"],
-               "kept_repeated": min(m["repeated"].values())}
+    metrics = summary(Sieve(model))
     files = sorted(REAL.glob("*.jsonl.xz")) + sorted((BENCH / "heldout").glob("en-*.tsv"))
     return {k: round(v, 4) for k, v in metrics.items()}, files_digest(files)
 

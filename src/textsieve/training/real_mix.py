@@ -91,7 +91,8 @@ PROSE_MODULO = 8
 PROSE_BUCKETS = 8
 # Line counts of the long all-prose texts (drawn uniformly per text).
 PROSE_LINES = (40, 400)
-PROSE_GROUP = "real:prose-"  # the group of a bucket's pages and prose texts (a real group)
+REAL_GROUP = "real:"  # the group prefix of every real page's documents (``real:<site>``)
+PROSE_GROUP = REAL_GROUP + "prose-"  # the group of a bucket's pages and prose texts (a real group)
 PROSE_NAME = "prose-"  # the name prefix of a prose text
 
 
@@ -225,7 +226,7 @@ def record_documents(rec: dict, renderings: Iterable[str] = RENDERINGS, group: s
                           "are for evaluation only (read the records with split='train').")
     if rec.get("gold") != "text":
         return []  # snippet-labeled: mostly unknown lines, evaluation only
-    group = group or f"real:{rec['site']}"
+    group = group or f"{REAL_GROUP}{rec['site']}"
     out = []
     for kind in renderings:
         if kind == "html":

@@ -47,7 +47,7 @@ from ..evaluate import evaluate_documents, summary
 from .corpus import BLANK, JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
-from .real_mix import is_prose_text
+from .real_mix import REAL_GROUP, is_prose_text
 from .table import TrainingTable, featurize_documents
 
 __all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set", "read_real"]
@@ -146,7 +146,6 @@ class FittedModel:
                                                  self.config.revision_page))
 
 
-REAL_GROUP = "real:"  # the group prefix of real pages' documents (see .real_mix)
 THIN_LABELS = ("body", "boilerplate")  # the labels whose long runs are thinned
 
 
