@@ -119,6 +119,27 @@ def test_the_trees_fit_on_every_revision_feature_but_the_markup_ones():
     assert tree_columns(table, labels, replace(TrainConfig(), tree_markup=True)) is None
 
 
+def test_tree_exclude_keeps_named_features_out_of_the_trees_and_refuses_unknown_names():
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from textsieve.training.train import tree_columns
+
+    labels = ["body", "boilerplate"]
+    table = SimpleNamespace(dense_names=list(_core.dense_feature_names(True)))
+    names = list(_core.revision_feature_names(labels, 3, table.dense_names, True))
+    positions = ("dense:rel_char_position", "dense:rel_position")
+    default = {names[i] for i in tree_columns(table, labels, TrainConfig())}
+    config = replace(TrainConfig(), tree_exclude=positions)
+    kept = {names[i] for i in tree_columns(table, labels, config)}
+    assert default - kept == set(positions)
+    # with the markup features back in, only the named ones stay out
+    with_markup = {names[i] for i in tree_columns(table, labels, replace(config, tree_markup=True))}
+    assert set(names) - with_markup == set(positions)
+    with pytest.raises(ValueError, match="dense:no_such_feature"):
+        tree_columns(table, labels, replace(TrainConfig(), tree_exclude=("dense:no_such_feature",)))
+
+
 def test_the_trees_split_on_scores_and_shape_but_not_on_markup(trained):
     # markup reaches pass two through pass one's scores (TrainConfig.tree_markup is off)
     tmp, _, report, _ = trained

@@ -95,6 +95,10 @@ class TrainConfig:
     (out-of-fold probability of the gold label at least ``easy_p``), each weighted
     ``1/easy_keep`` so the trees' probabilities stay calibrated, and on every other row: the
     trees' cost is linear in rows, and the easy ones, most of them, change few splits.
+
+    ``tree_exclude``: names of revision features (``_core.revision_feature_names``, e.g.
+    ``"dense:rel_char_position"``) the trees never split on. Pass one still uses them, and they
+    still reach pass two through its scores, only not as raw values the trees can cut at.
     """
 
     alpha: float = 1e-7
@@ -118,6 +122,7 @@ class TrainConfig:
     l2_regularization: float = 1.0
     body_threshold: float | None = 0.4
     tree_markup: bool = False
+    tree_exclude: tuple[str, ...] = ()
 
 
 @dataclass
@@ -410,12 +415,20 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
 
 
 def tree_columns(table: TrainingTable, labels: list[str], config: TrainConfig) -> np.ndarray | None:
-    """The revision columns the trees fit on (None: all of them; see ``TrainConfig.tree_markup``)."""
-    if config.tree_markup or not config.revision_dense:
-        return None
-    markup = {f"dense:{n}" for n in _core.dense_feature_names(True)} - {f"dense:{n}" for n in _core.dense_feature_names(False)}
+    """The revision columns the trees fit on (None: all of them; see ``TrainConfig.tree_markup``
+    and ``TrainConfig.tree_exclude``)."""
     names = _core.revision_feature_names(labels, config.window, list(table.dense_names), config.revision_page)
-    return np.asarray([i for i, n in enumerate(names) if n not in markup], dtype=np.int32)
+    left_out = set(config.tree_exclude)
+    unknown = sorted(left_out - set(names))
+    if unknown:
+        raise ValueError(f"TrainConfig.tree_exclude names {unknown}, which are not revision features of this "
+                         f"run; pick from _core.revision_feature_names (e.g. {names[-1]!r}).")
+    if not config.tree_markup and config.revision_dense:
+        left_out |= ({f"dense:{n}" for n in _core.dense_feature_names(True)}
+                     - {f"dense:{n}" for n in _core.dense_feature_names(False)})
+    if not left_out:
+        return None
+    return np.asarray([i for i, n in enumerate(names) if n not in left_out], dtype=np.int32)
 
 
 def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: TrainConfig = TrainConfig(),
