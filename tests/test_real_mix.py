@@ -55,6 +55,47 @@ def test_unknown_lines_skip_the_rendering_and_snippet_pages_are_skipped():
     assert record_documents(_record(rid="trafilatura/1", gold="snippets")) == []
 
 
+def test_snippet_pages_come_whole_with_their_unknown_lines_as_unfitted_context():
+    from textsieve.training.corpus import UNLABELED
+
+    snippet = _record(rid="trafilatura/1", site="blog.de", gold="snippets", unknown=True)
+    docs = {d.name.split("#")[1]: d for d in record_documents(snippet, unlabeled=True)}
+    html = docs["html"]
+    # every line of the page is there, in place; the unknown one is context, not a class
+    assert html.labels == ["boilerplate", "boilerplate", BLANK, "body", UNLABELED, "author_meta"]
+    assert UNLABELED not in html.label_set()
+    # a page with no labeled line at all gives nothing
+    bare = _record(rid="trafilatura/2", gold="snippets")
+    bare["lines"] = [["unknown", "Some line", {"tag": "p"}]]
+    bare["fulltext"] = [["unknown", "Some line"]]
+    assert record_documents(bare, ("html", "fulltext"), unlabeled=True) == []
+    # in the mix: the text-gold pages' documents are unchanged, the snippet pages come after them
+    text_pages = [_record(rid=f"wcxb/{i}", site=f"s{i}.com") for i in range(6)]
+    plain = real_documents(records=text_pages + [snippet], seed=2)
+    mixed = real_documents(records=text_pages + [snippet], seed=2, snippet_pages=True)
+    assert [d.name for d in mixed[:len(plain)]] == [d.name for d in plain]
+    assert [d.name.split("#")[0] for d in mixed[len(plain):]] == ["trafilatura/1", "trafilatura/1"]
+
+
+def test_unlabeled_rows_are_featurized_but_never_fitted_nor_a_class():
+    import numpy as np
+
+    from textsieve.training.corpus import UNLABELED
+    from textsieve.training.train import TrainConfig, fit_row_mask, fitted_labels
+
+    snippet = _record(rid="trafilatura/1", site="blog.de", gold="snippets", unknown=True)
+    table = featurize_documents(record_documents(snippet, ("html", "fulltext"), unlabeled=True))
+    unlabeled = table.y == UNLABELED
+    assert unlabeled.sum() == 1  # the html rendering's unknown line (the full text labels it body)
+    assert not (fit_row_mask(table, TrainConfig()) & unlabeled).any()
+    assert UNLABELED not in fitted_labels(table.y)
+    # nor scored: an unlabeled gold line counts neither for nor against a prediction
+    from textsieve.evaluate import line_metrics
+
+    scored = line_metrics(["body", UNLABELED, "boilerplate"], ["body", "body", "boilerplate"])
+    assert scored["lines"] == 2 and scored["accuracy"] == 1.0
+
+
 def test_default_mix_is_html_plus_one_plain_rendering_and_deterministic():
     recs = [_record(rid=f"wcxb/{i}", site=f"s{i}.com") for i in range(20)]
     a = real_documents(records=recs, seed=3)

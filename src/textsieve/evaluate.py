@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .training.corpus import BLANK, LabeledDocument
+from .training.corpus import BLANK, UNLABELED, LabeledDocument
 from .labels import BODY, LabeledLine
 
 __all__ = ["line_labels", "prediction_rows", "line_metrics", "evaluate_documents", "token_metrics", "summary"]
@@ -64,8 +64,9 @@ def prediction_rows(text: str, records: Sequence[LabeledLine]) -> list[str]:
 
 
 def line_metrics(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] | None = None) -> dict:
-    """Scores over non-blank gold lines. ``pred`` may hold ``blank``/``drop`` for removed lines."""
-    pairs = [(g, p) for g, p in zip(gold, pred) if g != BLANK]
+    """Scores over the gold lines that have a label (not blank, not unlabeled). ``pred`` may hold
+    ``blank``/``drop`` for removed lines."""
+    pairs = [(g, p) for g, p in zip(gold, pred) if g not in (BLANK, UNLABELED)]
     gold_set = {g for g, _ in pairs}
     # a class the gold predates (boilerplate on four-label gold) counts as "drop", as in score.py
     pairs = [(g, "drop" if p in DROP_LABELS and p not in gold_set else p) for g, p in pairs]

@@ -22,9 +22,13 @@ from pathlib import Path
 from ..errors import CorpusError
 
 __all__ = ["LabeledDocument", "read_labeled", "read_corpus", "segment_label", "corpus_digest", "BLANK",
-           "KNOWN_LABELS"]
+           "KNOWN_LABELS", "UNLABELED"]
 
 BLANK = "blank"
+# A line of a page whose label nobody knows (a real page labeled from a few snippets): it is
+# featurized and scored, so its neighbours see the whole page as serving does, but it is never
+# fitted on nor scored against. Only built in code (real_mix), never read from a labeled file.
+UNLABELED = "unknown"
 # The classes the shipped model knows; any other label in training data is refused unless named
 # in ``new_labels`` (a typo must not become a class).
 KNOWN_LABELS = ("body", "link_spam", "author_meta", "caption", "boilerplate")
@@ -60,7 +64,7 @@ class LabeledDocument:
         return "\n".join(self.lines) + "\n"
 
     def label_set(self) -> set[str]:
-        out = {lab for lab in self.labels if lab != BLANK}
+        out = {lab for lab in self.labels if lab not in (BLANK, UNLABELED)}
         for parts in self.splits.values():
             out.update(lab for _, lab in parts)
         return out
@@ -106,9 +110,10 @@ def _parse_label(raw: str, text: str, where: str,
 
 def _allowed(new_labels: Iterable[str]) -> frozenset[str]:
     extra = frozenset(new_labels)
-    bad = sorted(lab for lab in extra if not _LABEL.match(lab) or lab == BLANK)
+    bad = sorted(lab for lab in extra if not _LABEL.match(lab) or lab in (BLANK, UNLABELED))
     if bad:
-        raise CorpusError(f"new label(s) {bad}: a label is lowercase letters, digits and '_', and not 'blank'.")
+        raise CorpusError(f"new label(s) {bad}: a label is lowercase letters, digits and '_', and not "
+                          f"'{BLANK}' nor '{UNLABELED}'.")
     return frozenset(KNOWN_LABELS) | extra
 
 

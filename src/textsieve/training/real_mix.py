@@ -17,11 +17,13 @@ Rules, stated once:
 - **Only the ``train`` split.** Held-out sites are never read: :func:`real_documents` asks
   :func:`.real_pages.read_records` for ``split="train"`` and refuses any other record.
 - **``unknown`` lines.** Pages labeled from snippets only (trafilatura's, ``gold != "text"``)
-  are mostly ``unknown`` and are skipped: they serve evaluation. A rendering that still holds an
-  ``unknown`` line is skipped too, not trained with holes: the page-level revision features
-  (document means, neighbours' scores) must see the page as serving does, so dropping lines
-  from a page would teach a page that never occurs, and keeping them with a guessed label would
-  teach noise.
+  are mostly ``unknown``: a few lines hold a must-have snippet (body) or a must-not one (a junk
+  label), the rest nobody labeled. By default they are skipped, and so is any rendering that
+  holds an ``unknown`` line. With ``snippet_pages`` such a page comes whole, its unknown lines
+  as ``UNLABELED`` context lines: every line is featurized and scored out of fold, so the
+  page-level revision features (document means, neighbours' scores) see the page as serving
+  does, and only the snippet lines are fitted. Never trained with holes: dropping lines from a
+  page would teach a page that never occurs, and giving them a guessed label would teach noise.
 - **Groups by site.** Every document of a page has the group ``real:<site>`` (a site whose lines
   also make long prose texts: its bucket's group, see below), so the grouped
   out-of-fold first-pass scores never score a page with a model that saw its site's chrome:
@@ -71,7 +73,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import CorpusError
-from .corpus import BLANK, KNOWN_LABELS, LabeledDocument
+from .corpus import BLANK, KNOWN_LABELS, UNLABELED, LabeledDocument
 from .real_pages import markdown_lines, read_records
 
 __all__ = ["RENDERINGS", "UNKNOWN", "record_documents", "real_documents", "DEFAULT_PLAIN", "prose_site",
@@ -94,6 +96,7 @@ PROSE_LINES = (40, 400)
 REAL_GROUP = "real:"  # the group prefix of every real page's documents (``real:<site>``)
 PROSE_GROUP = REAL_GROUP + "prose-"  # the group of a bucket's pages and prose texts (a real group)
 PROSE_NAME = "prose-"  # the name prefix of a prose text
+SNIPPET_SEED = 7919  # offsets the seed of the snippet pages' draw from the other pages' one
 
 
 def _long_prose(text: str) -> bool:
@@ -183,9 +186,11 @@ def _prose_document(n: int, paragraphs: list[str], blank: bool, group: str) -> L
     return LabeledDocument(name=f"{PROSE_NAME}{n}", lines=lines, labels=labels, group=group)
 
 
-def _document(name: str, group: str, rows: list, with_context: bool) -> LabeledDocument | None:
+def _document(name: str, group: str, rows: list, with_context: bool,
+              unlabeled: bool = False) -> LabeledDocument | None:
     """A labeled document from a record's rows (``[label, text(, context)]`` or ``None`` for a
-    blank line); ``None`` when the rows hold an ``unknown`` line or no text at all."""
+    blank line); ``None`` when the rows hold an ``unknown`` line (unless ``unlabeled``: then it
+    stays in the page as an ``UNLABELED`` context line) or no labeled line at all."""
     lines, labels, contexts = [], [], []
     for row in rows:
         if row is None:
@@ -194,47 +199,50 @@ def _document(name: str, group: str, rows: list, with_context: bool) -> LabeledD
             contexts.append(None)
             continue
         label, text = row[0], row[1]
-        if label == UNKNOWN:
+        if label == UNKNOWN and not unlabeled:
             return None
-        if label not in KNOWN_LABELS:
+        if label not in KNOWN_LABELS and label != UNKNOWN:
             raise CorpusError(f"{name}: label {label!r} is not one of {', '.join(KNOWN_LABELS)}; rebuild the real "
                               "pages with 'python -m textsieve.training.real_pages build'.")
         if "\n" in text or not text.strip():
             raise CorpusError(f"{name}: a labeled line is empty or holds a newline; rebuild the real pages.")
         lines.append(text)
-        labels.append(label)
+        labels.append(UNLABELED if label == UNKNOWN else label)
         contexts.append(row[2] if with_context else None)
     while lines and labels[-1] == BLANK:  # the text ends with one newline, as the core's page text
         lines.pop()
         labels.pop()
         contexts.pop()
-    if not any(lab != BLANK for lab in labels):
+    if not any(lab not in (BLANK, UNLABELED) for lab in labels):
         return None
     return LabeledDocument(name=name, lines=lines, labels=labels, group=group,
                            contexts=contexts if with_context else None)
 
 
-def record_documents(rec: dict, renderings: Iterable[str] = RENDERINGS, group: str | None = None) -> list[LabeledDocument]:
+def record_documents(rec: dict, renderings: Iterable[str] = RENDERINGS, group: str | None = None,
+                     unlabeled: bool = False) -> list[LabeledDocument]:
     """The training documents of one ``train`` record, one per rendering that is fully labeled.
 
-    ``group``: the documents' group (default ``real:<site>``). Raises
+    ``group``: the documents' group (default ``real:<site>``). ``unlabeled``: a snippet-labeled
+    page gives its documents too, its ``unknown`` lines kept as ``UNLABELED`` context lines
+    (see the module's rules). Raises
     :class:`~textsieve.errors.CorpusError` for a held-out record: training must never see a
     held-out site.
     """
     if rec.get("split") != "train":
         raise CorpusError(f"real page {rec.get('id')}: split {rec.get('split')!r} is not 'train'; held-out sites "
                           "are for evaluation only (read the records with split='train').")
-    if rec.get("gold") != "text":
-        return []  # snippet-labeled: mostly unknown lines, evaluation only
+    if rec.get("gold") != "text" and not unlabeled:
+        return []  # snippet-labeled: mostly unknown lines
     group = group or f"{REAL_GROUP}{rec['site']}"
     out = []
     for kind in renderings:
         if kind == "html":
-            doc = _document(f"{rec['id']}#html", group, rec["lines"], with_context=True)
+            doc = _document(f"{rec['id']}#html", group, rec["lines"], True, unlabeled)
         elif kind == "fulltext":
-            doc = _document(f"{rec['id']}#fulltext", group, rec["fulltext"], with_context=False)
+            doc = _document(f"{rec['id']}#fulltext", group, rec["fulltext"], False, unlabeled)
         elif kind == "markdown":
-            doc = _document(f"{rec['id']}#markdown", group, markdown_lines(rec), with_context=False)
+            doc = _document(f"{rec['id']}#markdown", group, markdown_lines(rec), False, unlabeled)
         else:
             raise ValueError(f"unknown rendering {kind!r}; choose from {', '.join(RENDERINGS)}")
         if doc is not None:
@@ -245,7 +253,7 @@ def record_documents(rec: dict, renderings: Iterable[str] = RENDERINGS, group: s
 def real_documents(path: str | Path | None = None, *, max_pages: int | None = None, seed: int = 0,
                    renderings: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                    records: Iterable[dict] | None = None, prose: bool = False,
-                   skip_cut_gold: bool = False) -> list[LabeledDocument]:
+                   skip_cut_gold: bool = False, snippet_pages: bool = False) -> list[LabeledDocument]:
     """Training documents from the committed real pages of the ``train`` split.
 
     ``max_pages``: at most this many pages (a seeded shuffle picks them; ``None``: all).
@@ -256,13 +264,16 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     all-prose texts (:func:`prose_documents`, after the page documents, in their pages' group).
     ``skip_cut_gold``: leave out the pages :func:`gold_stops_mid_prose` matches. Both are off here
     and on in :func:`.train.train` (see the module's rules for why, and the README for what
-    they measured). Same data
-    and seed give the same documents in the same order.
+    they measured). ``snippet_pages``: the pages labeled from snippets only (trafilatura's) come
+    too, after the others, each with its ``unknown`` lines as unfitted context lines (every one
+    of them, whatever ``max_pages``; a second seeded draw picks their plain-text renderings).
+    Same data and seed give the same documents in the same order.
     """
-    recs = records if records is not None else read_records(path, split="train")
-    recs = [r for r in recs if r.get("gold") == "text" and (sources is None or r["source"] in sources)
-            and not (skip_cut_gold and gold_stops_mid_prose(r))]
-    for r in recs:
+    every = [r for r in (records if records is not None else read_records(path, split="train"))
+             if sources is None or r["source"] in sources]
+    recs = [r for r in every if r.get("gold") == "text" and not (skip_cut_gold and gold_stops_mid_prose(r))]
+    snippets = sorted((r for r in every if r.get("gold") != "text"), key=lambda r: r["id"]) if snippet_pages else []
+    for r in recs + snippets:
         if r.get("split") != "train":
             raise CorpusError(f"real page {r.get('id')}: split {r.get('split')!r} is not 'train'; held-out sites "
                               "are for evaluation only.")
@@ -283,4 +294,9 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
         bucket_recs = [r for r in chosen if buckets[r["site"]] == bucket]
         docs += prose_documents(bucket_recs, seed + bucket, f"{PROSE_GROUP}{bucket}",
                                 sum(map(is_prose_text, docs)))
+    snippet_rng = random.Random(seed + SNIPPET_SEED)
+    for r in snippets:
+        kinds = renderings if renderings is not None else ("html", DEFAULT_PLAIN[snippet_rng.randrange(len(DEFAULT_PLAIN))])
+        bucket = prose_bucket(r["site"]) if prose else None
+        docs.extend(record_documents(r, kinds, None if bucket is None else f"{PROSE_GROUP}{bucket}", unlabeled=True))
     return docs

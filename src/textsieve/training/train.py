@@ -44,7 +44,7 @@ import scipy.sparse as sp
 
 from .. import _core
 from ..evaluate import evaluate_documents, summary
-from .corpus import BLANK, JUNK_DIR, LabeledDocument, corpus_digest, read_corpus
+from .corpus import BLANK, JUNK_DIR, UNLABELED, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
 from .real_mix import REAL_GROUP, is_prose_text
@@ -154,6 +154,11 @@ class FittedModel:
 THIN_LABELS = ("body", "boilerplate")  # the labels whose long runs are thinned
 
 
+def fitted_labels(y) -> list[str]:
+    """The classes a model learns from these row labels: all but ``UNLABELED`` (context rows)."""
+    return sorted({str(v) for v in y} - {UNLABELED})
+
+
 def real_rows(table: TrainingTable) -> np.ndarray:
     """Which rows come from real pages (their documents' group starts ``real:``), the long
     all-prose texts aside (they share their pages' group for the folds, not their weighing)."""
@@ -210,7 +215,7 @@ def fit_row_mask(table: TrainingTable, config: TrainConfig, seed: int = 0) -> np
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(n) - group_start
         draw |= rank < config.real_floor
-    return ~real | edge | ~thin | draw
+    return (~real | edge | ~thin | draw) & (y != UNLABELED)
 
 
 def _first_input(table: TrainingTable, rows: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> sp.csr_matrix:
@@ -251,9 +256,9 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
     row of ``rows`` is scored out of fold; ``weight`` (over ``rows``) weighs the fitted rows."""
     from sklearn.model_selection import GroupKFold
 
-    fit = np.ones(len(rows), dtype=bool) if fit is None else np.asarray(fit, dtype=bool)
     y = table.y[rows]
-    labels = sorted({str(v) for v in y})
+    fit = (y != UNLABELED) if fit is None else np.asarray(fit, dtype=bool)
+    labels = fitted_labels(y)
     seconds = {}
     t = time.perf_counter()
     dense = table.dense[rows[fit]].astype(np.float64)
@@ -380,12 +385,14 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     from threadpoolctl import threadpool_limits
 
     t = time.perf_counter()
-    labels = sorted({str(v) for v in table.y[rows]})
-    fit = np.ones(len(rows), dtype=bool) if fit is None else np.asarray(fit, dtype=bool).copy()
+    labels = fitted_labels(table.y[rows])
     y = table.y[rows]
+    fit = (y != UNLABELED) if fit is None else np.asarray(fit, dtype=bool).copy()
     w = np.ones(len(rows)) if weight is None else np.asarray(weight, dtype=np.float64).copy()
     if config.easy_keep < 1.0:
-        gold_p = oof[np.arange(len(rows)), np.searchsorted(labels, y)]
+        known = y != UNLABELED
+        gold_p = np.zeros(len(rows))
+        gold_p[known] = oof[np.flatnonzero(known), np.searchsorted(labels, y[known])]
         easy = gold_p >= config.easy_p
         drawn = np.random.default_rng(seed + 1).random(len(rows)) < config.easy_keep
         fit &= ~easy | drawn
@@ -435,7 +442,7 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
               seed: int = 0, log=None) -> FittedModel:
     """Fit both passes on ``rows`` of the table (all rows by default)."""
     rows = np.arange(len(table.y)) if rows is None else np.asarray(rows)
-    labels = sorted({str(v) for v in table.y[rows]})
+    labels = fitted_labels(table.y[rows])
     if len(labels) < 2:
         raise ValueError(f"training needs at least two labels, the data has {labels}")
     fit = fit_row_mask(table, config, seed)[rows]
@@ -640,13 +647,14 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
 
 def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0,
               renderings: Sequence[str] | None = None, prose: bool = True,
-              skip_cut_gold: bool = True) -> list[LabeledDocument]:
+              skip_cut_gold: bool = True, snippet_pages: bool = False) -> list[LabeledDocument]:
     """The real labeled pages' training documents (``train`` split only) under ``data_dir/real``.
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
     them (see :func:`.real_mix.real_documents`; ``renderings``: which documents each page gives,
     ``None`` the default mix; ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix`,
-    on by default). A folder without ``real/`` gives none, so a
+    on by default; ``snippet_pages``: the snippet-labeled pages too, see
+    :func:`.real_mix.real_documents`). A folder without ``real/`` gives none, so a
     training folder of team documents alone still trains.
     """
     from .real_mix import real_documents
@@ -655,7 +663,7 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
     if real_pages == 0 or not folder.is_dir() or not any(folder.glob("*.jsonl.xz")):
         return []
     return real_documents(folder, max_pages=real_pages, seed=seed, renderings=renderings, prose=prose,
-                          skip_cut_gold=skip_cut_gold)
+                          skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages)
 
 
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
@@ -663,7 +671,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
           real_pages: int | None = DEFAULT_REAL_PAGES, real_renderings: Sequence[str] | None = None,
           chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
-          skip_cut_gold: bool = True, log=print) -> dict:
+          skip_cut_gold: bool = True, snippet_pages: bool = False, log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
@@ -671,7 +679,9 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     smaller hash spaces for quick experiments); ``config`` the learning settings.
     ``real_pages``: how many real labeled pages of ``data_dir/real`` (train split) go in
     (``None``: all, ``0``: none). ``prose``/``skip_cut_gold``: the long-prose rules of
-    :mod:`.real_mix` (on by default, as the shipped model was trained). ``chrome_label``: the label of rendered site chrome
+    :mod:`.real_mix` (on by default, as the shipped model was trained). ``snippet_pages``: the
+    real pages labeled from snippets only come too, their unlabeled lines as unfitted context.
+    ``chrome_label``: the label of rendered site chrome
     (default ``boilerplate``, as the real pages label it). ``archive_every``: one archive page
     (many entries on one page, see :func:`build_training_set`) per that many documents.
 
@@ -695,7 +705,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                                    chrome_label=chrome_label, archive_every=archive_every)
     archives = [d for d in augmented if "-archive-" in d.name]
     real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings, prose=prose,
-                     skip_cut_gold=skip_cut_gold)
+                     skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages)
     n_team = len(augmented)
     augmented = augmented + real
     timings["data"] = time.perf_counter() - t
@@ -729,6 +739,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                        "renderings": list(real_renderings) if real_renderings else "html + fulltext or markdown",
                        "documents": len(real), "segments": real_rows,
                        "team_segments": int(len(table.y)) - real_rows, "split": "train",
+                       "snippet_pages": snippet_pages,
+                       "unlabeled_segments": int((table.y == UNLABELED).sum()),
                        "weight": config.real_weight, "fit_share": config.real_keep, "fit_floor": config.real_floor,
                        "weighing": f"a real page's fitted row weighs {config.real_weight:g} (a team row 1); real pages "
                                    f"give HTML lines + one plain-text rendering, and {config.real_keep:g} of their "
