@@ -221,6 +221,44 @@ def test_real_weight_and_easy_row_sampling_are_deterministic(tmp_path):
     assert runs[0].config.real_weight == 0.5
 
 
+def _snippet_record(i: int, site: str) -> dict:
+    """A trafilatura-style page: one must-have line (body), one must-not line (boilerplate), the
+    rest ``unknown``."""
+    rec = _record(i, site)
+    lines = [["unknown", text, ctx] for _, text, ctx in rec["lines"]]
+    lines[13][0] = "body"        # the first paragraph holds the must-have snippet
+    lines[-1][0] = "boilerplate"  # the copyright line holds the must-not one
+    rec.update(id=f"trafilatura/{site}-{i}", source="trafilatura", gold="snippets", lines=lines,
+               fulltext=[[lab, text] for lab, text, _ in lines])
+    return rec
+
+
+def test_cli_snippet_pages_train_on_snippet_lines_with_the_rest_as_context(tmp_path):
+    from typer.testing import CliRunner
+
+    from textsieve.cli import app
+
+    data = write_corpus(tmp_path / "data")
+    real = write_real(data)
+    with lzma.open(real / "trafilatura.jsonl.xz", "wt", encoding="utf-8") as fh:
+        for i in range(3):
+            fh.write(json.dumps(_snippet_record(i, f"blog{i}.example")) + "\n")
+    out = {}
+    for name, flag in (("plain", []), ("snippets", ["--snippet-pages"])):
+        res = CliRunner().invoke(app, ["train", str(data), "-o", str(tmp_path / name), "--seed", "3", *flag])
+        assert res.exit_code == 0, res.output
+        out[name] = json.loads((tmp_path / name / "manifest.json").read_text())
+    plain, snippets = out["plain"]["real_pages"], out["snippets"]["real_pages"]
+    assert plain["snippet_pages"] is False and plain["unlabeled_segments"] == 0 and plain["pages"] == 6
+    assert snippets["snippet_pages"] is True and snippets["pages"] == 9
+    # every line of a snippet page is a row (16 per page, HTML + one plain rendering), two of them labeled
+    assert snippets["segments"] - plain["segments"] == 3 * 2 * 16
+    assert snippets["unlabeled_segments"] == 3 * 2 * 14
+    assert out["snippets"]["fit_segments"] - out["plain"]["fit_segments"] == 3 * 2 * 2  # each labeled line, none else
+    # context rows are never a class of the model
+    assert "unknown" not in out["snippets"]["labels"] and out["snippets"]["labels"] == out["plain"]["labels"]
+
+
 def test_cli_real_pages_option(tmp_path):
     """``--real-pages`` takes all, a number or 0; anything else is a usage error (exit 2)."""
     from typer.testing import CliRunner
