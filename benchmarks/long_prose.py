@@ -16,6 +16,13 @@ reports the share of lines each model keeps:
 Every line is body, so the ideal is 1.00 everywhere. Usage::
 
     python benchmarks/long_prose.py [MODEL_DIR ...]   # default: the shipped model
+    python benchmarks/long_prose.py MODEL_DIR --probe  # why a model drops lines of these texts
+
+``--probe`` takes the blank-separated texts the model keeps less than 90% of, and the lines pass
+one calls body (P > 0.7) that pass two drops; for each revision input it sets that input to its
+median over the kept lines and counts how many dropped lines come back. An input that brings
+back most of them alone is what the trees drop the lines on (2026-11-30: a page-constant one,
+``doc_mean:boilerplate`` 0.018 against 0.020, in two of three runs that lost long prose).
 """
 from __future__ import annotations
 
@@ -73,11 +80,61 @@ def summary(sieve: Sieve) -> dict:
             "kept_repeated": min(m["repeated"].values())}
 
 
+def probe(sieve: Sieve, paragraphs: list[str], top: int = 8) -> list[tuple[float, str, float, float]]:
+    """(share of the dropped lines brought back, input, its median over kept lines, over dropped
+    lines) for the ``top`` inputs, on the texts the model keeps less than 90% of (see the module)."""
+    from textsieve import _core
+
+    model = sieve.model
+    man = model.manifest
+    labels, rc, names = man["labels"], man["revision_config"], man["revision_features"]
+    body = labels.index("body")
+    threshold = man.get("body_threshold") or 0.5
+    step = max(1, (len(paragraphs) - max(SIZES)) // SLICES)
+    rows, first, text_of = [], [], []
+    for n in SIZES:
+        for i in range(SLICES):
+            f = _core.featurize(["\n\n".join(paragraphs[i * step:i * step + n]) + "\n"], html=False,
+                                config=man["feature_config"])
+            p1 = model.core.first_pass_proba(f)
+            rows.append(_core.revision_features(p1, f["doc"], rc["window"], f["dense"] if rc["dense"] else None,
+                                                rc["page"]))
+            first.append(p1[:, body])
+            text_of += [len(rows) - 1] * len(p1)
+    x, p1, text_of = np.vstack(rows), np.concatenate(first), np.asarray(text_of)
+
+    def p_body(v):
+        return _core.tree_proba(model.arrays, len(labels), np.ascontiguousarray(v))[:, body]
+
+    kept = p_body(x) >= threshold
+    lost_texts = [t for t in range(len(rows)) if kept[text_of == t].mean() < 0.9]
+    ref = (p1 > 0.7) & kept
+    target = np.isin(text_of, lost_texts) & (p1 > 0.7) & ~kept
+    if not target.any() or not ref.any():
+        return []
+    out = []
+    for c, name in enumerate(names):
+        v = x[target].copy()
+        v[:, c] = np.median(x[ref, c])
+        out.append((float((p_body(v) >= threshold).mean()), name, float(np.median(x[ref, c])),
+                    float(np.median(x[target, c]))))
+    return sorted(out, reverse=True)[:top]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="*", help="model directories (default: the shipped model)")
+    ap.add_argument("--probe", action="store_true", help="for the texts a model loses: the inputs the trees drop them on")
     args = ap.parse_args(argv)
     paragraphs, english = held_out_paragraphs(), english_heldout_paragraphs()
+    if args.probe:
+        for model in args.models or [None]:
+            found = probe(Sieve(model), paragraphs)
+            print(f"{model or 'shipped'}: " + ("keeps every text (at least 90%)" if not found else
+                  "dropped lines brought back by setting one input to its median over the kept lines"))
+            for share, name, kept_median, lost_median in found:
+                print(f"  {share:.3f}  {name:34s} kept {kept_median:.3f}  dropped {lost_median:.3f}")
+        return 0
     print(f"{len(paragraphs)} held-out article paragraphs, {len(english)} English held-out paragraphs")
     print("model | unique, blank-separated: mean (min) | per size 100/200/400 | no blank lines (200) | repeated 100/200")
     for model in args.models or [None]:
