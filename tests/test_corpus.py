@@ -89,6 +89,12 @@ def test_a_new_label_is_an_explicit_opt_in(tmp_path):
     assert read_labeled(p, new_labels=("cookie_notice",)).labels == ["body", "cookie_notice"]
     with pytest.raises(CorpusError, match="new label"):
         read_labeled(p, new_labels=["Not A Label"])
+    # 'unknown' names the unlabeled context lines of snippet pages: never a label in a file
+    q = write(tmp_path, "ctx.tsv", "body\tA title\nunknown\tSome line.\n")
+    with pytest.raises(CorpusError, match=r"ctx.tsv:2: 'unknown' is reserved"):
+        read_labeled(q)
+    with pytest.raises(CorpusError, match="new label"):
+        read_labeled(p, new_labels=["unknown"])
 
 
 def test_train_refuses_a_typo_label_before_any_work(tmp_path):

@@ -75,6 +75,11 @@ def test_snippet_pages_come_whole_with_their_unknown_lines_as_unfitted_context()
     mixed = real_documents(records=text_pages + [snippet], seed=2, snippet_pages=True)
     assert [d.name for d in mixed[:len(plain)]] == [d.name for d in plain]
     assert [d.name.split("#")[0] for d in mixed[len(plain):]] == ["trafilatura/1", "trafilatura/1"]
+    again = real_documents(records=text_pages + [snippet], seed=2, snippet_pages=True)
+    assert [(d.name, d.labels) for d in again] == [(d.name, d.labels) for d in mixed]
+    # a held-out snippet page is refused like any held-out page
+    with pytest.raises(CorpusError, match="held-out"):
+        real_documents(records=[_record(), dict(snippet, split="heldout")], snippet_pages=True)
 
 
 def test_unlabeled_rows_are_featurized_but_never_fitted_nor_a_class():

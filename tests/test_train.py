@@ -138,6 +138,14 @@ def test_tree_exclude_keeps_named_features_out_of_the_trees_and_refuses_unknown_
     assert set(names) - with_markup == set(positions)
     with pytest.raises(ValueError, match="dense:no_such_feature"):
         tree_columns(table, labels, replace(TrainConfig(), tree_exclude=("dense:no_such_feature",)))
+    # without the dense block in pass two, its names are not inputs of the run, and the columns
+    # index the narrower row
+    lean = replace(TrainConfig(), revision_dense=False, tree_exclude=("p:body",))
+    lean_names = list(_core.revision_feature_names(labels, 3, None, True))
+    kept = [lean_names[i] for i in tree_columns(table, labels, lean)]
+    assert set(lean_names) - set(kept) == {"p:body"}
+    with pytest.raises(ValueError, match="dense:rel_position"):
+        tree_columns(table, labels, replace(lean, tree_exclude=("dense:rel_position",)))
 
 
 def test_the_trees_split_on_scores_and_shape_but_not_on_markup(trained):

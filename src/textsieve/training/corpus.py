@@ -71,6 +71,9 @@ class LabeledDocument:
 
 
 def _check_known(label: str, where: str, allowed: frozenset[str]) -> None:
+    if label == UNLABELED:
+        raise CorpusError(f"{where}: '{UNLABELED}' is reserved for unlabeled context lines of snippet-labeled "
+                          "real pages; give the line its label, or leave the line out.")
     if label not in allowed:
         known = ", ".join(sorted(allowed))
         raise CorpusError(

@@ -232,8 +232,9 @@ def _norm(text: str) -> str:
 def label_lines_from_snippets(lines: Sequence[str], contexts: Sequence[dict | None], with_: Sequence[str],
                               without: Sequence[str]) -> list[str]:
     """Labels when only snippets are known: a line holding a must-have snippet is body, one
-    holding a must-not snippet gets its junk label, every other line is ``'unknown'`` (not fit
-    for training; such pages serve evaluation only)."""
+    holding a must-not snippet gets its junk label, every other line is ``'unknown'`` (never
+    fitted: such pages serve evaluation, and with ``train(snippet_pages=True)`` their snippet lines
+    are fitted too, the unknown ones staying in the page as context)."""
     norm = [_norm(t) for t in lines]
     out = ["unknown"] * len(lines)
     for snippets, body in ((without, False), (with_, True)):

@@ -221,7 +221,8 @@ def _document(name: str, group: str, rows: list, with_context: bool,
 
 def record_documents(rec: dict, renderings: Iterable[str] = RENDERINGS, group: str | None = None,
                      unlabeled: bool = False) -> list[LabeledDocument]:
-    """The training documents of one ``train`` record, one per rendering that is fully labeled.
+    """The training documents of one ``train`` record, one per rendering that is fully labeled
+    (or, with ``unlabeled``, that has at least one labeled line).
 
     ``group``: the documents' group (default ``real:<site>``). ``unlabeled``: a snippet-labeled
     page gives its documents too, its ``unknown`` lines kept as ``UNLABELED`` context lines
@@ -266,7 +267,8 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     and on in :func:`.train.train` (see the module's rules for why, and the README for what
     they measured). ``snippet_pages``: the pages labeled from snippets only (trafilatura's) come
     too, after the others, each with its ``unknown`` lines as unfitted context lines (every one
-    of them, whatever ``max_pages``; a second seeded draw picks their plain-text renderings).
+    of them, whatever ``max_pages``; a second seeded draw picks their plain-text renderings;
+    :func:`.train.read_real` reads no real page at all for ``real_pages=0``).
     Same data and seed give the same documents in the same order.
     """
     every = [r for r in (records if records is not None else read_records(path, split="train"))

@@ -78,7 +78,9 @@ class TrainConfig:
     chosen on the *train* split of the real pages (full-page text, shipped model), by the rule
     that chose 0.35 for the model before it: the lowest threshold whose must-not leak stays
     within 0.01 of the argmax's (word F1 0.8466 -> 0.8486 at the same leak, 0.099; 0.35 leaked
-    0.112). ``None``: argmax.
+    0.112). ``None``: argmax. A model trained with ``snippet_pages`` has fitted the train split's
+    must-not snippets, so that split's leak no longer measures it: choose its threshold on
+    held-out data instead.
 
     ``tree_markup``: whether the trees also split on the markup features (the dense block's
     HTML part: tags, ancestors, class hints). Off, they reach pass two through pass one's scores
@@ -97,8 +99,9 @@ class TrainConfig:
     trees' cost is linear in rows, and the easy ones, most of them, change few splits.
 
     ``tree_exclude``: names of revision features (``_core.revision_feature_names``, e.g.
-    ``"dense:rel_char_position"``) the trees never split on. Pass one still uses them, and they
-    still reach pass two through its scores, only not as raw values the trees can cut at.
+    ``"dense:rel_char_position"``) the trees never split on. A ``dense:`` input still feeds pass
+    one, so it reaches pass two through pass one's scores, only not as a raw value the trees can
+    cut at; a pass-two input (``p:``, ``doc_mean:``, ``page_*``) is simply gone.
     """
 
     alpha: float = 1e-7
@@ -187,6 +190,8 @@ def fit_row_mask(table: TrainingTable, config: TrainConfig, seed: int = 0) -> np
     7-16k fitted rows (316k -> 321-332k) and moved the held-out full-text word F1 (committed
     labels) from 0.799-0.818 over eight seeds to 0.820-0.827 over ten; 20 rows did no better and
     lost more of the 2 MB archive page.
+
+    An ``UNLABELED`` row (a snippet page's context line) is never fitted.
     """
     n = len(table.y)
     if n == 0:
@@ -252,12 +257,13 @@ def fit_first_pass(table: TrainingTable, rows: np.ndarray, config: TrainConfig,
                    weight: np.ndarray | None = None) -> tuple[dict, str, np.ndarray, dict]:
     """Pass one on ``rows``: its arrays and link, and the out-of-fold probabilities of ``rows``.
 
-    ``fit`` (a mask over ``rows``, default all) limits the rows the estimators fit on; every
-    row of ``rows`` is scored out of fold; ``weight`` (over ``rows``) weighs the fitted rows."""
+    ``fit`` (a mask over ``rows``, default all) limits the rows the estimators fit on (an
+    ``UNLABELED`` row never is, whatever the mask); every row of ``rows`` is scored out of fold;
+    ``weight`` (over ``rows``) weighs the fitted rows."""
     from sklearn.model_selection import GroupKFold
 
     y = table.y[rows]
-    fit = (y != UNLABELED) if fit is None else np.asarray(fit, dtype=bool)
+    fit = (y != UNLABELED) & (True if fit is None else np.asarray(fit, dtype=bool))
     labels = fitted_labels(y)
     seconds = {}
     t = time.perf_counter()
@@ -376,7 +382,8 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
                     seed: int = 0, fit: np.ndarray | None = None, weight: np.ndarray | None = None,
                     seconds: dict | None = None) -> dict:
     """Pass two on ``rows``: boosted trees over the core's revision features of ``oof``
-    (each row's computed from its whole page), fitted on the rows ``fit`` marks (default all).
+    (each row's computed from its whole page), fitted on the rows ``fit`` marks (default all;
+    never an ``UNLABELED`` row).
 
     Only the fitted rows' revision features are built: the matrix is wide (f64), and building
     every row of a large training set to keep a fifth of them cost more than the fit.
@@ -387,7 +394,7 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     t = time.perf_counter()
     labels = fitted_labels(table.y[rows])
     y = table.y[rows]
-    fit = (y != UNLABELED) if fit is None else np.asarray(fit, dtype=bool).copy()
+    fit = (y != UNLABELED) & (True if fit is None else np.asarray(fit, dtype=bool))
     w = np.ones(len(rows)) if weight is None else np.asarray(weight, dtype=np.float64).copy()
     if config.easy_keep < 1.0:
         known = y != UNLABELED
@@ -424,7 +431,9 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
 def tree_columns(table: TrainingTable, labels: list[str], config: TrainConfig) -> np.ndarray | None:
     """The revision columns the trees fit on (None: all of them; see ``TrainConfig.tree_markup``
     and ``TrainConfig.tree_exclude``)."""
-    names = _core.revision_feature_names(labels, config.window, list(table.dense_names), config.revision_page)
+    names = _core.revision_feature_names(labels, config.window,
+                                         list(table.dense_names) if config.revision_dense else None,
+                                         config.revision_page)
     left_out = set(config.tree_exclude)
     unknown = sorted(left_out - set(names))
     if unknown:
@@ -445,6 +454,7 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
     labels = fitted_labels(table.y[rows])
     if len(labels) < 2:
         raise ValueError(f"training needs at least two labels, the data has {labels}")
+    tree_columns(table, labels, config)  # a misspelt tree_exclude fails here, not after pass one
     fit = fit_row_mask(table, config, seed)[rows]
     real = real_rows(table)[rows]
     text_weight = config.real_weight if config.real_text_weight is None else config.real_text_weight
@@ -745,7 +755,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                        "weighing": f"a real page's fitted row weighs {config.real_weight:g} (a team row 1); real pages "
                                    f"give HTML lines + one plain-text rendering, and {config.real_keep:g} of their "
                                    f"body/boilerplate rows are fitted, at least {config.real_floor} of each per "
-                                   "document (every row of the other labels)"},
+                                   "document (every row of the other labels; never an unlabeled context row)"},
         "long_prose": {"prose_texts": len(prose_texts),
                        "prose_lines": sum(len(d.labels) - d.labels.count(BLANK) for d in prose_texts),
                        "skip_cut_gold": skip_cut_gold,
