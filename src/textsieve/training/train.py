@@ -102,6 +102,13 @@ class TrainConfig:
     ``"dense:rel_char_position"``) the trees never split on. A ``dense:`` input still feeds pass
     one, so it reaches pass two through pass one's scores, only not as a raw value the trees can
     cut at; a pass-two input (``p:``, ``doc_mean:``, ``page_*``) is simply gone.
+
+    ``page_grid``: when above 0, the trees see the page-wide inputs (``PAGE_WIDE_PREFIXES``: the
+    page's mean scores and its long/blank line shares, one value per page) floored to multiples
+    of it, and each of their split thresholds is moved to the next multiple, so a raw value at
+    serving time goes the way its floored value went in training. Why: on very clean pages few
+    training documents lie there, and the trees cut those inputs finely (0.018 against 0.020),
+    so where a long text landed moved with the seed (``benchmarks/long_prose.py --probe``).
     """
 
     alpha: float = 1e-7
@@ -126,6 +133,7 @@ class TrainConfig:
     body_threshold: float | None = 0.4
     tree_markup: bool = False
     tree_exclude: tuple[str, ...] = ()
+    page_grid: float = 0.0
 
 
 @dataclass
@@ -415,6 +423,14 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     cols = tree_columns(table, labels, config)
     if cols is not None:
         revision = revision[:, cols]
+    names = _core.revision_feature_names(labels, config.window,
+                                         list(table.dense_names) if config.revision_dense else None,
+                                         config.revision_page)
+    if config.page_grid > 0:
+        fitted_names = [names[c] for c in (range(len(names)) if cols is None else cols)]
+        for j, name in enumerate(fitted_names):
+            if page_wide(name):
+                revision[:, j] = np.floor(revision[:, j] / config.page_grid) * config.page_grid
     second = HistGradientBoostingClassifier(
         max_iter=config.max_iter, learning_rate=config.learning_rate, max_leaf_nodes=config.max_leaf_nodes,
         min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
@@ -425,7 +441,29 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
         second.fit(revision, y[picked], sample_weight=w[picked] if weighted else None)
     if seconds is not None:
         seconds["trees"] = time.perf_counter() - t
-    return second_pass_arrays(second, labels, cols)
+    arrays = second_pass_arrays(second, labels, cols)
+    if config.page_grid > 0:
+        grid_thresholds(arrays, names, config.page_grid)
+    return arrays
+
+
+def grid_thresholds(arrays: dict, names: Sequence[str], grid: float) -> None:
+    """Move each split threshold on a page-wide input (trees fitted on its values floored to
+    multiples of ``grid``) to just below the next multiple, in place: a raw value then goes the
+    way its floored value went in training (``floor(v / g) * g <= t`` exactly when
+    ``v < (floor(t / g) + 1) * g``)."""
+    split = np.flatnonzero(arrays["node_is_leaf"] == 0)
+    coarse = split[np.asarray([page_wide(names[f]) for f in arrays["node_feature"][split]], dtype=bool)]
+    upper = (np.floor(arrays["node_threshold"][coarse] / grid) + 1) * grid
+    arrays["node_threshold"][coarse] = np.nextafter(upper, -np.inf)
+
+
+PAGE_WIDE_PREFIXES = ("doc_mean:", "dense:doc_long_share", "dense:doc_blank_share")
+
+
+def page_wide(name: str) -> bool:
+    """Whether a revision input is one value per page (coarsened by ``TrainConfig.page_grid``)."""
+    return name.startswith(PAGE_WIDE_PREFIXES)
 
 
 def tree_columns(table: TrainingTable, labels: list[str], config: TrainConfig) -> np.ndarray | None:
