@@ -148,6 +148,41 @@ def test_tree_exclude_keeps_named_features_out_of_the_trees_and_refuses_unknown_
         tree_columns(table, labels, replace(lean, tree_exclude=("dense:rel_position",)))
 
 
+def test_grid_thresholds_send_a_raw_value_where_its_floored_value_went():
+    from textsieve.training.train import grid_thresholds, page_wide
+
+    names = ["doc_mean:boilerplate", "p:body"]
+    assert page_wide(names[0]) and not page_wide(names[1])
+    rng = np.random.default_rng(0)
+    g = 0.05
+    fitted = np.array([0.0125, 0.0375, 0.4125, 0.3])  # HistGradientBoosting cuts between grid values
+    arrays = {"node_is_leaf": np.array([0, 0, 0, 0, 1], dtype=np.uint8),
+              "node_feature": np.array([0, 0, 0, 1, 0], dtype=np.int32),
+              "node_threshold": np.append(fitted, np.nan)}
+    grid_thresholds(arrays, names, g)
+    moved = arrays["node_threshold"]
+    assert moved[3] == 0.3  # not a page-wide input: untouched
+    values = np.concatenate([rng.random(5000), np.arange(21) * g])
+    for t_fit, t_raw in zip(fitted[:3], moved[:3]):
+        assert np.array_equal(np.floor(values / g) * g <= t_fit, values <= t_raw)
+
+
+def test_page_grid_trees_cut_page_wide_inputs_only_at_the_grid(tmp_path):
+    from textsieve.training.train import page_wide
+
+    data = write_corpus(tmp_path / "data")
+    report = train(data, None, seed=1, variants=1, features=SMALL, config=TrainConfig(page_grid=0.05),
+                   log=lambda m: None)
+    model = report["model"]
+    names, arrays = model.revision_names, model.arrays
+    split = arrays["node_is_leaf"] == 0
+    coarse = [i for i in np.flatnonzero(split) if page_wide(names[arrays["node_feature"][i]])]
+    assert coarse, "the trees never split on a page-wide input"
+    steps = (arrays["node_threshold"][coarse] + 1e-12) / 0.05
+    np.testing.assert_allclose(steps, np.round(steps), atol=1e-6)
+    assert report["train_config"]["page_grid"] == 0.05
+
+
 def test_the_trees_split_on_scores_and_shape_but_not_on_markup(trained):
     # markup reaches pass two through pass one's scores (TrainConfig.tree_markup is off)
     tmp, _, report, _ = trained
