@@ -145,6 +145,11 @@ def prose_site(site: str) -> bool:
     return prose_bucket(site) is not None
 
 
+def _bucket_group(bucket: int | None) -> str | None:
+    """The fold group of a page of a prose bucket's site (``None``: its own site's group)."""
+    return None if bucket is None else f"{PROSE_GROUP}{bucket}"
+
+
 def is_prose_text(doc: LabeledDocument) -> bool:
     """Whether a training document is one of the long all-prose texts (fitted like the team's
     documents, every row at weight 1, though its group is a real one)."""
@@ -289,16 +294,15 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     docs: list[LabeledDocument] = []
     for i in order:
         kinds = renderings if renderings is not None else ("html", DEFAULT_PLAIN[rng.randrange(len(DEFAULT_PLAIN))])
-        bucket = buckets.get(recs[i]["site"])
-        docs.extend(record_documents(recs[i], kinds, None if bucket is None else f"{PROSE_GROUP}{bucket}"))
+        docs.extend(record_documents(recs[i], kinds, _bucket_group(buckets.get(recs[i]["site"]))))
     chosen = [recs[i] for i in sorted(order)]  # the pages in use, in id order
     for bucket in sorted(set(buckets.values()) - {None}):
         bucket_recs = [r for r in chosen if buckets[r["site"]] == bucket]
-        docs += prose_documents(bucket_recs, seed + bucket, f"{PROSE_GROUP}{bucket}",
+        docs += prose_documents(bucket_recs, seed + bucket, _bucket_group(bucket),
                                 sum(map(is_prose_text, docs)))
     snippet_rng = random.Random(seed + SNIPPET_SEED)
     for r in snippets:
         kinds = renderings if renderings is not None else ("html", DEFAULT_PLAIN[snippet_rng.randrange(len(DEFAULT_PLAIN))])
-        bucket = prose_bucket(r["site"]) if prose else None
-        docs.extend(record_documents(r, kinds, None if bucket is None else f"{PROSE_GROUP}{bucket}", unlabeled=True))
+        docs.extend(record_documents(r, kinds, _bucket_group(prose_bucket(r["site"]) if prose else None),
+                                     unlabeled=True))
     return docs

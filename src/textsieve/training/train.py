@@ -157,9 +157,15 @@ class FittedModel:
 
     @property
     def revision_names(self) -> list[str]:
-        return list(_core.revision_feature_names(self.labels, self.config.window,
-                                                 self.dense_names if self.config.revision_dense else None,
-                                                 self.config.revision_page))
+        return revision_names(self.labels, self.dense_names, self.config)
+
+
+def revision_names(labels: Sequence[str], dense_names: Sequence[str], config: TrainConfig) -> list[str]:
+    """The names of a run's revision inputs, in the core's column order (the dense block's only
+    when ``config.revision_dense``)."""
+    return list(_core.revision_feature_names(list(labels), config.window,
+                                             list(dense_names) if config.revision_dense else None,
+                                             config.revision_page))
 
 
 THIN_LABELS = ("body", "boilerplate")  # the labels whose long runs are thinned
@@ -423,9 +429,7 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     cols = tree_columns(table, labels, config)
     if cols is not None:
         revision = revision[:, cols]
-    names = _core.revision_feature_names(labels, config.window,
-                                         list(table.dense_names) if config.revision_dense else None,
-                                         config.revision_page)
+    names = revision_names(labels, table.dense_names, config)
     if config.page_grid > 0:
         fitted_names = [names[c] for c in (range(len(names)) if cols is None else cols)]
         for j, name in enumerate(fitted_names):
@@ -469,9 +473,7 @@ def page_wide(name: str) -> bool:
 def tree_columns(table: TrainingTable, labels: list[str], config: TrainConfig) -> np.ndarray | None:
     """The revision columns the trees fit on (None: all of them; see ``TrainConfig.tree_markup``
     and ``TrainConfig.tree_exclude``)."""
-    names = _core.revision_feature_names(labels, config.window,
-                                         list(table.dense_names) if config.revision_dense else None,
-                                         config.revision_page)
+    names = revision_names(labels, table.dense_names, config)
     left_out = set(config.tree_exclude)
     unknown = sorted(left_out - set(names))
     if unknown:
