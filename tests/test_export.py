@@ -13,7 +13,8 @@ pytest.importorskip("sklearn")
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
 from sklearn.linear_model import LogisticRegression, SGDClassifier  # noqa: E402
 
-from textsieve.training.export import first_pass_arrays, predict_first, predict_second, second_pass_arrays  # noqa: E402
+from textsieve.training.export import (first_pass_arrays, merge_tree_arrays, predict_first, predict_second,  # noqa: E402
+                                       second_pass_arrays)
 
 CLASSES = ["author_meta", "body", "caption", "link_spam"]
 
@@ -75,3 +76,23 @@ def test_tree_arrays_reproduce_predict_proba_exactly(classes):
     test = np.vstack([X, np.random.RandomState(3).randn(50, X.shape[1]) * 20])
     test[-3:, 0] = np.nan  # NaN where training had none: goes the way scikit-learn sends it
     np.testing.assert_allclose(predict_second(arrays, test), hgb.predict_proba(test), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("classes", [CLASSES, ["body", "link_spam"]])
+def test_merged_trees_score_the_mean_of_their_parts_raw_scores(classes):
+    # TrainConfig.tree_bags: the parts' trees in one model, the raw scores (log-odds) averaged
+    dense, _, y = data(n=600, seed=4, classes=classes)
+    parts = []
+    for seed in (0, 1, 2):
+        rows = np.random.RandomState(seed).rand(len(y)) < 0.7  # each part fits its own draw of rows
+        hgb = HistGradientBoostingClassifier(max_iter=10, max_leaf_nodes=7, random_state=seed).fit(dense[rows], y[rows])
+        parts.append(second_pass_arrays(hgb, classes))
+    merged = merge_tree_arrays(parts)
+    assert len(merged["tree_class"]) == sum(len(p["tree_class"]) for p in parts)
+    assert merged["tree_offsets"][-1] == len(merged["node_value"])
+    logits = np.mean([np.log(predict_second(p, dense)) for p in parts], axis=0)
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(predict_second(merged, dense), expected, rtol=1e-9, atol=1e-12)
+    # one part merged with itself is the part
+    np.testing.assert_allclose(predict_second(merge_tree_arrays([parts[0]] * 2), dense),
+                               predict_second(parts[0], dense), rtol=1e-12, atol=1e-15)

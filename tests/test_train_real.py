@@ -221,6 +221,27 @@ def test_real_weight_and_easy_row_sampling_are_deterministic(tmp_path):
     assert runs[0].config.real_weight == 0.5
 
 
+def test_tree_bags_fit_each_bag_on_its_own_draw_of_real_rows_and_average_them(trained_real, tmp_path):
+    from dataclasses import replace
+
+    _, data, one_bag, _, _ = trained_real
+    config = replace(one_bag["model"].config, tree_bags=2)
+    bagged = train(data, tmp_path / "bagged", seed=1, variants=1, features=SMALL, config=config,
+                   log=lambda m: None)["model"]
+    single, both = one_bag["model"].arrays, bagged.arrays
+    n = len(single["tree_class"])
+    assert len(both["tree_class"]) == 2 * n
+    np.testing.assert_array_equal(both["first_coef"], single["first_coef"])  # one pass one for all bags
+    # the first bag is the one-bag model's trees at half weight; the second fitted another draw
+    split = both["tree_offsets"][n]
+    np.testing.assert_array_equal(both["node_value"][:split] * 2, single["node_value"])
+    assert not np.array_equal(both["node_value"][split:], both["node_value"][:split])
+    assert json.loads((tmp_path / "bagged" / "manifest.json").read_text())["train_config"]["tree_bags"] == 2
+    page = _record(5, "alpha.example")["fulltext"]
+    labeled = Sieve(model=tmp_path / "bagged").label_lines("\n".join(text for _, text in page) + "\n")
+    assert [r.label for r in labeled if r.text.startswith("The council")] == ["body"]
+
+
 def _snippet_record(i: int, site: str) -> dict:
     """A trafilatura-style page: one must-have line (body), one must-not line (boilerplate), the
     rest ``unknown``."""

@@ -115,6 +115,21 @@ def second_pass_arrays(hgb, classes, columns: np.ndarray | None = None) -> dict:
     }
 
 
+def merge_tree_arrays(parts: list[dict]) -> dict:
+    """One second pass from several: every part's trees, their leaf values divided by the number
+    of parts, and the mean baseline, so the raw scores are the parts' mean (a bagged ensemble)."""
+    k = len(parts)
+    out = {name: np.concatenate([p[name] for p in parts]) for name in parts[0] if name.startswith("node_")}
+    out["node_value"] = out["node_value"] / k
+    offsets = [0]
+    for p in parts:
+        offsets.extend((np.asarray(p["tree_offsets"][1:]) + offsets[-1]).tolist())
+    out["tree_offsets"] = np.asarray(offsets, dtype=np.int64)
+    out["tree_class"] = np.concatenate([p["tree_class"] for p in parts]).astype(np.int32)
+    out["second_baseline"] = np.mean([p["second_baseline"] for p in parts], axis=0)
+    return out
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)

@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from .. import _core
 from ..evaluate import evaluate_documents, summary
 from .corpus import BLANK, JUNK_DIR, UNLABELED, LabeledDocument, corpus_digest, read_corpus
-from .export import first_pass_arrays, save_arrays, second_pass_arrays
+from .export import first_pass_arrays, merge_tree_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
 from .real_mix import REAL_GROUP, is_prose_text
 from .table import TrainingTable, featurize_documents
@@ -109,6 +109,15 @@ class TrainConfig:
     serving time goes the way its floored value went in training. Why: on very clean pages few
     training documents lie there, and the trees cut those inputs finely (0.018 against 0.020),
     so where a long text landed moved with the seed (``benchmarks/long_prose.py --probe``).
+
+    ``tree_bags``: pass two is this many boosted models, each fitted on its own seeded draw of
+    the real pages' body and boilerplate rows (``real_keep``/``real_floor``; every other row is
+    in every draw) over the same out-of-fold scores, and their raw scores averaged
+    (``export.merge_tree_arrays``: one model of all their trees, leaf values divided by the
+    count, so serving needs no change). Why: which fifth of the real rows one model fits decided
+    much of a run's luck (the seed pages' gallery lines, the 2 MB archive page); two draws see
+    more distinct real rows and average their quirks out. Each bag costs one more tree fit in
+    training and one more set of trees per line in serving.
     """
 
     alpha: float = 1e-7
@@ -134,6 +143,7 @@ class TrainConfig:
     tree_markup: bool = False
     tree_exclude: tuple[str, ...] = ()
     page_grid: float = 0.0
+    tree_bags: int = 1
 
 
 @dataclass
@@ -487,6 +497,9 @@ def tree_columns(table: TrainingTable, labels: list[str], config: TrainConfig) -
     return np.asarray([i for i, n in enumerate(names) if n not in left_out], dtype=np.int32)
 
 
+BAG_SEED = 7907  # a bag's real-row draw: seed + BAG_SEED * k
+
+
 def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: TrainConfig = TrainConfig(),
               seed: int = 0, log=None) -> FittedModel:
     """Fit both passes on ``rows`` of the table (all rows by default)."""
@@ -505,6 +518,15 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
     first, link, oof, seconds = fit_first_pass(table, rows, config, seed, fit, weight)
     t = time.perf_counter()
     trees = fit_second_pass(table, rows, oof, config, seed, fit, weight, seconds)
+    if config.tree_bags > 1:
+        bags = [trees]
+        for k in range(1, config.tree_bags):
+            fit_k = fit_row_mask(table, config, seed + BAG_SEED * k)[rows]
+            bag_seconds: dict = {}
+            bags.append(fit_second_pass(table, rows, oof, config, seed + k, fit_k, weight, bag_seconds))
+            for key, value in bag_seconds.items():
+                seconds[key] += value
+        trees = merge_tree_arrays(bags)
     seconds["second_pass"] = time.perf_counter() - t
     if log:
         log(f"  fitted on {int(fit.sum())} of {len(rows)} rows; "
