@@ -221,16 +221,14 @@ def test_real_weight_and_easy_row_sampling_are_deterministic(tmp_path):
     assert runs[0].config.real_weight == 0.5
 
 
-def test_two_tree_bags_by_default_each_on_its_own_draw_of_real_rows_averaged(trained_real):
+def test_tree_bags_fit_each_bag_on_its_own_draw_of_real_rows_and_average_them(trained_real, tmp_path):
     from dataclasses import replace
 
-    tmp, data, report, _, _ = trained_real
-    bagged = report["model"]
-    assert bagged.config.tree_bags == 2
-    assert json.loads((tmp / "real" / "manifest.json").read_text())["train_config"]["tree_bags"] == 2
-    one_bag = train(data, None, seed=1, variants=1, features=SMALL, config=replace(bagged.config, tree_bags=1),
-                    log=lambda m: None)["model"]
-    single, both = one_bag.arrays, bagged.arrays
+    _, data, one_bag, _, _ = trained_real
+    config = replace(one_bag["model"].config, tree_bags=2)
+    bagged = train(data, tmp_path / "bagged", seed=1, variants=1, features=SMALL, config=config,
+                   log=lambda m: None)["model"]
+    single, both = one_bag["model"].arrays, bagged.arrays
     n = len(single["tree_class"])
     assert len(both["tree_class"]) == 2 * n
     np.testing.assert_array_equal(both["first_coef"], single["first_coef"])  # one pass one for all bags
@@ -238,8 +236,9 @@ def test_two_tree_bags_by_default_each_on_its_own_draw_of_real_rows_averaged(tra
     split = both["tree_offsets"][n]
     np.testing.assert_array_equal(both["node_value"][:split] * 2, single["node_value"])
     assert not np.array_equal(both["node_value"][split:], both["node_value"][:split])
+    assert json.loads((tmp_path / "bagged" / "manifest.json").read_text())["train_config"]["tree_bags"] == 2
     page = _record(5, "alpha.example")["fulltext"]
-    labeled = Sieve(model=tmp / "real").label_lines("\n".join(text for _, text in page) + "\n")
+    labeled = Sieve(model=tmp_path / "bagged").label_lines("\n".join(text for _, text in page) + "\n")
     assert [r.label for r in labeled if r.text.startswith("The council")] == ["body"]
 
 
@@ -255,7 +254,7 @@ def _snippet_record(i: int, site: str) -> dict:
     return rec
 
 
-def test_cli_trains_on_snippet_pages_by_default_their_snippet_lines_fitted_the_rest_context(tmp_path):
+def test_cli_snippet_pages_train_on_snippet_lines_with_the_rest_as_context(tmp_path):
     from typer.testing import CliRunner
 
     from textsieve.cli import app
@@ -266,12 +265,11 @@ def test_cli_trains_on_snippet_pages_by_default_their_snippet_lines_fitted_the_r
         for i in range(3):
             fh.write(json.dumps(_snippet_record(i, f"blog{i}.example")) + "\n")
     out = {}
-    for name, flag in (("plain", ["--no-snippet-pages"]), ("snippets", []), ("named", ["--snippet-pages"])):
+    for name, flag in (("plain", []), ("snippets", ["--snippet-pages"])):
         res = CliRunner().invoke(app, ["train", str(data), "-o", str(tmp_path / name), "--seed", "3", *flag])
         assert res.exit_code == 0, res.output
         out[name] = json.loads((tmp_path / name / "manifest.json").read_text())
     plain, snippets = out["plain"]["real_pages"], out["snippets"]["real_pages"]
-    assert out["named"]["model_sha256"] == out["snippets"]["model_sha256"]  # on by default
     assert plain["snippet_pages"] is False and plain["unlabeled_segments"] == 0 and plain["pages"] == 6
     assert snippets["snippet_pages"] is True and snippets["pages"] == 9
     # every line of a snippet page is a row (16 per page, HTML + one plain rendering), two of them labeled

@@ -294,7 +294,7 @@ def train(
     folds: Annotated[int, typer.Option(help="Also cross-validate with this many folds grouped by source document and record the scores in the manifest (refits once per fold; 0, the default, skips it).")] = 0,
     new_label: Annotated[Optional[list[str]], typer.Option("--new-label", help="A label the data may use besides body, link_spam, author_meta, caption, boilerplate (repeat for several). Without it an unknown label is an error, so a typo never becomes a class.")] = None,
     real_pages: Annotated[str, typer.Option("--real-pages", help="How many real labeled pages of DATA_DIR/real (train split only) to train on: 'all' (the default), a number (a seeded pick), or 0 for none. With --snippet-pages every snippet-labeled page comes on top (none with 0).")] = "all",
-    snippet_pages: Annotated[bool, typer.Option("--snippet-pages/--no-snippet-pages", help="Also train on the real pages labeled from snippets only (trafilatura's): their snippet lines are fitted, the rest of each page is context. On by default, as the shipped model was trained (see the README).")] = True,
+    snippet_pages: Annotated[bool, typer.Option("--snippet-pages", help="Also train on the real pages labeled from snippets only (trafilatura's): their snippet lines are fitted, the rest of each page is context. Off by default (the shipped model was trained without; see the README).")] = False,
 ):
     """Validate labeled data, fit both passes on the core's features, write model.npz + manifest.json."""
     from .training.train import train as run_train

@@ -143,7 +143,7 @@ class TrainConfig:
     tree_markup: bool = False
     tree_exclude: tuple[str, ...] = ()
     page_grid: float = 0.0
-    tree_bags: int = 2
+    tree_bags: int = 1
 
 
 @dataclass
@@ -719,13 +719,13 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
 
 def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0,
               renderings: Sequence[str] | None = None, prose: bool = True,
-              skip_cut_gold: bool = True, snippet_pages: bool = True) -> list[LabeledDocument]:
+              skip_cut_gold: bool = True, snippet_pages: bool = False) -> list[LabeledDocument]:
     """The real labeled pages' training documents (``train`` split only) under ``data_dir/real``.
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
     them (see :func:`.real_mix.real_documents`; ``renderings``: which documents each page gives,
     ``None`` the default mix; ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix`,
-    on by default; ``snippet_pages``: the snippet-labeled pages too (on by default), see
+    on by default; ``snippet_pages``: the snippet-labeled pages too, see
     :func:`.real_mix.real_documents`). A folder without ``real/`` gives none, so a
     training folder of team documents alone still trains.
     """
@@ -743,7 +743,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
           real_pages: int | None = DEFAULT_REAL_PAGES, real_renderings: Sequence[str] | None = None,
           chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
-          skip_cut_gold: bool = True, snippet_pages: bool = True, log=print) -> dict:
+          skip_cut_gold: bool = True, snippet_pages: bool = False, log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
@@ -752,8 +752,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     ``real_pages``: how many real labeled pages of ``data_dir/real`` (train split) go in
     (``None``: all, ``0``: none). ``prose``/``skip_cut_gold``: the long-prose rules of
     :mod:`.real_mix` (on by default, as the shipped model was trained). ``snippet_pages``: the
-    real pages labeled from snippets only come too, their unlabeled lines as unfitted context
-    (on by default, as the shipped model was trained).
+    real pages labeled from snippets only come too, their unlabeled lines as unfitted context.
     ``chrome_label``: the label of rendered site chrome
     (default ``boilerplate``, as the real pages label it). ``archive_every``: one archive page
     (many entries on one page, see :func:`build_training_set`) per that many documents.
