@@ -131,11 +131,6 @@ def measure_html_pages(sieve) -> dict:
             "token R (mean per page)": mean["recall"], "token F1 (mean per page)": mean["f1"]}
 
 
-def fulltext_of(rec: dict) -> str:
-    """A record's full-page text, built as ``evaluate_committed`` builds it."""
-    return "\n".join(ln[1] if ln else "" for ln in rec["fulltext"]) + "\n"
-
-
 class _Prelabeled:
     """Hands ``evaluate_committed`` the records of one batched ``label_many`` call, so the gate's
     scoring runs unchanged without labeling the pages one by one."""
@@ -153,7 +148,7 @@ def measure_real_text(sieve, records: list[dict], limit: int | None) -> tuple[di
     from textsieve.evaluate import line_labels, line_metrics
     from textsieve.training.corpus import BLANK
     from textsieve.training.real_mix import UNKNOWN
-    from textsieve.training.real_pages import evaluate_committed
+    from textsieve.training.real_pages import evaluate_committed, fulltext_of
 
     recs = [r for r in records if any(r["fulltext"])]
     texts = [fulltext_of(r) for r in recs]

@@ -11,7 +11,7 @@ pages with a text reference, as ``evaluate_committed`` scores them), per page ty
 
 * ``word F1``: ``clean_text``'s (mean over pages);
 * ``best threshold per page``: the word F1 had each page been cut at its own best P(body)
-  threshold (0.05 to 0.95, guard off): the ceiling of any page-level threshold rule. Far above
+  threshold (0.05 to 0.95, on the model's own scores): the ceiling of any page-level threshold rule. Far above
   ``word F1``: the scores rank the lines well and the level is off; close to it: the ranking
   itself is the limit;
 * ``dropped body words`` / ``kept junk words``: words of body lines labeled junk, and of junk
@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 
 from textsieve import Sieve
 from textsieve.training.real_labels import word_f1, words
-from textsieve.training.real_pages import read_records
+from textsieve.training.real_pages import fulltext_of, read_records
 
 THRESHOLDS = [i / 20 for i in range(1, 20)]
 
@@ -43,19 +43,18 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     sieve = Sieve(args.model) if args.model else Sieve()
     records = [r for r in read_records(split="heldout") if r["gold"] == "text"]
-    texts = ["\n".join(ln[1] if ln else "" for ln in r["fulltext"]) + "\n" for r in records]
-    labeled = sieve.label_many(texts)
-    unguarded = sieve.label_many(texts, guard=False)
+    labeled = sieve.label_many([fulltext_of(r) for r in records])
     groups: dict[str, Counter] = defaultdict(Counter)
     by_label: Counter = Counter()
     by_length: Counter = Counter()
-    for rec, lines, raw in zip(records, labeled, unguarded):
+    for rec, lines in zip(records, labeled):
         reference = "\n".join(ln[1] for ln in rec["fulltext"] if ln and ln[0] == "body")
         if not words(reference):
             continue
         gold = {i: ln[0] for i, ln in enumerate(rec["fulltext"]) if ln}
         output = "\n".join(r.text for r in lines if r.label == "body")
-        best = max(word_f1("\n".join(r.text for r in raw if r.scores["body"] >= t), reference) for t in THRESHOLDS)
+        # the guard changes labels, never scores: these are the model's own P(body)
+        best = max(word_f1("\n".join(r.text for r in lines if r.scores["body"] >= t), reference) for t in THRESHOLDS)
         dropped = kept_junk = 0
         for r in lines:
             n, is_body = len(words(r.text)), gold.get(r.line) == "body"
@@ -72,7 +71,7 @@ def main(argv=None) -> int:
             g["best"] += best
             g["dropped"] += dropped
             g["kept_junk"] += kept_junk
-    print(f"model: {sieve.model.path if hasattr(sieve.model, 'path') else args.model or 'shipped'}")
+    print(f"model: {sieve.model.path or 'shipped'}")
     print(f"{'pages':>5}  {'group':24} {'word F1':>8} {'best threshold per page':>24} "
           f"{'dropped body words':>19} {'kept junk words':>16}")
     for key, g in sorted(groups.items(), key=lambda kv: (kv[0] != "all", -kv[1]["pages"], kv[0])):

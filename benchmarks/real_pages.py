@@ -42,7 +42,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from textsieve.training.real_labels import word_f1, words
-from textsieve.training.real_pages import DATA_DIR, iter_pages, read_records, snippet_rates
+from textsieve.training.real_pages import DATA_DIR, fulltext_of, iter_pages, read_records, snippet_rates
 
 HTML_SYSTEMS = ("textsieve", "trafilatura", "resiliparse", "justext", "oracle")
 TEXT_SYSTEMS = ("textsieve", "keep_all", "c4_lines", "oracle")
@@ -190,7 +190,7 @@ def run(mirror_root: Path, data: Path, cache: Path, split: str = "heldout", limi
                 tallies[f"html:{name}"][g].add(outputs[name], gold, page.with_, page.without, page_id=page.id)
 
         full = rec["fulltext"]
-        text = "\n".join(ln[1] if ln else "" for ln in full) + "\n"
+        text = fulltext_of(rec)
         kept_ts = {r.line for r in sieve.label_lines(text) if r.label == "body"}
         keeps = {
             "textsieve": [i in kept_ts for i in range(len(full))],

@@ -517,6 +517,12 @@ def prose_paragraphs(records) -> list[str]:
 
 # -- evaluation on the committed data ---------------------------------------------------------------
 
+def fulltext_of(rec: dict) -> str:
+    """A record's full-page plain text as ``clean_text`` gets it: its ``fulltext`` lines, blank
+    rows as empty lines (line ``i`` of the text is ``rec["fulltext"][i]``)."""
+    return "\n".join(ln[1] if ln else "" for ln in rec["fulltext"]) + "\n"
+
+
 def _line_f1(tp: int, fp: int, fn: int) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else (1.0 if not (fp or fn) else 0.0)
 
@@ -553,8 +559,7 @@ def evaluate_committed(split: str = "heldout", sieve=None, path: Path | None = N
         rows = [ln for ln in rec["fulltext"] if ln]
         if not rows:
             continue
-        text = "\n".join(ln[1] if ln else "" for ln in rec["fulltext"]) + "\n"
-        labeled = sieve.label_lines(text)
+        labeled = sieve.label_lines(fulltext_of(rec))
         kept_lines = {r.line for r in labeled if r.label == "body"}
         output = "\n".join(r.text for r in labeled if r.label == "body")
         keys = ["all", rec["source"], f"{rec['source']}/{rec['page_type']}"]

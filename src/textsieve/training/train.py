@@ -79,8 +79,9 @@ class TrainConfig:
     that chose 0.35 for the model before it: the lowest threshold whose must-not leak stays
     within 0.01 of the argmax's (word F1 0.8466 -> 0.8486 at the same leak, 0.099; 0.35 leaked
     0.112). ``None``: argmax. A model trained with ``snippet_pages`` has fitted the train split's
-    must-not snippets, so that split's leak no longer measures it: choose its threshold on
-    held-out data instead.
+    must-not snippets, so that split's leak no longer measures it: choose its threshold on sites
+    it did not fit (a site-held-out part of the train split), never on the held-out evaluation
+    sites the model is judged on.
 
     ``tree_markup``: whether the trees also split on the markup features (the dense block's
     HTML part: tags, ancestors, class hints). Off, they reach pass two through pass one's scores
