@@ -498,6 +498,18 @@ def tree_columns(table: TrainingTable, labels: list[str], config: TrainConfig) -
     return np.asarray([i for i, n in enumerate(names) if n not in left_out], dtype=np.int32)
 
 
+def row_weights(table: TrainingTable, rows: np.ndarray, config: TrainConfig) -> np.ndarray | None:
+    """The sample weight of each of ``rows`` in both passes: ``config.real_weight`` for a real
+    page's HTML rows, ``config.real_text_weight`` for its plain-text renderings, 1 for the team's
+    rows; ``None`` when every row weighs 1."""
+    real = real_rows(table)[rows]
+    text_weight = config.real_weight if config.real_text_weight is None else config.real_text_weight
+    if not real.any() or (config.real_weight == 1.0 and text_weight == 1.0):
+        return None
+    html_doc = np.asarray([d.is_html for d in table.documents], dtype=bool)[table.doc[rows]]
+    return np.where(real, np.where(html_doc, config.real_weight, text_weight), 1.0)
+
+
 BAG_SEED = 7907  # a bag's real-row draw: seed + BAG_SEED * k
 
 
@@ -510,12 +522,7 @@ def fit_table(table: TrainingTable, rows: np.ndarray | None = None, config: Trai
         raise ValueError(f"training needs at least two labels, the data has {labels}")
     tree_columns(table, labels, config)  # a misspelt tree_exclude fails here, not after pass one
     fit = fit_row_mask(table, config, seed)[rows]
-    real = real_rows(table)[rows]
-    text_weight = config.real_weight if config.real_text_weight is None else config.real_text_weight
-    weight = None
-    if real.any() and (config.real_weight != 1.0 or text_weight != 1.0):
-        html_doc = np.asarray([d.is_html for d in table.documents], dtype=bool)[table.doc[rows]]
-        weight = np.where(real, np.where(html_doc, config.real_weight, text_weight), 1.0)
+    weight = row_weights(table, rows, config)
     first, link, oof, seconds = fit_first_pass(table, rows, config, seed, fit, weight)
     t = time.perf_counter()
     trees = fit_second_pass(table, rows, oof, config, seed, fit, weight, seconds)
@@ -739,6 +746,61 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
                           skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages)
 
 
+@dataclass
+class TrainingData:
+    """What :func:`build_table` assembled: the featurized table and the documents behind it
+    (``augmented`` is the team's ``n_team`` training documents followed by ``real``)."""
+
+    table: TrainingTable
+    docs: list
+    bank: object
+    augmented: list
+    real: list
+    n_team: int
+    seconds: dict
+
+
+def build_table(data_dir: str | Path = "training_data", *, seed: int = 0, variants: int = DEFAULT_VARIANTS,
+                html_every: int | None = None, features: dict | None = None, new_labels: Sequence[str] = (),
+                real_pages: int | None = DEFAULT_REAL_PAGES, real_renderings: Sequence[str] | None = None,
+                chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
+                skip_cut_gold: bool = True, snippet_pages: bool = False, log=print) -> TrainingData:
+    """The training documents :func:`train` fits on, featurized: the team's documents with their
+    junk variants, HTML renderings and archive pages, then the real pages of the ``train`` split.
+
+    Split out of :func:`train` so that an experiment on the passes (``benchmarks/revision_probe.py``)
+    fits on exactly the rows the shipped recipe fits on. Arguments as :func:`train`'s."""
+    from .synth import read_junk_bank
+
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    html_every = HTML_EVERY if html_every is None else html_every
+    docs = read_corpus(data_dir, new_labels=new_labels)
+    bank = read_junk_bank(Path(data_dir) / JUNK_DIR, new_labels=new_labels)
+    augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank,
+                                   chrome_label=chrome_label, archive_every=archive_every)
+    real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings, prose=prose,
+                     skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages)
+    n_team = len(augmented)
+    augmented = augmented + real
+    seconds["data"] = time.perf_counter() - t
+    n_html = sum(d.is_html for d in augmented)
+    labels = sorted({lab for d in augmented for lab in d.label_set()})
+    prose_texts = [d for d in real if is_prose_text(d)]
+    real_page_count = len({d.name.split("#", 1)[0] for d in real if not is_prose_text(d)})
+    log(f"{len(docs)} labeled documents, {sum(map(len, bank.blocks.values()))} junk bank blocks -> "
+        f"{n_team} training documents, plus {len(real) - len(prose_texts)} from {real_page_count} real pages "
+        f"and {len(prose_texts)} long all-prose texts "
+        f"({n_html} HTML pages in all); labels: {', '.join(labels)} ({seconds['data']:.1f}s)")
+
+    t = time.perf_counter()
+    table = featurize_documents(augmented, features)
+    seconds["featurize"] = time.perf_counter() - t
+    log(f"featurized {len(table.y)} segments x {table.dense.shape[1]} dense + {table.hashed.shape[1]} hashed "
+        f"features ({seconds['featurize']:.1f}s)")
+    return TrainingData(table, docs, bank, augmented, real, n_team, seconds)
+
+
 def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "models", *, seed: int = 0,
           variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
@@ -766,36 +828,20 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     ``config.real_weight``. The manifest records both (``real_pages``) with the row counts.
     """
     from ..language import detect_language
-    from .synth import read_junk_bank
 
     config = config or TrainConfig()
-    timings: dict[str, float] = {}
-    t0 = t = time.perf_counter()
+    t0 = time.perf_counter()
     html_every = HTML_EVERY if html_every is None else html_every
-    docs = read_corpus(data_dir, new_labels=new_labels)
-    bank = read_junk_bank(Path(data_dir) / JUNK_DIR, new_labels=new_labels)
-    augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank,
-                                   chrome_label=chrome_label, archive_every=archive_every)
+    data = build_table(data_dir, seed=seed, variants=variants, html_every=html_every, features=features,
+                       new_labels=new_labels, real_pages=real_pages, real_renderings=real_renderings,
+                       chrome_label=chrome_label, archive_every=archive_every, prose=prose,
+                       skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages, log=log)
+    table, docs, bank, augmented, real, n_team = (data.table, data.docs, data.bank, data.augmented, data.real,
+                                                  data.n_team)
+    timings = dict(data.seconds)
     archives = [d for d in augmented if "-archive-" in d.name]
-    real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings, prose=prose,
-                     skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages)
-    n_team = len(augmented)
-    augmented = augmented + real
-    timings["data"] = time.perf_counter() - t
-    n_html = sum(d.is_html for d in augmented)
-    labels = sorted({lab for d in augmented for lab in d.label_set()})
     prose_texts = [d for d in real if is_prose_text(d)]
     real_page_count = len({d.name.split("#", 1)[0] for d in real if not is_prose_text(d)})
-    log(f"{len(docs)} labeled documents, {sum(map(len, bank.blocks.values()))} junk bank blocks -> "
-        f"{n_team} training documents, plus {len(real) - len(prose_texts)} from {real_page_count} real pages "
-        f"and {len(prose_texts)} long all-prose texts "
-        f"({n_html} HTML pages in all); labels: {', '.join(labels)} ({timings['data']:.1f}s)")
-
-    t = time.perf_counter()
-    table = featurize_documents(augmented, features)
-    timings["featurize"] = time.perf_counter() - t
-    log(f"featurized {len(table.y)} segments x {table.dense.shape[1]} dense + {table.hashed.shape[1]} hashed "
-        f"features ({timings['featurize']:.1f}s)")
 
     model = fit_table(table, None, config, seed, log=log)
     timings.update(model.seconds)
