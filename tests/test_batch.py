@@ -121,7 +121,7 @@ def test_unreadable_input_and_unwritable_output_are_reported(scraped, tmp_path, 
     report = filter_folder([scraped], out, jobs=1)
     reasons = {Path(f.input).name: f.reason for f in report.files if f.status == "failed"}
     assert "permission denied" in reasons["a.txt"]
-    assert "cannot write output" in reasons["page.html"]  # out/pages is a file
+    assert "pages exists and is not a folder" in reasons["page.html"]  # out/pages is a file
     assert report.count("done") >= 4
 
 

@@ -668,3 +668,60 @@ def test_a_report_being_written_survives_another_runs_sweep(tmp_path, monkeypatc
     monkeypatch.setattr(files.AtomicWriter, "write", write_while_another_run_sweeps)
     path = write_report(BatchReport(run_id=new_run_id()), out / "textsieve-report.json")
     assert json.loads(path.read_text())["done"] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Session 13 review: what stands in an output's way, bad JSONL records, names with newlines
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_folder_where_an_output_file_goes_fails_and_is_never_called_done(tmp_path, example_text, force):
+    write(tmp_path / "in" / "a.txt", example_text)
+    squatter = tmp_path / "out" / "a.txt"
+    write(squatter / "mine.txt", "the operator's own file")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q", *force])
+    assert result.exit_code == 1  # before: "skipped: output exists", exit 0, nothing written
+    assert "is a folder, not an output file" in result.stderr and str(squatter) in result.stderr
+    assert (squatter / "mine.txt").read_text() == "the operator's own file"
+    report = json.loads((tmp_path / "out" / "textsieve-report.json").read_text())
+    assert report["failed"] == 1 and report["done"] == 0
+
+
+def test_a_file_or_a_broken_link_where_an_output_folder_goes_is_named(tmp_path, example_text):
+    write(tmp_path / "in" / "sub" / "b.txt", example_text)
+    out = tmp_path / "out"
+    write(out / "sub", "a file, not a folder")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(out), "-q"])
+    assert result.exit_code == 1 and f"{out / 'sub'} exists and is not a folder" in result.stderr
+    assert (out / "sub").read_text() == "a file, not a folder"
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "sub").symlink_to(tmp_path / "gone")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(linked), "-q"])
+    assert result.exit_code == 1 and "is a broken symbolic link" in result.stderr
+    assert not (tmp_path / "gone").exists()  # never created through the link
+
+
+def test_skipped_jsonl_records_are_shown_on_the_console_not_only_in_the_report(tmp_path):
+    rows = ['{"text": "The harbour opened at dawn and the boats went out."}', "{not json",
+            '{"title": "no text field"}', '{"text": 123}']
+    write(tmp_path / "in" / "rows.jsonl", "\n".join(rows) + "\n")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0  # the file is done; its good record is cleaned
+    assert "bad records:" in result.stderr and "3 JSONL record(s) skipped" in result.stderr
+    assert "line 2: malformed JSON" in result.stderr and "line 3: no string field 'text'" in result.stderr
+    assert "JSONL records skipped" in result.stderr  # the summary table counts them
+    out_rows = (tmp_path / "out" / "rows.jsonl").read_text().splitlines()
+    assert len(out_rows) == 1 and "harbour" in json.loads(out_rows[0])["text"]
+
+
+def test_a_newline_in_a_file_name_never_splits_a_console_line(tmp_path):
+    if sys.platform.startswith("win"):
+        pytest.skip("no newlines in Windows file names")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "two\nlines.txt").write_bytes(b"\x00\x01binary")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 1
+    failed = [line for line in result.stderr.splitlines() if line]
+    assert len(failed) == 1 and failed[0].startswith("failed: ") and "two\\nlines.txt" in failed[0]

@@ -159,10 +159,15 @@ def clean(
         _summary(result, report_path)
         for f in result.files:
             for note in f.notes:
-                typer.echo(f"repaired: {f.input}: {note}", err=True)
+                typer.echo(f"repaired: {_name(f.input)}: {note}", err=True)
+            if f.bad_records:
+                shown = "; ".join(f.bad_records[:5]) + ("; ..." if len(f.bad_records) > 5 else "")
+                typer.echo(f"bad records: {_name(f.input)}: {len(f.bad_records)} JSONL record(s) skipped, "
+                           f"the rest cleaned ({shown}); all listed in the report", err=True)
     for f in result.files:
         if f.status == "failed":
-            typer.echo(f"failed: {f.reason if f.reason.startswith(f.input) else f'{f.input}: {f.reason}'}", err=True)
+            reason = f.reason[len(f.input) + 1:].lstrip() if f.reason.startswith(f.input + ":") else f.reason
+            typer.echo(f"failed: {_name(f.input)}: {_name(reason)}", err=True)
     raise typer.Exit(code=result.exit_code if report_path is not None else 1)
 
 
@@ -212,6 +217,14 @@ def _progress(quiet: bool):
     return update, bar.stop
 
 
+def _name(text: str) -> str:
+    """``text`` on one line: a newline or other control character in a file name is escaped
+    (``\\n``), so every message stays one line for whoever parses the log."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _size(n: int) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if n < 1000 or unit == "GB":
@@ -233,6 +246,9 @@ def _summary(result, report_path) -> None:
     table.add_row("languages", ", ".join(f"{k} {v}" for k, v in list(d["languages"].items())[:8]) or "-")
     if d["skipped_by_language"]:
         table.add_row("skipped by --lang", ", ".join(f"{k} {v}" for k, v in d["skipped_by_language"].items()))
+    bad = sum(len(f.bad_records) for f in result.files)
+    if bad:
+        table.add_row("JSONL records skipped", f"{bad} bad record(s), listed below and in the report")
     if d["repaired"]:
         table.add_row("repaired decodes", f"{len(d['repaired'])} file(s), listed below and in the report")
     table.add_row("worker processes", str(d["jobs"]))

@@ -38,6 +38,26 @@ def _done(dst: Path, rejected: bool) -> bool:
     return dst.exists() and (not rejected or sidecar_path(dst).exists())
 
 
+def blocked(dst: Path, out_dir: Path) -> str | None:
+    """Why ``dst`` cannot be written when something that is not an output stands in its way (a
+    folder where the file goes, a file or a broken link where one of its folders goes), or None.
+
+    Checked before the "output exists" test: a folder at the output's path exists too, and was
+    reported as a finished file that needed only ``--force``."""
+    if dst.is_dir():  # a symbolic link to a folder too
+        return (f"{dst} is a folder, not an output file: move it away or choose another -o "
+                "(textsieve never deletes a folder)")
+    if dst.exists() and not dst.is_file():
+        return f"{dst} exists and is not a regular file: move it away or choose another -o"
+    for parent in dst.parents:
+        if parent == out_dir or out_dir not in parent.parents:
+            break
+        if (parent.exists() or parent.is_symlink()) and not parent.is_dir():
+            what = "is a broken symbolic link" if not parent.exists() else "exists and is not a folder"
+            return f"{parent} {what}, so {dst.name} cannot be written inside it: move it away or choose another -o"
+    return None
+
+
 def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=None, config: SieveConfig | None = None,
                   force: bool = False, rejected: bool = False, output_format: str = "same", text_field: str = "text",
                   jobs: int | None = None, languages: bool = True, scheduler=None, html: bool | None = None,
@@ -72,7 +92,11 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
         sweep_stale(out_dir, run_id, folders)
         todo: list[tuple[Path, Path]] = []
         for src, dst in plan.pairs:
-            if not force and _done(dst, rejected):
+            why = blocked(dst, out_dir) or (blocked(sidecar_path(dst), out_dir) if rejected else None)
+            if why is not None:
+                result.files.append(FileResult(str(src), str(dst), "failed", why))
+                emit(result.files[-1])
+            elif not force and _done(dst, rejected):
                 result.files.append(FileResult(str(src), str(dst), "skipped", "output exists (use --force to overwrite)"))
                 emit(result.files[-1])
             else:
