@@ -98,7 +98,8 @@ def probe(sieve: Sieve, paragraphs: list[str], top: int = 8) -> list[tuple[float
                                 config=man["feature_config"])
             p1 = model.core.first_pass_proba(f)
             rows.append(_core.revision_features(p1, f["doc"], rc["window"], f["dense"] if rc["dense"] else None,
-                                                rc["page"]))
+                                                rc["page"], None,
+                                                body if rc.get("body_run", False) else None))
             first.append(p1[:, body])
             text_of += [len(rows) - 1] * len(p1)
     x, p1, text_of = np.vstack(rows), np.concatenate(first), np.asarray(text_of)

@@ -44,6 +44,7 @@ from collections import defaultdict
 import numpy as np
 
 CANDIDATES = ("stacked", "container", "weighted_run")
+BODY = 1  # the body label's column: labels are sorted (author_meta, body, boilerplate, ...)
 LONG_LINE_CHARS = 60
 
 
@@ -138,8 +139,9 @@ def _revision(p, doc, dense, config, cols, picked=None):
     from textsieve import _core
 
     doc = np.unique(doc, return_inverse=True)[1].astype(np.uint32)
-    args = (np.ascontiguousarray(p), doc, config.window, np.ascontiguousarray(dense), config.revision_page)
-    r = _core.revision_features(*args, picked) if picked is not None else _core.revision_features(*args)
+    body_run = BODY if config.revision_body_run else None
+    r = _core.revision_features(np.ascontiguousarray(p), doc, config.window, np.ascontiguousarray(dense),
+                                config.revision_page, picked, body_run)
     return r if cols is None else r[:, cols]
 
 
@@ -159,12 +161,14 @@ def fit(candidate: str, seed: int, log=print):
     table = data.table
     rows = np.arange(len(table.y))
     labels = T.fitted_labels(table.y)
+    if labels.index("body") != BODY:
+        raise SystemExit(f"revision_probe: expected body in column {BODY} of {labels}")
     fit_mask = T.fit_row_mask(table, config, seed)
     weight = T.row_weights(table, rows, config)
     first, link, oof, _ = T.fit_first_pass(table, rows, config, seed, fit_mask, weight)
     trees = T.fit_second_pass(table, rows, oof, config, seed, fit_mask, weight)
     base = _core.Model({**first, **trees}, labels, dict(table.config), config.window, config.revision_dense, link,
-                       config.revision_page)
+                       config.revision_page, config.revision_body_run)
     log(f"baseline fitted ({time.process_time():.0f}s CPU)")
 
     y, w = table.y, np.ones(len(rows)) if weight is None else weight

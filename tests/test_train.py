@@ -249,3 +249,31 @@ def test_the_source_commit_is_recorded_only_for_code_the_checkout_tracks(tmp_pat
     assert state["git_commit"] == head and state["git_dirty"] is False
     code.write_text("# edited\n")
     assert train_module._source_state()["git_dirty"] is True
+
+
+def test_a_model_with_the_body_run_block_is_written_loaded_and_labels_as_it_was_fitted(tmp_path):
+    from textsieve import Sieve
+    from textsieve.model import load_model
+
+    data = write_corpus(tmp_path / "data", with_boilerplate=True)
+    report = train(data, tmp_path / "m", seed=1, variants=1, features=SMALL,
+                   config=TrainConfig(revision_body_run=True), log=lambda m: None)
+    fitted = report["model"]
+    assert fitted.revision_names[-6:] == ["run_chars_in:body", "run_chars_off:body", "long_before:body",
+                                          "long_before_gap", "long_after:body", "long_after_gap"]
+    model = load_model(tmp_path / "m")
+    assert model.manifest["revision_config"]["body_run"] is True
+    assert model.core.n_trees == fitted.core_model().n_trees
+    text = (data / "doc0.tsv").read_text(encoding="utf-8")
+    lines = "\n".join(row.split("\t", 1)[1] for row in text.splitlines())
+    labeled = {r.text: r.label for r in Sieve(tmp_path / "m").label_lines(lines)}
+    assert labeled["Accept all cookies"] == "boilerplate"
+    assert all(label == "body" for text, label in labeled.items() if text.startswith("This paragraph"))
+    # a manifest that claims the block while its names do not list it is refused
+    import json
+
+    manifest = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    manifest["revision_config"]["body_run"] = False
+    (tmp_path / "m" / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(Exception, match="revision feature names"):
+        load_model(tmp_path / "m", verify=False)

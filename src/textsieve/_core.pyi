@@ -31,7 +31,7 @@ def clean_surrogates(text: str) -> str:
 
 def dense_feature_names(html: bool = True) -> list[str]: ...
 def revision_feature_names(labels: Sequence[str], window: int, dense_names: Sequence[str] | None = None,
-                           page: bool = False) -> list[str]: ...
+                           page: bool = False, body_run: bool = False) -> list[str]: ...
 def featurize(docs: Iterable[Document], *, html: bool = False, split_glued: bool = True,
               config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Feature matrix of every segment: doc (u32), dense (rows x n_dense f32), indptr (i64),
@@ -39,7 +39,12 @@ def featurize(docs: Iterable[Document], *, html: bool = False, split_glued: bool
     (what each document's offsets index: the page text for HTML)."""
 
 def revision_features(proba: npt.NDArray[np.float64], doc: npt.NDArray[np.uint32], window: int,
-                      dense: npt.NDArray[np.float32] | None = None, page: bool = False) -> npt.NDArray[np.float64]: ...
+                      dense: npt.NDArray[np.float32] | None = None, page: bool = False,
+                      rows: npt.NDArray[np.int64] | None = None,
+                      body_run: int | None = None) -> npt.NDArray[np.float64]:
+    """Pass two's input from first-pass scores: ``dense`` included when given, the page block when
+    ``page``, the body-run block when ``body_run`` (the body label's column; needs ``dense``),
+    only the rows ``rows`` (in that order) when given."""
 def first_pass_proba(dense: npt.NDArray[np.float32], indptr: npt.NDArray[np.int64], indices: npt.NDArray[np.int32],
                      values: npt.NDArray[np.float32], dense_mean: npt.NDArray[np.float32],
                      dense_scale: npt.NDArray[np.float32], coef: npt.NDArray[np.float32],
@@ -57,7 +62,8 @@ class Model:
     """A validated model (textsieve.model builds it from model.npz + manifest.json)."""
 
     def __init__(self, arrays: dict[str, npt.NDArray[Any]], labels: Sequence[str], feature_config: dict[str, Any],
-                 window: int, revision_dense: bool, link: str, revision_page: bool = False) -> None: ...
+                 window: int, revision_dense: bool, link: str, revision_page: bool = False,
+                 revision_body_run: bool = False) -> None: ...
     @property
     def labels(self) -> list[str]: ...
     @property

@@ -181,7 +181,11 @@ def _check_manifest(manifest: dict, where) -> None:
     page = manifest["revision_config"].get("page", False)
     if not isinstance(page, bool):
         raise ModelError(f"{where}: revision_config.page must be true or false, got {page!r}. {_RETRAIN}")
-    expected = list(_core.revision_feature_names(manifest["labels"], window, names if dense else None, page))
+    body_run = manifest["revision_config"].get("body_run", False)
+    if not isinstance(body_run, bool):
+        raise ModelError(f"{where}: revision_config.body_run must be true or false, got {body_run!r}. {_RETRAIN}")
+    expected = list(_core.revision_feature_names(manifest["labels"], window, names if dense else None, page,
+                                                 body_run))
     if manifest["revision_features"] != expected:
         raise ModelError(f"{where}: the manifest's revision feature names differ from the core's. {_RETRAIN}")
 
@@ -237,7 +241,8 @@ def _core_model(arrays: dict, manifest: dict, where):
     try:
         return _core.Model(arrays, list(manifest["labels"]), dict(cfg), int(manifest["revision_config"]["window"]),
                            bool(manifest["revision_config"].get("dense", True)), str(manifest["first_pass"].get("link")),
-                           bool(manifest["revision_config"].get("page", False)))
+                           bool(manifest["revision_config"].get("page", False)),
+                           bool(manifest["revision_config"].get("body_run", False)))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ModelError(f"{where}: the model's arrays are not usable: {exc}. {_RETRAIN}") from None
 

@@ -305,9 +305,15 @@ fn dense_feature_names(html: bool) -> Vec<&'static str> {
 }
 
 #[pyfunction]
-#[pyo3(signature = (labels, window, dense_names = None, page = false))]
-fn revision_feature_names(labels: Vec<String>, window: usize, dense_names: Option<Vec<String>>, page: bool) -> Vec<String> {
-    core_revision_names(&labels, window, dense_names.as_deref(), page)
+#[pyo3(signature = (labels, window, dense_names = None, page = false, body_run = false))]
+fn revision_feature_names(
+    labels: Vec<String>,
+    window: usize,
+    dense_names: Option<Vec<String>>,
+    page: bool,
+    body_run: bool,
+) -> Vec<String> {
+    core_revision_names(&labels, window, dense_names.as_deref(), page, body_run)
 }
 
 fn feature_config(d: Option<&Bound<'_, PyDict>>) -> PyResult<FeatureConfig> {
@@ -415,10 +421,11 @@ fn slice2<'a, T: numpy::Element>(a: &'a PyReadonlyArray2<'_, T>, name: &str) -> 
 }
 
 #[pyfunction]
-#[pyo3(signature = (proba, doc, window, dense = None, page = false, rows = None))]
+#[pyo3(signature = (proba, doc, window, dense = None, page = false, rows = None, body_run = None))]
 /// Pass two's input: revision features (rows x n, f64) from first-pass `proba` (rows x k) and
 /// each row's document; `dense` (rows x n_dense, f32) is included when given, the page-relative
-/// block when `page`; only the rows `rows` (int64 indices, in that order) when given.
+/// block when `page`, the body-run block when `body_run` (the body label's column; needs
+/// `dense`); only the rows `rows` (int64 indices, in that order) when given.
 #[allow(clippy::too_many_arguments)]
 fn revision_features<'py>(
     py: Python<'py>,
@@ -428,6 +435,7 @@ fn revision_features<'py>(
     dense: Option<PyReadonlyArray2<'py, f32>>,
     page: bool,
     rows: Option<PyReadonlyArray1<'py, i64>>,
+    body_run: Option<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let (p, n, k) = slice2(&proba, "proba")?;
     let d = slice1(&doc, "doc")?;
@@ -436,7 +444,7 @@ fn revision_features<'py>(
         None => None,
     };
     let dense_arg = dense.map(|(s, _, nd)| (s, nd));
-    let config = RevisionConfig { window, dense: dense.is_some(), page };
+    let config = RevisionConfig { window, dense: dense.is_some(), page, body_run };
     if let Some(rows) = &rows {
         let picked = slice1(rows, "rows")?;
         if let Some(bad) = picked.iter().find(|&&r| r < 0) {
@@ -447,11 +455,11 @@ fn revision_features<'py>(
         let x = py
             .detach(|| textsieve_core::revision::revision_features_of_rows(p, k, d, config, dense_arg, &picked))
             .map_err(value_error)?;
-        let width = textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some(), page);
+        let width = textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some(), page, body_run.is_some());
         return Ok(x.into_pyarray(py).reshape([m, width])?.into_any());
     }
     let x = py.detach(|| core_revision(p, k, d, config, dense_arg)).map_err(value_error)?;
-    let width = if n == 0 { textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some(), page) } else { x.len() / n };
+    let width = if n == 0 { textsieve_core::revision::n_revision_features(k, window, dense.map_or(0, |d| d.2), dense.is_some(), page, body_run.is_some()) } else { x.len() / n };
     Ok(x.into_pyarray(py).reshape([n, width])?.into_any())
 }
 
@@ -618,7 +626,8 @@ fn labeled_to_py<'py>(py: Python<'py>, l: Labeled, source: &str, k: usize) -> Py
 #[pymethods]
 impl Model {
     #[new]
-    #[pyo3(signature = (arrays, labels, feature_config, window, revision_dense, link, revision_page = false))]
+    #[pyo3(signature = (arrays, labels, feature_config, window, revision_dense, link, revision_page = false, revision_body_run = false))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         arrays: &Bound<'_, PyDict>,
         labels: Vec<String>,
@@ -627,7 +636,15 @@ impl Model {
         revision_dense: bool,
         link: &str,
         revision_page: bool,
+        revision_body_run: bool,
     ) -> PyResult<Model> {
+        let body_run = if revision_body_run {
+            Some(labels.iter().position(|l| l == "body").ok_or_else(|| {
+                value_error("the model's revision has the body-run block, but its labels have no \"body\"".to_string())
+            })?)
+        } else {
+            None
+        };
         let a = ModelArrays {
             dense_mean: array(arrays, "dense_mean")?,
             dense_scale: array(arrays, "dense_scale")?,
@@ -647,7 +664,7 @@ impl Model {
         let config = ModelConfig {
             labels,
             features: self::feature_config(Some(feature_config))?,
-            revision: RevisionConfig { window, dense: revision_dense, page: revision_page },
+            revision: RevisionConfig { window, dense: revision_dense, page: revision_page, body_run },
             link: Link::parse(link).map_err(value_error)?,
         };
         let inner = CoreModel::new(&a, config).map_err(|e| value_error(e.0))?;

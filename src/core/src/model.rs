@@ -101,7 +101,22 @@ impl Model {
             config.link,
         )
         .map_err(|e| ModelError(format!("first pass: {e}")))?;
-        let n_rev = n_revision_features(k, config.revision.window, n_dense, config.revision.dense, config.revision.page);
+        if let Some(body) = config.revision.body_run {
+            if body >= k {
+                return Err(ModelError(format!("the body-run block's body column {body} is out of range for {k} labels")));
+            }
+            if !config.revision.dense {
+                return Err(ModelError("the body-run block reads line lengths from the dense features, which this model's revision leaves out".into()));
+            }
+        }
+        let n_rev = n_revision_features(
+            k,
+            config.revision.window,
+            n_dense,
+            config.revision.dense,
+            config.revision.page,
+            config.revision.body_run.is_some(),
+        );
         let trees = Trees::new(
             &TreeArrays {
                 tree_offsets: &arrays.tree_offsets,
@@ -215,8 +230,8 @@ pub(crate) mod testing {
         let features = FeatureConfig { n_word_hash: 256, n_char_hash: 128, ..FeatureConfig::default() };
         let labels: Vec<String> = ["body", "caption", "junk"].iter().map(|s| s.to_string()).collect();
         let n_dense = dense_feature_names(features.html).len();
-        let revision = RevisionConfig { window: 2, dense: true, page: false };
-        let n_rev = n_revision_features(3, 2, n_dense, true, false);
+        let revision = RevisionConfig { window: 2, dense: true, page: false, body_run: None };
+        let n_rev = n_revision_features(3, 2, n_dense, true, false, false);
         let a = arrays(3, n_dense, 384, n_rev, seed);
         Model::new(&a, ModelConfig { labels, features, revision, link: Link::Softmax }).expect("test model is valid")
     }
@@ -231,7 +246,7 @@ mod tests {
         ModelConfig {
             labels: labels.iter().map(|s| s.to_string()).collect(),
             features: FeatureConfig { n_word_hash: 256, n_char_hash: 128, ..FeatureConfig::default() },
-            revision: RevisionConfig { window: 2, dense: true, page: false },
+            revision: RevisionConfig { window: 2, dense: true, page: false, body_run: None },
             link: Link::Softmax,
         }
     }
@@ -241,7 +256,7 @@ mod tests {
         let m = model(1);
         assert_eq!(m.labels(), ["body", "caption", "junk"]);
         let n_dense = m.n_dense();
-        let n_rev = n_revision_features(3, 2, n_dense, true, false);
+        let n_rev = n_revision_features(3, 2, n_dense, true, false, false);
         let good = arrays(3, n_dense, 384, n_rev, 1);
         assert!(Model::new(&good, config(&["body", "caption", "junk"])).is_ok());
         // Each kind of damage is refused with a message, never a panic.
@@ -274,7 +289,7 @@ mod tests {
         let rows = Rows { n_rows: n, dense: &dense, indptr: &indptr, indices: &indices, values: &values };
         let chunked = m.proba(&rows, &doc).unwrap();
         let first = m.first_pass_proba(&rows).unwrap();
-        let x = crate::revision::revision_features(&first, 3, &doc, RevisionConfig { window: 2, dense: true, page: false }, Some((&dense, nd))).unwrap();
+        let x = crate::revision::revision_features(&first, 3, &doc, RevisionConfig { window: 2, dense: true, page: false, body_run: None }, Some((&dense, nd))).unwrap();
         assert_eq!(chunked, m.trees().proba(&x).unwrap());
     }
 

@@ -24,6 +24,20 @@
 //!    (`page_run_off:<label>`, a share of the page), so prose well below the article (comments,
 //!    legal text) is known to be there.
 //!
+//! 7. optionally (`RevisionConfig::body_run`), the body score's view of the page weighted by
+//!    length: the page's *body run by characters* (the stretch maximising the sum of
+//!    `chars * (P(body) - 0.5)`): whether the line is inside it (`run_chars_in:body`) and how far
+//!    before or after it (`run_chars_off:body`, a share of the page's lines); and the P(body) of
+//!    the nearest line of at least [`LONG_LINE_CHARS`] characters before and after the line
+//!    (`long_before:body`, `long_after:body`, -1 when there is none) with its distance
+//!    (`long_before_gap`, `long_after_gap`, a share of the page's lines, -1 when none). Why:
+//!    the run of (5.) counts lines, so a list of twenty short items between two paragraphs of an
+//!    article outweighs them and splits the article, and so does a spec table in a product
+//!    description; weighted by characters the paragraphs carry the stretch. The nearest long
+//!    lines are jusText's rule for short blocks (a short block between good blocks is good),
+//!    learned instead of written. The lengths come from the dense feature `log_chars`, so the
+//!    block needs the dense features.
+//!
 //! Why the page-relative block: the document mean (4.) says "this page is mostly junk", and on a
 //! page whose first 150 lines are navigation it pulled every line, the article's paragraphs too,
 //! to junk (issue 12). A relative view keeps that context but lets each line speak: a real
@@ -49,7 +63,21 @@ pub struct RevisionConfig {
     /// Include the page-relative block (`page_gap_max`, `page_gap_q90`, `page_above`, `page_run_in`, `page_run_off`). Off for models trained before it existed, whose trees index the columns
     /// without it.
     pub page: bool,
+    /// The column of the body label when the body-run block (7. above) is on; `None` for
+    /// models trained before it existed.
+    pub body_run: Option<usize>,
 }
+
+/// A line at least this long counts as a "long line" in `long_before:body` / `long_after:body`.
+pub const LONG_LINE_CHARS: f64 = 60.0;
+
+/// Values in the body-run block: `run_chars_in`, `run_chars_off`, `long_before`,
+/// `long_before_gap`, `long_after`, `long_after_gap`.
+pub const BODY_RUN_BLOCK: usize = 6;
+
+/// The dense feature the body-run block reads line lengths from (`ln(1 + chars)`, column 0 of
+/// every dense layout).
+const LOG_CHARS_COLUMN: usize = 0;
 
 /// The quantile `page_gap_q90:<label>` measures from.
 pub const PAGE_QUANTILE: f64 = 0.9;
@@ -65,8 +93,12 @@ pub const PAGE_BLOCK: usize = 5;
 pub const MAX_WINDOW: usize = 64;
 
 /// Number of revision features for `k` labels and `n_dense` dense features.
-pub fn n_revision_features(k: usize, window: usize, n_dense: usize, config_dense: bool, page: bool) -> usize {
-    k + if config_dense { n_dense } else { 0 } + 2 * window * (k + 1) + 2 * k + if page { PAGE_BLOCK * k } else { 0 }
+pub fn n_revision_features(k: usize, window: usize, n_dense: usize, config_dense: bool, page: bool, body_run: bool) -> usize {
+    k + if config_dense { n_dense } else { 0 }
+        + 2 * window * (k + 1)
+        + 2 * k
+        + if page { PAGE_BLOCK * k } else { 0 }
+        + if body_run { BODY_RUN_BLOCK } else { 0 }
 }
 
 /// The names of the revision features, in column order.
@@ -75,6 +107,7 @@ pub fn revision_feature_names<S: AsRef<str>>(
     window: usize,
     dense_names: Option<&[S]>,
     page: bool,
+    body_run: bool,
 ) -> Vec<String> {
     let mut names = Vec::new();
     for l in labels {
@@ -103,6 +136,12 @@ pub fn revision_feature_names<S: AsRef<str>>(
                 names.push(format!("{prefix}:{}", l.as_ref()));
             }
         }
+    }
+    if body_run {
+        names.extend(
+            ["run_chars_in:body", "run_chars_off:body", "long_before:body", "long_before_gap", "long_after:body", "long_after_gap"]
+                .map(String::from),
+        );
     }
     names
 }
@@ -163,6 +202,8 @@ pub struct Revision<'a> {
     means: HashMap<u32, Vec<f64>>,
     /// Row-major `n x PAGE_BLOCK*k` when the page block is on, else empty.
     page: Vec<f64>,
+    /// Row-major `n x BODY_RUN_BLOCK` when the body-run block is on, else empty.
+    body_run: Vec<f64>,
     width: usize,
 }
 
@@ -201,9 +242,19 @@ impl<'a> Revision<'a> {
             e.1 += 1;
         }
         let means = sums.into_iter().map(|(d, (s, cnt))| (d, s.iter().map(|v| v / cnt as f64).collect())).collect();
-        let width = n_revision_features(k, window, n_dense, dense.is_some(), config.page);
+        let width = n_revision_features(k, window, n_dense, dense.is_some(), config.page, config.body_run.is_some());
         let page = if config.page { page_block(proba, k, doc) } else { Vec::new() };
-        Ok(Revision { proba, k, doc, window, dense, means, page, width })
+        let body_run = match (config.body_run, dense) {
+            (None, _) => Vec::new(),
+            (Some(body), _) if body >= k => return Err(format!("body column {body} is out of range for {k} labels")),
+            (Some(_), None) => return Err("the body-run block reads line lengths from the dense features: give them".into()),
+            (Some(_), Some((_, 0))) => return Err("the body-run block needs the dense feature log_chars".into()),
+            (Some(body), Some((d, nd))) => {
+                let chars: Vec<f64> = (0..n).map(|r| (d[r * nd + LOG_CHARS_COLUMN] as f64).exp_m1()).collect();
+                body_run_block(proba, k, doc, body, &chars)
+            }
+        };
+        Ok(Revision { proba, k, doc, window, dense, means, page, body_run, width })
     }
 
     /// Values per row.
@@ -257,9 +308,83 @@ impl<'a> Revision<'a> {
             if !self.page.is_empty() {
                 let m = PAGE_BLOCK * k;
                 row[at..at + m].copy_from_slice(&self.page[r * m..(r + 1) * m]);
+                at += m;
+            }
+            if !self.body_run.is_empty() {
+                let m = BODY_RUN_BLOCK;
+                row[at..at + m].copy_from_slice(&self.body_run[r * m..(r + 1) * m]);
             }
         }
     }
+}
+
+/// The body-run block of every row, row-major `n x BODY_RUN_BLOCK` (see the module docs, 7.):
+/// the page's body run weighted by `chars` (in, signed offset over the page's row count), and
+/// the P(body) of the nearest line of at least [`LONG_LINE_CHARS`] characters before and after
+/// each row with its distance over the page's row count (-1 and -1 when there is none). Rows are
+/// grouped by document id, in row order (a page's rows in line order). A non-finite score counts
+/// as 0 in the run and is reported as 0; a non-finite length weighs 0.
+fn body_run_block(proba: &[f64], k: usize, doc: &[u32], body: usize, chars: &[f64]) -> Vec<f64> {
+    let m = BODY_RUN_BLOCK;
+    let mut out = vec![0f64; doc.len() * m];
+    let mut pages: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (r, &d) in doc.iter().enumerate() {
+        pages.entry(d).or_default().push(r);
+    }
+    let mut gains: Vec<f64> = Vec::new();
+    for rows in pages.values() {
+        let count = rows.len() as f64;
+        let score = |r: usize| finite_or_zero(proba[r * k + body]);
+        let length = |r: usize| if chars[r].is_finite() { chars[r].max(0.0) } else { 0.0 };
+        gains.clear();
+        gains.extend(rows.iter().map(|&r| length(r) * (score(r) - 0.5)));
+        let run = best_stretch(&gains);
+        let mut before: Option<usize> = None;
+        for (i, &r) in rows.iter().enumerate() {
+            let row = &mut out[r * m..(r + 1) * m];
+            if let Some((a, b)) = run {
+                row[0] = if i >= a && i <= b { 1.0 } else { 0.0 };
+                row[1] = if i < a {
+                    -((a - i) as f64) / count
+                } else if i > b {
+                    (i - b) as f64 / count
+                } else {
+                    0.0
+                };
+            }
+            match before {
+                Some(j) => {
+                    row[2] = score(rows[j]);
+                    row[3] = (i - j) as f64 / count;
+                }
+                None => {
+                    row[2] = -1.0;
+                    row[3] = -1.0;
+                }
+            }
+            if length(r) >= LONG_LINE_CHARS - 0.5 {
+                before = Some(i);
+            }
+        }
+        let mut after: Option<usize> = None;
+        for (i, &r) in rows.iter().enumerate().rev() {
+            let row = &mut out[r * m..(r + 1) * m];
+            match after {
+                Some(j) => {
+                    row[4] = score(rows[j]);
+                    row[5] = (j - i) as f64 / count;
+                }
+                None => {
+                    row[4] = -1.0;
+                    row[5] = -1.0;
+                }
+            }
+            if length(r) >= LONG_LINE_CHARS - 0.5 {
+                after = Some(i);
+            }
+        }
+    }
+    out
 }
 
 /// The page-relative block of every row, row-major `n x PAGE_BLOCK*k`: per label the gap to the
@@ -332,10 +457,16 @@ fn page_block(proba: &[f64], k: usize, doc: &[u32]) -> Vec<f64> {
 /// while its sum stays above 0), so the result depends on the scores alone. Non-finite scores
 /// count as 0.
 fn best_run(scores: &[f64]) -> Option<(usize, usize)> {
+    let gains: Vec<f64> = scores.iter().map(|&v| if v.is_finite() { v - 0.5 } else { -0.5 }).collect();
+    best_stretch(&gains)
+}
+
+/// The stretch of consecutive values (first, last index) with the highest positive sum, or
+/// `None` when no value is positive; on equal sums the earliest-ending, shortest stretch.
+fn best_stretch(gains: &[f64]) -> Option<(usize, usize)> {
     let mut best: Option<(f64, usize, usize)> = None;
     let (mut sum, mut start) = (0.0f64, 0usize);
-    for (i, &v) in scores.iter().enumerate() {
-        let gain = if v.is_finite() { v - 0.5 } else { -0.5 };
+    for (i, &gain) in gains.iter().enumerate() {
         if sum <= 0.0 {
             sum = gain;
             start = i;
@@ -362,18 +493,18 @@ mod tests {
     use super::*;
 
     fn cfg(window: usize, page: bool) -> RevisionConfig {
-        RevisionConfig { window, dense: false, page }
+        RevisionConfig { window, dense: false, page, body_run: None }
     }
 
     #[test]
     fn layout_and_names_agree() {
         let labels = ["body", "junk"];
-        let names = revision_feature_names(&labels, 1, None, false);
-        assert_eq!(names.len(), n_revision_features(2, 1, 0, false, false));
+        let names = revision_feature_names(&labels, 1, None, false, false);
+        assert_eq!(names.len(), n_revision_features(2, 1, 0, false, false, false));
         assert_eq!(names[..2], ["p:body", "p:junk"]);
         assert_eq!(names[2..8], ["p[-1]:body", "p[-1]:junk", "has[-1]", "p[+1]:body", "p[+1]:junk", "has[+1]"]);
         assert_eq!(names[8..], ["doc_mean:body", "doc_mean:junk", "wide_mean:body", "wide_mean:junk"]);
-        let with_dense = revision_feature_names(&labels, 1, Some(&["chars", "words"][..]), false);
+        let with_dense = revision_feature_names(&labels, 1, Some(&["chars", "words"][..]), false, false);
         assert_eq!(with_dense[2..4], ["dense:chars", "dense:words"]);
     }
 
@@ -409,7 +540,7 @@ mod tests {
     /// The page block of a page: (body, junk) scores of its rows; columns by name.
     fn page_rows(proba: &[f64], doc: &[u32]) -> (Vec<String>, Vec<Vec<f64>>) {
         let labels = ["body", "junk"];
-        let names = revision_feature_names(&labels, 0, None, true);
+        let names = revision_feature_names(&labels, 0, None, true, false);
         let x = revision_features(proba, 2, doc, cfg(0, true), None).unwrap();
         let width = names.len();
         (names, x.chunks(width).map(|c| c.to_vec()).collect())
@@ -431,8 +562,8 @@ mod tests {
 
     #[test]
     fn page_block_names_follow_the_wide_means() {
-        let names = revision_feature_names(&["body", "junk"], 0, None, true);
-        assert_eq!(names.len(), n_revision_features(2, 0, 0, false, true));
+        let names = revision_feature_names(&["body", "junk"], 0, None, true, false);
+        assert_eq!(names.len(), n_revision_features(2, 0, 0, false, true, false));
         assert_eq!(
             names[6..],
             [
@@ -542,5 +673,53 @@ mod tests {
         assert_eq!(rows[0][col(&names, "page_above:body")], 0.0);
         assert_eq!(rows[0][col(&names, "page_gap_max:body")], 0.0);
         assert!(names.iter().zip(&rows[0]).filter(|(n, _)| n.starts_with("page_")).all(|(_, v)| v.is_finite()));
+    }
+
+    /// A page of `(P(body), characters)` rows, revised with only the body-run block and the
+    /// line length as the one dense feature; returns the block of each row.
+    fn body_run_rows(page: &[(f64, usize)]) -> Vec<Vec<f64>> {
+        let proba: Vec<f64> = page.iter().flat_map(|&(p, _)| [p, 1.0 - p]).collect();
+        let dense: Vec<f32> = page.iter().map(|&(_, c)| (c as f32).ln_1p()).collect();
+        let doc = vec![0u32; page.len()];
+        let config = RevisionConfig { window: 0, dense: true, page: false, body_run: Some(0) };
+        let x = revision_features(&proba, 2, &doc, config, Some((&dense, 1))).unwrap();
+        let width = n_revision_features(2, 0, 1, true, false, true);
+        assert_eq!(width, revision_feature_names(&["body", "junk"], 0, Some(&["log_chars"][..]), false, true).len());
+        x.chunks(width).map(|row| row[width - BODY_RUN_BLOCK..].to_vec()).collect()
+    }
+
+    #[test]
+    fn short_items_between_paragraphs_are_inside_the_run_by_characters() {
+        // a paragraph, twenty two-word list items scored as junk, a paragraph, eight menu lines,
+        // then a long comment
+        let mut page = vec![(0.9, 400)];
+        page.extend(std::iter::repeat((0.1, 12)).take(20));
+        page.push((0.9, 400));
+        page.extend(std::iter::repeat((0.05, 10)).take(8));
+        page.push((0.7, 80));
+        let rows = body_run_rows(&page);
+        assert!(rows[..22].iter().all(|r| r[0] == 1.0), "by lines the items would split the article");
+        assert!(rows[22..].iter().all(|r| r[0] == 0.0));
+        assert!(rows[30][1] > 0.0, "the comment comes after the run");
+        assert_eq!(best_run(&page.iter().map(|&(p, _)| p).collect::<Vec<_>>()), Some((0, 0)));
+        // an item's nearest long lines are the two paragraphs
+        assert!((rows[5][2] - 0.9).abs() < 1e-9 && (rows[5][4] - 0.9).abs() < 1e-9);
+        assert!((rows[5][3] - 5.0 / 31.0).abs() < 1e-9 && (rows[5][5] - 16.0 / 31.0).abs() < 1e-9);
+        assert_eq!(rows[0][2..4], [-1.0, -1.0]); // nothing long before the first line
+        assert_eq!(rows[30][4..6], [-1.0, -1.0]); // nor after the last
+    }
+
+    #[test]
+    fn the_body_run_block_needs_the_dense_features_and_a_body_column() {
+        let config = RevisionConfig { window: 1, dense: false, page: false, body_run: Some(0) };
+        assert!(revision_features(&[0.5, 0.5], 2, &[0], config, None).unwrap_err().contains("dense"));
+        let config = RevisionConfig { body_run: Some(2), ..config };
+        assert!(revision_features(&[0.5, 0.5], 2, &[0], config, Some((&[1.0], 1))).unwrap_err().contains("out of range"));
+        // non-finite scores and lengths never panic and give finite values
+        let config = RevisionConfig { body_run: Some(0), ..config };
+        let x = revision_features(&[f64::NAN, 0.5, 0.9, 0.1], 2, &[0, 0], config, Some((&[f32::INFINITY, f32::NAN], 1)))
+            .unwrap();
+        let width = x.len() / 2;
+        assert!(x.chunks(width).all(|row| row[width - BODY_RUN_BLOCK..].iter().all(|v| v.is_finite())));
     }
 }

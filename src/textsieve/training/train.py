@@ -66,8 +66,10 @@ class TrainConfig:
     ``inner_folds``: grouped
     folds for the out-of-fold scores. ``window``: neighbours on each side pass two looks at, and
     ``revision_dense``: pass two also sees the dense features; ``revision_page``: and where each
-    line's scores stand within its page (the core's ``page_*`` revision features). The rest
-    configure the boosted trees.
+    line's scores stand within its page (the core's ``page_*`` revision features);
+    ``revision_body_run``: and the body-run block (the page's body run weighted by characters,
+    and the P(body) of the nearest long line before and after: ``run_chars_*``, ``long_*``; see
+    ``src/core/src/revision.rs``). The rest configure the boosted trees.
 
     ``body_threshold``: the model's decision threshold, written to the manifest and used by
     serving unless the user sets one: a line is body when P(body) is at least this, unless
@@ -128,6 +130,7 @@ class TrainConfig:
     window: int = 3
     revision_dense: bool = True
     revision_page: bool = True
+    revision_body_run: bool = False
     real_edge: int = 0
     real_keep: float = 0.2
     real_floor: int = 10
@@ -164,7 +167,7 @@ class FittedModel:
         """The core's model over these arrays (validated by the core, as when loaded from disk)."""
         return _core.Model({k: np.ascontiguousarray(v) for k, v in self.arrays.items()}, self.labels,
                            self.feature_config, self.config.window, self.config.revision_dense, self.link,
-                           self.config.revision_page)
+                           self.config.revision_page, self.config.revision_body_run)
 
     @property
     def revision_names(self) -> list[str]:
@@ -176,7 +179,7 @@ def revision_names(labels: Sequence[str], dense_names: Sequence[str], config: Tr
     when ``config.revision_dense``)."""
     return list(_core.revision_feature_names(list(labels), config.window,
                                              list(dense_names) if config.revision_dense else None,
-                                             config.revision_page))
+                                             config.revision_page, config.revision_body_run))
 
 
 THIN_LABELS = ("body", "boilerplate")  # the labels whose long runs are thinned
@@ -433,7 +436,8 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     picked = np.flatnonzero(fit).astype(np.int64)
     revision = _core.revision_features(np.ascontiguousarray(oof), doc, config.window,
                                        np.ascontiguousarray(table.dense[rows]) if config.revision_dense else None,
-                                       config.revision_page, picked)
+                                       config.revision_page, picked,
+                                       labels.index("body") if config.revision_body_run else None)
     if seconds is not None:
         seconds["revision"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -710,7 +714,7 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
         "revision_features": model.revision_names,
         "feature_config": model.feature_config,
         "revision_config": {"window": model.config.window, "dense": model.config.revision_dense,
-                            "page": model.config.revision_page},
+                            "page": model.config.revision_page, "body_run": model.config.revision_body_run},
         "first_pass": {"link": model.link, "solver": "SGDClassifier(log_loss, averaged, adaptive step)",
                        "alpha": model.config.alpha, "epochs": model.config.epochs, "eta0": model.config.eta0},
         "second_pass": {"estimator": "HistGradientBoostingClassifier", "max_iter": model.config.max_iter,
