@@ -12,6 +12,17 @@ SEEDS = SHARED / "seeds"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def load_benchmark(name: str):
+    """A script of ``benchmarks/`` as a module (they are scripts, not a package), so a test can
+    call its ``main`` and helpers as a maintainer would run it."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def sieve():
     from textsieve import Sieve

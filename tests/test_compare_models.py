@@ -5,20 +5,15 @@ sides the same way, on the same pages), and the report must carry per-label rows
 lives outside the repo, so the test points ``--seeds`` at an empty folder: the seeds section
 is skipped with a message, as on a user's machine.
 """
-import importlib.util
 import json
-from pathlib import Path
+
+from conftest import load_benchmark
 
 from textsieve.model import default_model_path
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "compare_models.py"
-
 
 def _compare_models():
-    spec = importlib.util.spec_from_file_location("compare_models", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("compare_models")
 
 
 def test_the_shipped_model_against_itself_shows_no_change(tmp_path, capsys):

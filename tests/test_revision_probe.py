@@ -1,18 +1,11 @@
 """benchmarks/revision_probe.py: the candidate pass-two inputs it computes, on pages small enough
 to check by hand. (The probe's fit takes minutes, so the suite checks its blocks, not a run.)"""
-import importlib.util
-from pathlib import Path
-
 import numpy as np
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "revision_probe.py"
+from conftest import load_benchmark
 
 
 def _probe():
-    spec = importlib.util.spec_from_file_location("revision_probe", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("revision_probe")
 
 
 def test_a_list_of_short_items_between_paragraphs_is_inside_the_weighted_run():
