@@ -60,8 +60,10 @@ def test_folder_is_cleaned_broken_files_reported_inputs_untouched(scraped, tmp_p
     page = (out / "pages" / "page.html.txt").read_text(encoding="utf-8")  # cleaned HTML is text
     assert "Rooftop Bees" in page and "var x" not in page and "Socials" not in page
     dump = [json.loads(line) for line in (out / "dump.jsonl").read_text().splitlines()]
-    assert [r["id"] for r in dump] == [0, 1, 2]
-    assert all(r["url"].startswith("https://") and "Detail Author" not in r["text"] for r in dump)
+    # the record without a text field has nothing to clean: written through unchanged, in its place
+    assert [r["id"] for r in dump] == [0, 1, 99, 2] and dump[2] == {"id": 99, "body": "no text field"}
+    cleaned_rows = [r for r in dump if "text" in r]
+    assert all(r["url"].startswith("https://") and "Detail Author" not in r["text"] for r in cleaned_rows)
     assert (out / "empty.txt").read_text() == ""
 
     report = json.loads((out / "textsieve-report.json").read_text())
@@ -72,7 +74,7 @@ def test_folder_is_cleaned_broken_files_reported_inputs_untouched(scraped, tmp_p
     assert by_name["image.png"]["status"] == "skipped"
     assert by_name["dump.jsonl"]["status"] == "done"
     assert any("line 2: malformed JSON" in b for b in by_name["dump.jsonl"]["bad_records"])
-    assert any("line 4: no string field 'text'" in b for b in by_name["dump.jsonl"]["bad_records"])
+    assert any("line 4: no string field 'text'" in b for b in by_name["dump.jsonl"]["passed_through"])
     assert report["lines_per_label"]["author_meta"] > 0 and report["languages"].get("en", 0) >= 5
     assert not (out / "binary.txt").exists() and not list(out.rglob("*.part"))
 

@@ -703,17 +703,32 @@ def test_a_file_or_a_broken_link_where_an_output_folder_goes_is_named(tmp_path, 
     assert not (tmp_path / "gone").exists()  # never created through the link
 
 
-def test_skipped_jsonl_records_are_shown_on_the_console_not_only_in_the_report(tmp_path):
+def test_jsonl_records_skipped_or_written_through_are_shown_on_the_console(tmp_path):
     rows = ['{"text": "The harbour opened at dawn and the boats went out."}', "{not json",
-            '{"title": "no text field"}', '{"text": 123}']
+            '{"title": "no text field"}', '{"text": 123}', '["an", "array"]',
+            '{"text": "The ferry left at noon with forty passengers aboard."}']
     write(tmp_path / "in" / "rows.jsonl", "\n".join(rows) + "\n")
     result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 0  # the file is done; its good record is cleaned
-    assert "bad records:" in result.stderr and "3 JSONL record(s) skipped" in result.stderr
-    assert "line 2: malformed JSON" in result.stderr and "line 3: no string field 'text'" in result.stderr
-    assert "JSONL records skipped" in result.stderr  # the summary table counts them
-    out_rows = (tmp_path / "out" / "rows.jsonl").read_text().splitlines()
-    assert len(out_rows) == 1 and "harbour" in json.loads(out_rows[0])["text"]
+    assert result.exit_code == 0  # the file is done; its good records are cleaned
+    assert "bad records:" in result.stderr and "2 JSONL record(s) skipped" in result.stderr
+    assert "line 2: malformed JSON" in result.stderr and "line 5: a JSON list, not an object" in result.stderr
+    assert "passed through:" in result.stderr and "2 JSONL record(s) with nothing to clean" in result.stderr
+    assert "line 3: no string field 'text'" in result.stderr
+    assert "JSONL records skipped" in result.stderr and "JSONL records written through" in result.stderr
+    # records with no text to clean come out unchanged and in their place
+    out_rows = [json.loads(r) for r in (tmp_path / "out" / "rows.jsonl").read_text().splitlines()]
+    assert out_rows[1:3] == [{"title": "no text field"}, {"text": 123}]
+    assert "harbour" in out_rows[0]["text"] and "ferry" in out_rows[3]["text"] and len(out_rows) == 4
+    report = json.loads((tmp_path / "out" / "textsieve-report.json").read_text())
+    assert len(report["files"][0]["passed_through"]) == 2 and len(report["files"][0]["bad_records"]) == 2
+    # the same in stdout mode, and with --format jsonl every row has the textsieve block
+    stdout = runner.invoke(app, ["clean", str(tmp_path / "in" / "rows.jsonl")])
+    assert [json.loads(r) for r in stdout.stdout.splitlines()][1:3] == out_rows[1:3]
+    uniform = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "uniform"), "--format", "jsonl"])
+    assert uniform.exit_code == 0
+    rows_out = [json.loads(r) for r in (tmp_path / "uniform" / "rows.jsonl").read_text().splitlines()]
+    assert [r["textsieve"]["record"] for r in rows_out] == [1, 3, 4, 6]
+    assert rows_out[1]["textsieve"]["lines"] == [] and rows_out[1]["title"] == "no text field"
 
 
 def test_a_newline_in_a_file_name_never_splits_a_console_line(tmp_path):

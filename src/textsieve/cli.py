@@ -164,6 +164,10 @@ def clean(
                 shown = "; ".join(f.bad_records[:5]) + ("; ..." if len(f.bad_records) > 5 else "")
                 typer.echo(f"bad records: {_name(f.input)}: {len(f.bad_records)} JSONL record(s) skipped, "
                            f"the rest cleaned ({shown}); all listed in the report", err=True)
+            if f.passed_through:
+                shown = "; ".join(f.passed_through[:5]) + ("; ..." if len(f.passed_through) > 5 else "")
+                typer.echo(f"passed through: {_name(f.input)}: {len(f.passed_through)} JSONL record(s) with nothing "
+                           f"to clean written unchanged ({shown}); all listed in the report", err=True)
     for f in result.files:
         if f.status == "failed":
             reason = f.reason[len(f.input) + 1:].lstrip() if f.reason.startswith(f.input + ":") else f.reason
@@ -249,6 +253,9 @@ def _summary(result, report_path) -> None:
     bad = sum(len(f.bad_records) for f in result.files)
     if bad:
         table.add_row("JSONL records skipped", f"{bad} bad record(s), listed below and in the report")
+    through = sum(len(f.passed_through) for f in result.files)
+    if through:
+        table.add_row("JSONL records written through", f"{through} with no text to clean, listed below and in the report")
     if d["repaired"]:
         table.add_row("repaired decodes", f"{len(d['repaired'])} file(s), listed below and in the report")
     table.add_row("worker processes", str(d["jobs"]))

@@ -61,6 +61,15 @@ def record_json(doc: Document, records, kept: str, source: str, text_field: str,
     return rec
 
 
+def passthrough_json(bad: BadRecord, source: str, with_lines: bool) -> dict:
+    """A record with nothing to clean, as it came (``--format jsonl``: with an empty
+    ``textsieve`` block, so every output row has the same schema)."""
+    rec = dict(bad.record)
+    if with_lines:
+        rec["textsieve"] = {"source": source, "record": bad.number, "language": None, "lines": []}
+    return rec
+
+
 def _rejected_rows(records, keep, number: int | None = None) -> Iterator[str]:
     prefix = f"{number}:" if number is not None else ""
     for r in records:
@@ -164,7 +173,13 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
         chunk: list[Document] = []
 
         def flush():
-            for doc, records in zip(chunk, _label(sieve, chunk, cfg)):
+            docs = [d for d in chunk if isinstance(d, Document)]
+            labeled = iter(_label(sieve, docs, cfg))
+            for doc in chunk:  # in input order: a written-through record keeps its place
+                if isinstance(doc, BadRecord):
+                    out.write(dumps_json(passthrough_json(doc, inp.path, with_lines)) + "\n")
+                    continue
+                records = next(labeled)
                 if isinstance(records, Exception):
                     result.bad_records.append(f"line {doc.number}: {type(records).__name__}: {records}")
                     continue
@@ -180,15 +195,17 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
                 out.write(dumps_json(record_json(doc, records, kept, inp.path, text_field, with_lines)) + "\n")
                 for row in _rejected_rows(records, cfg.keep, doc.number):
                     side.write(row)
-            result.documents += len(chunk)
+            result.documents += len(docs)
             chunk.clear()
 
         for item in inp.documents():
             if isinstance(item, BadRecord):
-                result.bad_records.append(item.reason)
-                continue
+                if item.record is None:
+                    result.bad_records.append(item.reason)
+                    continue
+                result.passed_through.append(item.reason)
             chunk.append(item)
-            if len(chunk) >= JSONL_CHUNK or sum(len(d.text) for d in chunk) >= FLUSH_CHARS:
+            if len(chunk) >= JSONL_CHUNK or sum(len(d.text) for d in chunk if isinstance(d, Document)) >= FLUSH_CHARS:
                 flush()
         if chunk:
             flush()
@@ -199,6 +216,9 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
     reasons = []
     if result.bad_records:
         reasons.append(f"{len(result.bad_records)} bad record(s) skipped: " + "; ".join(result.bad_records[:5]))
+    if result.passed_through:
+        reasons.append(f"{len(result.passed_through)} record(s) with nothing to clean written through unchanged: "
+                       + "; ".join(result.passed_through[:5]))
     if left_out:
         reasons.append(f"{sum(left_out.values())} record(s) left out by language "
                        f"({', '.join(f'{k} {v}' for k, v in left_out.most_common())}): " + "; ".join(left_out_lines[:5]))
@@ -211,14 +231,22 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
 
 
 def _documents(path, sieve: Sieve, cfg: SieveConfig, html: bool | None, text_field: str, max_doc_mb: float,
-               warn) -> Iterator[tuple[Document, object]]:
+               warn, passthrough: bool = False) -> Iterator[tuple[Document | BadRecord, object]]:
     """(document, labels) for each document of one input, JSONL in chunks; bad records and
-    repairs go to ``warn``. Raises TextsieveError when the input as a whole cannot be read."""
+    repairs go to ``warn``. With ``passthrough``, a record with nothing to clean comes as
+    ``(BadRecord, None)`` in its place instead. Raises TextsieveError when the input as a whole
+    cannot be read."""
     with open_input(path, html=html, text_field=text_field, max_doc_mb=max_doc_mb) as inp:
-        chunk: list[Document] = []
+        chunk: list = []
 
         def flush():
-            for doc, records in zip(chunk, _label(sieve, chunk, cfg)):
+            docs = [d for d in chunk if isinstance(d, Document)]
+            labeled = iter(_label(sieve, docs, cfg))
+            for doc in chunk:
+                if isinstance(doc, BadRecord):
+                    yield doc, None
+                    continue
+                records = next(labeled)
                 if isinstance(records, Exception):
                     warn(f"{path}: line {doc.number}: {type(records).__name__}: {records}")
                     continue
@@ -228,9 +256,10 @@ def _documents(path, sieve: Sieve, cfg: SieveConfig, html: bool | None, text_fie
         for item in inp.documents():
             if isinstance(item, BadRecord):
                 warn(f"{path}: {item.reason}")
-                continue
+                if not (passthrough and item.record is not None):
+                    continue
             chunk.append(item)
-            if len(chunk) >= JSONL_CHUNK or sum(len(d.text) for d in chunk) >= FLUSH_CHARS:
+            if len(chunk) >= JSONL_CHUNK or sum(len(d.text) for d in chunk if isinstance(d, Document)) >= FLUSH_CHARS:
                 yield from flush()
         yield from flush()
         for note in inp.notes:
@@ -242,7 +271,10 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
     """Write the cleaned form of one input to ``out``: text for a text or HTML input (ending in a
     newline, so consecutive inputs never run together), one JSON record per line for JSONL."""
     cfg = config or sieve.config
-    for doc, records in _documents(path, sieve, cfg, html, text_field, max_doc_mb, warn):
+    for doc, records in _documents(path, sieve, cfg, html, text_field, max_doc_mb, warn, passthrough=True):
+        if isinstance(doc, BadRecord):
+            out.write(dumps_json(passthrough_json(doc, str(path), False)) + "\n")
+            continue
         if records.skipped:
             warn(f"skipped {path}{'' if doc.number is None else f' line {doc.number}'}: {records.skipped}")
             continue

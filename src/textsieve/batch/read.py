@@ -62,10 +62,15 @@ class Document:
 
 @dataclass
 class BadRecord:
-    """A JSONL line that is not a usable record (reported by line number, then skipped)."""
+    """A JSONL line that is not a usable record, reported by line number. ``record`` is set when
+    the line is a JSON object without a string text field: it has nothing to clean, so it is
+    written through unchanged (nothing is lost, and output rows stay in line with input rows);
+    a line that is not a JSON object (or is over the size cap) cannot be written as a record
+    and is skipped."""
 
     number: int
     reason: str
+    record: dict | None = None
 
 
 def kind_from_name(name: str) -> str | None:
@@ -248,8 +253,15 @@ class InputFile:
             rec = json.loads(decoded.text)
         except (ValueError, InputError, RecursionError) as exc:
             return BadRecord(number, f"line {number}: malformed JSON ({str(exc)[:80]})")
-        if not isinstance(rec, dict) or not isinstance(rec.get(self.text_field), str):
-            return BadRecord(number, f"line {number}: no string field {self.text_field!r}")
+        if not isinstance(rec, dict):
+            return BadRecord(number, f"line {number}: a JSON {type(rec).__name__}, not an object")
+        if not isinstance(rec.get(self.text_field), str):
+            try:
+                json.dumps(rec, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                rec = _replace_surrogates(rec)
+            return BadRecord(number, f"line {number}: no string field {self.text_field!r} (written through unchanged)",
+                             rec)
         self.notes.extend(f"line {number}: {note}" for note in decoded.notes)
         try:
             json.dumps(rec, ensure_ascii=False).encode("utf-8")

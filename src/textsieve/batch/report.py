@@ -28,6 +28,7 @@ class FileResult:
     languages: dict[str, int] = field(default_factory=dict)
     skipped_languages: dict[str, int] = field(default_factory=dict)  # documents left out by --lang
     bad_records: list[str] = field(default_factory=list)
+    passed_through: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
