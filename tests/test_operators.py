@@ -740,3 +740,23 @@ def test_a_newline_in_a_file_name_never_splits_a_console_line(tmp_path):
     assert result.exit_code == 1
     failed = [line for line in result.stderr.splitlines() if line]
     assert len(failed) == 1 and failed[0].startswith("failed: ") and "two\\nlines.txt" in failed[0]
+
+
+def test_a_wrong_text_field_fails_the_file_instead_of_copying_it(tmp_path, example_text):
+    src = write(tmp_path / "in" / "rows.jsonl", json.dumps({"id": 1, "text": example_text}) + "\n")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q",
+                                 "--text-field", "body"])
+    assert result.exit_code == 1 and "no record has a string field 'body'" in result.stderr
+    assert "check --text-field" in result.stderr and not (tmp_path / "out" / "rows.jsonl").exists()
+    stdout = runner.invoke(app, ["clean", str(src), "--text-field", "body", "-q"])
+    assert stdout.exit_code == 1 and "check --text-field" in stdout.stderr
+
+
+def test_a_record_written_through_reports_what_its_decode_repaired(tmp_path):
+    rows = ['{"text": "The harbour opened at dawn and the boats went out."}', '{"title": "caf\\ud800"}']
+    write(tmp_path / "in" / "rows.jsonl", "\n".join(rows) + "\n")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert "repaired:" in result.stderr and "line 2: lone surrogate" in result.stderr
+    out_rows = [json.loads(r) for r in (tmp_path / "out" / "rows.jsonl").read_text().splitlines()]
+    assert out_rows[1] == {"title": "caf\ufffd"}

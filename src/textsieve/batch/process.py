@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..clean import Sieve, SieveConfig
-from ..errors import TextsieveError
+from ..errors import InputError, TextsieveError
 from ..files import PROCESS_TAG, dumps_json
 from .plan import sidecar_path
 from .read import DEFAULT_MAX_DOC_MB, BadRecord, Document, open_input
@@ -209,6 +209,12 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
                 flush()
         if chunk:
             flush()
+        if result.passed_through and result.documents == 0:
+            # Not one record had text to clean: most likely the wrong --text-field. Writing the
+            # input back out unchanged and calling it done would hide that, so the file fails
+            # and nothing is written.
+            raise InputError(f"{inp.path}: no record has a string field {text_field!r} "
+                             f"({len(result.passed_through)} JSON object(s), none cleaned): check --text-field")
     result.bytes_out = out.bytes
     result.labels = dict(labels)
     result.languages = dict(langs)
@@ -271,10 +277,13 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
     """Write the cleaned form of one input to ``out``: text for a text or HTML input (ending in a
     newline, so consecutive inputs never run together), one JSON record per line for JSONL."""
     cfg = config or sieve.config
+    cleaned = passed = 0
     for doc, records in _documents(path, sieve, cfg, html, text_field, max_doc_mb, warn, passthrough=True):
         if isinstance(doc, BadRecord):
             out.write(dumps_json(passthrough_json(doc, str(path), False)) + "\n")
+            passed += 1
             continue
+        cleaned += 1
         if records.skipped:
             warn(f"skipped {path}{'' if doc.number is None else f' line {doc.number}'}: {records.skipped}")
             continue
@@ -283,6 +292,9 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
             out.write(dumps_json(record_json(doc, records, kept, str(path), text_field, False)) + "\n")
         else:
             out.write(kept if not kept or kept.endswith("\n") else kept + "\n")
+    if passed and not cleaned:  # the same rule as with -o; the records are already written through
+        raise InputError(f"{path}: no record has a string field {text_field!r} ({passed} JSON object(s), none "
+                         "cleaned): check --text-field")
 
 
 def labeled_documents(path, sieve: Sieve, *, html: bool | None = None, text_field: str = "text",

@@ -255,19 +255,14 @@ class InputFile:
             return BadRecord(number, f"line {number}: malformed JSON ({str(exc)[:80]})")
         if not isinstance(rec, dict):
             return BadRecord(number, f"line {number}: a JSON {type(rec).__name__}, not an object")
-        if not isinstance(rec.get(self.text_field), str):
-            try:
-                json.dumps(rec, ensure_ascii=False).encode("utf-8")
-            except UnicodeEncodeError:
-                rec = _replace_surrogates(rec)
-            return BadRecord(number, f"line {number}: no string field {self.text_field!r} (written through unchanged)",
-                             rec)
         self.notes.extend(f"line {number}: {note}" for note in decoded.notes)
         try:
             json.dumps(rec, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:  # a "\ud800"-style escape: same rule as the library boundary
             rec = _replace_surrogates(rec)
             self.notes.append(f"line {number}: lone surrogate escape(s) replaced with U+FFFD")
+        if not isinstance(rec.get(self.text_field), str):
+            return BadRecord(number, f"line {number}: no string field {self.text_field!r}", rec)
         return Document(rec[self.text_field], self.html, rec, number)
 
 

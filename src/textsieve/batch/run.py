@@ -44,6 +44,13 @@ def blocked(dst: Path, out_dir: Path) -> str | None:
 
     Checked before the "output exists" test: a folder at the output's path exists too, and was
     reported as a finished file that needed only ``--force``."""
+    try:
+        return _blocked(dst, out_dir)
+    except OSError as exc:  # e.g. a folder on the way that cannot be searched
+        return f"{dst}: cannot check the output path ({exc.strerror or exc})"
+
+
+def _blocked(dst: Path, out_dir: Path) -> str | None:
     if dst.is_dir():  # a symbolic link to a folder too
         return (f"{dst} is a folder, not an output file: move it away or choose another -o "
                 "(textsieve never deletes a folder)")

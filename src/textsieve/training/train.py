@@ -843,7 +843,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     table, docs, bank, augmented, real, n_team = (data.table, data.docs, data.bank, data.augmented, data.real,
                                                   data.n_team)
     timings = dict(data.seconds)
-    archives = [d for d in augmented if "-archive-" in d.name]
+    archives = [d for d in augmented[:n_team] if "-archive-" in d.name]
     prose_texts = [d for d in real if is_prose_text(d)]
     real_page_count = len({d.name.split("#", 1)[0] for d in real if not is_prose_text(d)})
 
