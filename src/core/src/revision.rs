@@ -340,53 +340,44 @@ fn body_run_block(proba: &[f64], k: usize, doc: &[u32], body: usize, chars: &[f6
         let length = |r: usize| if chars[r].is_finite() { chars[r].max(0.0) } else { 0.0 };
         gains.clear();
         gains.extend(rows.iter().map(|&r| length(r) * (score(r) - 0.5)));
-        let run = best_stretch(&gains);
-        let mut before: Option<usize> = None;
-        for (i, &r) in rows.iter().enumerate() {
-            let row = &mut out[r * m..(r + 1) * m];
-            if let Some((a, b)) = run {
-                row[0] = if i >= a && i <= b { 1.0 } else { 0.0 };
-                row[1] = if i < a {
-                    -((a - i) as f64) / count
-                } else if i > b {
-                    (i - b) as f64 / count
-                } else {
-                    0.0
+        if let Some(run) = best_stretch(&gains) {
+            for (i, &r) in rows.iter().enumerate() {
+                (out[r * m], out[r * m + 1]) = run_position(i, run, rows.len());
+            }
+        }
+        // The nearest long line before each row (columns 2, 3), then after it (4, 5): one walk
+        // over the page in each direction.
+        let mut nearest_long = |order: &mut dyn Iterator<Item = usize>, col: usize| {
+            let mut last: Option<usize> = None;
+            for i in order {
+                let r = rows[i];
+                (out[r * m + col], out[r * m + col + 1]) = match last {
+                    Some(j) => (score(rows[j]), i.abs_diff(j) as f64 / count),
+                    None => (-1.0, -1.0),
                 };
-            }
-            match before {
-                Some(j) => {
-                    row[2] = score(rows[j]);
-                    row[3] = (i - j) as f64 / count;
-                }
-                None => {
-                    row[2] = -1.0;
-                    row[3] = -1.0;
+                if length(r) >= LONG_LINE_CHARS - 0.5 {
+                    last = Some(i);
                 }
             }
-            if length(r) >= LONG_LINE_CHARS - 0.5 {
-                before = Some(i);
-            }
-        }
-        let mut after: Option<usize> = None;
-        for (i, &r) in rows.iter().enumerate().rev() {
-            let row = &mut out[r * m..(r + 1) * m];
-            match after {
-                Some(j) => {
-                    row[4] = score(rows[j]);
-                    row[5] = (j - i) as f64 / count;
-                }
-                None => {
-                    row[4] = -1.0;
-                    row[5] = -1.0;
-                }
-            }
-            if length(r) >= LONG_LINE_CHARS - 0.5 {
-                after = Some(i);
-            }
-        }
+        };
+        nearest_long(&mut (0..rows.len()), 2);
+        nearest_long(&mut (0..rows.len()).rev(), 4);
     }
     out
+}
+
+/// Where row `i` of a page of `count` rows stands against the page's run `(a, b)`: 1 inside it
+/// (else 0), and 0 inside it, else the signed distance to it over `count` (negative before it,
+/// positive after it).
+fn run_position(i: usize, (a, b): (usize, usize), count: usize) -> (f64, f64) {
+    let count = count as f64;
+    if i < a {
+        (0.0, -((a - i) as f64) / count)
+    } else if i > b {
+        (0.0, (i - b) as f64 / count)
+    } else {
+        (1.0, 0.0)
+    }
 }
 
 /// The page-relative block of every row, row-major `n x PAGE_BLOCK*k`: per label the gap to the
@@ -435,16 +426,8 @@ fn page_block(proba: &[f64], k: usize, doc: &[u32]) -> Vec<f64> {
                 row[c] = finite_or_zero(raw - max);
                 row[k + c] = finite_or_zero(raw - quantile);
                 row[2 * k + c] = above as f64 / others;
-                if let Some((a, b)) = run {
-                    let inside = i >= a && i <= b;
-                    row[3 * k + c] = if inside { 1.0 } else { 0.0 };
-                    row[4 * k + c] = if i < a {
-                        -((a - i) as f64) / count as f64
-                    } else if i > b {
-                        (i - b) as f64 / count as f64
-                    } else {
-                        0.0
-                    };
+                if let Some(run) = run {
+                    (row[3 * k + c], row[4 * k + c]) = run_position(i, run, count);
                 }
             }
         }
