@@ -61,6 +61,28 @@ def record_json(doc: Document, records, kept: str, source: str, text_field: str,
     return rec
 
 
+def _labeled_in_order(items, sieve: Sieve, cfg: SieveConfig) -> Iterator[tuple[Document | BadRecord, object]]:
+    """``(item, labels)`` for each JSONL item, in input order, labeled in chunks (at most
+    JSONL_CHUNK documents or FLUSH_CHARS characters plus the last one added): a written-through
+    BadRecord comes with None, a document whose labeling raised with the exception."""
+    chunk: list = []
+    chars = 0
+
+    def flush():
+        labeled = iter(_label(sieve, [d for d in chunk if isinstance(d, Document)], cfg))
+        for item in chunk:
+            yield item, None if isinstance(item, BadRecord) else next(labeled)
+        chunk.clear()
+
+    for item in items:
+        chunk.append(item)
+        chars += len(item.text) if isinstance(item, Document) else 0
+        if len(chunk) >= JSONL_CHUNK or chars >= FLUSH_CHARS:
+            yield from flush()
+            chars = 0
+    yield from flush()
+
+
 def passthrough_json(bad: BadRecord, source: str, with_lines: bool) -> dict:
     """A record with nothing to clean, as it came (``--format jsonl``: with an empty
     ``textsieve`` block, so every output row has the same schema)."""
@@ -164,51 +186,43 @@ def _write_single(doc, records, src: Path, dst: Path, result: FileResult, *, cfg
 
 def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rejected, with_lines, text_field,
                    languages, run_id) -> None:
-    """Stream records in chunks; bad lines are reported by number and skipped."""
+    """Stream records in chunks, in input order: bad lines are reported by number and skipped,
+    records with nothing to clean are written through (see :class:`.read.BadRecord`)."""
     labels: Counter = Counter()
     langs: Counter = Counter()
     left_out: Counter = Counter()
     left_out_lines: list[str] = []
     with commit_together(dst, sidecar_path(dst) if rejected else None, run_id) as (out, side):
-        chunk: list[Document] = []
 
-        def flush():
-            docs = [d for d in chunk if isinstance(d, Document)]
-            labeled = iter(_label(sieve, docs, cfg))
-            for doc in chunk:  # in input order: a written-through record keeps its place
-                if isinstance(doc, BadRecord):
-                    out.write(dumps_json(passthrough_json(doc, inp.path, with_lines)) + "\n")
-                    continue
-                records = next(labeled)
-                if isinstance(records, Exception):
-                    result.bad_records.append(f"line {doc.number}: {type(records).__name__}: {records}")
-                    continue
-                if languages or records.skipped:
-                    langs[records.language] += 1
-                if records.skipped:
-                    left_out[records.language] += 1
-                    if len(left_out_lines) < 20:
-                        left_out_lines.append(f"line {doc.number}: {records.language}")
-                    continue
-                kept = records.text(cfg.keep)
-                labels.update(r.label for r in records)
-                out.write(dumps_json(record_json(doc, records, kept, inp.path, text_field, with_lines)) + "\n")
-                for row in _rejected_rows(records, cfg.keep, doc.number):
-                    side.write(row)
-            result.documents += len(docs)
-            chunk.clear()
+        def items():
+            for item in inp.documents():
+                if isinstance(item, BadRecord):
+                    if item.record is None:
+                        result.bad_records.append(item.reason)
+                        continue
+                    result.passed_through.append(item.reason)
+                yield item
 
-        for item in inp.documents():
-            if isinstance(item, BadRecord):
-                if item.record is None:
-                    result.bad_records.append(item.reason)
-                    continue
-                result.passed_through.append(item.reason)
-            chunk.append(item)
-            if len(chunk) >= JSONL_CHUNK or sum(len(d.text) for d in chunk if isinstance(d, Document)) >= FLUSH_CHARS:
-                flush()
-        if chunk:
-            flush()
+        for doc, records in _labeled_in_order(items(), sieve, cfg):
+            if isinstance(doc, BadRecord):  # nothing to clean: written through in its place
+                out.write(dumps_json(passthrough_json(doc, inp.path, with_lines)) + "\n")
+                continue
+            result.documents += 1
+            if isinstance(records, Exception):
+                result.bad_records.append(f"line {doc.number}: {type(records).__name__}: {records}")
+                continue
+            if languages or records.skipped:
+                langs[records.language] += 1
+            if records.skipped:
+                left_out[records.language] += 1
+                if len(left_out_lines) < 20:
+                    left_out_lines.append(f"line {doc.number}: {records.language}")
+                continue
+            kept = records.text(cfg.keep)
+            labels.update(r.label for r in records)
+            out.write(dumps_json(record_json(doc, records, kept, inp.path, text_field, with_lines)) + "\n")
+            for row in _rejected_rows(records, cfg.keep, doc.number):
+                side.write(row)
         if result.passed_through and result.documents == 0:
             # Not one record had text to clean: most likely the wrong --text-field. Writing the
             # input back out unchanged and calling it done would hide that, so the file fails
@@ -243,31 +257,20 @@ def _documents(path, sieve: Sieve, cfg: SieveConfig, html: bool | None, text_fie
     ``(BadRecord, None)`` in its place instead. Raises TextsieveError when the input as a whole
     cannot be read."""
     with open_input(path, html=html, text_field=text_field, max_doc_mb=max_doc_mb) as inp:
-        chunk: list = []
 
-        def flush():
-            docs = [d for d in chunk if isinstance(d, Document)]
-            labeled = iter(_label(sieve, docs, cfg))
-            for doc in chunk:
-                if isinstance(doc, BadRecord):
-                    yield doc, None
-                    continue
-                records = next(labeled)
-                if isinstance(records, Exception):
-                    warn(f"{path}: line {doc.number}: {type(records).__name__}: {records}")
-                    continue
-                yield doc, records
-            chunk.clear()
+        def items():
+            for item in inp.documents():
+                if isinstance(item, BadRecord):
+                    warn(f"{path}: {item.reason}")
+                    if not (passthrough and item.record is not None):
+                        continue
+                yield item
 
-        for item in inp.documents():
-            if isinstance(item, BadRecord):
-                warn(f"{path}: {item.reason}")
-                if not (passthrough and item.record is not None):
-                    continue
-            chunk.append(item)
-            if len(chunk) >= JSONL_CHUNK or sum(len(d.text) for d in chunk if isinstance(d, Document)) >= FLUSH_CHARS:
-                yield from flush()
-        yield from flush()
+        for doc, records in _labeled_in_order(items(), sieve, cfg):
+            if isinstance(records, Exception):
+                warn(f"{path}: line {doc.number}: {type(records).__name__}: {records}")
+                continue
+            yield doc, records
         for note in inp.notes:
             warn(f"{path}: repaired: {note}")
 
