@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from textsieve.html import parse_html
@@ -175,3 +176,48 @@ def test_a_noscript_forum_with_a_hidden_loading_template_renders_its_posts_in_bo
     assert rec["noscript"] is True
     assert ["body", post] in [ln[:2] for ln in rec["lines"] if ln]
     assert ["body", post] in [ln[:2] for ln in rec["fulltext"] if ln]
+
+
+# A page whose lines sit under long chains of class names (a page builder's nesting inside a
+# comment area) and under images with long alt texts: more hint tokens and alt words than the
+# committed data stores per line.
+DEEP = ('<html><body><h1>Harbour news</h1><p>Read every story of the harbour town, every day of the year.</p>'
+        '<div class="comments-area">' + '<div class="row col inner">' * 3
+        + '<div class="entry-content post-body">'
+        + '<img src="a.jpg" alt="A long description of a harbour at dawn with fishing boats, gulls, nets and '
+          'a lighthouse on the rocky point">'
+        + "<p>Fishing boats leave the harbour at dawn while the gulls circle the lighthouse above.</p>"
+        + "<p>The harbour master keeps the nets, the boats and the old lighthouse in good order all year.</p>"
+        + "</div>" * 5 + "</body></html>")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known skew: the committed real pages store a line's nearest 8 class/id tokens and 8 alt words, "
+    "a fresh parse gives up to 16 and 40, so hint_comment and alt_overlap differ here. Making the core "
+    "read only what the data stores was measured on 2026-11-30 (5 seeds retrained each way, held-out "
+    "real pages from the mirrors): word F1 -0.001 HTML / -0.000 text, must-not leaked +0.0065 HTML, so "
+    "the far hints help at serving. The fix is to store 16 hints, which needs a data rebuild (see README)."))
+def test_a_page_read_back_from_the_committed_data_gives_the_features_of_a_fresh_parse():
+    """Training reads real pages from the committed data (hints cut to the nearest few, a few alt
+    words); serving parses the page. The model should see the same numbers either way, or it
+    learns from inputs it never meets."""
+    from textsieve.training.corpus import LabeledDocument
+    from textsieve.training.real_pages import context_dict
+    from textsieve.training.table import featurize_documents
+
+    page = parse_html(DEEP)
+    assert any(c is not None and len(c.hints) > 8 for c in page.contexts)
+    assert any(c is not None and len(c.alt) > 8 for c in page.contexts)
+    lines = page.text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    labels = ["body" if ln else "" for ln in lines]
+    fresh = LabeledDocument("fresh", lines, labels, html=DEEP)
+    stored = LabeledDocument("stored", lines, labels,
+                             contexts=[None if c is None else context_dict(c) for c in page.contexts[:len(lines)]])
+    table = featurize_documents([fresh, stored])
+    a, b = table.dense[table.doc == 0], table.dense[table.doc == 1]
+    assert a.shape == b.shape and a.shape[0] >= 2
+    names = table.dense_names
+    differ = sorted({names[j] for j in np.flatnonzero((a != b).any(axis=0))})
+    assert differ == [], f"features that differ between a fresh parse and the stored data: {differ}"
