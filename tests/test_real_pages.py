@@ -131,6 +131,16 @@ def test_committed_data_never_puts_a_heldout_site_in_train():
     assert set(split_by_site.values()) == {"train", "heldout"}
 
 
+def test_committed_canola_pages_carry_no_annotator_markup():
+    """CANOLA's annotation tool wrote its tags (`krdwrd-tag-1` = boilerplate) into the class
+    attribute of ordinary elements; left in, they become class hints a model (and the labeling
+    rules) would read. The builder strips them, so no stored hint names them."""
+    hints = [h for rec in read_records(REAL / "canola.jsonl.xz") for ln in rec["lines"] if ln and len(ln) > 2
+             for h in ln[2].get("hints", ())]
+    assert len(hints) > 10_000
+    assert not [h for h in hints if "krdwrd" in h]
+
+
 def test_evaluate_committed_scores_a_few_heldout_pages():
     result = evaluate_committed("heldout", path=REAL, limit=3)
     overall = result["all"]

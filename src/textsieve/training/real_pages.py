@@ -248,6 +248,10 @@ def read_readability(tree: GitTree, parser: Callable) -> Iterator[RealPage]:
 
 _KW = re.compile(r"""<kw class="krdwrd-tag-(\d+)[^"]*">(.*?)</kw>""", re.S)
 _KW_TAGS = re.compile(r"</?kw\b[^>]*>")
+# The annotation tool also wrote its tags into the class attribute of ordinary elements
+# (`<a class="nav krdwrd-tag-1">`): an artifact of the annotation, not of the page, so it goes
+# too. A model must never learn from the annotator's markup.
+_KW_CLASSES = re.compile(r"\bkrdwrd-tag-[\w-]*")
 _TAGS = re.compile(r"<[^>]+>")
 CANOLA_CONTENT_TAGS = ("2", "3")   # 1 = bad (boilerplate), 2 = unknown/headline-like, 3 = good
 
@@ -270,7 +274,7 @@ def read_canola(tree: GitTree, parser: Callable) -> Iterator[RealPage]:
                          if tag in CANOLA_CONTENT_TAGS)
         url = urls.get(pid, "")
         yield RealPage(f"canola/{pid}", "canola", url, registrable_domain(url), "unknown",
-                       _KW_TAGS.sub("", raw), gold=gold)
+                       _KW_CLASSES.sub("", _KW_TAGS.sub("", raw)), gold=gold)
 
 
 READERS = {"wcxb": read_wcxb, "trafilatura": read_trafilatura, "readability": read_readability,
