@@ -89,6 +89,7 @@ def test_the_manifest_records_features_stages_and_scores(trained):
     manifest = json.loads((tmp / "m1" / "manifest.json").read_text())
     assert manifest["format_version"] == 2 and manifest["features_version"] == _core.FEATURES_VERSION
     assert manifest["feature_config"]["n_word_hash"] == SMALL["n_word_hash"]
+    assert manifest["feature_config"]["site_hints"] is True  # models trained now read site utilities as chrome
     assert manifest["body_threshold"] == manifest["train_config"]["body_threshold"] == TrainConfig().body_threshold == 0.4
     assert manifest["dense_features"] == list(_core.dense_feature_names(True))
     assert manifest["revision_features"][:5] == [f"p:{lab}" for lab in manifest["labels"]]
@@ -277,3 +278,30 @@ def test_a_model_with_the_body_run_block_is_written_loaded_and_labels_as_it_was_
     (tmp_path / "m" / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(Exception, match="revision feature names"):
         load_model(tmp_path / "m", verify=False)
+
+
+# A page whose utility links carry class names from SITE_HINTS but none of the older nav words.
+UTILITY_PAGE = """<html><body>
+<div class="mini-cart"><a href="/cart">Your basket is empty</a></div>
+<div class="cookie-consent"><p>We use cookies to improve your visit.</p></div>
+<article><p>The valley council met on Tuesday and agreed to repair the old bridge before winter.</p>
+<p>Work starts next month, and the road will stay open to walkers while the crews are busy.</p></article>
+</body></html>"""
+
+
+def test_site_hints_are_chrome_only_for_models_trained_with_them():
+    """A model's manifest says whether its nav hint group reads site utilities (cart, cookie, ...):
+    a model trained before that list existed has no such key and keeps the features it was trained
+    on, so the shipped model's inputs do not move under it."""
+    names = list(_core.dense_feature_names(True))
+    nav = names.index("hint_nav")
+
+    def hint_nav(config):
+        f = _core.featurize([UTILITY_PAGE], html=True, config={**SMALL, **config})
+        return [int(v) for v in f["dense"][:, nav]]
+
+    assert hint_nav({"site_hints": True})[:2] == [1, 1]
+    assert hint_nav({})[:2] == [0, 0] == hint_nav({"site_hints": False})[:2]
+    assert hint_nav({"site_hints": True})[2:] == hint_nav({})[2:] == [0, 0]
+    shipped = json.loads((Path(__file__).resolve().parents[1] / "models" / "manifest.json").read_text())
+    assert "site_hints" not in shipped["feature_config"]

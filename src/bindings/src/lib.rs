@@ -327,6 +327,7 @@ fn feature_config(d: Option<&Bound<'_, PyDict>>) -> PyResult<FeatureConfig> {
                 "max_chars" => cfg.max_chars = v.extract()?,
                 "char_chars" => cfg.char_chars = v.extract()?,
                 "html" => cfg.html = v.extract()?,
+                "site_hints" => cfg.site_hints = v.extract()?,
                 other => return Err(value_error(format!("unknown feature setting {other:?}"))),
             }
         }
@@ -344,6 +345,10 @@ fn feature_config_dict<'py>(py: Python<'py>, cfg: &FeatureConfig) -> PyResult<Bo
     d.set_item("max_chars", cfg.max_chars)?;
     d.set_item("char_chars", cfg.char_chars)?;
     d.set_item("html", cfg.html)?;
+    if cfg.site_hints {
+        // Written only when on, so the manifest of a model trained without it stays as it was.
+        d.set_item("site_hints", true)?;
+    }
     Ok(d)
 }
 

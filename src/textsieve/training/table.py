@@ -27,7 +27,8 @@ __all__ = ["TrainingTable", "featurize_documents", "DEFAULT_FEATURES"]
 
 # The featurizer settings a model is trained with (saved in its manifest); see the core's
 # FeatureConfig. Hashed word uni+bigrams and char n-grams: 2^18 + 2^16 columns.
-DEFAULT_FEATURES = {"n_word_hash": 2**18, "n_char_hash": 2**16, "max_chars": 200, "char_chars": 64, "html": True}
+DEFAULT_FEATURES = {"n_word_hash": 2**18, "n_char_hash": 2**16, "max_chars": 200, "char_chars": 64, "html": True,
+                    "site_hints": True}
 
 # The attribute names the core reads from a context object (the order of parse_html's tuples).
 _Context = namedtuple("_Context", "tag link_share ancestors link_list hints image alt")

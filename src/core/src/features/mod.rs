@@ -238,11 +238,22 @@ pub struct FeatureConfig {
     pub char_chars: usize,
     /// Append the markup features ([`HTML_NAMES`]); zeros for rows without an HTML context.
     pub html: bool,
+    /// The `nav` hint group also reads the site-utility words of [`html::SITE_HINTS`] (cart,
+    /// cookie, modal, copyright, ...). False for models trained before it existed, so their
+    /// features stay exactly what they were trained on.
+    pub site_hints: bool,
 }
 
 impl Default for FeatureConfig {
     fn default() -> Self {
-        FeatureConfig { n_word_hash: 1 << 18, n_char_hash: 1 << 16, max_chars: 200, char_chars: 64, html: true }
+        FeatureConfig {
+            n_word_hash: 1 << 18,
+            n_char_hash: 1 << 16,
+            max_chars: 200,
+            char_chars: 64,
+            html: true,
+            site_hints: false,
+        }
     }
 }
 
@@ -652,7 +663,8 @@ fn document_rows(doc: &Document, cfg: &FeatureConfig, s: &mut Scratch, out: &mut
     if cfg.html {
         let base = BASE_NAMES.len();
         let texts: Vec<&str> = segs.iter().map(|g| g.text(doc.text)).collect();
-        html::document_html(segs, doc.html, &texts, &s.lengths, &s.heads, &mut s.html, out, n_dense, base);
+        let site_hints = cfg.site_hints;
+        html::document_html(segs, doc.html, &texts, &s.lengths, &s.heads, &mut s.html, out, n_dense, base, site_hints);
     }
 }
 
