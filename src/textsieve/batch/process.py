@@ -83,6 +83,13 @@ def _labeled_in_order(items, sieve: Sieve, cfg: SieveConfig) -> Iterator[tuple[D
     yield from flush()
 
 
+def _no_text_field(path, text_field: str, n_objects: int) -> InputError:
+    """The error for a JSONL file where not one record had text to clean: most likely the wrong
+    --text-field, so the file fails instead of being copied through and called done."""
+    return InputError(f"{path}: no record has a string field {text_field!r} ({n_objects} JSON object(s), none "
+                      "cleaned): check --text-field")
+
+
 def passthrough_json(bad: BadRecord, source: str, with_lines: bool) -> dict:
     """A record with nothing to clean, as it came (``--format jsonl``: with an empty
     ``textsieve`` block, so every output row has the same schema)."""
@@ -227,8 +234,7 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
             # Not one record had text to clean: most likely the wrong --text-field. Writing the
             # input back out unchanged and calling it done would hide that, so the file fails
             # and nothing is written.
-            raise InputError(f"{inp.path}: no record has a string field {text_field!r} "
-                             f"({len(result.passed_through)} JSON object(s), none cleaned): check --text-field")
+            raise _no_text_field(inp.path, text_field, len(result.passed_through))
     result.bytes_out = out.bytes
     result.labels = dict(labels)
     result.languages = dict(langs)
@@ -296,8 +302,7 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
         else:
             out.write(kept if not kept or kept.endswith("\n") else kept + "\n")
     if passed and not cleaned:  # the same rule as with -o; the records are already written through
-        raise InputError(f"{path}: no record has a string field {text_field!r} ({passed} JSON object(s), none "
-                         "cleaned): check --text-field")
+        raise _no_text_field(path, text_field, passed)
 
 
 def labeled_documents(path, sieve: Sieve, *, html: bool | None = None, text_field: str = "text",
