@@ -217,7 +217,8 @@ pub(super) fn document_html(
         let bits = match ctx_of(i) {
             None => (0, 0),
             Some(c) => {
-                let key = hints_key(&c.hints) ^ site_hints as u64;
+                // One featurize call, one config: `site_hints` is the same for every entry.
+                let key = hints_key(&c.hints);
                 *scratch.cache.entry(key).or_insert_with(|| {
                     (hint_bits(&c.hints, site_hints), hint_bits(&c.hints[..c.hints.len().min(NEAR_HINTS)], site_hints))
                 })
