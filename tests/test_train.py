@@ -84,6 +84,20 @@ def test_pass_one_fits_with_blas_on_one_thread(tmp_path, monkeypatch):
     assert all(threads and set(threads) == {1} for threads in seen), seen
 
 
+def test_the_model_is_the_same_whatever_thread_count_training_picks(tmp_path, monkeypatch):
+    """Training picks its thread count from the machine's load (``idle_cores``: pass one's fits
+    side by side, the trees' OpenMP threads), so a busy and an idle machine must still give the
+    same model from the same data and seed."""
+    data = write_corpus(tmp_path / "data", with_boilerplate=True)
+    arrays = []
+    for threads in (1, 2):
+        monkeypatch.setattr(train_module, "idle_cores", lambda threads=threads: threads)
+        arrays.append(train(data, None, seed=4, variants=1, features=SMALL, log=lambda m: None)["model"].arrays)
+    assert sorted(arrays[0]) == sorted(arrays[1])
+    for name in arrays[0]:
+        np.testing.assert_array_equal(arrays[0][name], arrays[1][name], err_msg=name)
+
+
 def test_the_manifest_records_features_stages_and_scores(trained):
     tmp, _, report, again = trained
     manifest = json.loads((tmp / "m1" / "manifest.json").read_text())
