@@ -231,3 +231,20 @@ def test_a_page_whose_gold_stops_in_the_middle_of_its_prose_is_left_out():
     assert {d.name.split("#")[0] for d in docs} == {"wcxb/8", "wcxb/7", "wcxb/1"}
     # off by default: the shipped model was trained with every page
     assert "wcxb/9" in {d.name.split("#")[0] for d in real_documents(records=[cut, _record()], seed=0)}
+
+
+def test_training_reads_every_real_page_in_all_three_renderings():
+    import inspect
+
+    from textsieve.training.train import DEFAULT_REAL_RENDERINGS, build_table, train
+
+    for fn in (train, build_table):
+        assert inspect.signature(fn).parameters["real_renderings"].default == DEFAULT_REAL_RENDERINGS
+    recs = [_record(rid=f"wcxb/{i}", site=f"s{i}.com") for i in range(4)]
+    docs = real_documents(records=recs, seed=3, renderings=DEFAULT_REAL_RENDERINGS)
+    by_page: dict = {}
+    for d in docs:
+        page, kind = d.name.split("#")[:2]
+        by_page.setdefault(page, []).append(kind)
+    assert sorted(by_page) == sorted(r["id"] for r in recs)
+    assert all(sorted(kinds) == ["fulltext", "html", "markdown"] for kinds in by_page.values())

@@ -34,7 +34,8 @@ Rules, stated once:
   not drown the team's documents and the training time stays bounded) and ``renderings``. By
   default every chosen page gives its HTML block lines and ONE plain-text rendering, alternating
   (seeded) between the full-page dump and markdown, so plain text is learned in both forms at
-  the cost of one.
+  the cost of one. :func:`.train.train` asks for all three (``DEFAULT_REAL_RENDERINGS``: more
+  real plain text is what moved the held-out full text; see its docstring).
 Two long-prose rules, on in :func:`.train.train` (its defaults, with which the shipped model was
 trained) and off in :func:`real_documents` unless asked for (``prose=True, skip_cut_gold=True``):
 together they make retrains keep long clean texts whole (see the README, "Long pages of prose").
