@@ -63,7 +63,7 @@ def test_real_pages_go_in_by_default_and_the_manifest_counts_them(trained_real):
     manifest = json.loads((tmp / "real" / "manifest.json").read_text())
     assert manifest["real_pages"]["requested"] == "all"
     assert manifest["real_pages"]["pages"] == 6  # the held-out site's page is not among them
-    assert manifest["real_pages"]["documents"] == 12  # HTML lines + one plain-text rendering each
+    assert manifest["real_pages"]["documents"] == 18  # HTML lines, full-page text and markdown each
     assert manifest["real_pages"]["segments"] > 0
     assert manifest["real_pages"]["segments"] + manifest["real_pages"]["team_segments"] == manifest["training_segments"]
     assert without["real_pages"]["pages"] == 0 and without["real_pages"]["segments"] == 0
@@ -74,7 +74,8 @@ def test_real_pages_go_in_by_default_and_the_manifest_counts_them(trained_real):
 def test_held_out_sites_are_never_read(tmp_path):
     write_real(tmp_path)
     docs = read_real(tmp_path, None)
-    assert len(docs) == 12
+    assert len(docs) == 18  # six train pages, three renderings each
+    assert len(read_real(tmp_path, None, renderings=None)) == 12  # the mix before: one plain rendering
     assert not any("heldout.example" in d.name or "heldout.example" in (d.group or "") for d in docs)
     assert {d.group for d in docs} == {"real:alpha.example", "real:beta.example", "real:gamma.example"}
 
@@ -272,10 +273,10 @@ def test_cli_snippet_pages_train_on_snippet_lines_with_the_rest_as_context(tmp_p
     plain, snippets = out["plain"]["real_pages"], out["snippets"]["real_pages"]
     assert plain["snippet_pages"] is False and plain["unlabeled_segments"] == 0 and plain["pages"] == 6
     assert snippets["snippet_pages"] is True and snippets["pages"] == 9
-    # every line of a snippet page is a row (16 per page, HTML + one plain rendering), two of them labeled
-    assert snippets["segments"] - plain["segments"] == 3 * 2 * 16
-    assert snippets["unlabeled_segments"] == 3 * 2 * 14
-    assert out["snippets"]["fit_segments"] - out["plain"]["fit_segments"] == 3 * 2 * 2  # each labeled line, none else
+    # every line of a snippet page is a row (16 per page, in its three renderings), two of them labeled
+    assert snippets["segments"] - plain["segments"] == 3 * 3 * 16
+    assert snippets["unlabeled_segments"] == 3 * 3 * 14
+    assert out["snippets"]["fit_segments"] - out["plain"]["fit_segments"] == 3 * 3 * 2  # each labeled line, none else
     # context rows are never a class of the model
     assert "unknown" not in out["snippets"]["labels"] and out["snippets"]["labels"] == out["plain"]["labels"]
 

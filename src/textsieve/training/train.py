@@ -746,13 +746,13 @@ def manifest_for(model: FittedModel, report: dict) -> dict:
 
 
 def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0,
-              renderings: Sequence[str] | None = None, prose: bool = True,
+              renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS, prose: bool = True,
               skip_cut_gold: bool = True, snippet_pages: bool = False) -> list[LabeledDocument]:
     """The real labeled pages' training documents (``train`` split only) under ``data_dir/real``.
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
     them (see :func:`.real_mix.real_documents`; ``renderings``: which documents each page gives,
-    ``None`` the default mix; ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix`,
+    all three by default, ``None`` HTML lines and one plain rendering; ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix`,
     on by default; ``snippet_pages``: the snippet-labeled pages too, see
     :func:`.real_mix.real_documents`). A folder without ``real/`` gives none, so a
     training folder of team documents alone still trains.
