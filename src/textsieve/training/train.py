@@ -752,8 +752,8 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
     them (see :func:`.real_mix.real_documents`; ``renderings``: which documents each page gives,
-    all three by default, ``None`` HTML lines and one plain rendering; ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix`,
-    on by default; ``snippet_pages``: the snippet-labeled pages too, see
+    all three by default, ``None`` HTML lines and one plain rendering; ``prose``/``skip_cut_gold``:
+    the long-prose rules of :mod:`.real_mix`, on by default; ``snippet_pages``: the snippet-labeled pages too, see
     :func:`.real_mix.real_documents`). A folder without ``real/`` gives none, so a
     training folder of team documents alone still trains.
     """
@@ -783,7 +783,8 @@ class TrainingData:
 def build_table(data_dir: str | Path = "training_data", *, seed: int = 0, variants: int = DEFAULT_VARIANTS,
                 html_every: int | None = None, features: dict | None = None, new_labels: Sequence[str] = (),
                 real_pages: int | None = DEFAULT_REAL_PAGES,
-                real_renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS, chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
+                real_renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS,
+                chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
                 skip_cut_gold: bool = True, snippet_pages: bool = False, log=print) -> TrainingData:
     """The training documents :func:`train` fits on, featurized: the team's documents with their
     junk variants, HTML renderings and archive pages, then the real pages of the ``train`` split.
@@ -825,7 +826,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
           variants: int = DEFAULT_VARIANTS, folds: int = 0, html_every: int | None = None,
           features: dict | None = None, config: TrainConfig | None = None, new_labels: Sequence[str] = (),
           real_pages: int | None = DEFAULT_REAL_PAGES,
-          real_renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS, chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
+          real_renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS,
+          chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
           skip_cut_gold: bool = True, snippet_pages: bool = False, log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
@@ -835,18 +837,19 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     ``real_pages``: how many real labeled pages of ``data_dir/real`` (train split) go in
     (``None``: all, ``0``: none); ``real_renderings``: the documents each gives
     (:data:`DEFAULT_REAL_RENDERINGS`; ``None``: HTML lines plus one plain-text rendering,
-    alternating between the full-page dump and markdown, the recipe before). ``prose``/``skip_cut_gold``: the long-prose rules of
-    :mod:`.real_mix` (on by default, as the shipped model was trained). ``snippet_pages``: the
-    real pages labeled from snippets only come too, their unlabeled lines as unfitted context.
+    alternating between the full-page dump and markdown, the recipe before).
+    ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix` (on by default, as the
+    shipped model was trained). ``snippet_pages``: the real pages labeled from snippets only
+    come too, their unlabeled lines as unfitted context.
     ``chrome_label``: the label of rendered site chrome
     (default ``boilerplate``, as the real pages label it). ``archive_every``: one archive page
     (many entries on one page, see :func:`build_training_set`) per that many documents.
 
     How real and team data are weighed: the team's documents come four times (junk variants)
     plus every second variant as an HTML page, every row fitted with weight 1; every real page
-    comes three times (its HTML block lines, its full-page text and its markdown), a ``config.real_keep``
-    share of its body and boilerplate rows is fitted, at least ``config.real_floor`` of each
-    per document (and all of its other rows), each with weight
+    comes three times (its HTML block lines, its full-page text and its markdown), a
+    ``config.real_keep`` share of its body and boilerplate rows is fitted, at least
+    ``config.real_floor`` of each per document (and all of its other rows), each with weight
     ``config.real_weight``. The manifest records both (``real_pages``) with the row counts.
 
     Why three renderings and trees of 63 leaves (2026-11-30, eight seeds, held-out sites, see the
@@ -854,7 +857,9 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     page half the pages never showed the model their chrome as plain text. All three renderings
     raised the held-out full text on every seed but cost the seed documents' captions and link
     lists; trees of 63 leaves have room for both the real web's conventions and the team's junk.
-    Training takes about 190 s instead of 120 s (1.4M segments, 0.5M fitted).
+    Training takes about 170 s alone instead of 120 s (1.36M segments, 442k fitted), and the
+    bigger trees make serving about a fifth slower; half the rounds at twice the step, for the
+    old node count, lost on every held-out figure (``benchmarks/EXPERIMENTS.md``).
     """
     from ..language import detect_language
 
