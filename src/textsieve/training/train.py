@@ -47,7 +47,7 @@ from ..evaluate import evaluate_documents, summary
 from .corpus import BLANK, JUNK_DIR, UNLABELED, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, merge_tree_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
-from .real_mix import REAL_GROUP, is_prose_text
+from .real_mix import REAL_GROUP, RENDERINGS, is_prose_text
 from .table import TrainingTable, featurize_documents
 
 __all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set", "read_real"]
@@ -56,9 +56,9 @@ DEFAULT_VARIANTS = 4
 HTML_EVERY = 2  # render every 2nd augmented variant as an HTML page
 REAL_DIR = "real"  # the real labeled pages under the training folder (training_data/real)
 DEFAULT_REAL_PAGES: int | None = None  # None: every real page of the train split
-# Every real page gives its HTML block lines, the full-page text dump and markdown (see
-# train(): why three, and what it costs).
-DEFAULT_REAL_RENDERINGS: tuple[str, ...] = ("html", "fulltext", "markdown")
+# Every real page gives all of its renderings: HTML block lines, the full-page text dump and
+# markdown (see train(): why all three, and what it costs).
+DEFAULT_REAL_RENDERINGS: tuple[str, ...] = RENDERINGS
 
 
 @dataclass(frozen=True)
