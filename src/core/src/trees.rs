@@ -192,8 +192,9 @@ fn ranks_of(sorted: &[f64], x: &[f64; LANES]) -> [i32; LANES] {
 }
 
 /// [`ranks_of`] with AVX-512: the eight lanes are one register, each step one gather of the
-/// probed thresholds, one compare into a mask and one masked add (the scalar form spends a load,
-/// a compare and a conditional move per lane per step). The same comparisons, so the same ranks.
+/// probed thresholds, one compare into a mask and one masked move (the scalar form spends a
+/// load, a compare and a conditional move per lane per step). The same comparisons, so the same
+/// ranks.
 ///
 /// # Safety
 /// The processor must support AVX-512 F.
@@ -303,8 +304,10 @@ impl<M: LeafSet> Scorer<M> {
     ///
     /// On an x86-64 processor with AVX2 (checked at run time) the same code is compiled for it:
     /// a lane block's leaf sets and rank tests are one 256-bit register instead of two or four
-    /// SSE2 ones. Only integer work and the same f64 additions in the same order (Rust never
-    /// fuses a multiply and an add), so the scores are identical bit for bit.
+    /// SSE2 ones. With AVX-512 (F and VL) a block's eight 64-bit leaf sets are one register, a
+    /// node's test of the eight rows a mask register, and the rank search gathers (see
+    /// [`ranks_of_avx512`]). Only integer work and the same f64 additions in the same order (Rust
+    /// never fuses a multiply and an add), so the scores are identical bit for bit.
     fn raw_scores(&self, trees: &[Tree], baseline: &[f64], x: &[f64], w: usize, raw: &mut [f64]) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx512f") && std::arch::is_x86_feature_detected!("avx512vl") {
