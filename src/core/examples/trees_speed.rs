@@ -2,12 +2,16 @@
 //!
 //! `cargo run --release --example trees_speed -- DIR [--repeat N]`
 //!
+//! `python benchmarks/tree_rows.py DIR [--model MODEL_DIR]` writes DIR from a model and the
+//! seed documents.
+//!
 //! DIR holds the model's tree arrays as raw little-endian files named after the `model.npz`
 //! arrays (`tree_offsets.bin` i64, `tree_class.bin` i32, `node_feature.bin` i32,
 //! `node_threshold.bin` f64, `node_missing_left.bin` u8, `node_left.bin` i32, `node_right.bin`
 //! i32, `node_is_leaf.bin` u8, `node_value.bin` f64, `second_baseline.bin` f64) and `x.f64`, the
-//! revision rows to score (numpy's `tofile`). Prints rows/s by CPU time and checks that the
-//! ensemble's probabilities equal a plain node-by-node walk's, bit for bit.
+//! revision rows to score (numpy's `tofile`). Prints rows/s by CPU time (the scorer, the
+//! interleaved walk and the plain walk) and checks that the scorer's probabilities equal a plain
+//! node-by-node walk's, bit for bit.
 use textsieve_core::trees::{TreeArrays, Trees};
 
 fn cpu_seconds() -> f64 {
