@@ -752,6 +752,36 @@ def test_a_wrong_text_field_fails_the_file_instead_of_copying_it(tmp_path, examp
     assert stdout.exit_code == 1 and "check --text-field" in stdout.stderr
 
 
+def test_a_jsonl_file_with_no_readable_line_fails_instead_of_becoming_an_empty_done_output(tmp_path, example_text):
+    # A JSON array under a .jsonl name and UTF-16 JSONL: every line is unreadable as a record.
+    # Called done with an empty output, a later run would skip them as finished for good.
+    rows = [json.dumps({"text": example_text})] * 3
+    write(tmp_path / "in" / "array.jsonl", json.dumps([{"text": example_text}], indent=2))
+    (tmp_path / "in" / "utf16.jsonl").write_bytes(("\n".join(rows) + "\n").encode("utf-16"))
+    write(tmp_path / "in" / "mixed.jsonl", "\n".join(rows) + "\nnot json\n")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    for name in ("array.jsonl", "utf16.jsonl"):
+        assert not (tmp_path / "out" / name).exists()
+        failed = [ln for ln in result.stderr.splitlines() if ln.startswith(f"failed: {tmp_path / 'in' / name}")]
+        assert len(failed) == 1 and "no line is a JSON object" in failed[0] and "UTF-8" in failed[0]
+        assert f"bad records: {tmp_path / 'in' / name}" not in result.stderr  # no "the rest cleaned"
+    # One bad line among good records is still a bad record, and the file is done.
+    assert len((tmp_path / "out" / "mixed.jsonl").read_text().splitlines()) == 3
+    assert "mixed.jsonl: 1 JSONL record(s) skipped" in result.stderr
+    again = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"])
+    assert again.exit_code == 1 and "array.jsonl: no line is a JSON object" in again.stderr  # not skipped as done
+    stdout = runner.invoke(app, ["clean", str(tmp_path / "in" / "array.jsonl"), "-q"])
+    assert stdout.exit_code == 1 and stdout.stdout == "" and "no line is a JSON object" in stdout.stderr
+
+
+def test_a_failed_jsonl_file_does_not_also_claim_its_records_were_written_through(tmp_path, example_text):
+    write(tmp_path / "in" / "rows.jsonl", json.dumps({"id": 1, "body": example_text}) + "\n")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--text-field", "text"])
+    assert result.exit_code == 1 and "check --text-field" in result.stderr
+    assert "passed through:" not in result.stderr
+
+
 def test_a_record_written_through_reports_what_its_decode_repaired(tmp_path):
     rows = ['{"text": "The harbour opened at dawn and the boats went out."}', '{"title": "caf\\ud800"}']
     write(tmp_path / "in" / "rows.jsonl", "\n".join(rows) + "\n")

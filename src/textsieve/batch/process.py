@@ -83,11 +83,17 @@ def _labeled_in_order(items, sieve: Sieve, cfg: SieveConfig) -> Iterator[tuple[D
     yield from flush()
 
 
-def _no_text_field(path, text_field: str, n_objects: int) -> InputError:
-    """The error for a JSONL file where not one record had text to clean: most likely the wrong
-    --text-field, so the file fails instead of being copied through and called done."""
-    return InputError(f"{path}: no record has a string field {text_field!r} ({n_objects} JSON object(s), none "
-                      "cleaned): check --text-field")
+def _nothing_cleaned(path, text_field: str, n_objects: int, bad: list[str]) -> InputError:
+    """The error for a JSONL file where not one record had text to clean, so the file fails
+    instead of being called done (a later run would skip its empty or copied output for good).
+    Records without the field: most likely the wrong --text-field. Only unreadable lines: most
+    likely not JSONL at all (a JSON array, UTF-16, a binary file under a .jsonl name)."""
+    if n_objects:
+        return InputError(f"{path}: no record has a string field {text_field!r} ({n_objects} JSON object(s), none "
+                          "cleaned): check --text-field")
+    shown = "; ".join(bad[:3]) + ("; ..." if len(bad) > 3 else "")
+    return InputError(f"{path}: no line is a JSON object, nothing cleaned ({len(bad)} bad line(s): {shown}): "
+                      "JSONL needs one UTF-8 JSON object per line")
 
 
 def passthrough_json(bad: BadRecord, source: str, with_lines: bool) -> dict:
@@ -108,6 +114,8 @@ def _rejected_rows(records, keep, number: int | None = None) -> Iterator[str]:
 
 def _failed(result: FileResult, exc: Exception, src, dst) -> None:
     result.status, result.output = "failed", None
+    # Nothing of a failed file is written: no record was "written through" or "the rest cleaned".
+    result.passed_through, result.bad_records = [], []
     if isinstance(exc, TextsieveError):
         result.reason = str(exc)
     elif isinstance(exc, OSError):
@@ -230,11 +238,11 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
             out.write(dumps_json(record_json(doc, records, kept, inp.path, text_field, with_lines)) + "\n")
             for row in _rejected_rows(records, cfg.keep, doc.number):
                 side.write(row)
-        if result.passed_through and result.documents == 0:
-            # Not one record had text to clean: most likely the wrong --text-field. Writing the
-            # input back out unchanged and calling it done would hide that, so the file fails
-            # and nothing is written.
-            raise _no_text_field(inp.path, text_field, len(result.passed_through))
+        if result.documents == 0 and (result.passed_through or result.bad_records):
+            # Not one record had text to clean. Writing the input back out unchanged (or an
+            # empty file) and calling it done would hide that, and a later run would skip the
+            # file as done, so the file fails and nothing is written.
+            raise _nothing_cleaned(inp.path, text_field, len(result.passed_through), result.bad_records)
     result.bytes_out = out.bytes
     result.labels = dict(labels)
     result.languages = dict(langs)
@@ -257,17 +265,19 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
 
 
 def _documents(path, sieve: Sieve, cfg: SieveConfig, html: bool | None, text_field: str, max_doc_mb: float,
-               warn, passthrough: bool = False) -> Iterator[tuple[Document | BadRecord, object]]:
+               warn, passthrough: bool = False, bad: list | None = None) -> Iterator[tuple[Document | BadRecord, object]]:
     """(document, labels) for each document of one input, JSONL in chunks; bad records and
-    repairs go to ``warn``. With ``passthrough``, a record with nothing to clean comes as
-    ``(BadRecord, None)`` in its place instead. Raises TextsieveError when the input as a whole
-    cannot be read."""
+    repairs go to ``warn`` (and the reasons of unreadable lines to ``bad``, when given). With
+    ``passthrough``, a record with nothing to clean comes as ``(BadRecord, None)`` in its place
+    instead. Raises TextsieveError when the input as a whole cannot be read."""
     with open_input(path, html=html, text_field=text_field, max_doc_mb=max_doc_mb) as inp:
 
         def items():
             for item in inp.documents():
                 if isinstance(item, BadRecord):
                     warn(f"{path}: {item.reason}")
+                    if bad is not None and item.record is None:
+                        bad.append(item.reason)
                     if not (passthrough and item.record is not None):
                         continue
                 yield item
@@ -287,7 +297,8 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
     newline, so consecutive inputs never run together), one JSON record per line for JSONL."""
     cfg = config or sieve.config
     cleaned = passed = 0
-    for doc, records in _documents(path, sieve, cfg, html, text_field, max_doc_mb, warn, passthrough=True):
+    bad: list[str] = []
+    for doc, records in _documents(path, sieve, cfg, html, text_field, max_doc_mb, warn, passthrough=True, bad=bad):
         if isinstance(doc, BadRecord):
             out.write(dumps_json(passthrough_json(doc, str(path), False)) + "\n")
             passed += 1
@@ -301,8 +312,8 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
             out.write(dumps_json(record_json(doc, records, kept, str(path), text_field, False)) + "\n")
         else:
             out.write(kept if not kept or kept.endswith("\n") else kept + "\n")
-    if passed and not cleaned:  # the same rule as with -o; the records are already written through
-        raise _no_text_field(path, text_field, passed)
+    if (passed or bad) and not cleaned:  # the same rule as with -o; the records are already written through
+        raise _nothing_cleaned(path, text_field, passed, bad)
 
 
 def labeled_documents(path, sieve: Sieve, *, html: bool | None = None, text_field: str = "text",
