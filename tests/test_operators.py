@@ -775,6 +775,30 @@ def test_a_jsonl_file_with_no_readable_line_fails_instead_of_becoming_an_empty_d
     assert stdout.exit_code == 1 and stdout.stdout == "" and "no line is a JSON object" in stdout.stderr
 
 
+def test_an_unreadable_file_named_on_the_command_line_is_reported_and_the_others_are_cleaned(
+        tmp_path, example_text, monkeypatch):
+    # chmod 000 does not stop root, so deny at the calls: the argument parser's os.access check
+    # (which used to abort the whole run with a usage error) and the read itself.
+    files = [write(tmp_path / "in" / f"{n}.txt", example_text) for n in "abc"]
+    real_open, real_access = os.open, os.access
+
+    def deny_b(path, *args, **kwargs):
+        if os.fspath(path).endswith("b.txt"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", deny_b)
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: not os.fspath(path).endswith("b.txt")
+                        and real_access(path, mode, **kw))
+    result = runner.invoke(app, ["clean", *map(str, files), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 1, result.stderr
+    assert f"failed: {files[1]}: permission denied" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.txt")) == ["a.txt", "c.txt"]
+    for command in (["clean", str(files[1])], ["label", str(files[1])]):
+        one = runner.invoke(app, command)
+        assert one.exit_code == 1 and "permission denied" in one.stderr and "Invalid value" not in one.stderr
+
+
 def test_a_failed_jsonl_file_does_not_also_claim_its_records_were_written_through(tmp_path, example_text):
     write(tmp_path / "in" / "rows.jsonl", json.dumps({"id": 1, "body": example_text}) + "\n")
     result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--text-field", "text"])

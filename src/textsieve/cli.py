@@ -92,7 +92,7 @@ def _config(model, keep: str, body_threshold, lang, guard: bool = True):
 
 @app.command()
 def clean(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="Files or folders (walked recursively), or - for standard input.")],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", readable=False, help="Files or folders (walked recursively), or - for standard input.")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="OUT", help="Output folder (mirrors the input tree). Without it, each input's cleaned text goes to standard output.")] = None,
     model: ModelOpt = None,
     keep: Annotated[str, typer.Option(metavar="LABELS", help="Comma-separated labels to keep.")] = "body",
@@ -266,7 +266,7 @@ def _summary(result, report_path) -> None:
 
 @app.command()
 def label(
-    input: Annotated[Path, typer.Argument(metavar="INPUT", help="A text, HTML or JSONL file (optionally .gz), or - for standard input.")],
+    input: Annotated[Path, typer.Argument(metavar="INPUT", readable=False, help="A text, HTML or JSONL file (optionally .gz), or - for standard input.")],
     model: ModelOpt = None,
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat the input as HTML or as text (default: by extension; standard input is sniffed).")] = None,
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",
@@ -358,7 +358,7 @@ def evaluate(
 
 @app.command()
 def suggest(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", help="What `clean` reads: text, HTML and JSONL files (optionally .gz), folders (walked recursively), or - for standard input.")],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", readable=False, help="What `clean` reads: text, HTML and JSONL files (optionally .gz), folders (walked recursively), or - for standard input.")],
     n: Annotated[int, typer.Option("-n", help="How many lines to suggest.")] = 200,
     output: Annotated[Path, typer.Option("--output", "-o", help="Labeled file to write (with a .sources.tsv beside it).")] = Path("suggestions.tsv"),
     model: ModelOpt = None,
