@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from textsieve.batch import default_jobs, filter_folder
 from textsieve.batch.write import PAUSE_ENV, TEMP_PATTERN, new_run_id, sweep_stale
 from textsieve.cli import app
+from textsieve.errors import UsageError
 
 runner = CliRunner()
 CLI = [sys.executable, "-m", "textsieve"]
@@ -440,12 +441,28 @@ def test_a_repaired_decode_is_reported_by_file_and_quiet_means_quiet(tmp_path, e
 
 @pytest.mark.parametrize("args", [["--keep", "bodyy"], ["--body-threshold", "3"], ["--lang", "12"],
                                   ["--format", "jsonl"], ["--rejected"], ["--jobs", "2"], ["--force"],
-                                  ["--max-doc-mb", "0"]])
+                                  ["--max-doc-mb", "0"], ["--max-doc-mb", "inf"], ["--max-doc-mb", "nan"],
+                                  ["--max-doc-mb", "1e300"]])
 def test_usage_errors_exit_2(tmp_path, args):
     src = write(tmp_path / "a.txt", "A sentence about the harbour.")
     result = runner.invoke(app, ["clean", str(src), *args])
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_a_large_document_cap_is_a_cap_not_an_allocation(tmp_path, example_text):
+    # 200 GB is far more than this machine's memory: reading a 2 kB file under that cap must not
+    # try to allocate it (every file used to fail with MemoryError, stdout mode with a traceback).
+    src = write(tmp_path / "in" / "a.txt", example_text)
+    stdout = runner.invoke(app, ["clean", str(src), "--max-doc-mb", "200000"])
+    assert stdout.exit_code == 0 and "Traceback" not in stdout.output and stdout.stdout.strip()
+    batch = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q",
+                                "--max-doc-mb", "200000"])
+    assert batch.exit_code == 0, batch.stderr
+    assert (tmp_path / "out" / "a.txt").read_text() == stdout.stdout
+    with pytest.raises(UsageError, match="max-doc-mb"):
+        filter_folder([tmp_path / "in"], tmp_path / "api", max_doc_mb=float("inf"))
+    assert not (tmp_path / "api").exists()
 
 
 def test_help_renders_flags_as_flags():

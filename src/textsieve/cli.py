@@ -35,6 +35,12 @@ ModelOpt = Annotated[
 ]
 
 
+def _check_max_doc_mb(max_doc_mb: float) -> None:
+    from .batch.read import check_max_doc_mb  # imported here: `--help` stays fast
+
+    check_max_doc_mb(max_doc_mb)
+
+
 def _version(value: bool):
     if value:
         typer.echo(f"textsieve {__version__}")
@@ -129,8 +135,7 @@ def clean(
             raise UsageError("--format must be 'same' or 'jsonl'.")
         if jobs is not None and jobs < 1:
             raise UsageError("--jobs must be at least 1.")
-        if not max_doc_mb > 0:
-            raise UsageError("--max-doc-mb must be a positive number of megabytes.")
+        _check_max_doc_mb(max_doc_mb)
         config = _config(model, keep, body_threshold, lang, guard)
         if output is None:
             raise typer.Exit(_clean_to_stdout(inputs, model, config, html, text_field, max_doc_mb, quiet))
@@ -284,8 +289,7 @@ def label(
     color = sys.stdout.isatty()
     colors = {"body": None, "link_spam": typer.colors.RED, "author_meta": typer.colors.MAGENTA, "caption": typer.colors.YELLOW}
     try:
-        if not max_doc_mb > 0:
-            raise UsageError("--max-doc-mb must be a positive number of megabytes.")
+        _check_max_doc_mb(max_doc_mb)
         warn = lambda msg: typer.echo(f"textsieve: {msg}", err=True)  # noqa: E731
         for position, r in label_rows(input, Sieve(model, guard=guard), html=html, text_field=text_field, max_doc_mb=max_doc_mb,
                                       warn=warn):
@@ -381,8 +385,7 @@ def suggest(
     try:
         if n < 1:
             raise UsageError("-n must be at least 1.")
-        if not max_doc_mb > 0:
-            raise UsageError("--max-doc-mb must be a positive number of megabytes.")
+        _check_max_doc_mb(max_doc_mb)
         check_output(inputs, output, force=force)
         result = run_suggest(inputs, n=n, sieve=Sieve(model), html=html, text_field=text_field, max_doc_mb=max_doc_mb)
         path = write_suggestions(result.suggestions, output)

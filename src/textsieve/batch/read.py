@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..files import decode_text, gzip_errors
 
 __all__ = ["Document", "BadRecord", "InputFile", "open_input", "read_text", "kind_from_name", "check_regular",
@@ -41,6 +41,17 @@ __all__ = ["Document", "BadRecord", "InputFile", "open_input", "read_text", "kin
 
 SUPPORTED = (".txt", ".text", ".html", ".htm", ".jsonl")
 DEFAULT_MAX_DOC_MB = 50
+READ_PIECE = 1 << 24  # bytes per read of a whole document (16 MiB)
+# The largest max_doc_mb accepted: a cap, not an allocation (a document is read in pieces), so it
+# only keeps the number finite; what a machine can clean is bounded by its memory first.
+MAX_DOC_MB_LIMIT = 1_000_000.0
+
+
+def check_max_doc_mb(max_doc_mb: float) -> None:
+    """Refuse (UsageError) a document cap that is not a positive, finite number of megabytes."""
+    if not 0 < max_doc_mb <= MAX_DOC_MB_LIMIT:  # also refuses nan and inf
+        raise UsageError(f"--max-doc-mb must be a positive number of megabytes, at most {MAX_DOC_MB_LIMIT:.0f} "
+                         f"(got {max_doc_mb}).")
 STDIN = "-"
 SNIFF_BYTES = 8192
 SKIP_PIECE = 1 << 20
@@ -150,9 +161,11 @@ class _Prefixed(io.RawIOBase):
 
 
 def _read_upto(stream, n: int) -> bytes:
+    """At most ``n`` bytes, read in pieces: a read of ``n`` at once would allocate ``n`` bytes
+    up front, whatever the file's size (a large --max-doc-mb failed every file with MemoryError)."""
     parts, got = [], 0
     while got < n:
-        part = stream.read(n - got)
+        part = stream.read(min(n - got, READ_PIECE))
         if not part:
             break
         parts.append(part)

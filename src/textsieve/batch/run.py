@@ -11,7 +11,7 @@ from ..errors import OutputError
 from ..files import PROCESS_TAG, AtomicWriter, dumps_json
 from .backends import input_bytes, run_dask, run_pool, run_serial
 from .plan import REPORT_NAME, plan_files, sidecar_path
-from .read import DEFAULT_MAX_DOC_MB
+from .read import DEFAULT_MAX_DOC_MB, check_max_doc_mb
 from .report import BatchReport, FileResult
 from .write import RunLock, live_runs, new_run_id, sweep_stale
 
@@ -81,6 +81,7 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     :func:`write_report`.
     """
     t0 = time.perf_counter()
+    check_max_doc_mb(max_doc_mb)
     out_dir = Path(out_dir)
     plan = plan_files(inputs, out_dir, output_format, rejected=rejected, report=report)
     run_id = new_run_id()
