@@ -203,6 +203,21 @@ def test_sweep_respects_a_live_run_whose_output_root_is_a_subfolder(tmp_path):
     assert sweep_stale(out, new_run_id()) == [temp]  # its run ended without cleaning up: an orphan
 
 
+def test_sweep_respects_a_live_run_reached_through_a_symlink_or_a_relative_path(tmp_path, monkeypatch):
+    from textsieve.batch.write import RunLock
+
+    out, live = tmp_path / "out", new_run_id()
+    temp = write(out / "sub" / f".a.txt.{live}.k3j2.part", "half-written by a live run into out")
+    link = tmp_path / "link"
+    link.symlink_to(out / "sub", target_is_directory=True)
+    with RunLock(out, live):
+        assert sweep_stale(link, new_run_id()) == []  # a second run with -o link
+        monkeypatch.chdir(out / "sub")
+        assert sweep_stale(Path("."), new_run_id()) == []  # a second run with -o . from inside out/sub
+        assert temp.exists()
+    assert sweep_stale(link, new_run_id()) == [link / temp.name]  # the run ended: now an orphan
+
+
 def test_row5_kill_between_sidecar_and_output_rename_redoes_the_file(tmp_path, example_text):
     src = tmp_path / "in"
     write(src / "a.txt", example_text)

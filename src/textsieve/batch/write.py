@@ -92,8 +92,14 @@ class RunLock:
 
 def _find_lock(temp: Path, run_id: str) -> Path | None:
     """The run's lock file: in its output root, which is the temp's folder or one above it (a run
-    into OUT/sub leaves temps that a run into OUT sees)."""
-    for folder in temp.parents:
+    into OUT/sub leaves temps that a run into OUT sees). Looked for above the temp's real path
+    too: a run that reaches the same folder by another path (a symlink to OUT/sub, or ``-o .``
+    from inside it) must still find a live run's lock, or it would delete that run's temps."""
+    try:
+        real = temp.resolve().parents
+    except (OSError, RuntimeError):  # a symlink loop or an unreadable folder: the lexical path only
+        real = ()
+    for folder in [*temp.parents, *real]:
         lock = _lock_path(folder, run_id)
         if lock.exists():
             return lock
