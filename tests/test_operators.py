@@ -774,6 +774,18 @@ def test_a_newline_in_a_file_name_never_splits_a_console_line(tmp_path):
     assert len(failed) == 1 and failed[0].startswith("failed: ") and "two\\nlines.txt" in failed[0]
 
 
+def test_a_newline_in_a_file_name_never_forges_a_line_in_stdout_mode(tmp_path):
+    if sys.platform.startswith("win"):
+        pytest.skip("no newlines in Windows file names")
+    src = tmp_path / "evil\nfailed: other.txt: fake.txt.gz"
+    src.write_bytes(gzip.compress(b"The harbour opened at dawn.\n" * 50)[:40])  # truncated
+    for command in (["clean", str(src)], ["label", str(src)]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 1
+        lines = [line for line in result.stderr.splitlines() if line]
+        assert len(lines) == 1 and "evil\\nfailed: other.txt" in lines[0] and "truncated gzip" in lines[0]
+
+
 def test_a_wrong_text_field_fails_the_file_instead_of_copying_it(tmp_path, example_text):
     src = write(tmp_path / "in" / "rows.jsonl", json.dumps({"id": 1, "text": example_text}) + "\n")
     result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q",

@@ -59,7 +59,7 @@ GUARD_HELP = ("--no-guard: the model's labels alone. By default, a page whose bo
 
 
 def _fail(exc: Exception) -> typer.Exit:
-    typer.echo(f"textsieve: {exc}", err=True)
+    typer.echo(f"textsieve: {_name(str(exc))}", err=True)
     return typer.Exit(code=2 if isinstance(exc, (UsageError, ConfigError)) else 1)
 
 
@@ -164,7 +164,7 @@ def clean(
         _summary(result, report_path)
         for f in result.files:
             for note in f.notes:
-                typer.echo(f"repaired: {_name(f.input)}: {note}", err=True)
+                typer.echo(f"repaired: {_name(f.input)}: {_name(note)}", err=True)
             if f.bad_records:
                 shown = "; ".join(f.bad_records[:5]) + ("; ..." if len(f.bad_records) > 5 else "")
                 typer.echo(f"bad records: {_name(f.input)}: {len(f.bad_records)} JSONL record(s) skipped, "
@@ -190,13 +190,13 @@ def _clean_to_stdout(inputs, model, config, html, text_field, max_doc_mb, quiet)
             raise UsageError(f"{path} is a folder: give -o OUT to clean folders.")
     sieve = Sieve(model, config)
     failed = 0
-    warn = (lambda msg: None) if quiet else (lambda msg: typer.echo(f"textsieve: {msg}", err=True))
+    warn = (lambda msg: None) if quiet else (lambda msg: typer.echo(f"textsieve: {_name(msg)}", err=True))
     for path in inputs:
         try:
             clean_to_stream(path, sys.stdout, sieve, html=html, text_field=text_field, max_doc_mb=max_doc_mb, warn=warn)
         except TextsieveError as exc:
             failed += 1
-            typer.echo(f"textsieve: failed: {exc}", err=True)
+            typer.echo(f"textsieve: failed: {_name(str(exc))}", err=True)
         sys.stdout.flush()
     return 1 if failed else 0
 
@@ -290,7 +290,7 @@ def label(
     colors = {"body": None, "link_spam": typer.colors.RED, "author_meta": typer.colors.MAGENTA, "caption": typer.colors.YELLOW}
     try:
         _check_max_doc_mb(max_doc_mb)
-        warn = lambda msg: typer.echo(f"textsieve: {msg}", err=True)  # noqa: E731
+        warn = lambda msg: typer.echo(f"textsieve: {_name(msg)}", err=True)  # noqa: E731
         for position, r in label_rows(input, Sieve(model, guard=guard), html=html, text_field=text_field, max_doc_mb=max_doc_mb,
                                       warn=warn):
             typer.secho(f"{position}\t{r.label}\t{r.score:.3f}\t{r.text}", fg=colors.get(r.label, typer.colors.CYAN) if color else None)
@@ -392,7 +392,7 @@ def suggest(
     except TextsieveError as exc:
         raise _fail(exc) from None
     for warning in result.warnings:
-        typer.echo(f"textsieve: {warning}", err=True)
+        typer.echo(f"textsieve: {_name(warning)}", err=True)
     for f in result.failed:
         typer.echo(f"failed: {f.reason if f.reason.startswith(f.input) else f'{f.input}: {f.reason}'}", err=True)
     docs = len({(s.path, s.number) for s in result.suggestions})
