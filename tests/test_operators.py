@@ -786,6 +786,20 @@ def test_a_newline_in_a_file_name_never_forges_a_line_in_stdout_mode(tmp_path):
         assert len(lines) == 1 and "evil\\nfailed: other.txt" in lines[0] and "truncated gzip" in lines[0]
 
 
+def test_a_file_with_classic_mac_line_endings_is_cleaned_line_by_line(tmp_path, example_text):
+    src = tmp_path / "in" / "cr.txt"
+    src.parent.mkdir()
+    lf = "Home\nNews\nSport\nContact us\n\n" + example_text.strip() + "\n"
+    src.write_bytes(lf.replace("\n", "\r").encode())
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert "lone CR line endings read as newlines" in result.stderr
+    clean_lf = runner.invoke(app, ["clean", str(write(tmp_path / "lf.txt", lf))]).stdout
+    assert (tmp_path / "out" / "cr.txt").read_text().strip() == clean_lf.strip()  # the same lines kept
+    assert "Contact us" not in clean_lf and "\r" not in (tmp_path / "out" / "cr.txt").read_text()
+    assert src.read_bytes() == lf.replace("\n", "\r").encode()  # the input is never modified
+
+
 def test_a_wrong_text_field_fails_the_file_instead_of_copying_it(tmp_path, example_text):
     src = write(tmp_path / "in" / "rows.jsonl", json.dumps({"id": 1, "text": example_text}) + "\n")
     result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q",

@@ -237,7 +237,13 @@ class InputFile:
                 raise InputError(f"{self.path}: {self._too_large('document')}.")
             decoded = decode_text(data, self.path)
             self.notes.extend(decoded.notes)
-            yield Document(decoded.text, self.html)
+            text = decoded.text
+            if not self.html and "\r" in text and "\n" not in text:
+                # Classic Mac line endings: the core splits lines on "\n" only, so the whole file
+                # would be one line, kept or dropped as one. Same length, so nothing shifts.
+                text = text.replace("\r", "\n")
+                self.notes.append("lone CR line endings read as newlines (the output has LF)")
+            yield Document(text, self.html)
 
     def _records(self) -> Iterator[Document | BadRecord]:
         readline = self._stream.readline
