@@ -213,6 +213,11 @@ fn label_chunk(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<La
 }
 
 fn label_group(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<Labeled>, String> {
+    label_group_in(model, inputs, opts, WINDOW_SEGMENTS)
+}
+
+/// [`label_group`] with windows of `window` lines (tests use small ones).
+fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize) -> Result<Vec<Labeled>, String> {
     let pages: Vec<Option<HtmlPage>> =
         inputs.iter().map(|i| if let Input::Html(h) = i { Some(parse_html(h)) } else { None }).collect();
     let sources: Vec<(&str, Option<&[Option<HtmlContext>]>)> = inputs
@@ -225,14 +230,20 @@ fn label_group(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<La
         })
         .collect();
     let segments: Vec<Vec<Segment>> = sources.iter().map(|(t, _)| segment(t, opts.split_glued)).collect();
+    // What the model sees as one document: a whole input, or a window of a very long one.
     let docs: Vec<Document> = sources
         .iter()
         .zip(&segments)
-        .map(|(&(text, html), segs)| Document { text, segments: segs, html })
+        .flat_map(|(&(text, html), segs)| {
+            let windows = segs.len().div_ceil(window).max(1);
+            (0..windows).map(move |w| Document {
+                text,
+                segments: &segs[(w * window).min(segs.len())..((w + 1) * window).min(segs.len())],
+                html,
+            })
+        })
         .collect();
-    let m = featurize(&docs, model.feature_config());
-    let rows = Rows { n_rows: m.n_rows, dense: &m.dense, indptr: &m.indptr, indices: &m.indices, values: &m.values };
-    let proba = model.proba(&rows, &m.doc)?;
+    let proba = proba_bounded(model, &docs, window)?;
     let k = model.labels().len();
     let body = model.labels().iter().position(|l| l == BODY);
     let mut out = Vec::with_capacity(inputs.len());
@@ -243,6 +254,34 @@ fn label_group(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<La
         let (mut records, scores) = to_records(text, segs, p, k, body, opts.body_threshold);
         crate::guard::restore(text, *html, &mut records, &scores, k, body, &opts.guard);
         out.push(Labeled { page_text: page.as_ref().map(|p| p.text.clone()), records, scores });
+    }
+    Ok(out)
+}
+
+/// Lines of one document the model sees at once. A longer input (no web page comes close: a
+/// 2 MB archive page has about 15,000 lines) is featurized and scored as consecutive windows of
+/// this many lines, each with its own page statistics, so the feature rows of a document of
+/// millions of short lines (about 900 bytes a line) are never held whole: memory stays bounded
+/// by the window, plus the labels and scores of the whole input (about 150 bytes a line).
+pub const WINDOW_SEGMENTS: usize = 100_000;
+
+/// Probabilities of every row of `docs` (row-major `rows x k`), featurized and scored a few
+/// documents at a time, at most `max_rows` rows per step unless one document is larger. Each
+/// document's rows depend on that document alone, so the steps change nothing.
+fn proba_bounded(model: &Model, docs: &[Document], max_rows: usize) -> Result<Vec<f64>, String> {
+    let total: usize = docs.iter().map(|d| d.segments.len()).sum();
+    let mut out = Vec::with_capacity(total * model.labels().len());
+    let mut lo = 0;
+    while lo < docs.len() {
+        let (mut hi, mut rows) = (lo, 0);
+        while hi < docs.len() && (hi == lo || rows + docs[hi].segments.len() <= max_rows) {
+            rows += docs[hi].segments.len();
+            hi += 1;
+        }
+        let m = featurize(&docs[lo..hi], model.feature_config());
+        let r = Rows { n_rows: m.n_rows, dense: &m.dense, indptr: &m.indptr, indices: &m.indices, values: &m.values };
+        out.extend(model.proba(&r, &m.doc)?);
+        lo = hi;
     }
     Ok(out)
 }
@@ -481,6 +520,46 @@ mod batch_tests {
         assert_eq!(cleaned[0], "");
         assert_eq!(cleaned[4], "", "blank lines only");
         assert!(cleaned[6].len() < huge.len(), "the line is stripped");
+    }
+
+    #[test]
+    fn a_long_input_is_scored_as_consecutive_windows_of_lines() {
+        // Every window scores exactly as that window's lines alone would; a window of 7 lines
+        // stands in for the real 100,000 (the code path is the same).
+        let m = model(5);
+        let lines: Vec<String> = (0..30)
+            .map(|i| match i % 4 {
+                0 => format!("Heading number {i}"),
+                1 => format!("Some body text number {i}, with words and a full stop."),
+                2 => "Share on Facebook".to_string(),
+                _ => format!("{} end.", "word ".repeat(i)),
+            })
+            .collect();
+        let text = lines.join("\n") + "\n";
+        let o = Options { split_glued: false, body_threshold: None, threads: 1, ..Options::default() };
+        let whole = label_group_in(&m, &[Input::Text(&text)], &o, 7).unwrap().remove(0);
+        assert_eq!(whole.records.len(), 30);
+        for (w, chunk) in lines.chunks(7).enumerate() {
+            let part = chunk.join("\n") + "\n";
+            let alone = label_group_in(&m, &[Input::Text(&part)], &o, 7).unwrap().remove(0);
+            let k = alone.scores.len() / alone.records.len();
+            for (j, r) in alone.records.iter().enumerate() {
+                let i = w * 7 + j;
+                assert_eq!(whole.records[i].label, r.label, "line {i}");
+                assert_eq!(whole.scores[i * k..(i + 1) * k], alone.scores[j * k..(j + 1) * k], "line {i}");
+            }
+        }
+        // Windows are a memory bound only: one window per input leaves the result as it was.
+        assert_eq!(label_group_in(&m, &[Input::Text(&text)], &o, 1000).unwrap(), label(&m, &[Input::Text(&text)], &o).unwrap());
+        // Scores of several inputs batched together do not depend on the step size either.
+        let inputs = [Input::Text(&text), Input::Text("One more line.\n"), Input::Text(&text)];
+        let small_steps: Vec<f64> = {
+            let segs: Vec<Vec<Segment>> = [&text[..], "One more line.\n", &text[..]].iter().map(|t| segment(t, false)).collect();
+            let docs: Vec<Document> = segs.iter().zip([&text[..], "One more line.\n", &text[..]]).map(|(s, t)| Document { text: t, segments: s, html: None }).collect();
+            proba_bounded(&m, &docs, 1).unwrap()
+        };
+        let one_step: Vec<f64> = label(&m, &inputs, &o).unwrap().iter().flat_map(|l| l.scores.clone()).collect();
+        assert_eq!(small_steps, one_step);
     }
 
     #[test]
