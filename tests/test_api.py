@@ -1,6 +1,8 @@
 """The public contract of clean_text / label_lines, shown as examples."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import textsieve
@@ -151,6 +153,42 @@ def test_options_and_config():
         SieveConfig(body_threshold="most likely")
     with pytest.raises(ConfigError, match="not in this model's labels"):
         textsieve.Sieve(keep=("advert",))
+
+
+@pytest.mark.parametrize("options, says", [
+    ({"guard": "false"}, "guard='false': give True or False"),  # a truthy string must not leave the guard on
+    ({"split_glued": None}, "split_glued=None"),
+    ({"keep": None}, "keep=None"),
+    ({"keep": 5}, "keep=5"),
+    ({"languages": ("en", 5)}, "languages=('en', 5)"),
+    ({"languages": b"en"}, "languages=b'en'"),
+    ({"languages": 5}, "languages=5"),
+])
+def test_config_mistakes_are_config_errors_naming_the_option(options, says):
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        clean_text(ARTICLE, **options)
+
+
+def test_numpy_scalars_are_numbers_and_booleans_in_the_config():
+    import numpy as np
+    assert clean_text(ARTICLE, body_threshold=np.float32(0.5)) == clean_text(ARTICLE, body_threshold=0.5)
+    assert clean_text(ARTICLE, guard=np.bool_(False)) == clean_text(ARTICLE, guard=False)
+
+
+def test_a_config_that_is_not_a_sieveconfig_is_refused():
+    with pytest.raises(ConfigError, match="must be a SieveConfig, not dict"):
+        clean_text(ARTICLE, {"keep": "body"})
+    with pytest.raises(ConfigError, match="must be a SieveConfig"):
+        textsieve.Sieve(config={"keep": "body"})
+
+
+def test_one_str_given_as_a_batch_is_refused_not_split_into_characters(sieve):
+    with pytest.raises(InputError, match="got one str"):
+        sieve.clean_many("This is a page")
+    with pytest.raises(InputError, match="got one str"):
+        sieve.label_many("This is a page")
+    with pytest.raises(TypeError, match="got one str"):  # the core's own entry point too
+        sieve.model.core.clean("abc", ["body"])
 
 
 def test_bytes_are_refused_with_advice():

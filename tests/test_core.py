@@ -84,6 +84,10 @@ def test_revision_features_have_names_and_the_documented_layout():
     assert row["p:junk"] == 0.8 and row["p[-1]:body"] == 0.9 and row["has[-1]"] == 1.0
     assert row["has[+1]"] == 0.0, "the next row belongs to another document"
     assert row["doc_mean:body"] == pytest.approx(0.55)
+    # A window the features refuse is refused by the names too (it used to try to allocate them).
+    for call in (lambda: _core.revision_features(proba, doc, 65), lambda: _core.revision_feature_names(["a"], 2**40)):
+        with pytest.raises(ValueError, match="larger than 64"):
+            call()
 
 
 def test_featurize_returns_character_offsets_and_the_page_text():

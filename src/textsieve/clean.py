@@ -17,8 +17,9 @@ documents should keep around; the module-level functions share a lazily created 
 """
 from __future__ import annotations
 
+import numbers
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -30,6 +31,11 @@ __all__ = ["SieveConfig", "Sieve", "clean_text", "label_lines", "clean_html", "l
 
 
 ARGMAX = "argmax"  # SieveConfig.body_threshold value: always the most probable label
+
+
+def _is_bool(x) -> bool:
+    """True or False, a numpy bool too (without importing numpy)."""
+    return isinstance(x, bool) or (type(x).__module__ == "numpy" and type(x).__name__ in ("bool", "bool_"))
 
 
 @dataclass(frozen=True)
@@ -71,19 +77,30 @@ class SieveConfig:
     guard: bool = True
 
     def __post_init__(self):
-        if isinstance(self.keep, str):
-            object.__setattr__(self, "keep", (self.keep,))
-        else:
-            object.__setattr__(self, "keep", tuple(self.keep))
+        keep = (self.keep,) if isinstance(self.keep, str) else tuple(self.keep) if isinstance(self.keep, Iterable) else None
+        if keep is None or not all(isinstance(x, str) for x in keep):
+            raise ConfigError(f"SieveConfig.keep={self.keep!r}: give a label or a sequence of labels, e.g. keep=('body',).")
+        object.__setattr__(self, "keep", keep)
         if not self.keep:
             raise ConfigError("SieveConfig.keep is empty: nothing would be kept. Name at least one label, e.g. keep=('body',).")
         t = self.body_threshold
-        if t is not None and t != ARGMAX and (isinstance(t, (str, bool)) or not isinstance(t, (int, float))
+        if isinstance(t, numbers.Real) and not isinstance(t, bool) and not isinstance(t, float):
+            t = float(t)  # numpy scalars and ints: the core takes a float
+            object.__setattr__(self, "body_threshold", t)
+        if t is not None and t != ARGMAX and (isinstance(t, (str, bool)) or not isinstance(t, float)
                                               or not 0.0 <= t <= 1.0):
             raise ConfigError(f"SieveConfig.body_threshold={t!r}: give a probability between 0 and 1, "
                               f"{ARGMAX!r} (the most probable label), or None (the model's own threshold).")
+        for name in ("split_glued", "guard"):  # a string "false" would be truthy: never guess
+            if not _is_bool(getattr(self, name)):
+                raise ConfigError(f"SieveConfig.{name}={getattr(self, name)!r}: give True or False.")
+            object.__setattr__(self, name, bool(getattr(self, name)))
         if self.languages is not None:
-            langs = (self.languages,) if isinstance(self.languages, str) else tuple(self.languages)
+            langs = ((self.languages,) if isinstance(self.languages, str)
+                     else tuple(self.languages) if isinstance(self.languages, Iterable) else None)
+            if langs is None or not all(isinstance(x, str) for x in langs):
+                raise ConfigError(f"SieveConfig.languages={self.languages!r}: give language codes like ('en', 'de') "
+                                  "or 'en,de', or None for all.")
             langs = tuple(dict.fromkeys(x.strip().lower() for lang in langs for x in lang.split(",") if x.strip()))
             bad = [x for x in langs if not (x.isalpha() or x in ("zh-cn", "zh-tw", "unknown"))]
             if not langs or bad:
@@ -107,6 +124,12 @@ class SieveConfig:
         return replace(self, **options) if options else self
 
 
+def _check_config(config) -> None:
+    if config is not None and not isinstance(config, SieveConfig):
+        raise ConfigError(f"config must be a SieveConfig, not {type(config).__name__}: pass options as keywords "
+                          "(clean_text(text, keep=('body',))) or build one (SieveConfig(keep=('body',))).")
+
+
 class Sieve:
     """A loaded model plus a config: create once, call many times.
 
@@ -118,6 +141,7 @@ class Sieve:
 
     def __init__(self, model: Model | str | Path | None = None, config: SieveConfig | None = None, *, threads: int = 0,
                  **options):
+        _check_config(config)
         self.model = model if isinstance(model, Model) else load_model(model)
         self.config = (config or SieveConfig()).with_options(**options)
         if not isinstance(threads, int) or threads < 0:
@@ -141,6 +165,7 @@ class Sieve:
         return cfg.body_threshold if cfg.body_threshold is not None else self.model.body_threshold
 
     def _config(self, config: SieveConfig | None, options: dict) -> SieveConfig:
+        _check_config(config)
         cfg = (config or self.config).with_options(**options)
         if cfg is not self.config:
             self._check_keep(cfg)
@@ -164,7 +189,7 @@ class Sieve:
         either way.
         """
         cfg = self._config(config, options)
-        docs = [_as_doc(t, i) for i, t in enumerate(texts)]
+        docs = _as_docs(texts)
         sources: list[str | None] = [None] * len(docs)
         languages: list[str | None] = [None] * len(docs)
         skipped: list[str | None] = [None] * len(docs)
@@ -203,7 +228,7 @@ class Sieve:
                    **options) -> list[str]:
         """Cleaned text of each document, in order: the core labels and joins, no records."""
         cfg = self._config(config, options)
-        docs = [_as_doc(t, i) for i, t in enumerate(texts)]
+        docs = _as_docs(texts)
         out = [""] * len(docs)
         run = list(range(len(docs)))
         if cfg.languages is not None:
@@ -215,6 +240,15 @@ class Sieve:
             for i, c in zip(run, cleaned):
                 out[i] = c
         return out
+
+
+def _as_docs(texts) -> list:
+    """The documents of a batch, checked. A lone str (or bytes) is refused: iterating it would
+    make every character a document of its own."""
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise InputError(f"expected a sequence of documents, got one {type(texts).__name__}: wrap it in a list, "
+                         "or call clean()/label_lines() for one document.")
+    return [_as_doc(t, i) for i, t in enumerate(texts)]
 
 
 def _as_doc(doc, index: int):

@@ -20,7 +20,7 @@ use textsieve_core::guard::Guard;
 use textsieve_core::html::{parse_html as core_parse_html, HtmlContext, ANCESTORS};
 use textsieve_core::model::{Model as CoreModel, ModelArrays, ModelConfig};
 use textsieve_core::pipeline::{self, Input, Labeled, Options};
-use textsieve_core::revision::{revision_feature_names as core_revision_names, revision_features as core_revision, RevisionConfig};
+use textsieve_core::revision::{revision_feature_names as core_revision_names, revision_features as core_revision, RevisionConfig, MAX_WINDOW};
 use textsieve_core::segment::{segment as core_segment, Segment};
 use textsieve_core::text::char_offsets;
 
@@ -173,6 +173,10 @@ impl<'py> Docs<'py> {
     /// Each item: a str (plain text, or a raw page when `html`), or an already parsed page: an
     /// object with `.text` and `.contexts`, or a `(text, contexts)` tuple.
     fn from_py(docs: &Bound<'py, PyAny>, html: bool) -> PyResult<Docs<'py>> {
+        if docs.is_instance_of::<PyString>() {
+            // Iterating a str would make every character a document of its own.
+            return Err(PyTypeError::new_err("expected a sequence of documents, got one str: wrap it in a list"));
+        }
         let mut texts = Vec::new();
         let mut contexts = Vec::new();
         for (i, item) in docs.try_iter()?.enumerate() {
@@ -312,8 +316,12 @@ fn revision_feature_names(
     dense_names: Option<Vec<String>>,
     page: bool,
     body_run: bool,
-) -> Vec<String> {
-    core_revision_names(&labels, window, dense_names.as_deref(), page, body_run)
+) -> PyResult<Vec<String>> {
+    // The same bound as the features themselves: a huge window would try to allocate its names.
+    if window > MAX_WINDOW {
+        return Err(PyValueError::new_err(format!("window {window} is larger than {MAX_WINDOW}")));
+    }
+    Ok(core_revision_names(&labels, window, dense_names.as_deref(), page, body_run))
 }
 
 fn feature_config(d: Option<&Bound<'_, PyDict>>) -> PyResult<FeatureConfig> {
