@@ -126,6 +126,13 @@ class TrainConfig:
     much of a run's luck (the seed pages' gallery lines, the 2 MB archive page); two draws see
     more distinct real rows and average their quirks out. Each bag costs one more tree fit in
     training and one more set of trees per line in serving.
+
+    ``max_features``: the share of pass two's inputs each split of a tree may choose from (a
+    seeded draw per split; scikit-learn's ``max_features``). 1.0, every input, is the recipe.
+    Why the knob: pass two's many correlated inputs (the neighbours' scores, the page means) let
+    one seed's trees lean on a few of them; drawing per split spreads the trees over more of
+    them at no cost in serving (the same number and size of trees). Measured 2026-12-01 over
+    eight seeds at 0.5: no gain beyond one seed's noise (``benchmarks/EXPERIMENTS.md``).
     """
 
     alpha: float = 1e-7
@@ -153,6 +160,7 @@ class TrainConfig:
     tree_exclude: tuple[str, ...] = ()
     page_grid: float = 0.0
     tree_bags: int = 1
+    max_features: float = 1.0
 
 
 @dataclass
@@ -469,7 +477,7 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     second = HistGradientBoostingClassifier(
         max_iter=config.max_iter, learning_rate=config.learning_rate, max_leaf_nodes=config.max_leaf_nodes,
         min_samples_leaf=config.min_samples_leaf, l2_regularization=config.l2_regularization, early_stopping=False,
-        random_state=seed,
+        max_features=config.max_features, random_state=seed,
     )
     weighted = weight is not None or config.easy_keep < 1.0
     with threadpool_limits(limits=fit_threads(len(picked)), user_api="openmp"):
