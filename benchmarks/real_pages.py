@@ -16,6 +16,9 @@ Systems and inputs:
   textsieve ``clean_text``; keep every line; C4 line rules (datatrove's ``C4QualityFilter`` line
   rules, applied line by line, without its whole-document drops); and the oracle that keeps
   exactly the lines labeled body.
+- BeautifulSoup text in (``BeautifulSoup(html, "html.parser").get_text("\\n")``, from the
+  mirrors): textsieve ``clean_text``, keep every line, C4 line rules. A second kind of scraper
+  text: every text node on a line of its own, so links and emphasis break sentences apart.
 
 Figures, per source and page type:
 
@@ -42,10 +45,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from textsieve.training.real_labels import word_f1, words
-from textsieve.training.real_pages import DATA_DIR, fulltext_of, iter_pages, read_records, snippet_rates
+from textsieve.training.real_pages import (DATA_DIR, fulltext_of, html_as_read, iter_pages, read_records, snippet_rates,
+                                           soup_text)
 
 HTML_SYSTEMS = ("textsieve", "trafilatura", "resiliparse", "justext", "oracle")
 TEXT_SYSTEMS = ("textsieve", "keep_all", "c4_lines", "oracle")
+SOUP_SYSTEMS = ("textsieve", "keep_all", "c4_lines")
 
 
 # -- peers ------------------------------------------------------------------------------------------
@@ -204,6 +209,15 @@ def run(mirror_root: Path, data: Path, cache: Path, split: str = "heldout", limi
             pairs = [(ln[0] == "body", k) for ln, k in zip(full, kept) if ln and ln[0] != "unknown"]
             for g in groups:
                 tallies[f"text:{name}"][g].add(output, gold, page.with_, page.without, pairs, page.id)
+        # The page as BeautifulSoup's get_text("\\n") gives it (a text node a line, so links break
+        # sentences into pieces): a scraper's text unlike the full-page dump above.
+        soup = soup_text(html_as_read(page.html, rec))
+        soup_lines = [ln for ln in soup.split("\n") if ln.strip()]
+        soup_out = {"textsieve": sieve.clean(soup), "keep_all": "\n".join(soup_lines),
+                    "c4_lines": "\n".join(ln for ln in soup_lines if c4_keep(ln))}
+        for name in SOUP_SYSTEMS:
+            for g in groups:
+                tallies[f"soup:{name}"][g].add(soup_out[name], gold, page.with_, page.without, page_id=page.id)
         if done % 50 == 0:
             print(f"{done} pages", file=sys.stderr)
     return {system: {g: t.row() for g, t in sorted(groups.items())} for system, groups in tallies.items()}
@@ -241,6 +255,7 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     html = [f"html:{s}" for s in HTML_SYSTEMS]
     text = [f"text:{s}" for s in TEXT_SYSTEMS]
+    soup = [f"soup:{s}" for s in SOUP_SYSTEMS]
     for title, figure, systems in (("HTML in, word F1", "word_f1", html),
                                    ("HTML in, must-not snippets leaked", "leaked", html),
                                    ("HTML in, must-have snippets lost", "lost", html),
@@ -249,7 +264,10 @@ def main(argv=None) -> int:
                                    ("full-page text in, body-keep F1 by line", "line_f1", text),
                                    ("full-page text in, must-not snippets leaked", "leaked", text),
                                    ("full-page text in, must-have snippets lost", "lost", text),
-                                   ("full-page text in, pages emptied", "emptied", text)):
+                                   ("full-page text in, pages emptied", "emptied", text),
+                                   ("BeautifulSoup get_text in, word F1", "word_f1", soup),
+                                   ("BeautifulSoup get_text in, must-not snippets leaked", "leaked", soup),
+                                   ("BeautifulSoup get_text in, pages emptied", "emptied", soup)):
         print(f"\n### {title}\n\n{table(result, figure, systems)}")
     return 0
 

@@ -175,6 +175,44 @@ def test_markdown_rendering_carries_labels_and_marks_headings_and_items():
     assert [ln[0] for ln in md] == [ln[0] for ln in rec["lines"] if ln]
 
 
+def test_the_soup_rendering_breaks_sentences_at_links_and_carries_the_labels():
+    from textsieve.training.real_pages import plain_rendering, soup_text
+
+    html = PAGE.replace("repair the old bridge", 'repair <a href="/bridge">the old bridge</a>')
+    page = RealPage("t/3", "test", "", "x.example", "article", html, gold=GOLD, title="News from the valley")
+    rec = label_page(page, parse_html, fulltext=None)
+    rows = [r for r in plain_rendering(page, soup_text(html), rec["lines"]) if r]
+    texts = [r[1] for r in rows]
+    # A text node a line: the link cuts the sentence in three, and each piece is body.
+    i = texts.index("The valley council met on Tuesday and agreed to repair")
+    assert texts[i + 1:i + 3] == ["the old bridge", "before winter comes."]
+    assert [r[0] for r in rows[i:i + 3]] == ["body"] * 3
+    assert dict((t, lab) for lab, t in rows)["Copyright 2024 Valley News. All rights reserved."] == "boilerplate"
+    assert ["link_spam", "Council approves new budget for the coming year"] in rows
+
+
+def test_a_stored_rendering_is_attached_by_page_id(tmp_path):
+    import json
+    import lzma
+
+    from textsieve.errors import InputError
+    from textsieve.training.real_mix import record_documents
+    from textsieve.training.real_pages import attach_rendering
+
+    recs = [{"id": "t/1", "site": "a.example", "split": "train", "gold": "text", "lines": [], "fulltext": []},
+            {"id": "t/2", "site": "b.example", "split": "train", "gold": "text", "lines": [], "fulltext": []}]
+    with pytest.raises(InputError, match="render souptext"):
+        attach_rendering(recs, "souptext", tmp_path)
+    (tmp_path / "souptext").mkdir()
+    with lzma.open(tmp_path / "souptext" / "test.jsonl.xz", "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "t/2", "souptext": [["boilerplate", "Home"], None, ["body", "A sentence."]]}) + "\n")
+    attach_rendering(recs, "souptext", tmp_path)
+    assert "souptext" not in recs[0] and recs[1]["souptext"][2] == ["body", "A sentence."]
+    assert record_documents(recs[0], ("souptext",)) == []  # a page the rendering does not hold gives none
+    (doc,) = record_documents(recs[1], ("souptext",))
+    assert doc.name == "t/2#souptext" and doc.lines == ["Home", "", "A sentence."] and doc.group == "real:b.example"
+
+
 def test_a_noscript_forum_with_a_hidden_loading_template_renders_its_posts_in_both_texts():
     # a Discourse-like page: the posts are in <noscript>, the only other text a hidden template;
     # hidden text is not shown text, so both the block lines and the full text read the posts

@@ -75,14 +75,17 @@ from pathlib import Path
 
 from ..errors import CorpusError
 from .corpus import BLANK, KNOWN_LABELS, UNLABELED, LabeledDocument
-from .real_pages import markdown_lines, read_records
+from .real_pages import attach_rendering, markdown_lines, read_records
 
-__all__ = ["RENDERINGS", "UNKNOWN", "record_documents", "real_documents", "DEFAULT_PLAIN", "prose_site",
+__all__ = ["RENDERINGS", "STORED_RENDERINGS", "UNKNOWN", "record_documents", "real_documents", "DEFAULT_PLAIN", "prose_site",
            "prose_bucket", "is_prose_text",
            "gold_stops_mid_prose",
            "prose_documents", "PROSE_LINES"]
 
 RENDERINGS = ("html", "fulltext", "markdown")
+# Renderings stored beside the records (:data:`.real_pages.EXTRA_RENDERINGS`), read only when asked
+# for: ``souptext`` is BeautifulSoup's ``get_text("\n")`` of the page.
+STORED_RENDERINGS = ("souptext",)
 # The default: HTML lines plus one plain-text rendering per page (which one: seeded alternation).
 DEFAULT_PLAIN = ("fulltext", "markdown")
 UNKNOWN = "unknown"
@@ -250,8 +253,11 @@ def record_documents(rec: dict, renderings: Iterable[str] = RENDERINGS, group: s
             doc = _document(f"{rec['id']}#fulltext", group, rec["fulltext"], False, unlabeled)
         elif kind == "markdown":
             doc = _document(f"{rec['id']}#markdown", group, markdown_lines(rec), False, unlabeled)
+        elif kind in STORED_RENDERINGS:
+            # every page has one unless the stored rendering is older than the page
+            doc = _document(f"{rec['id']}#{kind}", group, rec[kind], False, unlabeled) if kind in rec else None
         else:
-            raise ValueError(f"unknown rendering {kind!r}; choose from {', '.join(RENDERINGS)}")
+            raise ValueError(f"unknown rendering {kind!r}; choose from {', '.join(RENDERINGS + STORED_RENDERINGS)}")
         if doc is not None:
             out.append(doc)
     return out
@@ -279,6 +285,9 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     """
     every = [r for r in (records if records is not None else read_records(path, split="train"))
              if sources is None or r["source"] in sources]
+    for kind in set(renderings or ()) & set(STORED_RENDERINGS):
+        if records is None or not all(kind in r for r in every):
+            attach_rendering(every, kind, path)
     recs = [r for r in every if r.get("gold") == "text" and not (skip_cut_gold and gold_stops_mid_prose(r))]
     snippets = sorted((r for r in every if r.get("gold") != "text"), key=lambda r: r["id"]) if snippet_pages else []
     for r in recs + snippets:

@@ -357,39 +357,121 @@ def label_page(page: RealPage, parser: Callable, fulltext: Callable[[str], str] 
     ctx_iter = iter(ctxs)
     lines = [[next(labels), t, next(ctx_iter)] if t.strip() else None for t in raw_lines]
 
-    full = []
-    if fulltext is not None:
-        ft_raw = [" ".join(t.split()) for t in fulltext(html).split("\n")]
-        ft_texts = [t for t in ft_raw if t]
-        if page.gold is not None:
-            is_body = body_lines(ft_texts, page.gold)
-        else:
-            snip = label_lines_from_snippets(ft_texts, [None] * len(ft_texts), page.with_, page.without)
-            is_body = [lab == "body" for lab in snip]
-        by_words: dict[str, str] = {}
-        for ln in lines:
-            if ln is not None and ln[0] != "body":
-                by_words.setdefault(" ".join(words(ln[1])), ln[0])
-        ft_labels = []
-        for t, b in zip(ft_texts, is_body):
-            if b:
-                ft_labels.append("body")
-            elif page.gold is None and not any(s and " ".join(words(s)) in " ".join(words(t)) for s in page.without):
-                ft_labels.append("unknown")
-            else:
-                ft_labels.append(by_words.get(" ".join(words(t))) or junk_label(t, None))
-        if page.gold is not None:
-            ft_labels = title_and_author(ft_texts, [None] * len(ft_texts), ft_labels, page.title, page.author)
-        ft_iter = iter(ft_labels)
-        full = [[next(ft_iter), t] if t else None for t in ft_raw]
-        while full and full[-1] is None:
-            full.pop()
+    full = plain_rendering(page, fulltext(html), lines) if fulltext is not None else []
     return {
         "id": page.id, "source": page.source, "url": page.url, "site": page.site, "page_type": page.page_type,
         "split": split_of(page.site), "gold": "text" if page.gold is not None else "snippets",
         "with": page.with_, "without": page.without, "noscript": html is not page.html,
         "lines": lines, "fulltext": full,
     }
+
+
+def plain_rendering(page: RealPage, text: str, lines: list) -> list:
+    """A plain-text rendering of a page as ``[label, text]`` rows (``None`` for a blank line):
+    body from the gold (or the snippets), junk labels carried over from the block line with the
+    same words, else from the text rules; ``unknown`` on a snippet-labeled page where nothing
+    says. The rule of the ``fulltext`` rendering, for any scraper's text of the page."""
+    ft_raw = [" ".join(t.split()) for t in text.split("\n")]
+    ft_texts = [t for t in ft_raw if t]
+    if page.gold is not None:
+        is_body = body_lines(ft_texts, page.gold)
+    else:
+        snip = label_lines_from_snippets(ft_texts, [None] * len(ft_texts), page.with_, page.without)
+        is_body = [lab == "body" for lab in snip]
+    by_words: dict[str, str] = {}
+    for ln in lines:
+        if ln is not None and ln[0] != "body":
+            by_words.setdefault(" ".join(words(ln[1])), ln[0])
+    ft_labels = []
+    for t, b in zip(ft_texts, is_body):
+        if b:
+            ft_labels.append("body")
+        elif page.gold is None and not any(s and " ".join(words(s)) in " ".join(words(t)) for s in page.without):
+            ft_labels.append("unknown")
+        else:
+            ft_labels.append(by_words.get(" ".join(words(t))) or junk_label(t, None))
+    if page.gold is not None:
+        ft_labels = title_and_author(ft_texts, [None] * len(ft_texts), ft_labels, page.title, page.author)
+    ft_iter = iter(ft_labels)
+    full = [[next(ft_iter), t] if t else None for t in ft_raw]
+    while full and full[-1] is None:
+        full.pop()
+    return full
+
+
+def soup_text(html: str) -> str:
+    """The page as ``BeautifulSoup(html, "html.parser").get_text("\\n")`` gives it: every text
+    node on a line of its own, so a link or an emphasis inside a sentence breaks it into pieces.
+    What a scraper written in five lines emits (training-time only)."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text("\n")
+
+
+# Plain renderings stored beside the records, one folder each (``<data>/<name>/<source>.jsonl.xz``,
+# rows ``{"id", name}``): built from the committed records and the mirrors' HTML, so adding one
+# leaves the records, and every model trained from them, as they were.
+EXTRA_RENDERINGS = {"souptext": soup_text}
+
+
+def html_as_read(html: str, record: dict) -> str:
+    """The page's HTML as its record was read: a page that serves its content inside
+    ``<noscript>`` has it as ordinary markup (see :func:`label_page`)."""
+    if record.get("noscript"):
+        return _NOSCRIPT.sub(lambda m: _NOSCRIPT_NAME.sub("div", m.group(0), count=1), html)
+    return html
+
+
+def build_rendering(mirror_root: Path, data_dir: Path, name: str, sources=tuple(SOURCES), log=print) -> dict:
+    """Write ``data_dir/<name>/<source>.jsonl.xz``: the :data:`EXTRA_RENDERINGS` rendering
+    ``name`` of every committed page, labeled by :func:`plain_rendering` from the page's gold
+    and its committed block lines. Deterministic. Returns agreement with the gold per source."""
+    render = EXTRA_RENDERINGS[name]
+    data_dir = Path(data_dir)
+    (data_dir / name).mkdir(parents=True, exist_ok=True)
+    agree: dict = defaultdict(list)
+    from textsieve.html import parse_html
+
+    for source in sources:
+        recs = {r["id"]: r for r in read_records(data_dir / f"{source}.jsonl.xz")}
+        target = data_dir / name / f"{source}.jsonl.xz"
+        tmp = target.with_name(target.name + ".tmp")
+        with lzma.open(tmp, "wt", encoding="utf-8", preset=9 | lzma.PRESET_EXTREME) as fh:
+            for page, _commit in iter_pages(mirror_root, parse_html, (source,)):
+                rec = recs.get(page.id)
+                if rec is None:
+                    continue
+                rows = plain_rendering(page, render(html_as_read(page.html, rec)), rec["lines"])
+                fh.write(json.dumps({"id": page.id, name: rows}, ensure_ascii=False, sort_keys=True,
+                                    separators=(",", ":")) + "\n")
+                if page.gold is not None and words(page.gold):
+                    agree[source].append(word_f1("\n".join(r[1] for r in rows if r and r[0] == "body"), page.gold))
+        tmp.replace(target)
+        log(f"{name}: {source} done")
+    return {k: round(sum(v) / len(v), 4) for k, v in sorted(agree.items())}
+
+
+def attach_rendering(records: list[dict], name: str, data_dir: Path | None = None) -> list[dict]:
+    """``records`` with their stored ``name`` rendering set (``rec[name]``; a page the rendering
+    does not hold gets none). Reads ``<data>/<name>/*.jsonl.xz``."""
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    folder = (data_dir if data_dir.is_dir() else data_dir.parent) / name
+    files = sorted(folder.glob("*.jsonl.xz"))
+    if not files:
+        from textsieve.errors import InputError
+
+        raise InputError(f"no {folder}/*.jsonl.xz: build it with "
+                         f"'python -m textsieve.training.real_pages render {name} --mirror-root <mirrors>'.")
+    rows = {}
+    for file in files:
+        with lzma.open(file, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                rows[r["id"]] = r[name]
+    for rec in records:
+        if rec["id"] in rows:
+            rec[name] = rows[rec["id"]]
+    return records
 
 
 def agreement(record: dict, gold: str) -> dict:
@@ -623,12 +705,20 @@ def main(argv=None) -> int:
     b.add_argument("-o", "--out", type=Path, default=DATA_DIR, help="output folder (default: training_data/real)")
     b.add_argument("--source", action="append", choices=sorted(SOURCES), help="only these sources (repeatable)")
     b.add_argument("--limit", type=int, help="at most this many pages per source (for a quick look)")
+    r = sub.add_parser("render", help="store another plain rendering of the committed pages beside them")
+    r.add_argument("name", choices=sorted(EXTRA_RENDERINGS))
+    r.add_argument("--mirror-root", type=Path, required=True, help="folder holding owner+name/repo bare mirrors")
+    r.add_argument("-o", "--out", type=Path, default=DATA_DIR, help="the records' folder (default: training_data/real)")
+    r.add_argument("--source", action="append", choices=sorted(SOURCES), help="only these sources (repeatable)")
     e = sub.add_parser("evaluate", help="score clean_text on the committed plain-text pages")
     e.add_argument("--split", default="heldout", choices=("heldout", "train"))
     args = ap.parse_args(argv)
     if args.cmd == "build":
         summary = build(args.mirror_root, args.out, sources=tuple(args.source or SOURCES), limit=args.limit,
                         log=lambda m: print(m, file=sys.stderr))
+    elif args.cmd == "render":
+        summary = build_rendering(args.mirror_root, args.out, args.name, sources=tuple(args.source or SOURCES),
+                                  log=lambda m: print(m, file=sys.stderr))
     else:
         summary = evaluate_committed(args.split)
     print(json.dumps(summary, indent=1))
