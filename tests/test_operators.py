@@ -831,6 +831,10 @@ def test_a_jsonl_file_with_no_readable_line_fails_instead_of_becoming_an_empty_d
     assert again.exit_code == 1 and "array.jsonl: no line is a JSON object" in again.stderr  # not skipped as done
     stdout = runner.invoke(app, ["clean", str(tmp_path / "in" / "array.jsonl"), "-q"])
     assert stdout.exit_code == 1 and stdout.stdout == "" and "no line is a JSON object" in stdout.stderr
+    # Records that are all over the cap are JSON objects: the message says what to change.
+    big_rows = write(tmp_path / "big" / "rows.jsonl", "\n".join(rows) + "\n")
+    big = runner.invoke(app, ["clean", str(big_rows), "-q", "--max-doc-mb", "0.0001"])
+    assert big.exit_code == 1 and "every record is over the document cap" in big.stderr
 
 
 def test_an_unreadable_file_named_on_the_command_line_is_reported_and_the_others_are_cleaned(

@@ -394,7 +394,7 @@ def suggest(
     for warning in result.warnings:
         typer.echo(f"textsieve: {_name(warning)}", err=True)
     for f in result.failed:
-        typer.echo(f"failed: {f.reason if f.reason.startswith(f.input) else f'{f.input}: {f.reason}'}", err=True)
+        typer.echo(f"failed: {_name(f.reason if f.reason.startswith(f.input) else f'{f.input}: {f.reason}')}", err=True)
     docs = len({(s.path, s.number) for s in result.suggestions})
     skipped = f"; {len(result.skipped)} unsupported file(s) skipped" if result.skipped else ""
     failed = f"; {len(result.failed)} input(s) failed" if result.failed else ""

@@ -235,12 +235,7 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
         .iter()
         .zip(&segments)
         .flat_map(|(&(text, html), segs)| {
-            let windows = segs.len().div_ceil(window).max(1);
-            (0..windows).map(move |w| Document {
-                text,
-                segments: &segs[(w * window).min(segs.len())..((w + 1) * window).min(segs.len())],
-                html,
-            })
+            window_bounds(segs, window).windows(2).map(|b| Document { text, segments: &segs[b[0]..b[1]], html }).collect::<Vec<_>>()
         })
         .collect();
     let proba = proba_bounded(model, &docs, window)?;
@@ -262,8 +257,29 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
 /// 2 MB archive page has about 15,000 lines) is featurized and scored as consecutive windows of
 /// this many lines, each with its own page statistics, so the feature rows of a document of
 /// millions of short lines (about 900 bytes a line) are never held whole: memory stays bounded
-/// by the window, plus the labels and scores of the whole input (about 150 bytes a line).
+/// by the window, plus the labels and scores of the whole input (about 130 bytes a line).
 pub const WINDOW_SEGMENTS: usize = 100_000;
+
+/// Where the windows of one input's segments start, plus the end: one window (`[0, n]`) unless
+/// there are more than `window` segments. Windows are of even size (a last window of a few
+/// lines would be scored as a page of its own) and never separate the two parts of a cut line.
+fn window_bounds(segs: &[Segment], window: usize) -> Vec<usize> {
+    let n = segs.len();
+    let count = n.div_ceil(window.max(1)).max(1);
+    let size = n.div_ceil(count).max(1);
+    let mut bounds = vec![0];
+    for w in 1..count {
+        let mut b = (w * size).min(n);
+        while b < n && segs[b].part == 1 {
+            b += 1; // a tail stays with its head
+        }
+        if b > *bounds.last().unwrap_or(&0) && b < n {
+            bounds.push(b);
+        }
+    }
+    bounds.push(n);
+    bounds
+}
 
 /// Probabilities of every row of `docs` (row-major `rows x k`), featurized and scored a few
 /// documents at a time, at most `max_rows` rows per step unless one document is larger. Each
@@ -523,6 +539,22 @@ mod batch_tests {
     }
 
     #[test]
+    fn windows_are_even_and_keep_a_cut_line_whole() {
+        let seg = |part: u8| Segment { part, parts: if part == 1 { 2 } else { 1 }, ..Segment::default() };
+        let segs: Vec<Segment> = (0..10).map(|_| seg(0)).collect();
+        assert_eq!(window_bounds(&segs, 10), [0, 10]);
+        assert_eq!(window_bounds(&segs, 100), [0, 10]);
+        assert_eq!(window_bounds(&segs, 9), [0, 5, 10], "two even windows, not 9 + 1");
+        assert_eq!(window_bounds(&segs, 3), [0, 3, 6, 9, 10]);
+        assert_eq!(window_bounds(&[], 3), [0, 0], "an empty input is one empty document");
+        let mut cut = segs.clone();
+        cut[5] = seg(1); // the tail of the line whose head is segment 4
+        assert_eq!(window_bounds(&cut, 9), [0, 6, 10]);
+        let tails: Vec<Segment> = (0..4).map(|i| seg((i % 2) as u8)).collect();
+        assert_eq!(window_bounds(&tails, 1), [0, 2, 4], "never a window starting on a tail");
+    }
+
+    #[test]
     fn a_long_input_is_scored_as_consecutive_windows_of_lines() {
         // Every window scores exactly as that window's lines alone would; a window of 7 lines
         // stands in for the real 100,000 (the code path is the same).
@@ -539,17 +571,19 @@ mod batch_tests {
         let o = Options { split_glued: false, body_threshold: None, threads: 1, ..Options::default() };
         let whole = label_group_in(&m, &[Input::Text(&text)], &o, 7).unwrap().remove(0);
         assert_eq!(whole.records.len(), 30);
-        for (w, chunk) in lines.chunks(7).enumerate() {
-            let part = chunk.join("\n") + "\n";
+        let bounds = window_bounds(&segment(&text, false), 7);
+        assert_eq!(bounds, [0, 6, 12, 18, 24, 30], "five even windows of 6 lines, not 4 of 7 and one of 2");
+        for b in bounds.windows(2) {
+            let part = lines[b[0]..b[1]].join("\n") + "\n";
             let alone = label_group_in(&m, &[Input::Text(&part)], &o, 7).unwrap().remove(0);
             let k = alone.scores.len() / alone.records.len();
             for (j, r) in alone.records.iter().enumerate() {
-                let i = w * 7 + j;
+                let i = b[0] + j;
                 assert_eq!(whole.records[i].label, r.label, "line {i}");
                 assert_eq!(whole.scores[i * k..(i + 1) * k], alone.scores[j * k..(j + 1) * k], "line {i}");
             }
         }
-        // Windows are a memory bound only: one window per input leaves the result as it was.
+        // An input within one window is one document, whatever the window's size.
         assert_eq!(label_group_in(&m, &[Input::Text(&text)], &o, 1000).unwrap(), label(&m, &[Input::Text(&text)], &o).unwrap());
         // Scores of several inputs batched together do not depend on the step size either.
         let inputs = [Input::Text(&text), Input::Text("One more line.\n"), Input::Text(&text)];

@@ -92,6 +92,9 @@ def _nothing_cleaned(path, text_field: str, n_objects: int, bad: list[str]) -> I
         return InputError(f"{path}: no record has a string field {text_field!r} ({n_objects} JSON object(s), none "
                           "cleaned): check --text-field")
     shown = "; ".join(bad[:3]) + ("; ..." if len(bad) > 3 else "")
+    if all("document cap" in reason for reason in bad):  # every record over --max-doc-mb
+        return InputError(f"{path}: every record is over the document cap, nothing cleaned ({len(bad)} record(s): "
+                          f"{shown})")
     return InputError(f"{path}: no line is a JSON object, nothing cleaned ({len(bad)} bad line(s): {shown}): "
                       "JSONL needs one UTF-8 JSON object per line")
 
