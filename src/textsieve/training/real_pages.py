@@ -38,6 +38,11 @@ use their folder name); a site is held out when ``sha256("textsieve-real-split-v
 Build (deterministic; needs resiliparse, a training-time dependency)::
 
     python -m textsieve.training.real_pages build --mirror-root /work/.mirror -o training_data/real
+
+Another plain rendering can be stored beside the records without touching them
+(:func:`build_rendering`; ``souptext``, BeautifulSoup's ``get_text("\\n")``, into ``real/souptext/``)::
+
+    python -m textsieve.training.real_pages render souptext --mirror-root /work/.mirror
 """
 from __future__ import annotations
 
