@@ -42,7 +42,8 @@ def example_text() -> str:
     return (DATA / "example_page.txt").read_text(encoding="utf-8")
 
 
-def write_tiny_model(directory: Path, seed: int = 0, body_bias: float = 3.0) -> Path:
+def write_tiny_model(directory: Path, seed: int = 0, body_bias: float = 3.0,
+                     labels: tuple[str, ...] = ("author_meta", "body", "caption", "link_spam")) -> Path:
     """A small v2 model with seeded random weights (no training, no scikit-learn): tests of the
     model format and the serving path use it, so they do not depend on the shipped model."""
     import numpy as np
@@ -51,7 +52,7 @@ def write_tiny_model(directory: Path, seed: int = 0, body_bias: float = 3.0) -> 
     from textsieve.model import write_model
 
     rng = np.random.default_rng(seed)
-    labels = ["author_meta", "body", "caption", "link_spam"]
+    labels = list(labels)
     feature_config = {"n_word_hash": 256, "n_char_hash": 128, "max_chars": 200, "char_chars": 64, "html": True}
     dense_names = list(_core.dense_feature_names(True))
     window = 2

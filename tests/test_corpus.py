@@ -109,3 +109,58 @@ def test_train_refuses_a_typo_label_before_any_work(tmp_path):
     assert result.exit_code == 1
     assert "doc.tsv:2: unknown label 'bodi'" in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_a_document_of_blank_rows_only_is_refused_by_name(tmp_path):
+    path = write(tmp_path, "zz.tsv", "blank\t\nblank\t\n")  # it crashed the junk injection with a traceback
+    with pytest.raises(CorpusError, match="zz.tsv: only blank rows"):
+        read_labeled(path)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_label(tmp_path):
+    path = tmp_path / "bom.tsv"
+    path.write_bytes("\ufeffbody\tA paragraph.\n".encode("utf-8"))
+    assert read_labeled(path).labels == ["body"]
+
+
+def test_suggests_sidecar_is_not_read_as_a_labeled_document(tmp_path):
+    write(tmp_path, "todo.tsv", "body\tA paragraph.\n")
+    write(tmp_path, "todo.tsv.sources.tsv", "row\tsource\tposition\tmargin\n1\tpage.txt\t3\t0.01\n")
+    assert [d.name for d in read_corpus(tmp_path)] == ["todo"]
+
+
+def test_train_refuses_to_replace_a_model_without_force_and_checks_the_output_first(tmp_path):
+    from typer.testing import CliRunner
+
+    from textsieve.cli import app
+
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, "doc.tsv", "body\tA title\nbody\tA paragraph.\n")
+    model = tmp_path / "m"
+    model.mkdir()
+    (model / "model.npz").write_bytes(b"the model a maintainer keeps")
+    result = CliRunner().invoke(app, ["train", str(data), "-o", str(model)])
+    assert result.exit_code == 2 and "already holds a model" in result.output and "--force" in result.output
+    assert (model / "model.npz").read_bytes() == b"the model a maintainer keeps"
+    (tmp_path / "afile").write_text("not a folder")
+    result = CliRunner().invoke(app, ["train", str(data), "-o", str(tmp_path / "afile")])
+    assert result.exit_code == 2 and "is not a folder" in result.output and "Traceback" not in result.output
+    assert "featurized" not in result.output  # refused before any work, not after the fit
+
+
+def test_evaluate_reads_the_labels_a_new_label_model_was_trained_with(tmp_path):
+    from conftest import write_tiny_model
+    from typer.testing import CliRunner
+
+    from textsieve.cli import app
+
+    model = write_tiny_model(tmp_path / "m", labels=("author_meta", "body", "caption", "sidebar"))
+    data = tmp_path / "data"
+    data.mkdir()
+    write(data, "doc.tsv", "body\tA paragraph of body text.\nsidebar\tMost read this week\n")
+    result = CliRunner().invoke(app, ["evaluate", str(data), "-m", str(model), "--json"])
+    assert result.exit_code == 0, result.output  # it refused 'sidebar' and advised --new-label
+    assert "sidebar" in result.output
+    plain = CliRunner().invoke(app, ["evaluate", str(data), "--json"])  # the shipped model has no such label
+    assert plain.exit_code == 1 and "unknown label 'sidebar'" in plain.output

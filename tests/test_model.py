@@ -87,6 +87,7 @@ def test_model_without_manifest_is_refused(model_copy):
     ({"feature_config": {"n_word_hash": 512, "n_char_hash": 128, "html": True}}, "first_coef has shape"),
     ({"body_threshold": 1.5}, "body_threshold must be a probability"),
     ({"body_threshold": "0.35"}, "body_threshold must be a probability"),
+    ({"dense_features": None}, "dense_features must be a list of names"),  # was a TypeError
 ])
 def test_manifest_that_does_not_describe_the_arrays_is_refused(model_copy, changes, message):
     _edit_manifest(model_copy, **changes)
@@ -126,6 +127,25 @@ def test_missing_array_and_pickled_array_are_refused(model_copy, tmp_path):
     np.savez_compressed(model_copy / MODEL_FILE, **arrays)
     _edit_manifest(model_copy, model_sha256=sha256_file(model_copy / MODEL_FILE))
     with pytest.raises(ModelError, match="not a readable .npz of plain arrays"):
+        load_model(model_copy)
+
+
+def test_an_array_header_claiming_more_than_its_data_is_refused_before_allocating(model_copy):
+    import zipfile
+
+    # An edited .npy header of 10**12 elements: numpy would try to allocate 8 TB before noticing.
+    with zipfile.ZipFile(model_copy / MODEL_FILE) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    raw = members["second_baseline.npy"]
+    header_end = raw.index(b"\n") + 1
+    header = raw[10:header_end].decode("latin1")
+    shape = header[header.index("'shape': ") + 9:header.index(")", header.index("'shape': ")) + 1]
+    members["second_baseline.npy"] = raw[:10] + header.replace(shape, "(1000000000000,)").encode("latin1") + raw[header_end:]
+    with zipfile.ZipFile(model_copy / MODEL_FILE, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    _edit_manifest(model_copy, model_sha256=sha256_file(model_copy / MODEL_FILE))
+    with pytest.raises(ModelError, match="its header claims 8000000000000 bytes"):
         load_model(model_copy)
 
 

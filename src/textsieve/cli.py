@@ -322,6 +322,7 @@ def train(
     new_label: Annotated[Optional[list[str]], typer.Option("--new-label", help="A label the data may use besides body, link_spam, author_meta, caption, boilerplate (repeat for several). Without it an unknown label is an error, so a typo never becomes a class.")] = None,
     real_pages: Annotated[str, typer.Option("--real-pages", help="How many real labeled pages of DATA_DIR/real (train split only) to train on: 'all' (the default), a number (a seeded pick), or 0 for none. With --snippet-pages every snippet-labeled page comes on top (none with 0).")] = "all",
     snippet_pages: Annotated[bool, typer.Option("--snippet-pages", help="Also train on the real pages labeled from snippets only (trafilatura's): their snippet lines are fitted, the rest of each page is context. Off by default (the shipped model was trained without; see the README).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the model already in -o (the default -o, models, is the shipped model). Without it a folder holding a model is refused before training starts.")] = False,
 ):
     """Validate labeled data, fit both passes on the core's features, write model.npz + manifest.json."""
     from .training.train import train as run_train
@@ -334,7 +335,7 @@ def train(
         raise _fail(UsageError(f"--real-pages takes 'all' or a whole number, got {real_pages!r}."))
     try:
         run_train(data_dir, output, seed=seed, folds=folds, new_labels=tuple(new_label or ()), real_pages=n_real,
-                  snippet_pages=snippet_pages, log=lambda m: typer.echo(m, err=True))
+                  snippet_pages=snippet_pages, force=force, log=lambda m: typer.echo(m, err=True))
     except TextsieveError as exc:
         raise _fail(exc) from None
 
@@ -347,12 +348,13 @@ def evaluate(
 ):
     """Per-label precision/recall/F1, macro-F1 and body-keep scores on labeled documents."""
     from .clean import Sieve
-    from .training.corpus import read_corpus
+    from .training.corpus import KNOWN_LABELS, read_corpus
     from .evaluate import evaluate_documents, format_metrics
 
     try:
         sieve = Sieve(model)
-        docs = read_corpus(labeled_dir)
+        # A model trained with --new-label knows its labels: documents may use them.
+        docs = read_corpus(labeled_dir, new_labels=[lab for lab in sieve.labels if lab not in KNOWN_LABELS])
         preds = sieve.label_many([d.text for d in docs])
         metrics = evaluate_documents(docs, preds, sieve.labels)
     except TextsieveError as exc:

@@ -36,7 +36,7 @@ from pathlib import Path
 from .errors import ModelError
 from .manifest import MANIFEST_FILE, read_manifest
 
-__all__ = ["Model", "load_model", "write_model", "default_model_path", "sha256_file", "MODEL_FILE", "MANIFEST_FILE",
+__all__ = ["Model", "load_model", "write_model", "check_model_dir", "default_model_path", "sha256_file", "MODEL_FILE", "MANIFEST_FILE",
            "FORMAT_VERSION", "ARRAYS"]
 
 FORMAT_VERSION = 2
@@ -164,6 +164,9 @@ def _check_manifest(manifest: dict, where) -> None:
         raise ModelError(f"{where}: feature_config, revision_config and first_pass must be JSON objects. {_RETRAIN}")
     from . import _core
 
+    for key in ("labels", "dense_features", "revision_features"):
+        if not isinstance(manifest[key], list) or not all(isinstance(x, str) for x in manifest[key]):
+            raise ModelError(f"{where}: {key} must be a list of names, got {type(manifest[key]).__name__}. {_RETRAIN}")
     html = bool(manifest["feature_config"].get("html", True))
     names = list(_core.dense_feature_names(html))
     if manifest["dense_features"] != names:
@@ -190,12 +193,40 @@ def _check_manifest(manifest: dict, where) -> None:
         raise ModelError(f"{where}: the manifest's revision feature names differ from the core's. {_RETRAIN}")
 
 
+def _check_member_sizes(model_path: Path) -> None:
+    """Refuse (ValueError) an array whose header claims more data than its member holds, before
+    numpy allocates what the header claims (an edited header of 10**12 elements would ask for
+    terabytes)."""
+    import numpy as np
+
+    with zipfile.ZipFile(model_path) as zf:
+        for info in zf.infolist():
+            if info.filename.removesuffix(".npy") not in ARRAYS:
+                continue
+            with zf.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                if version not in ((1, 0), (2, 0)):
+                    raise ValueError(f"{info.filename}: .npy format {version}, not one textsieve writes")
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                    np.lib.format.read_array_header_2_0
+                shape, _, dtype = read_header(member)
+                header = member.tell()
+            n = 1
+            for d in shape:
+                n *= d
+            if n * dtype.itemsize != info.file_size - header:
+                raise ValueError(f"{info.filename}: its header claims {n * dtype.itemsize} bytes of data, the member "
+                                 f"holds {info.file_size - header}")
+
+
 def _read_arrays(model_path: Path) -> dict:
     import numpy as np
 
     try:
+        _check_member_sizes(model_path)
         with np.load(model_path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
+            # Only the arrays a model has: an extra member is never read (nor its memory taken).
+            arrays = {name: npz[name] for name in npz.files if name in ARRAYS}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         raise ModelError(f"{model_path}: not a readable .npz of plain arrays ({type(exc).__name__}: {exc}). {_RETRAIN}") from None
     missing = sorted(set(ARRAYS) - set(arrays))
@@ -245,6 +276,34 @@ def _core_model(arrays: dict, manifest: dict, where):
                            bool(manifest["revision_config"].get("body_run", False)))
     except (ValueError, TypeError, OverflowError) as exc:
         raise ModelError(f"{where}: the model's arrays are not usable: {exc}. {_RETRAIN}") from None
+
+
+def check_model_dir(directory: str | Path, *, force: bool = False, create: bool = True) -> None:
+    """Refuse, before any training, an output folder the model could not be written to or would
+    silently replace a model in: a file in its place, ``model.npz`` or ``manifest.json`` there
+    already (unless ``force``), or (with ``create``, which makes the folder) a folder that cannot
+    be created or written."""
+    from .errors import OutputError, UsageError
+
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: exists and is not a folder; -o names the folder the model is written to.")
+    for name in (MODEL_FILE, MANIFEST_FILE):
+        path = directory / name
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder where the model's {name} goes: remove it or choose another -o.")
+        if path.exists() and not force:
+            raise UsageError(f"{directory} already holds a model ({name}): training would replace it. Add --force to "
+                             "replace it, or choose another -o.")
+    if not create:
+        return
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=directory, prefix=".tmp-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot write the model there ({exc.strerror or exc}).") from None
 
 
 def write_model(directory: str | Path, arrays: dict, manifest: dict) -> Path:

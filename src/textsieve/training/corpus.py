@@ -133,6 +133,8 @@ def read_labeled(path: str | Path, group: str | None = None, new_labels: Iterabl
         raise CorpusError(f"{path}: not UTF-8 (byte {exc.start}). Re-save the file as UTF-8.") from None
     except OSError as exc:
         raise CorpusError(f"{path}: cannot be read ({exc.strerror}).") from None
+    if content.startswith("\ufeff"):  # a byte-order mark some editors save: not part of the first label
+        content = content[1:]
     rows = content.split("\n")
     if rows and rows[-1] == "":
         rows.pop()
@@ -155,10 +157,15 @@ def read_labeled(path: str | Path, group: str | None = None, new_labels: Iterabl
         labels.append(label)
     if not lines:
         raise CorpusError(f"{path}: no rows. A labeled document needs at least one line.")
+    if all(lab == BLANK for lab in labels):
+        raise CorpusError(f"{path}: only blank rows. A labeled document needs at least one labeled line.")
     return LabeledDocument(path.stem, lines, labels, splits, group or path.stem)
 
 
 JUNK_DIR = "junk"
+# `textsieve suggest -o todo.tsv` writes where each line came from to todo.tsv.sources.tsv: not a
+# labeled document, so the corpus skips it (a maintainer may write suggestions into docs/).
+SUGGEST_SIDECAR = ".sources.tsv"
 
 
 def read_corpus(directory: str | Path, pattern: str = "*.tsv", new_labels: Iterable[str] = ()) -> list[LabeledDocument]:
@@ -170,7 +177,8 @@ def read_corpus(directory: str | Path, pattern: str = "*.tsv", new_labels: Itera
     if not directory.is_dir():
         raise CorpusError(f"{directory}: not a directory of labeled .tsv files.")
     files = sorted(p for p in directory.rglob(pattern)
-                   if p.is_file() and JUNK_DIR not in p.relative_to(directory).parts[:-1])
+                   if p.is_file() and JUNK_DIR not in p.relative_to(directory).parts[:-1]
+                   and not p.name.endswith(SUGGEST_SIDECAR))
     if not files:
         raise CorpusError(f"{directory}: no {pattern} files found.")
     return [read_labeled(p, new_labels=new_labels) for p in files]

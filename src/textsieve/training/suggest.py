@@ -93,7 +93,9 @@ def suggest_inputs(inputs: Iterable[str | Path], problems: list[FileResult]) -> 
 
 def sources_path(out: Path) -> Path:
     """The sidecar beside the labeled file: where each suggested line came from."""
-    return out.with_name(out.name + ".sources.tsv")
+    from .corpus import SUGGEST_SIDECAR
+
+    return out.with_name(out.name + SUGGEST_SIDECAR)
 
 
 def check_output(inputs: Iterable[str | Path], out: str | Path, *, force: bool = False) -> None:

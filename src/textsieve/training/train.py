@@ -836,8 +836,11 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
           real_pages: int | None = DEFAULT_REAL_PAGES,
           real_renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS,
           chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
-          skip_cut_gold: bool = True, snippet_pages: bool = False, log=print) -> dict:
+          skip_cut_gold: bool = True, snippet_pages: bool = False, force: bool = False, log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
+
+    ``out_dir`` is checked before any work (:func:`textsieve.model.check_model_dir`): a folder
+    that already holds a model is replaced only with ``force``.
 
     Returns the report (the manifest's contents) with the fitted model under ``"model"``.
     ``out_dir=None`` skips writing. ``features`` overrides the core's feature settings (e.g.
@@ -872,6 +875,10 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     from ..language import detect_language
 
     config = config or TrainConfig()
+    from ..model import check_model_dir
+
+    if out_dir is not None:  # nothing is created before the data has been read and checked
+        check_model_dir(out_dir, force=force, create=False)
     t0 = time.perf_counter()
     html_every = HTML_EVERY if html_every is None else html_every
     data = build_table(data_dir, seed=seed, variants=variants, html_every=html_every, features=features,
@@ -881,6 +888,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     table, docs, bank, augmented, real, n_team = (data.table, data.docs, data.bank, data.augmented, data.real,
                                                   data.n_team)
     timings = dict(data.seconds)
+    if out_dir is not None:  # the folder can take the model: found now, not after the fit
+        check_model_dir(out_dir, force=force)
     archives = [d for d in augmented[:n_team] if "-archive-" in d.name]
     prose_texts = [d for d in real if is_prose_text(d)]
     real_page_count = len({d.name.split("#", 1)[0] for d in real if not is_prose_text(d)})
