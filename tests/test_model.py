@@ -80,6 +80,7 @@ def test_model_without_manifest_is_refused(model_copy):
 @pytest.mark.parametrize("changes, message", [
     ({"format_version": 1}, "model format 1"),
     ({"features_version": 999}, "features version 999"),
+    ({"features_version": "3"}, "features_version must be an integer, got '3'"),
     ({"dense_features": ["renamed"]}, "dense feature names"),
     ({"revision_config": {"window": 9, "dense": True}}, "revision feature names"),
     ({"revision_config": {"window": "3"}}, "window must be an integer"),

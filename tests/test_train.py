@@ -111,6 +111,9 @@ def test_the_manifest_records_features_stages_and_scores(trained):
     assert manifest["first_pass"]["link"] in ("softmax", "ovr_sigmoid")
     assert {"data", "featurize", "first_pass", "out_of_fold", "second_pass", "cross_validation", "total"} <= set(manifest["seconds"])
     assert 0.0 <= manifest["cross_validation"]["macro_f1"] <= 1.0
+    # what ran and what was asked for, apart (a small corpus gives fewer folds than asked)
+    assert manifest["cross_validation"]["folds"] == len(manifest["cross_validation"]["fold_macro_f1"]) == 2
+    assert manifest["cross_validation"]["folds_asked"] == 2
     # Which code trained it: the compiled core's hash always; the commit when run from a checkout.
     source = manifest["source"]
     assert source["core_sha256"] == hashlib.sha256(Path(_core.__file__).read_bytes()).hexdigest()

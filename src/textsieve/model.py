@@ -156,6 +156,9 @@ def _check_manifest(manifest: dict, where) -> None:
     if missing:
         raise ModelError(f"{where}: the manifest lacks {', '.join(missing)}. {_RETRAIN}")
     features = _features_version()
+    if not isinstance(manifest["features_version"], int) or isinstance(manifest["features_version"], bool):
+        raise ModelError(f"{where}: features_version must be an integer, got {manifest['features_version']!r}. "
+                         f"{_RETRAIN}")
     if manifest["features_version"] != features:
         raise ModelError(f"{where}: trained on features version {manifest['features_version']!r}, this textsieve "
                          f"computes version {features}. {_RETRAIN}")
