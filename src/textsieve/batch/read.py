@@ -45,13 +45,6 @@ READ_PIECE = 1 << 24  # bytes per read of a whole document (16 MiB)
 # The largest max_doc_mb accepted: a cap, not an allocation (a document is read in pieces), so it
 # only keeps the number finite; what a machine can clean is bounded by its memory first.
 MAX_DOC_MB_LIMIT = 1_000_000.0
-
-
-def check_max_doc_mb(max_doc_mb: float) -> None:
-    """Refuse (UsageError) a document cap that is not a positive, finite number of megabytes."""
-    if not 0 < max_doc_mb <= MAX_DOC_MB_LIMIT:  # also refuses nan and inf
-        raise UsageError(f"--max-doc-mb must be a positive number of megabytes, at most {MAX_DOC_MB_LIMIT:.0f} "
-                         f"(got {max_doc_mb}).")
 STDIN = "-"
 SNIFF_BYTES = 8192
 SKIP_PIECE = 1 << 20
@@ -111,6 +104,13 @@ def check_regular(path: Path) -> os.stat_result:
     if not stat.S_ISREG(st.st_mode):
         raise InputError(f"{path}: {_file_type(st.st_mode)}, not a regular file; textsieve reads only regular files.")
     return st
+
+
+def check_max_doc_mb(max_doc_mb: float) -> None:
+    """Refuse (UsageError) a document cap that is not a positive, finite number of megabytes."""
+    if not 0 < max_doc_mb <= MAX_DOC_MB_LIMIT:  # also refuses nan and inf
+        raise UsageError(f"--max-doc-mb must be a positive number of megabytes, at most {MAX_DOC_MB_LIMIT:.0f} "
+                         f"(got {max_doc_mb}).")
 
 
 def _file_type(mode: int) -> str:

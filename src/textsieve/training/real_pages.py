@@ -340,6 +340,11 @@ _NOSCRIPT = re.compile(r"</?noscript\b", re.I)
 _NOSCRIPT_NAME = re.compile(r"noscript", re.I)
 
 
+def _noscript_as_markup(html: str) -> str:
+    """Every ``<noscript>`` element renamed ``<div>``: its content read as ordinary markup."""
+    return _NOSCRIPT.sub(lambda m: _NOSCRIPT_NAME.sub("div", m.group(0), count=1), html)
+
+
 def label_page(page: RealPage, parser: Callable, fulltext: Callable[[str], str] | None = full_page_text) -> dict:
     """The derived record of one page (see the module docstring). ``parser`` turns HTML into an
     object with ``.text`` and ``.contexts`` (``textsieve.html.parse_html`` today, the Rust core's
@@ -350,7 +355,7 @@ def label_page(page: RealPage, parser: Callable, fulltext: Callable[[str], str] 
         # pages that serve their content to non-JS readers inside <noscript> (Discourse forums),
         # which the parser read as such a reader sees them: label that page, its <noscript>
         # content as ordinary markup, and render the full text from the same reading
-        html = _NOSCRIPT.sub(lambda m: _NOSCRIPT_NAME.sub("div", m.group(0), count=1), html)
+        html = _noscript_as_markup(html)
         parsed = parser(html)
     raw_lines = parsed.text.split("\n")
     if raw_lines and raw_lines[-1] == "":
@@ -422,9 +427,7 @@ EXTRA_RENDERINGS = {"souptext": soup_text}
 def html_as_read(html: str, record: dict) -> str:
     """The page's HTML as its record was read: a page that serves its content inside
     ``<noscript>`` has it as ordinary markup (see :func:`label_page`)."""
-    if record.get("noscript"):
-        return _NOSCRIPT.sub(lambda m: _NOSCRIPT_NAME.sub("div", m.group(0), count=1), html)
-    return html
+    return _noscript_as_markup(html) if record.get("noscript") else html
 
 
 def build_rendering(mirror_root: Path, data_dir: Path, name: str, sources=tuple(SOURCES), log=print) -> dict:
