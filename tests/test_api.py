@@ -95,6 +95,42 @@ def test_glued_link_title_splits_into_two_records_on_one_line(sieve):
     assert on_line[1].text.startswith("- Kim Tran")
 
 
+SCRAPED_PAGE = """<html><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/about">About us</a></li></ul></nav>
+<article>
+  <h1>How We Restored the Old Orchard</h1>
+  <p>The orchard behind the village hall had not been pruned for thirty years when we took it on.
+     Most of the apple trees were still alive, but the crowns had closed up and the fruit was
+     small and scabby.</p>
+  <p>We started in January, taking out dead wood first, as the <a href="/guide">pruning guide</a>
+     says, and then opening the centre of each tree so that light and air could reach the inner
+     branches again. It took four weekends and a lot of tea.</p>
+</article>
+<footer><p>&copy; 2024 Village Hall Trust. All rights reserved.</p><a href="/privacy">Privacy</a> <a href="/cookies">Cookies</a></footer>
+</body></html>"""
+
+
+def test_beautifulsoup_text_is_read_as_whole_paragraphs_and_cleaned_as_its_own_lines():
+    # get_text("\n") puts every text node on a line: the hard-wrapped paragraphs come out as
+    # indented pieces, and the link cuts the second sentence. Each paragraph is labeled as one
+    # line, and each of its source lines gets that label and is kept as it was written.
+    from bs4 import BeautifulSoup
+
+    text = BeautifulSoup(SCRAPED_PAGE, "html.parser").get_text("\n")
+    lines = text.split("\n")
+    labeled = {r.line: r.label for r in label_lines(text)}
+    first = [i for i, ln in enumerate(lines) if "orchard behind" in ln or "apple trees" in ln or "scabby" in ln]
+    second = [i for i, ln in enumerate(lines) if "We started" in ln or ln == "pruning guide"]
+    assert len(first) == 3 and len(second) == 2
+    assert {labeled[i] for i in first} == {labeled[i] for i in second} == {"body"}
+    cleaned = clean_text(text)
+    assert "small and scabby." in cleaned and "a lot of tea." in cleaned
+    assert "Privacy" not in cleaned and "Home" not in cleaned
+    assert {ln.strip() for ln in cleaned.split("\n")} <= {ln.strip() for ln in lines}, "output lines are input lines"
+    # Off, every line is labeled on its own.
+    assert len(label_lines(text, join_wrapped=False)) == len(label_lines(text))
+
+
 def test_clean_text_is_idempotent(example_text):
     once = clean_text(example_text)
     assert clean_text(once) == once
@@ -158,6 +194,7 @@ def test_options_and_config():
 @pytest.mark.parametrize("options, says", [
     ({"guard": "false"}, "guard='false': give True or False"),  # a truthy string must not leave the guard on
     ({"split_glued": None}, "split_glued=None"),
+    ({"join_wrapped": "no"}, "join_wrapped='no'"),
     ({"keep": None}, "keep=None"),
     ({"keep": 5}, "keep=5"),
     ({"languages": ("en", 5)}, "languages=('en', 5)"),

@@ -28,6 +28,21 @@ def test_reads_rows_blank_lines_and_glued_splits(tmp_path):
     assert [doc.text[s:e] for s, e in zip(table.start, table.end)] == ["Title", para, "Map of Spain - Atlas"]
 
 
+def test_wrapped_lines_train_as_the_row_serving_joins_them_labeled_by_most_of_their_text(tmp_path):
+    # A scraper's text: a sentence cut by a link, then a caption wrapped in two. Serving joins each
+    # into one row (see the core's unwrap); training featurizes the same rows and labels each by
+    # the label covering most of its characters.
+    rows = ["body\tRead the ", "body\tdocumentation", "caption\t here.", "blank\t",
+            "caption\tMap of Spain", "caption\t   of the World", "blank\t", "link_spam\tTen Best Things"]
+    doc = read_labeled(write(tmp_path, "doc.tsv", "\n".join(rows) + "\n"))
+    table = featurize_documents([doc], {"n_word_hash": 256, "n_char_hash": 64})
+    assert list(table.y) == ["body", "caption", "link_spam"]
+    assert [doc.text[s:e] for s, e in zip(table.start, table.end)] == [
+        "Read the \ndocumentation\n here.", "Map of Spain\n   of the World", "Ten Best Things"]
+    rows_apart = _core.featurize([doc.text], join_wrapped=False, config={"n_word_hash": 256, "n_char_hash": 64})
+    assert list(rows_apart["line"]) == list(rows_apart["last_line"]) == [0, 1, 2, 4, 5, 7]
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

@@ -69,6 +69,12 @@ def test_bindings_segment_and_parse_never_fail_and_offsets_index_the_input(docum
             piece = src[start:end]
             assert piece.strip() and "\n" not in piece, i
         if i % 5 == 0:
+            # Training's rows: a row joined from wrapped lines runs from its first line to its last.
+            f = _core.featurize([doc], config={"n_word_hash": 64, "n_char_hash": 64, "max_chars": 200})
+            for line, last, start, end in zip(*(f[k].tolist() for k in ("line", "last_line", "start", "end"))):
+                assert 0 <= start < end <= len(src) and line <= last, i
+                piece = src[start:end]
+                assert piece == piece.strip() and piece.count("\n") == last - line, i
             text, contexts, _ = _core.parse_html(doc)
             lines = text.split("\n")
             assert len(contexts) == len(lines) - (1 if text.endswith("\n") else 0) or not text, i

@@ -55,6 +55,14 @@ class SieveConfig:
         probable label.
     split_glued:
         Look for junk glued onto the end of a paragraph and cut it off. On by default.
+    join_wrapped:
+        Label a plain text's sentence or paragraph that a scraper broke over several lines as
+        one line: a line continues the line before it (no blank line between) when that line ends
+        with a space or a tab, or when it starts with one, as BeautifulSoup's
+        ``get_text("\\n")`` leaves a sentence cut by a link (``"Read the "``, ``"docs"``,
+        ``" here."``) or a paragraph hard-wrapped in the page's source. Each source line still
+        gets its own label (the joined line's) and is kept or dropped as it was written. Block
+        lines with stripped edges (resiliparse, trafilatura, HTML pages) never join. On by default.
     guard:
         Never let a page that holds a block of running text come out (near-)empty: when the
         body lines would hold fewer than 10 words, the page's best block of prose lines (ranked
@@ -73,6 +81,7 @@ class SieveConfig:
     keep: tuple[str, ...] = (BODY,)
     body_threshold: float | str | None = None
     split_glued: bool = True
+    join_wrapped: bool = True
     languages: tuple[str, ...] | None = None
     guard: bool = True
 
@@ -91,7 +100,7 @@ class SieveConfig:
                                               or not 0.0 <= t <= 1.0):
             raise ConfigError(f"SieveConfig.body_threshold={t!r}: give a probability between 0 and 1, "
                               f"{ARGMAX!r} (the most probable label), or None (the model's own threshold).")
-        for name in ("split_glued", "guard"):  # a string "false" would be truthy: never guess
+        for name in ("split_glued", "join_wrapped", "guard"):  # a string "false" would be truthy: never guess
             if not _is_bool(getattr(self, name)):
                 raise ConfigError(f"SieveConfig.{name}={getattr(self, name)!r}: give True or False.")
             object.__setattr__(self, name, bool(getattr(self, name)))
@@ -202,8 +211,8 @@ class Sieve:
         records: dict[int, list] = {}
         if run:
             results = self.model.core.label([docs[i] for i in run], html=html, split_glued=cfg.split_glued,
-                                            body_threshold=self._threshold(cfg), threads=self.threads,
-                                            guard=cfg.guards_body)
+                                            join_wrapped=cfg.join_wrapped, body_threshold=self._threshold(cfg),
+                                            threads=self.threads, guard=cfg.guards_body)
             for i, res in zip(run, results):
                 if res[0] is not None:
                     sources[i] = res[0]  # the page's extracted text
@@ -235,8 +244,9 @@ class Sieve:
             run = [i for i in run if _language_verdict(_source_text(docs[i], html), cfg.languages)[1] is None]
         if run:
             cleaned = self.model.core.clean([docs[i] for i in run], list(cfg.keep), html=html,
-                                            split_glued=cfg.split_glued, body_threshold=self._threshold(cfg),
-                                            threads=self.threads, guard=cfg.guards_body)
+                                            split_glued=cfg.split_glued, join_wrapped=cfg.join_wrapped,
+                                            body_threshold=self._threshold(cfg), threads=self.threads,
+                                            guard=cfg.guards_body)
             for i, c in zip(run, cleaned):
                 out[i] = c
         return out
@@ -312,7 +322,7 @@ def clean_text(text: str, config: SieveConfig | None = None, **options) -> str:
 
     Kept lines come back in source order with paragraph breaks preserved; nothing inside a kept
     line is rewritten except cutting off junk glued onto its end. Options are the fields of
-    :class:`SieveConfig` (``keep``, ``body_threshold``, ``split_glued``, ``guard``, ``languages``).
+    :class:`SieveConfig` (``keep``, ``body_threshold``, ``split_glued``, ``join_wrapped``, ``guard``, ``languages``).
 
     >>> clean_text("")
     ''

@@ -361,23 +361,27 @@ fn feature_config_dict<'py>(py: Python<'py>, cfg: &FeatureConfig) -> PyResult<Bo
 }
 
 #[pyfunction]
-#[pyo3(signature = (docs, *, html = false, split_glued = true, config = None))]
+#[pyo3(signature = (docs, *, html = false, split_glued = true, join_wrapped = true, config = None))]
 /// Featurize documents (str, or raw HTML when `html`, or parsed pages `(text, contexts)`).
 ///
 /// Returns a dict: `doc` (u32 per row), `dense` (rows x n_dense, f32), the hashed block as CSR
 /// (`indptr` i64, `indices` i32, `values` f32, `n_hash`), the segment arrays of [`segment`] with
-/// `seg_doc`, and `texts`: the text each document's offsets index (the page text for HTML).
+/// `seg_doc` and `last_line`, and `texts`: the text each document's offsets index (the page text
+/// for HTML). With `join_wrapped`, a plain text's wrapped lines are joined as `label` joins them;
+/// a row's offsets are then in the source text, from the first source line it covers (`line`) to
+/// the last (`last_line`).
 fn featurize<'py>(
     py: Python<'py>,
     docs: &Bound<'py, PyAny>,
     html: bool,
     split_glued: bool,
+    join_wrapped: bool,
     config: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let cfg = feature_config(config)?;
     let docs = Docs::from_py(docs, html)?;
     let inputs = docs.inputs();
-    let (texts, segs, m) = py.detach(|| {
+    let (texts, segs, m, last_lines) = py.detach(|| {
         let pages: Vec<Option<textsieve_core::html::HtmlPage>> =
             inputs.iter().map(|i| if let Input::Html(h) = i { Some(core_parse_html(h)) } else { None }).collect();
         let sources: Vec<(&str, Option<&[Option<HtmlContext>]>)> = inputs
@@ -389,13 +393,28 @@ fn featurize<'py>(
                 (Input::Text(t), None) | (Input::Html(t), None) => (*t, None),
             })
             .collect();
-        let segs: Vec<Vec<Segment>> = sources.iter().map(|(t, _)| core_segment(t, split_glued)).collect();
+        let unwrapped = pipeline::unwrap_texts(&inputs, join_wrapped);
+        let read: Vec<&str> = sources.iter().zip(&unwrapped).map(|(&(t, _), u)| u.as_ref().map_or(t, |u| u.text.as_str())).collect();
+        let segs: Vec<Vec<Segment>> = read.iter().map(|t| core_segment(t, split_glued)).collect();
         let fdocs: Vec<Document> =
-            sources.iter().zip(&segs).map(|(&(text, html), s)| Document { text, segments: s, html }).collect();
+            read.iter().zip(&sources).zip(&segs).map(|((&text, &(_, html)), s)| Document { text, segments: s, html }).collect();
         let m = core_featurize(&fdocs, &cfg);
+        // Rows of an unwrapped text are located in its source.
+        let (segs, last_lines): (Vec<Vec<Segment>>, Vec<Vec<u32>>) = segs
+            .into_iter()
+            .zip(&unwrapped)
+            .zip(&sources)
+            .map(|((s, u), &(source, _))| match u {
+                Some(u) => s.iter().map(|seg| u.segment_in_source(seg, source)).unzip(),
+                None => {
+                    let last = s.iter().map(|seg| seg.line).collect();
+                    (s, last)
+                }
+            })
+            .unzip();
         // Only a parsed page's text is new; any other document's text is its input.
         let page_texts: Vec<Option<String>> = pages.into_iter().map(|p| p.map(|p| p.text)).collect();
-        (page_texts, segs, m)
+        (page_texts, segs, m, last_lines)
     });
     let d = PyDict::new(py);
     let n = m.n_rows;
@@ -409,6 +428,7 @@ fn featurize<'py>(
     let text_refs: Vec<&str> =
         texts.iter().zip(&inputs).map(|(page, input)| page.as_deref().unwrap_or_else(|| input_text(input))).collect();
     segments_dict(py, &d, &text_refs, &segs)?;
+    d.set_item("last_line", last_lines.concat().into_pyarray(py))?;
     let list = PyList::empty(py);
     for (page, text) in texts.iter().zip(&docs.texts) {
         match (page, text) {
@@ -712,20 +732,22 @@ impl Model {
     /// Label documents: per document a tuple `(page_text or None, start, end, line, label,
     /// scores)`; offsets are character offsets into the document (or the page text for HTML),
     /// `label` indexes `labels`, `scores` is records x labels.
-    #[pyo3(signature = (docs, *, html = false, split_glued = true, body_threshold = None, threads = 0, guard = true))]
+    #[pyo3(signature = (docs, *, html = false, split_glued = true, join_wrapped = true, body_threshold = None, threads = 0, guard = true))]
+    #[allow(clippy::too_many_arguments)]
     fn label<'py>(
         &self,
         py: Python<'py>,
         docs: &Bound<'py, PyAny>,
         html: bool,
         split_glued: bool,
+        join_wrapped: bool,
         body_threshold: Option<f64>,
         threads: usize,
         guard: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         let docs = Docs::from_py(docs, html)?;
         let inputs = docs.inputs();
-        let opts = Options { split_glued, body_threshold, threads, guard: if guard { Guard::default() } else { Guard::off() } };
+        let opts = Options { split_glued, join_wrapped, body_threshold, threads, guard: if guard { Guard::default() } else { Guard::off() } };
         let model = &self.inner;
         let labeled = py.detach(|| pipeline::label(model, &inputs, &opts)).map_err(value_error)?;
         let out = PyList::empty(py);
@@ -742,7 +764,7 @@ impl Model {
 
     /// Cleaned text of every document: the records whose label is in `keep`, joined with the
     /// source's paragraph breaks.
-    #[pyo3(signature = (docs, keep, *, html = false, split_glued = true, body_threshold = None, threads = 0, guard = true))]
+    #[pyo3(signature = (docs, keep, *, html = false, split_glued = true, join_wrapped = true, body_threshold = None, threads = 0, guard = true))]
     #[allow(clippy::too_many_arguments)]
     fn clean(
         &self,
@@ -751,6 +773,7 @@ impl Model {
         keep: Vec<String>,
         html: bool,
         split_glued: bool,
+        join_wrapped: bool,
         body_threshold: Option<f64>,
         threads: usize,
         guard: bool,
@@ -758,7 +781,7 @@ impl Model {
         let keep = keep_flags(&self.inner, keep)?;
         let docs = Docs::from_py(docs, html)?;
         let inputs = docs.inputs();
-        let opts = Options { split_glued, body_threshold, threads, guard: if guard { Guard::default() } else { Guard::off() } };
+        let opts = Options { split_glued, join_wrapped, body_threshold, threads, guard: if guard { Guard::default() } else { Guard::off() } };
         let model = &self.inner;
         py.detach(|| pipeline::clean(model, &inputs, &opts, &keep)).map_err(value_error)
     }

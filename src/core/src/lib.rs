@@ -1,8 +1,9 @@
 //! textsieve's engine, one module per stage of the data flow:
-//! html -> segment -> features -> first pass -> revision (second pass) -> labels -> guard.
+//! html -> unwrap -> segment -> features -> first pass -> revision (second pass) -> labels -> guard.
 //!
 //! Pure Rust, no Python: the bindings crate (`src/bindings`) is a thin shell over this crate.
 pub mod html;
+pub mod unwrap;
 pub mod segment;
 pub mod features;
 pub mod text;

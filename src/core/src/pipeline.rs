@@ -17,6 +17,7 @@ use crate::html::{parse_html, HtmlContext, HtmlPage};
 use crate::model::Model;
 use crate::segment::{segment, Segment};
 use crate::text::is_space;
+use crate::unwrap::{unwrap, Unwrapped};
 
 /// The label that `body_threshold` is about.
 pub const BODY: &str = "body";
@@ -37,6 +38,10 @@ pub enum Input<'a> {
 pub struct Options {
     /// Cut lines that look like two blocks glued together (see `segment`).
     pub split_glued: bool,
+    /// Join a plain text's lines that continue the line before (a sentence cut by a link, a
+    /// hard-wrapped paragraph; see `unwrap`) before labeling; each source line keeps its own
+    /// record.
+    pub join_wrapped: bool,
     /// When set, a segment is body exactly when P(body) >= threshold; otherwise it gets the
     /// most probable other label. `None`: the most probable label.
     pub body_threshold: Option<f64>,
@@ -229,6 +234,12 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
             (Input::Text(t), None) | (Input::Html(t), None) => (*t, None),
         })
         .collect();
+    let unwrapped = unwrap_texts(inputs, opts.join_wrapped);
+    let sources: Vec<(&str, Option<&[Option<HtmlContext>]>)> = sources
+        .iter()
+        .zip(&unwrapped)
+        .map(|(&(text, html), u)| (u.as_ref().map_or(text, |u| u.text.as_str()), html))
+        .collect();
     let segments: Vec<Vec<Segment>> = sources.iter().map(|(t, _)| segment(t, opts.split_glued)).collect();
     // What the model sees as one document: a whole input, or a window of a very long one.
     let docs: Vec<Document> = sources
@@ -243,14 +254,40 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
     let body = model.labels().iter().position(|l| l == BODY);
     let mut out = Vec::with_capacity(inputs.len());
     let mut row = 0;
-    for ((segs, (text, html)), page) in segments.iter().zip(&sources).zip(pages.iter()) {
+    for (((segs, (text, html)), page), u) in segments.iter().zip(&sources).zip(pages.iter()).zip(&unwrapped) {
         let p = &proba[row * k..(row + segs.len()) * k];
         row += segs.len();
-        let (mut records, scores) = to_records(text, segs, p, k, body, opts.body_threshold);
+        let (mut records, mut scores) = to_records(text, segs, p, k, body, opts.body_threshold);
         crate::guard::restore(text, *html, &mut records, &scores, k, body, &opts.guard);
+        if let Some(u) = u {
+            (records, scores) = records_in_source(u, &records, &scores, k);
+        }
         out.push(Labeled { page_text: page.as_ref().map(|p| p.text.clone()), records, scores });
     }
     Ok(out)
+}
+
+/// Each plain-text input's unwrapped text when `join_wrapped` is on and some line continues the
+/// one before (see [`crate::unwrap`]); `None` for HTML pages and for texts with nothing to join.
+pub fn unwrap_texts(inputs: &[Input], join_wrapped: bool) -> Vec<Option<Unwrapped>> {
+    inputs.iter().map(|i| match i {
+        Input::Text(t) if join_wrapped => unwrap(t),
+        _ => None,
+    }).collect()
+}
+
+/// Records of an unwrapped text -> records of its source: one per source line a record covers,
+/// each with the record's label and scores.
+fn records_in_source(u: &Unwrapped, records: &[Record], scores: &[f64], k: usize) -> (Vec<Record>, Vec<f64>) {
+    let mut out = Vec::with_capacity(records.len());
+    let mut out_scores = Vec::with_capacity(scores.len());
+    for (i, rec) in records.iter().enumerate() {
+        for r in u.to_source(rec.start, rec.end) {
+            out.push(Record { line: r.line, start: r.start, end: r.end, label: rec.label, starts_line: r.starts_line });
+            out_scores.extend_from_slice(&scores[i * k..(i + 1) * k]);
+        }
+    }
+    (out, out_scores)
 }
 
 /// Lines of one document the model sees at once. A longer input (no web page comes close: the
@@ -507,7 +544,7 @@ mod batch_tests {
     use crate::model::testing::model;
 
     fn opts(threads: usize) -> Options {
-        Options { split_glued: true, body_threshold: None, threads, ..Options::default() }
+        Options { split_glued: true, join_wrapped: true, body_threshold: None, threads, ..Options::default() }
     }
 
     #[test]
@@ -519,6 +556,7 @@ mod batch_tests {
         let texts = [
             "", "\0", "\r", "\r\r\r", "\n\n", "a\0b\nc", &huge, &blanks, "ü\u{FFFD}\u{10FFFF}\n  x  \n",
             "A long enough paragraph that ends with a period here.Related: Ten Best Things",
+            " \n \u{a0}\n\t\u{a0}x \r\n y\r\r\n\u{a0}\n\u{a0}z ", "A long enough paragraph that ends here. \nRelated: Ten Best Things",
         ];
         let inputs: Vec<Input> = texts.iter().map(|t| Input::Text(t)).collect();
         let out = label(&m, &inputs, &opts(1)).unwrap();
@@ -537,6 +575,36 @@ mod batch_tests {
         assert_eq!(cleaned[0], "");
         assert_eq!(cleaned[4], "", "blank lines only");
         assert!(cleaned[6].len() < huge.len(), "the line is stripped");
+    }
+
+    #[test]
+    fn a_wrapped_paragraph_is_labeled_as_one_line_and_cleaned_as_its_source_lines() {
+        let m = model(3);
+        let wrapped = "Menu\n\nRead the \ndocs\n here, it is all there.\r\n\nFooter \n";
+        let joined = "Menu\n\nRead the docs here, it is all there.\r\n\nFooter \n";
+        let on = opts(1);
+        let no_join = Options { join_wrapped: false, ..opts(1) };
+        let w = label(&m, &[Input::Text(wrapped)], &on).unwrap().remove(0);
+        let j = label(&m, &[Input::Text(joined)], &on).unwrap().remove(0);
+        // Every source line of the joined paragraph gets the joined line's label and scores.
+        let lines: Vec<u32> = w.records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [0, 2, 3, 4, 6]);
+        let k = 3;
+        for i in 1..4 {
+            assert_eq!(w.records[i].label, j.records[1].label);
+            assert_eq!(w.scores[i * k..(i + 1) * k], j.scores[k..2 * k]);
+        }
+        assert_eq!(w.records[0].label, j.records[0].label);
+        assert!(w.records.iter().all(|r| wrapped.get(r.start..r.end).is_some_and(|s| s.trim() == s && !s.is_empty())));
+        // Kept, the source lines come back as they were; off, each line is labeled alone.
+        let all = clean(&m, &[Input::Text(wrapped)], &on, &[true, true, true]).unwrap().remove(0);
+        assert_eq!(all, "Menu\n\nRead the\ndocs\n here, it is all there.\n\nFooter\n");
+        let off = label(&m, &[Input::Text(wrapped)], &no_join).unwrap().remove(0);
+        assert_eq!(off.records.len(), 5);
+        assert_ne!(off.scores[k..2 * k], w.scores[k..2 * k], "alone, 'Read the' scores differently");
+        // HTML pages are never unwrapped: their block lines are already whole.
+        let page = "<p>Read the <a href=x>docs</a> here.</p>";
+        assert_eq!(label(&m, &[Input::Html(page)], &on).unwrap(), label(&m, &[Input::Html(page)], &no_join).unwrap());
     }
 
     #[test]

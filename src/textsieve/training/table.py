@@ -8,7 +8,8 @@ and markup contexts (real pages stored as derived data) as ``(text, contexts)``.
 
 What this module adds is the gold label of every segment the core cut: a line's label, or, for a
 glued line (``body|caption@N``) that the core cut in two, the label covering most of each part
-(:func:`textsieve.training.corpus.segment_label`, on the core's character offsets).
+(:func:`textsieve.training.corpus.segment_label`, on the core's character offsets), or, for the
+wrapped lines of a plain text that the core joined into one row, the label covering most of it.
 """
 from __future__ import annotations
 
@@ -98,6 +99,23 @@ def _core_input(doc: LabeledDocument):
     return doc.text
 
 
+def row_label(doc: LabeledDocument, line: int, last_line: int, start: int, end: int, line_start: int) -> str:
+    """The gold label of one row: :func:`segment_label` for a row of one line; for a row the core
+    joined from the wrapped lines ``line..last_line`` of a plain text (see the core's ``unwrap``),
+    the label covering most of its characters."""
+    if last_line == line:
+        return segment_label(doc, line, start, end, line_start)
+    weight: dict[str, int] = {}
+    at = line_start
+    for i, text in enumerate(doc.text[line_start:].split("\n", last_line - line + 1)[:last_line - line + 1]):
+        lo, hi = max(start, at), min(end, at + len(text))
+        if hi > lo:
+            lab = segment_label(doc, line + i, lo, hi, at)
+            weight[lab] = weight.get(lab, 0) + hi - lo
+        at += len(text) + 1
+    return max(weight, key=weight.get) if weight else doc.labels[line]
+
+
 def featurize_documents(docs: Sequence[LabeledDocument], features: dict | None = None) -> TrainingTable:
     """Featurize ``docs`` with the core and label every segment.
 
@@ -129,8 +147,9 @@ def featurize_documents(docs: Sequence[LabeledDocument], features: dict | None =
         line.append(f["line"])
         start.append(f["start"])
         end.append(f["end"])
-        y.extend(segment_label(docs[d], int(ln), int(s), int(e), int(ls))
-                 for d, ln, s, e, ls in zip(row_doc, f["line"], f["start"], f["end"], f["line_start"]))
+        y.extend(row_label(docs[d], int(ln), int(last), int(s), int(e), int(ls))
+                 for d, ln, last, s, e, ls in zip(row_doc, f["line"], f["last_line"], f["start"], f["end"],
+                                                   f["line_start"]))
     if not parts:
         raise CorpusError("no documents to train on.")
     doc_all = np.concatenate(doc)

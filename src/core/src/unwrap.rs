@@ -1,0 +1,257 @@
+//! Text -> unwrapped text: a scraper's dump of text nodes read as block lines.
+//!
+//! `BeautifulSoup(html).get_text("\n")`, the text a five-line scraper emits, writes every text
+//! node on a line of its own: a link or an emphasis inside a sentence cuts it in three
+//! (`"Read the "`, `"docs"`, `" here."`), a paragraph hard-wrapped in the HTML source comes out
+//! as several indented lines, and the source's formatting leaves indentation and runs of blank
+//! lines everywhere. Read line by line, the fragments look like menu items, and the indented
+//! lines like the indented author boxes the model learned; the model learned from text where a
+//! paragraph is one line and indentation and blank runs mean layout.
+//!
+//! A line *continues* the non-blank line right before it (no blank line between) when that line
+//! ends with a space, a tab or a no-break space, or when it starts with one, unless it starts
+//! with a list marker (`"  • Username : ..."`, `"  - item"`, `"  2. step"`): the edges such dumps
+//! leave. A text with at least one continuing line is read as such a dump: its continuing lines
+//! are joined to the line before (stripped, one space between), every line is read without its
+//! indentation, and a run of blank lines counts as one. A text with no continuing line (a
+//! full-page dump of block lines from resiliparse or trafilatura, textsieve's own HTML parser,
+//! a hand-made text file) is labeled exactly as it is, and is not copied. The `'\r'` of a CRLF
+//! ending is part of the line end, not an edge.
+//!
+//! Labels come back to the source lines: [`Unwrapped::to_source`] maps a range of the unwrapped
+//! text to the source lines it covers, and each keeps or drops itself as written.
+
+use crate::segment::Segment;
+use crate::text::{is_space, strip_range};
+
+/// One non-blank source line's place in the unwrapped text: its stripped bytes
+/// `src_start..src_start + len` are the unwrapped text's `start..start + len`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// 0-based source line.
+    pub line: u32,
+    pub src_start: usize,
+    pub start: usize,
+    pub len: usize,
+}
+
+/// The unwrapped text of a document in which at least one line continues another.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Unwrapped {
+    pub text: String,
+    /// One piece per non-blank source line, in order (so `start` increases).
+    pub pieces: Vec<Piece>,
+}
+
+/// A range of the unwrapped text on one source line: `start..end` are source byte offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SourceRange {
+    pub line: u32,
+    pub start: usize,
+    pub end: usize,
+    /// The range begins where the line's text begins (a kept range keeps the line's indentation).
+    pub starts_line: bool,
+}
+
+/// A line's content without its `'\n'` and without the `'\r'` of a CRLF ending.
+fn line_body(line: &str) -> &str {
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// A fragment edge that says the text went on: a space, a tab or a no-break space.
+fn is_edge(c: Option<char>) -> bool {
+    matches!(c, Some(' ' | '\t' | '\u{a0}'))
+}
+
+/// Does the stripped line start with a list marker: a bullet or dash and a space, or a number
+/// of up to three digits, `.` or `)`, and a space?
+fn starts_list_item(stripped: &str) -> bool {
+    let mut chars = stripped.chars();
+    let first = chars.next();
+    if matches!(first, Some('•' | '·' | '▪' | '●' | '◦' | '‣' | '∙' | '-' | '*' | '+' | '–' | '—')) {
+        return chars.next().is_some_and(is_space);
+    }
+    let digits = stripped.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits)
+        && matches!(stripped.as_bytes().get(digits), Some(b'.' | b')'))
+        && stripped[digits + 1..].chars().next().is_some_and(is_space)
+}
+
+/// Does the non-blank `line` (stripped: `stripped`) continue the non-blank line `prev` right
+/// before it?
+fn continues(prev: &str, line: &str, stripped: &str) -> bool {
+    (is_edge(line_body(prev).chars().next_back()) || is_edge(line.chars().next())) && !starts_list_item(stripped)
+}
+
+/// Non-blank source lines: (line number, byte offset of the line, the line, its stripped range
+/// within the line's body, whether a blank line came before it since the previous non-blank line).
+fn lines(text: &str) -> impl Iterator<Item = (u32, usize, &str, (usize, usize), bool)> {
+    let mut offset = 0usize;
+    let mut blank = false;
+    text.split('\n').enumerate().filter_map(move |(no, raw)| {
+        let start = offset;
+        offset += raw.len() + 1;
+        let (a, b) = strip_range(line_body(raw));
+        if a == b {
+            blank = true;
+            return None;
+        }
+        let after_blank = std::mem::replace(&mut blank, false);
+        Some((no as u32, start, raw, (a, b), after_blank))
+    })
+}
+
+/// Whether any line continues the one before it (a scan that allocates nothing).
+fn any_continues(text: &str) -> bool {
+    let mut prev: Option<&str> = None;
+    for (_, _, raw, (a, b), after_blank) in lines(text) {
+        if !after_blank && prev.is_some_and(|p| continues(p, raw, &raw[a..b])) {
+            return true;
+        }
+        prev = Some(raw);
+    }
+    false
+}
+
+/// The unwrapped text of `text`, or `None` when no line continues another (the text is then
+/// labeled as it is).
+pub fn unwrap(text: &str) -> Option<Unwrapped> {
+    if !any_continues(text) {
+        return None;
+    }
+    let mut out = Unwrapped { text: String::with_capacity(text.len() / 2), pieces: Vec::new() };
+    let mut prev: Option<&str> = None;
+    for (no, start, raw, (a, b), after_blank) in lines(text) {
+        let stripped = &raw[a..b];
+        if prev.is_some() {
+            let joined = !after_blank && prev.is_some_and(|p| continues(p, raw, stripped));
+            out.text.push_str(if joined { " " } else if after_blank { "\n\n" } else { "\n" });
+        }
+        out.pieces.push(Piece { line: no, src_start: start + a, start: out.text.len(), len: b - a });
+        out.text.push_str(stripped);
+        prev = Some(raw);
+    }
+    if text.ends_with('\n') {
+        out.text.push('\n');
+    }
+    Some(out)
+}
+
+impl Unwrapped {
+    /// The source lines that the unwrapped range `start..end` covers, each with its part of the
+    /// range in source offsets (the space that joined two lines belongs to neither).
+    pub fn to_source(&self, start: usize, end: usize) -> Vec<SourceRange> {
+        let first = self.pieces.partition_point(|p| p.start + p.len <= start);
+        let mut out = Vec::new();
+        for p in &self.pieces[first..] {
+            if p.start >= end {
+                break;
+            }
+            let lo = start.max(p.start);
+            let hi = end.min(p.start + p.len);
+            if lo < hi {
+                out.push(SourceRange {
+                    line: p.line,
+                    start: p.src_start + (lo - p.start),
+                    end: p.src_start + (hi - p.start),
+                    starts_line: lo == p.start,
+                });
+            }
+        }
+        out
+    }
+}
+
+impl Unwrapped {
+    /// A segment of the unwrapped text located in `source` (the text this was unwrapped from):
+    /// its first source line, its offsets from where it starts on that line to where it ends on
+    /// its last line, that first line's start, and the last line's number. Training labels a
+    /// row from the source lines it covers.
+    pub fn segment_in_source(&self, seg: &Segment, source: &str) -> (Segment, u32) {
+        let ranges = self.to_source(seg.start, seg.end);
+        match (ranges.first(), ranges.last()) {
+            (Some(a), Some(b)) => {
+                let line_start = source[..a.start.min(source.len())].rfind('\n').map_or(0, |i| i + 1);
+                (Segment { line: a.line, start: a.start, end: b.end, line_start, ..*seg }, b.line)
+            }
+            // Unreachable (a segment is never only the joining space); located where it was.
+            _ => (*seg, seg.line),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source_of(u: &Unwrapped, text: &str, start: usize, end: usize) -> Vec<String> {
+        u.to_source(start, end).iter().map(|r| text[r.start..r.end].to_string()).collect()
+    }
+
+    #[test]
+    fn a_sentence_cut_by_a_link_is_one_line_again() {
+        let text = "Menu\n\n\n  \nRead the \ndocs\n here.\n\nFooter\n";
+        let u = unwrap(text).expect("joins");
+        assert_eq!(u.text, "Menu\n\nRead the docs here.\n\nFooter\n", "blank runs count as one");
+        let at = u.text.find("Read").unwrap();
+        let end = at + "Read the docs here.".len();
+        assert_eq!(source_of(&u, text, at, end), ["Read the", "docs", "here."]);
+        let lines: Vec<u32> = u.to_source(at, end).iter().map(|r| r.line).collect();
+        assert_eq!(lines, [4, 5, 6]);
+    }
+
+    #[test]
+    fn a_hard_wrapped_indented_paragraph_is_one_line_and_indentation_goes() {
+        let text = "    Title\r\n\r\n  Lorem ipsum dolor sit amet,\r\n      consectetur adipiscing elit.\r\nNext\n";
+        let u = unwrap(text).expect("joins");
+        assert_eq!(u.text, "Title\n\nLorem ipsum dolor sit amet, consectetur adipiscing elit.\nNext\n");
+        let at = u.text.find("Lorem").unwrap();
+        let r = u.to_source(at, u.text.find(".\n").unwrap() + 1);
+        assert_eq!(r.len(), 2);
+        assert!(r[0].starts_line && r[1].starts_line);
+        assert_eq!(&text[r[0].start..r[0].end], "Lorem ipsum dolor sit amet,");
+        assert_eq!(&text[r[1].start..r[1].end], "consectetur adipiscing elit.");
+        assert_eq!(source_of(&u, text, 0, 5), ["Title"]);
+    }
+
+    #[test]
+    fn block_lines_crlf_endings_blank_lines_and_list_items_join_nothing() {
+        assert_eq!(unwrap("Home\nNews\nSport\n"), None);
+        assert_eq!(unwrap("One paragraph.\r\nAnother one.\r\n"), None);
+        assert_eq!(unwrap("Ends with a space \n\n  after a blank line\n"), None);
+        assert_eq!(unwrap("Detail Author:\n  • Name : Ann\n  • Bio : Lorem.\n  - more\n  12. step\n  3) and\n"), None);
+        assert_eq!(unwrap("    indented text alone\n"), None);
+        assert_eq!(unwrap(""), None);
+        assert_eq!(unwrap("   \n\t\n"), None);
+        // A number, a bullet without a space, or a word is not a list marker.
+        assert!(unwrap("Total:\n  1999 was a year\n").is_some());
+        assert!(unwrap("Total:\n  •bold\n").is_some());
+    }
+
+    #[test]
+    fn a_range_that_starts_inside_a_line_does_not_start_it() {
+        let text = "alpha beta \ngamma delta";
+        let u = unwrap(text).expect("joins");
+        assert_eq!(u.text, "alpha beta gamma delta");
+        let r = u.to_source(6, u.text.len());
+        assert_eq!(r.len(), 2);
+        assert!(!r[0].starts_line && r[1].starts_line);
+        assert_eq!(&text[r[0].start..r[0].end], "beta");
+        assert_eq!(&text[r[1].start..r[1].end], "gamma delta");
+        // The joining space alone maps to nothing.
+        assert!(u.to_source(10, 11).is_empty());
+    }
+
+    #[test]
+    fn every_non_blank_line_is_one_piece_whose_text_is_the_stripped_line() {
+        let text = "\u{a0}a\u{a0}\n\t b \r\n\n\n ü  \n\u{2003}\nc";
+        let u = unwrap(text).expect("joins");
+        let src: Vec<&str> = text.split('\n').map(|l| l.trim()).collect();
+        let lines: Vec<u32> = u.pieces.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [0, 1, 4, 6]);
+        for p in &u.pieces {
+            assert_eq!(&text[p.src_start..p.src_start + p.len], src[p.line as usize]);
+            assert_eq!(&u.text[p.start..p.start + p.len], src[p.line as usize]);
+        }
+    }
+}
