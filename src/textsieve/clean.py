@@ -56,13 +56,15 @@ class SieveConfig:
     split_glued:
         Look for junk glued onto the end of a paragraph and cut it off. On by default.
     join_wrapped:
-        Label a plain text's sentence or paragraph that a scraper broke over several lines as
-        one line: a line continues the line before it (no blank line between) when that line ends
-        with a space or a tab, or when it starts with one, as BeautifulSoup's
-        ``get_text("\\n")`` leaves a sentence cut by a link (``"Read the "``, ``"docs"``,
-        ``" here."``) or a paragraph hard-wrapped in the page's source. Each source line still
-        gets its own label (the joined line's) and is kept or dropped as it was written. Block
-        lines with stripped edges (resiliparse, trafilatura, HTML pages) never join. On by default.
+        Read a plain text whose lines continue one another as block lines: a line continues the
+        line before it (no blank line between) when that line ends with a space or a tab, or when
+        it starts with one and is not a list item, as BeautifulSoup's ``get_text("\\n")``
+        leaves a sentence cut by a link (``"Read the "``, ``"docs"``, ``" here."``) or a paragraph
+        hard-wrapped in the page's source. Such a text is labeled with its continuing lines
+        joined, its indentation and runs of blank lines ignored (source formatting, not layout);
+        each source line gets its joined line's label and is kept or dropped as it was written.
+        A text with no continuing line (resiliparse's, trafilatura's or ``clean_html``'s block
+        lines) is labeled exactly as it is. HTML pages never are. On by default.
     guard:
         Never let a page that holds a block of running text come out (near-)empty: when the
         body lines would hold fewer than 10 words, the page's best block of prose lines (ranked
