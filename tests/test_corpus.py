@@ -84,6 +84,16 @@ def test_shipped_training_data_is_valid_and_varied():
     assert len(prefixes) >= 8
 
 
+def test_a_copied_document_is_refused_naming_both_files(tmp_path):
+    write(tmp_path, "a.tsv", "body\tTitle\nbody\tA paragraph of body text.\n")
+    (tmp_path / "more").mkdir()
+    write(tmp_path / "more", "b.tsv", "body\tTitle\ncaption\tA paragraph of body text.\n")
+    with pytest.raises(CorpusError, match=r"more/b\.tsv: the same text as .*a\.tsv \(labeled differently on 1 line"):
+        read_corpus(tmp_path)
+    write(tmp_path / "more", "b.tsv", "body\tTitle\nbody\tA paragraph of body text, edited.\n")
+    assert len(read_corpus(tmp_path)) == 2
+
+
 def test_a_typo_label_is_an_error_naming_file_and_line(tmp_path):
     p = write(tmp_path, "doc.tsv", "body\tA title\nbodi\tA paragraph with a typo in its label.\n")
     with pytest.raises(CorpusError, match=r"doc.tsv:2: unknown label 'bodi' .*--new-label bodi"):

@@ -181,7 +181,22 @@ def read_corpus(directory: str | Path, pattern: str = "*.tsv", new_labels: Itera
                    and not p.name.endswith(SUGGEST_SIDECAR))
     if not files:
         raise CorpusError(f"{directory}: no {pattern} files found.")
-    return [read_labeled(p, new_labels=new_labels) for p in files]
+    docs = [read_labeled(p, new_labels=new_labels) for p in files]
+    _refuse_copies(docs, files)
+    return docs
+
+
+def _refuse_copies(docs: list[LabeledDocument], files: list[Path]) -> None:
+    """Two files with the same text are one document labeled twice: it would weigh double in
+    training, and cross-validation could score it on a fold that trained on its copy."""
+    first: dict[str, int] = {}
+    for i, doc in enumerate(docs):
+        j = first.setdefault(doc.text, i)
+        if j != i:
+            differ = sum(a != b for a, b in zip(docs[j].labels, doc.labels))
+            how = f"labeled differently on {differ} line(s)" if differ or docs[j].splits != doc.splits else "labeled the same"
+            raise CorpusError(f"{files[i]}: the same text as {files[j]} ({how}). A copy trains twice and can be "
+                              "scored by cross-validation on a fold that trained on it: keep one file.")
 
 
 def corpus_digest(docs: Iterable[LabeledDocument]) -> str:
