@@ -131,6 +131,25 @@ def test_beautifulsoup_text_is_read_as_whole_paragraphs_and_cleaned_as_its_own_l
     assert len(label_lines(text, join_wrapped=False)) == len(label_lines(text))
 
 
+@pytest.mark.parametrize("text", [
+    # A link list whose last item ends with a space, then body.
+    "- Ten Celebrities Who Secretly Hate Their Famous Roles\n- The Extraordinary Life And Legacy Of Brianna Cole \n"
+    "We bought two national hives, suits for four people and a smoker.\n",
+    # Indented meta lines under a paragraph that ends a sentence.
+    "A year later nobody has been stung, and we took off nineteen kilos of honey.\n"
+    "    Posted by admin on 12 May 2025\n    Tags: bees, rooftop, honey\n",
+    # A closing line with a stray trailing space, then an author bio.
+    "We would do it all again. \nAbout the author: Marta Kowalczyk is a freelance writer based in Leeds.\n",
+])
+def test_a_stray_space_in_a_hand_made_text_never_joins_junk_onto_body(text):
+    assert clean_text(text) == clean_text(text, join_wrapped=False)
+
+
+def test_a_text_whose_every_line_ends_with_a_space_is_read_line_by_line(example_text):
+    spaced = "".join(line + " \n" for line in example_text.split("\n") if line.strip())
+    assert label_lines(spaced) == label_lines(spaced, join_wrapped=False)
+
+
 def test_clean_text_is_idempotent(example_text):
     once = clean_text(example_text)
     assert clean_text(once) == once

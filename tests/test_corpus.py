@@ -43,6 +43,14 @@ def test_wrapped_lines_train_as_the_row_serving_joins_them_labeled_by_most_of_th
     assert list(rows_apart["line"]) == list(rows_apart["last_line"]) == [0, 1, 2, 4, 5, 7]
 
 
+def test_indentation_and_trailing_spaces_weigh_nothing_in_a_joined_rows_label(tmp_path):
+    rows = ["body\tThe hives came through a wet winter and gave us honey ", "boilerplate\t" + " " * 60 + "Share",
+            "blank\t", "body\tEnd of the text here."]
+    doc = read_labeled(write(tmp_path, "doc.tsv", "\n".join(rows) + "\n"))
+    table = featurize_documents([doc], {"n_word_hash": 256, "n_char_hash": 64})
+    assert list(table.last_line) == [1, 3] and list(table.y) == ["body", "body"]
+
+
 @pytest.mark.parametrize(
     "content, message",
     [

@@ -242,6 +242,30 @@ def test_out_of_fold_scores_come_from_the_core_first_pass(trained):
     np.testing.assert_allclose(np.asarray(model.core_model().first_pass_proba(table.features_dict())), core, atol=1e-12)
 
 
+def test_cross_validation_labels_every_line_of_a_wrapped_paragraph_as_serving_does(trained, tmp_path):
+    """A row the core joined from wrapped lines is one prediction; line-level evaluation must see
+    it on each of its lines, with the label serving gives them, not as dropped lines."""
+    from textsieve.training.corpus import read_labeled
+    from textsieve.training.table import featurize_documents
+
+    _, _, report, _ = trained
+    model = report["model"]
+    rows = ["body\tA Short Guide to Canal Locks", "blank\t",
+            "body\tThis paragraph about canal locks explains what a careful ",
+            "body\tbeginner should know, and why the old methods",
+            "body\t   still matter today.", "blank\t", "boilerplate\tAccept all cookies"]
+    (tmp_path / "wrapped.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    doc = read_labeled(tmp_path / "wrapped.tsv")
+    table = featurize_documents([doc], SMALL)
+    assert len(table.y) == 3 and list(table.last_line) == [0, 4, 6]
+    records = train_module.predict_records(model, table, [0])[0]
+    assert [r.line for r in records] == [0, 2, 3, 4, 6]
+    assert records[1].label == records[2].label == records[3].label
+    assert records[3].text == "still matter today."
+    core = model.core_model().label([doc.text], body_threshold=model.config.body_threshold, guard=False)[0]
+    assert [model.labels[i] for i in core[4]] == [r.label for r in records]
+
+
 def test_the_source_commit_is_recorded_only_for_code_the_checkout_tracks(tmp_path, monkeypatch):
     """An installed copy inside some repository (a virtualenv in a project) is not that
     repository's code: no commit. Tracked, the commit is named, and an edit makes it dirty."""

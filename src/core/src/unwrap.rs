@@ -9,14 +9,18 @@
 //! paragraph is one line and indentation and blank runs mean layout.
 //!
 //! A line *continues* the non-blank line right before it (no blank line between) when that line
-//! ends with a space, a tab or a no-break space, or when it starts with one, unless it starts
-//! with a list marker (`"  • Username : ..."`, `"  - item"`, `"  2. step"`): the edges such dumps
-//! leave. A text with at least one continuing line is read as such a dump: its continuing lines
-//! are joined to the line before (stripped, one space between), every line is read without its
-//! indentation, and a run of blank lines counts as one. A text with no continuing line (a
-//! full-page dump of block lines from resiliparse or trafilatura, textsieve's own HTML parser,
-//! a hand-made text file) is labeled exactly as it is, and is not copied. The `'\r'` of a CRLF
-//! ending is part of the line end, not an edge.
+//! ends with a space, a tab or a no-break space, or when it starts with one: the edges such dumps
+//! leave. Three exceptions keep a hand-made text's blocks apart, where one stray space would
+//! otherwise glue junk onto body: neither line may be a list item (`"  • Username : ..."`,
+//! `"- Title "`, `"  2. step"`); after a line that ends a sentence (`.`, `!`, `?`) both edges
+//! must say so; and trailing whitespace counts only when fewer than nine in ten of the text's
+//! lines have it (a text whose every line ends with a space says nothing by it). A text with at
+//! least one continuing line is read as such a dump: its continuing lines are joined to the line
+//! before (stripped, one space between), every line is read without its indentation, and a run
+//! of blank lines counts as one. A text with no continuing line (a full-page dump of block lines
+//! from resiliparse or trafilatura, textsieve's own HTML parser, a hand-made text file) is
+//! labeled exactly as it is, and is not copied. The `'\r'` of a CRLF ending is part of the line
+//! end, not an edge.
 //!
 //! Labels come back to the source lines: [`Unwrapped::to_source`] maps a range of the unwrapped
 //! text to the source lines it covers, and each keeps or drops itself as written.
@@ -77,15 +81,47 @@ fn starts_list_item(stripped: &str) -> bool {
         && stripped[digits + 1..].chars().next().is_some_and(is_space)
 }
 
-/// Does the non-blank `line` (stripped: `stripped`) continue the non-blank line `prev` right
-/// before it?
-fn continues(prev: &str, line: &str, stripped: &str) -> bool {
-    (is_edge(line_body(prev).chars().next_back()) || is_edge(line.chars().next())) && !starts_list_item(stripped)
+/// Does the stripped line end a sentence?
+fn ends_sentence(stripped: &str) -> bool {
+    matches!(stripped.chars().next_back(), Some('.' | '!' | '?' | '。' | '！' | '？'))
+}
+
+/// One non-blank source line, as the rule reads it.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    raw: &'a str,
+    stripped: &'a str,
+}
+
+/// Does the non-blank line `line` continue the non-blank line `prev` right before it?
+/// `trailing` says whether trailing whitespace means anything in this text.
+fn continues(prev: Line, line: Line, trailing: bool) -> bool {
+    if starts_list_item(line.stripped) || starts_list_item(prev.stripped) {
+        return false;
+    }
+    let trail = trailing && is_edge(line_body(prev.raw).chars().next_back());
+    let lead = is_edge(line.raw.chars().next());
+    if ends_sentence(prev.stripped) {
+        trail && lead
+    } else {
+        trail || lead
+    }
+}
+
+/// Whether trailing whitespace can mark a continuation in `text`: fewer than nine in ten of its
+/// non-blank lines end with it.
+fn trailing_means_something(text: &str) -> bool {
+    let (mut lines, mut trailing) = (0usize, 0usize);
+    for (_, _, raw, _, _) in lines_of(text) {
+        lines += 1;
+        trailing += usize::from(is_edge(line_body(raw).chars().next_back()));
+    }
+    trailing * 10 < lines * 9
 }
 
 /// Non-blank source lines: (line number, byte offset of the line, the line, its stripped range
 /// within the line's body, whether a blank line came before it since the previous non-blank line).
-fn lines(text: &str) -> impl Iterator<Item = (u32, usize, &str, (usize, usize), bool)> {
+fn lines_of(text: &str) -> impl Iterator<Item = (u32, usize, &str, (usize, usize), bool)> {
     let mut offset = 0usize;
     let mut blank = false;
     text.split('\n').enumerate().filter_map(move |(no, raw)| {
@@ -101,14 +137,19 @@ fn lines(text: &str) -> impl Iterator<Item = (u32, usize, &str, (usize, usize), 
     })
 }
 
-/// Whether any line continues the one before it (a scan that allocates nothing).
+/// Whether any line continues the one before it (scans that allocate nothing).
 fn any_continues(text: &str) -> bool {
-    let mut prev: Option<&str> = None;
-    for (_, _, raw, (a, b), after_blank) in lines(text) {
-        if !after_blank && prev.is_some_and(|p| continues(p, raw, &raw[a..b])) {
-            return true;
+    let mut trailing: Option<bool> = None; // computed only when a line has an edge at all
+    let mut prev: Option<Line> = None;
+    for (_, _, raw, (a, b), after_blank) in lines_of(text) {
+        let line = Line { raw, stripped: &raw[a..b] };
+        if let (false, Some(p)) = (after_blank, prev) {
+            let edges = is_edge(line_body(p.raw).chars().next_back()) || is_edge(raw.chars().next());
+            if edges && continues(p, line, *trailing.get_or_insert_with(|| trailing_means_something(text))) {
+                return true;
+            }
         }
-        prev = Some(raw);
+        prev = Some(line);
     }
     false
 }
@@ -119,17 +160,18 @@ pub fn unwrap(text: &str) -> Option<Unwrapped> {
     if !any_continues(text) {
         return None;
     }
+    let trailing = trailing_means_something(text);
     let mut out = Unwrapped { text: String::with_capacity(text.len() / 2), pieces: Vec::new() };
-    let mut prev: Option<&str> = None;
-    for (no, start, raw, (a, b), after_blank) in lines(text) {
-        let stripped = &raw[a..b];
-        if prev.is_some() {
-            let joined = !after_blank && prev.is_some_and(|p| continues(p, raw, stripped));
+    let mut prev: Option<Line> = None;
+    for (no, start, raw, (a, b), after_blank) in lines_of(text) {
+        let line = Line { raw, stripped: &raw[a..b] };
+        if let Some(p) = prev {
+            let joined = !after_blank && continues(p, line, trailing);
             out.text.push_str(if joined { " " } else if after_blank { "\n\n" } else { "\n" });
         }
         out.pieces.push(Piece { line: no, src_start: start + a, start: out.text.len(), len: b - a });
-        out.text.push_str(stripped);
-        prev = Some(raw);
+        out.text.push_str(line.stripped);
+        prev = Some(line);
     }
     if text.ends_with('\n') {
         out.text.push('\n');
@@ -221,6 +263,14 @@ mod tests {
         assert_eq!(unwrap("Ends with a space \n\n  after a blank line\n"), None);
         assert_eq!(unwrap("Detail Author:\n  • Name : Ann\n  • Bio : Lorem.\n  - more\n  12. step\n  3) and\n"), None);
         assert_eq!(unwrap("    indented text alone\n"), None);
+        // A list item never takes the next line, and after a sentence's end one edge is not enough.
+        assert_eq!(unwrap("- Ten Best Things \nA paragraph of body text.\n"), None);
+        assert_eq!(unwrap("We would do it all again. \nAbout the author: ...\n"), None);
+        assert_eq!(unwrap("A paragraph of body text.\n    Posted by admin on 12 May\n"), None);
+        assert!(unwrap("It took it on. \n    Most of the trees\n").is_some(), "both edges after a sentence");
+        // A text whose every line ends with a space says nothing by it.
+        assert_eq!(unwrap("Title \nByline \nA paragraph. \nCaption - Site \n"), None);
+        assert!(unwrap("Read the \ndocs\nnow.\nMore\n").is_some());
         assert_eq!(unwrap(""), None);
         assert_eq!(unwrap("   \n\t\n"), None);
         // A number, a bullet without a space, or a word is not a list marker.

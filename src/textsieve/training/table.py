@@ -52,6 +52,9 @@ class TrainingTable:
     line: np.ndarray
     start: np.ndarray
     end: np.ndarray
+    # A row joined from wrapped lines (see :func:`row_pieces`) runs to ``last_line``.
+    last_line: np.ndarray
+    line_start: np.ndarray
     config: dict
     dense_names: list[str]
 
@@ -99,20 +102,31 @@ def _core_input(doc: LabeledDocument):
     return doc.text
 
 
+def row_pieces(doc: LabeledDocument, line: int, last_line: int, start: int, end: int,
+               line_start: int) -> list[tuple[int, int, int, int]]:
+    """The part of one row on each source line it covers: ``(line, start, end, line_start)``,
+    character offsets into ``doc.text``. A row is one line, or (the core's unwrap stage) the
+    wrapped lines ``line..last_line`` of a plain text, joined."""
+    out, at = [], line_start
+    for i in range(line, last_line + 1):
+        n = len(doc.lines[i])
+        lo, hi = max(start, at), min(end, at + n)
+        if hi > lo:
+            out.append((i, lo, hi, at))
+        at += n + 1
+    return out
+
+
 def row_label(doc: LabeledDocument, line: int, last_line: int, start: int, end: int, line_start: int) -> str:
-    """The gold label of one row: :func:`segment_label` for a row of one line; for a row the core
-    joined from the wrapped lines ``line..last_line`` of a plain text (see the core's ``unwrap``),
-    the label covering most of its characters."""
+    """The gold label of one row: :func:`segment_label` for a row of one line; for a row joined
+    from wrapped lines, the label covering most of its non-space characters (indentation and
+    trailing spaces weigh nothing, as the unwrap stage reads them)."""
     if last_line == line:
         return segment_label(doc, line, start, end, line_start)
     weight: dict[str, int] = {}
-    at = line_start
-    for i, text in enumerate(doc.text[line_start:].split("\n", last_line - line + 1)[:last_line - line + 1]):
-        lo, hi = max(start, at), min(end, at + len(text))
-        if hi > lo:
-            lab = segment_label(doc, line + i, lo, hi, at)
-            weight[lab] = weight.get(lab, 0) + hi - lo
-        at += len(text) + 1
+    for i, lo, hi, at in row_pieces(doc, line, last_line, start, end, line_start):
+        lab = segment_label(doc, i, lo, hi, at)
+        weight[lab] = weight.get(lab, 0) + sum(not c.isspace() for c in doc.lines[i][lo - at:hi - at])
     return max(weight, key=weight.get) if weight else doc.labels[line]
 
 
@@ -130,7 +144,7 @@ def featurize_documents(docs: Sequence[LabeledDocument], features: dict | None =
     for ids, html in ((other, False), (raw, True)):
         if ids:
             parts.append((ids, _core.featurize([_core_input(docs[i]) for i in ids], html=html, config=config)))
-    dense, hashed, doc, line, start, end, y = [], [], [], [], [], [], []
+    dense, hashed, doc, line, start, end, last_line, line_start, y = [], [], [], [], [], [], [], [], []
     for ids, f in parts:
         ids = np.asarray(ids)
         for j, text in enumerate(f["texts"]):
@@ -147,6 +161,8 @@ def featurize_documents(docs: Sequence[LabeledDocument], features: dict | None =
         line.append(f["line"])
         start.append(f["start"])
         end.append(f["end"])
+        last_line.append(f["last_line"])
+        line_start.append(f["line_start"])
         y.extend(row_label(docs[d], int(ln), int(last), int(s), int(e), int(ls))
                  for d, ln, last, s, e, ls in zip(row_doc, f["line"], f["last_line"], f["start"], f["end"],
                                                    f["line_start"]))
@@ -164,6 +180,8 @@ def featurize_documents(docs: Sequence[LabeledDocument], features: dict | None =
         line=np.concatenate(line)[order],
         start=np.concatenate(start)[order],
         end=np.concatenate(end)[order],
+        last_line=np.concatenate(last_line)[order],
+        line_start=np.concatenate(line_start)[order],
         config=parts[0][1]["config"],
         dense_names=list(_core.dense_feature_names(config["html"])),
     )

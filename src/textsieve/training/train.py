@@ -48,7 +48,7 @@ from .corpus import BLANK, JUNK_DIR, UNLABELED, LabeledDocument, corpus_digest, 
 from .export import first_pass_arrays, merge_tree_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
 from .real_mix import REAL_GROUP, RENDERINGS, is_prose_text
-from .table import TrainingTable, featurize_documents
+from .table import TrainingTable, featurize_documents, row_pieces
 
 __all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set", "read_real"]
 
@@ -589,10 +589,14 @@ def predict_records(model: FittedModel, table: TrainingTable, doc_ids: Sequence[
     chosen = _core.decide(proba.reshape(len(rows), len(model.labels)), body, model.config.body_threshold)
     pred = np.asarray(model.labels, dtype=object)[np.asarray(chosen, dtype=np.intp)]
     out: dict[int, list[_Record]] = {int(d): [] for d in doc_ids}
+    texts: dict[int, str] = {}
     for r, label in zip(rows, pred):
         d = int(table.doc[r])
-        text = table.documents[d].text
-        out[d].append(_Record(int(table.line[r]), label, text[table.start[r]:table.end[r]]))
+        text = texts.get(d) or texts.setdefault(d, table.documents[d].text)
+        # A row joined from wrapped lines labels each of its lines, as serving does.
+        for line, lo, hi, _ in row_pieces(table.documents[d], int(table.line[r]), int(table.last_line[r]),
+                                          int(table.start[r]), int(table.end[r]), int(table.line_start[r])):
+            out[d].append(_Record(line, label, text[lo:hi].strip()))
     return [out[int(d)] for d in doc_ids]
 
 
