@@ -140,6 +140,9 @@ def test_beautifulsoup_text_is_read_as_whole_paragraphs_and_cleaned_as_its_own_l
     "    Posted by admin on 12 May 2025\n    Tags: bees, rooftop, honey\n",
     # A closing line with a stray trailing space, then an author bio.
     "We would do it all again. \nAbout the author: Marta Kowalczyk is a freelance writer based in Leeds.\n",
+    # A generated author box: a header, then indented `Key : value` lines without bullets.
+    "Read the whole thread before you post again\nProfile Details\n  Name : René Lesage\n  Username : bvaillant\n"
+    "  Date de naissance:  1973-01-31\n  Bio : Believe child station will leader young stage.\n  followers : 7492\n",
 ])
 def test_a_stray_space_in_a_hand_made_text_never_joins_junk_onto_body(text):
     assert clean_text(text) == clean_text(text, join_wrapped=False)

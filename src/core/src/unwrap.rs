@@ -11,10 +11,12 @@
 //! A line *continues* the non-blank line right before it (no blank line between) when that line
 //! ends with a space, a tab or a no-break space, or when it starts with one: the edges such dumps
 //! leave. Three exceptions keep a hand-made text's blocks apart, where one stray space would
-//! otherwise glue junk onto body: neither line may be a list item (`"  • Username : ..."`,
-//! `"- Title "`, `"  2. step"`); after a line that ends a sentence (`.`, `!`, `?`) both edges
-//! must say so; and trailing whitespace counts only when fewer than nine in ten of the text's
-//! lines have it (a text whose every line ends with a space says nothing by it). A text with at
+//! otherwise glue junk onto body: neither line may be an item of its own, a list item (`"  •
+//! Username : ..."`, `"- Title "`, `"  2. step"`) or a `Key : value` line (a generated author
+//! box's indented `"  Name : Ann"`, `"  followers : 6638"`); after a line that ends a sentence
+//! (`.`, `!`, `?`) both edges must say so; and trailing whitespace counts only when fewer than
+//! nine in ten of the text's lines have it (a text whose every line ends with a space says
+//! nothing by it). A text with at
 //! least one continuing line is read as such a dump: its continuing lines are joined to the line
 //! before (stripped, one space between), every line is read without its indentation, and a run
 //! of blank lines counts as one. A text with no continuing line (a full-page dump of block lines
@@ -26,7 +28,7 @@
 //! text to the source lines it covers, and each keeps or drops itself as written.
 
 use crate::segment::Segment;
-use crate::text::{is_space, strip_range};
+use crate::text::{is_space, is_word, strip_range};
 
 /// One non-blank source line's place in the unwrapped text: its stripped bytes
 /// `src_start..src_start + len` are the unwrapped text's `start..start + len`.
@@ -86,6 +88,40 @@ fn ends_sentence(stripped: &str) -> bool {
     matches!(stripped.chars().next_back(), Some('.' | '!' | '?' | '。' | '！' | '？'))
 }
 
+/// Is the stripped line a `Key : value` item, as in a (generated) author box: `Name : Ann`,
+/// `followers : 6638`, `Date de naissance:  1985-09-09`? Up to four words and 32 characters
+/// before a colon that a space or the line's end follows.
+fn starts_key_value(stripped: &str) -> bool {
+    let (mut words, mut in_word) = (0, false);
+    for (n, (i, c)) in stripped.char_indices().enumerate() {
+        if n > 32 {
+            return false;
+        }
+        if c == ':' {
+            return words > 0 && stripped[i + 1..].chars().next().is_none_or(is_space);
+        }
+        if is_word(c) || matches!(c, '-' | '\'' | '\u{2019}' | '.') {
+            if !in_word {
+                words += 1;
+                in_word = true;
+            }
+        } else if c == ' ' {
+            in_word = false;
+        } else {
+            return false;
+        }
+        if words > 4 {
+            return false;
+        }
+    }
+    false
+}
+
+/// A line that is an item of its own: a list item or a `Key : value` line.
+fn is_item(stripped: &str) -> bool {
+    starts_list_item(stripped) || starts_key_value(stripped)
+}
+
 /// One non-blank source line, as the rule reads it.
 #[derive(Clone, Copy)]
 struct Line<'a> {
@@ -96,7 +132,7 @@ struct Line<'a> {
 /// Does the non-blank line `line` continue the non-blank line `prev` right before it?
 /// `trailing` says whether trailing whitespace means anything in this text.
 fn continues(prev: Line, line: Line, trailing: bool) -> bool {
-    if starts_list_item(line.stripped) || starts_list_item(prev.stripped) {
+    if is_item(line.stripped) || is_item(prev.stripped) {
         return false;
     }
     let trail = trailing && is_edge(line_body(prev.raw).chars().next_back());
@@ -274,8 +310,12 @@ mod tests {
         assert_eq!(unwrap(""), None);
         assert_eq!(unwrap("   \n\t\n"), None);
         // A number, a bullet without a space, or a word is not a list marker.
-        assert!(unwrap("Total:\n  1999 was a year\n").is_some());
-        assert!(unwrap("Total:\n  •bold\n").is_some());
+        assert!(unwrap("Total\n  1999 was a year\n").is_some());
+        assert!(unwrap("Total\n  •bold\n").is_some());
+        // An author box's `Key : value` lines are items too.
+        assert_eq!(unwrap("Profile Details:\n  Name : René Lesage\n  Date de naissance:  1985-09-09\n  followers : 6638\n"), None);
+        assert!(unwrap("with open(path) as f:\n    rows = f.read()\n").is_some(), "code is one block");
+        assert!(unwrap("It was 10:30 when\n  the https://x.y page: loaded\n").is_some());
     }
 
     #[test]
