@@ -61,8 +61,8 @@ class SieveConfig:
         it starts with one (neither line being a list item or a ``Key : value`` line; both edges
         after a sentence's end; trailing spaces only when not on nine lines in ten), as
         BeautifulSoup's ``get_text("\\n")`` leaves a sentence cut by a link (``"Read the "``,
-        ``"docs"``, ``" here."``) or a paragraph hard-wrapped in the page's source. Such a text is labeled with its continuing lines
-        joined, its indentation and runs of blank lines ignored (source formatting, not layout);
+        ``"docs"``, ``" here."``) or a paragraph hard-wrapped in the page's source. Such a text
+        is labeled with its continuing lines joined, its indentation and runs of blank lines ignored (source formatting, not layout);
         each source line gets its joined line's label and is kept or dropped as it was written.
         A text with no continuing line (resiliparse's, trafilatura's or ``clean_html``'s block
         lines) is labeled exactly as it is. HTML pages never are. On by default.
