@@ -62,10 +62,11 @@ class SieveConfig:
         after a sentence's end; trailing spaces only when not on nine lines in ten), as
         BeautifulSoup's ``get_text("\\n")`` leaves a sentence cut by a link (``"Read the "``,
         ``"docs"``, ``" here."``) or a paragraph hard-wrapped in the page's source. Such a text
-        is labeled with its continuing lines joined, its indentation and runs of blank lines ignored (source formatting, not layout);
-        each source line gets its joined line's label and is kept or dropped as it was written.
-        A text with no continuing line (resiliparse's, trafilatura's or ``clean_html``'s block
-        lines) is labeled exactly as it is. HTML pages never are. On by default.
+        is labeled with its continuing lines joined, its indentation and runs of blank lines
+        ignored (source formatting, not layout); each source line gets its joined line's label
+        and is kept or dropped as it was written. A text with no continuing line (resiliparse's,
+        trafilatura's or ``clean_html``'s block lines) is labeled exactly as it is; HTML pages
+        never are. On by default.
     guard:
         Never let a page that holds a block of running text come out (near-)empty: when the
         body lines would hold fewer than 10 words, the page's best block of prose lines (ranked
@@ -325,7 +326,8 @@ def clean_text(text: str, config: SieveConfig | None = None, **options) -> str:
 
     Kept lines come back in source order with paragraph breaks preserved; nothing inside a kept
     line is rewritten except cutting off junk glued onto its end. Options are the fields of
-    :class:`SieveConfig` (``keep``, ``body_threshold``, ``split_glued``, ``join_wrapped``, ``guard``, ``languages``).
+    :class:`SieveConfig` (``keep``, ``body_threshold``, ``split_glued``, ``join_wrapped``, ``guard``,
+    ``languages``).
 
     >>> clean_text("")
     ''
