@@ -117,6 +117,26 @@ def test_no_guard_gives_the_model_labels_alone_in_every_mode(tmp_path):
     assert rows and [r.split("\t")[1] for r in rows] == [r.label for r in _labels(text, guard=False)]
 
 
+def test_no_join_wrapped_labels_a_scraped_text_line_by_line_in_every_mode(tmp_path):
+    from textsieve import clean_text
+
+    text = ("Menu\n\nThe orchard behind the village hall had not been pruned for thirty years when we took it\n"
+            "     on, and most of the apple trees were still alive, but the crowns had closed up and the\n"
+            "     fruit was small. We started in January, as the \npruning guide\n says.\n\nPrivacy\n")
+    src = tmp_path / "in" / "page.txt"
+    src.parent.mkdir()
+    src.write_text(text, encoding="utf-8")
+    for flag, options in (([], {}), (["--no-join-wrapped"], {"join_wrapped": False})):
+        shown = runner.invoke(app, ["clean", str(src), *flag])
+        assert shown.exit_code == 0 and shown.stdout == clean_text(text, **options), shown.output
+        out = tmp_path / f"out{len(flag)}"
+        assert runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "--jobs", "1", "-q", *flag]).exit_code == 0
+        assert (out / "page.txt").read_text(encoding="utf-8") == clean_text(text, **options)
+        rows = runner.invoke(app, ["label", str(src), *flag]).stdout.splitlines()
+        assert [r.split("\t")[1] for r in rows] == [r.label for r in _labels(text, **options)]
+    assert _labels(text) != _labels(text, join_wrapped=False), "the example must read differently joined"
+
+
 def _labels(text, **options):
     from textsieve import label_lines
 

@@ -58,12 +58,17 @@ GUARD_HELP = ("--no-guard: the model's labels alone. By default, a page whose bo
               "than 10 words gets its best block of prose (50 words or more) back as body.")
 
 
+JOIN_HELP = ("--no-join-wrapped: label every line of plain text on its own. By default, text whose lines "
+             "continue one another (BeautifulSoup's get_text, hard-wrapped source) is labeled a paragraph at "
+             "a time; each line keeps its own label and is kept as written.")
+
+
 def _fail(exc: Exception) -> typer.Exit:
     typer.echo(f"textsieve: {_name(str(exc))}", err=True)
     return typer.Exit(code=2 if isinstance(exc, (UsageError, ConfigError)) else 1)
 
 
-def _config(model, keep: str, body_threshold, lang, guard: bool = True):
+def _config(model, keep: str, body_threshold, lang, guard: bool = True, join_wrapped: bool = True):
     """The SieveConfig for the options, checked against the model's labels from its manifest
     (read without loading the model), so a bad value is a usage error before any work starts."""
     from .clean import ARGMAX, SieveConfig
@@ -76,7 +81,7 @@ def _config(model, keep: str, body_threshold, lang, guard: bool = True):
             raise ConfigError(f"--body-threshold {body_threshold!r}: give a probability between 0 and 1, or "
                               f"'{ARGMAX}'.") from None
     config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold,
-                         languages=lang, guard=guard)
+                         languages=lang, guard=guard, join_wrapped=join_wrapped)
     labels = read_manifest(model)["labels"]
     unknown = sorted(set(config.keep) - set(labels))
     if unknown:
@@ -105,6 +110,7 @@ def clean(
     body_threshold: Annotated[Optional[str], typer.Option(metavar="P", help="Keep a line as body when P(body) >= P (0 to 1) unless another label has more than 0.55, or 'argmax' for the most probable label. Default: the model's own threshold (0.4 for the shipped model).")] = None,
     lang: Annotated[Optional[str], typer.Option("--lang", metavar="CODES", help="Comma-separated language codes (e.g. en,de): other documents are skipped and reported with their language.")] = None,
     guard: Annotated[bool, typer.Option("--guard/--no-guard", help=GUARD_HELP)] = True,
+    join_wrapped: Annotated[bool, typer.Option("--join-wrapped/--no-join-wrapped", help=JOIN_HELP)] = True,
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document (a file after decompression, or one JSONL record) to clean; larger ones are reported as failed, so memory stays bounded.")] = 50.0,
     force: Annotated[bool, typer.Option("--force", help="With -o: overwrite outputs that exist (default: skip them, so a killed run resumes). Inputs are never overwritten.")] = False,
@@ -136,7 +142,7 @@ def clean(
         if jobs is not None and jobs < 1:
             raise UsageError("--jobs must be at least 1.")
         _check_max_doc_mb(max_doc_mb)
-        config = _config(model, keep, body_threshold, lang, guard)
+        config = _config(model, keep, body_threshold, lang, guard, join_wrapped)
         if output is None:
             raise typer.Exit(_clean_to_stdout(inputs, model, config, html, text_field, max_doc_mb, quiet))
         if any(str(p) == "-" for p in inputs):
@@ -277,6 +283,7 @@ def label(
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document to label.")] = 50.0,
     guard: Annotated[bool, typer.Option("--guard/--no-guard", help=GUARD_HELP)] = True,
+    join_wrapped: Annotated[bool, typer.Option("--join-wrapped/--no-join-wrapped", help=JOIN_HELP)] = True,
 ):
     """Show every line with its label and score (TSV: line, label, score, text).
 
@@ -291,7 +298,7 @@ def label(
     try:
         _check_max_doc_mb(max_doc_mb)
         warn = lambda msg: typer.echo(f"textsieve: {_name(msg)}", err=True)  # noqa: E731
-        for position, r in label_rows(input, Sieve(model, guard=guard), html=html, text_field=text_field, max_doc_mb=max_doc_mb,
+        for position, r in label_rows(input, Sieve(model, guard=guard, join_wrapped=join_wrapped), html=html, text_field=text_field, max_doc_mb=max_doc_mb,
                                       warn=warn):
             typer.secho(f"{position}\t{r.label}\t{r.score:.3f}\t{r.text}", fg=colors.get(r.label, typer.colors.CYAN) if color else None)
     except TextsieveError as exc:
