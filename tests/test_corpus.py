@@ -31,7 +31,7 @@ def test_reads_rows_blank_lines_and_glued_splits(tmp_path):
 def test_wrapped_lines_train_as_the_row_serving_joins_them_labeled_by_most_of_their_text(tmp_path):
     # A scraper's text: a sentence cut by a link, then a caption wrapped in two. Serving joins each
     # into one row (see the core's unwrap); training featurizes the same rows and labels each by
-    # the label covering most of its characters.
+    # the label covering most of its non-space characters.
     rows = ["body\tRead the ", "body\tdocumentation", "caption\t here.", "blank\t",
             "caption\tMap of Spain", "caption\t   of the World", "blank\t", "link_spam\tTen Best Things"]
     doc = read_labeled(write(tmp_path, "doc.tsv", "\n".join(rows) + "\n"))
@@ -44,11 +44,11 @@ def test_wrapped_lines_train_as_the_row_serving_joins_them_labeled_by_most_of_th
 
 
 def test_indentation_and_trailing_spaces_weigh_nothing_in_a_joined_rows_label(tmp_path):
-    rows = ["body\tThe hives came through a wet winter and gave us honey ", "boilerplate\t" + " " * 60 + "Share",
-            "blank\t", "body\tEnd of the text here."]
+    rows = ["body\tThe hives came through a wet winter ", "body\tand gave us honey ",
+            "boilerplate\t" + " " * 60 + "Share", "blank\t", "body\tEnd of the text here."]
     doc = read_labeled(write(tmp_path, "doc.tsv", "\n".join(rows) + "\n"))
     table = featurize_documents([doc], {"n_word_hash": 256, "n_char_hash": 64})
-    assert list(table.last_line) == [1, 3] and list(table.y) == ["body", "body"]
+    assert list(table.last_line) == [2, 4] and list(table.y) == ["body", "body"]
 
 
 @pytest.mark.parametrize(
@@ -97,6 +97,9 @@ def test_a_copied_document_is_refused_naming_both_files(tmp_path):
     (tmp_path / "more").mkdir()
     write(tmp_path / "more", "b.tsv", "body\tTitle\ncaption\tA paragraph of body text.\n")
     with pytest.raises(CorpusError, match=r"more/b\.tsv: the same text as .*a\.tsv \(labeled differently on 1 line"):
+        read_corpus(tmp_path)
+    write(tmp_path / "more", "b.tsv", "body\tTitle\nbody|caption@12\tA paragraph of body text.\n")
+    with pytest.raises(CorpusError, match=r"labeled differently on 1 line"):
         read_corpus(tmp_path)
     write(tmp_path / "more", "b.tsv", "body\tTitle\nbody\tA paragraph of body text, edited.\n")
     assert len(read_corpus(tmp_path)) == 2

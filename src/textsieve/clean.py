@@ -56,17 +56,18 @@ class SieveConfig:
     split_glued:
         Look for junk glued onto the end of a paragraph and cut it off. On by default.
     join_wrapped:
-        Read a plain text whose lines continue one another as block lines: a line continues the
-        line before it (no blank line between) when that line ends with a space or a tab, or when
-        it starts with one (neither line being a list item or a ``Key : value`` line; both edges
-        after a sentence's end; trailing spaces only when not on nine lines in ten), as
-        BeautifulSoup's ``get_text("\\n")`` leaves a sentence cut by a link (``"Read the "``,
-        ``"docs"``, ``" here."``) or a paragraph hard-wrapped in the page's source. Such a text
-        is labeled with its continuing lines joined, its indentation and runs of blank lines
-        ignored (source formatting, not layout); each source line gets its joined line's label
-        and is kept or dropped as it was written. A text with no continuing line (resiliparse's,
-        trafilatura's or ``clean_html``'s block lines) is labeled exactly as it is; HTML pages
-        never are. On by default.
+        Read a plain text whose lines continue one another as block lines. A line continues the
+        line before it (no blank line between) when that line ends with a space, a tab or a
+        no-break space, or when it starts with one, as BeautifulSoup's ``get_text("\\n")`` leaves
+        a sentence cut by a link (``"Read the "``, ``"docs"``, ``" here."``) or a paragraph
+        hard-wrapped in the page's source; not when either line is a list item, or both are
+        ``Key : value`` lines, and after a sentence's end only when both edges say so; trailing
+        spaces on nine lines in ten say nothing. A text with two or more continuing lines is
+        labeled with them joined, its indentation and runs of blank lines ignored (source
+        formatting, not layout); every source line of a joined line gets that line's label and
+        is kept or dropped as it was written. Any other text (resiliparse's, trafilatura's or
+        ``clean_html``'s block lines, a hand-made file with a stray space) is labeled exactly as
+        it is; HTML pages never are. On by default.
     guard:
         Never let a page that holds a block of running text come out (near-)empty: when the
         body lines would hold fewer than 10 words, the page's best block of prose lines (ranked
@@ -185,7 +186,7 @@ class Sieve:
         return cfg
 
     def label_lines(self, text: str, config: SieveConfig | None = None, **options) -> LabeledLines:
-        """One record per non-blank segment of ``text``, in order."""
+        """One record per non-blank line of ``text`` (two for a line cut in two), in order."""
         return self.label_many([text], config, **options)[0]
 
     def label_html(self, html: str, config: SieveConfig | None = None, **options) -> LabeledLines:
@@ -336,7 +337,8 @@ def clean_text(text: str, config: SieveConfig | None = None, **options) -> str:
 
 
 def label_lines(text: str, config: SieveConfig | None = None, **options) -> LabeledLines:
-    """Explain ``clean_text``: one :class:`LabeledLine` per non-blank segment, in order."""
+    """Explain ``clean_text``: one :class:`LabeledLine` per non-blank line (two for a line cut in
+    two), in order."""
     return default_sieve().label_lines(text, config, **options)
 
 

@@ -60,7 +60,7 @@ GUARD_HELP = ("--no-guard: the model's labels alone. By default, a page whose bo
 
 JOIN_HELP = ("--no-join-wrapped: label every line of plain text on its own. By default, text whose lines "
              "continue one another (BeautifulSoup's get_text, hard-wrapped source) is labeled a paragraph at "
-             "a time; each line keeps its own label and is kept as written.")
+             "a time; every line of a paragraph gets its label and is kept or dropped as written.")
 
 
 def _fail(exc: Exception) -> typer.Exit:

@@ -403,9 +403,8 @@ fn featurize<'py>(
         let (segs, last_lines): (Vec<Vec<Segment>>, Vec<Vec<u32>>) = segs
             .into_iter()
             .zip(&unwrapped)
-            .zip(&sources)
-            .map(|((s, u), &(source, _))| match u {
-                Some(u) => s.iter().map(|seg| u.segment_in_source(seg, source)).unzip(),
+            .map(|(s, u)| match u {
+                Some(u) => s.iter().map(|seg| u.segment_in_source(seg)).unzip(),
                 None => {
                     let last = s.iter().map(|seg| seg.line).collect();
                     (s, last)

@@ -1,5 +1,5 @@
 //! textsieve's engine, one module per stage of the data flow:
-//! html -> unwrap -> segment -> features -> first pass -> revision (second pass) -> labels -> guard.
+//! text -> unwrap (or html) -> segment -> features -> first pass -> revision (second pass) -> labels -> guard.
 //!
 //! Pure Rust, no Python: the bindings crate (`src/bindings`) is a thin shell over this crate.
 pub mod html;

@@ -1,9 +1,10 @@
 //! The batch entry points: documents in, labeled records or cleaned text out.
 //!
-//! text (or an HTML page -> its block lines) -> segments -> features -> first pass -> revision
-//! -> trees -> probabilities -> one label per segment -> records (the two parts of a
-//! provisionally cut line joined again when they got the same label) -> the kept records joined
-//! into the cleaned text.
+//! text (unwrapped when it is a scraper's dump of text nodes, see `unwrap`; or an HTML page ->
+//! its block lines) -> segments -> features -> first pass -> revision -> trees -> probabilities
+//! -> one label per segment -> records (the two parts of a provisionally cut line joined again
+//! when they got the same label; an unwrapped text's records back on its source lines) -> the
+//! kept records joined into the cleaned text.
 //!
 //! Page statistics are computed per page by the featurizer, whatever the page's length, so a
 //! long page is never cut into windows. A large batch is split into contiguous pieces that the
@@ -234,15 +235,16 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
             (Input::Text(t), None) | (Input::Html(t), None) => (*t, None),
         })
         .collect();
+    // What is read: the source, or its unwrapped text.
     let unwrapped = unwrap_texts(inputs, opts.join_wrapped);
-    let sources: Vec<(&str, Option<&[Option<HtmlContext>]>)> = sources
+    let read: Vec<(&str, Option<&[Option<HtmlContext>]>)> = sources
         .iter()
         .zip(&unwrapped)
         .map(|(&(text, html), u)| (u.as_ref().map_or(text, |u| u.text.as_str()), html))
         .collect();
-    let segments: Vec<Vec<Segment>> = sources.iter().map(|(t, _)| segment(t, opts.split_glued)).collect();
+    let segments: Vec<Vec<Segment>> = read.iter().map(|(t, _)| segment(t, opts.split_glued)).collect();
     // What the model sees as one document: a whole input, or a window of a very long one.
-    let docs: Vec<Document> = sources
+    let docs: Vec<Document> = read
         .iter()
         .zip(&segments)
         .flat_map(|(&(text, html), segs)| {
@@ -254,7 +256,7 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
     let body = model.labels().iter().position(|l| l == BODY);
     let mut out = Vec::with_capacity(inputs.len());
     let mut row = 0;
-    for (((segs, (text, html)), page), u) in segments.iter().zip(&sources).zip(pages.iter()).zip(&unwrapped) {
+    for (((segs, (text, html)), page), u) in segments.iter().zip(&read).zip(pages.iter()).zip(&unwrapped) {
         let p = &proba[row * k..(row + segs.len()) * k];
         row += segs.len();
         let (mut records, mut scores) = to_records(text, segs, p, k, body, opts.body_threshold);
@@ -267,8 +269,8 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
     Ok(out)
 }
 
-/// Each plain-text input's unwrapped text when `join_wrapped` is on and some line continues the
-/// one before (see [`crate::unwrap`]); `None` for HTML pages and for texts with nothing to join.
+/// Each plain-text input's unwrapped text when `join_wrapped` is on and the text reads as a
+/// scraper's dump (see [`crate::unwrap`]); `None` for HTML pages and for any other text.
 pub fn unwrap_texts(inputs: &[Input], join_wrapped: bool) -> Vec<Option<Unwrapped>> {
     inputs.iter().map(|i| match i {
         Input::Text(t) if join_wrapped => unwrap(t),
@@ -282,7 +284,9 @@ fn records_in_source(u: &Unwrapped, records: &[Record], scores: &[f64], k: usize
     let mut out = Vec::with_capacity(records.len());
     let mut out_scores = Vec::with_capacity(scores.len());
     for (i, rec) in records.iter().enumerate() {
-        for r in u.to_source(rec.start, rec.end) {
+        let ranges = u.to_source(rec.start, rec.end);
+        debug_assert!(!ranges.is_empty(), "a record is stripped text, never only a joining space");
+        for r in ranges {
             out.push(Record { line: r.line, start: r.start, end: r.end, label: rec.label, starts_line: r.starts_line });
             out_scores.extend_from_slice(&scores[i * k..(i + 1) * k]);
         }

@@ -10,19 +10,20 @@
 //!
 //! A line *continues* the non-blank line right before it (no blank line between) when that line
 //! ends with a space, a tab or a no-break space, or when it starts with one: the edges such dumps
-//! leave. Three exceptions keep a hand-made text's blocks apart, where one stray space would
-//! otherwise glue junk onto body: neither line may be an item of its own, a list item (`"  •
-//! Username : ..."`, `"- Title "`, `"  2. step"`) or a `Key : value` line (a generated author
-//! box's indented `"  Name : Ann"`, `"  followers : 6638"`); after a line that ends a sentence
-//! (`.`, `!`, `?`) both edges must say so; and trailing whitespace counts only when fewer than
-//! nine in ten of the text's lines have it (a text whose every line ends with a space says
-//! nothing by it). A text with at
-//! least one continuing line is read as such a dump: its continuing lines are joined to the line
-//! before (stripped, one space between), every line is read without its indentation, and a run
-//! of blank lines counts as one. A text with no continuing line (a full-page dump of block lines
-//! from resiliparse or trafilatura, textsieve's own HTML parser, a hand-made text file) is
-//! labeled exactly as it is, and is not copied. The `'\r'` of a CRLF ending is part of the line
-//! end, not an edge.
+//! leave. Three exceptions keep a hand-made text's blocks apart:
+//! - a list item (`"  • Username : ..."`, `"- Title "`, `"  2. step"`) neither continues a line
+//!   nor takes the next one, and two `Key : value` lines in a row (a generated author box's
+//!   indented `"  Name : Ann"`, `"  followers : 6638"`) stay two items;
+//! - after a line that ends a sentence (`.`, `!`, `?`, `。`, `！`, `？`) both edges must say so;
+//! - trailing whitespace counts only when fewer than nine in ten of the text's lines have it (a
+//!   text whose every line ends with a space says nothing by it).
+//!
+//! A text in which at least [`MIN_CONTINUING`] (two) lines continue the line before is read as
+//! such a dump: its continuing lines are joined to the line before (stripped, one space between),
+//! every line is read without its indentation, and a run of blank lines counts as one. Any other
+//! text (a full-page dump of block lines from resiliparse or trafilatura, textsieve's own HTML
+//! parser, a hand-made text file with a stray trailing space) is labeled exactly as it is, and
+//! is not copied. The `'\r'` of a CRLF ending is part of the line end, not an edge.
 //!
 //! Labels come back to the source lines: [`Unwrapped::to_source`] maps a range of the unwrapped
 //! text to the source lines it covers, and each keeps or drops itself as written.
@@ -31,11 +32,13 @@ use crate::segment::Segment;
 use crate::text::{is_space, is_word, strip_range};
 
 /// One non-blank source line's place in the unwrapped text: its stripped bytes
-/// `src_start..src_start + len` are the unwrapped text's `start..start + len`.
+/// `src_start..src_start + len` are the unwrapped text's `start..start + len`; the source line
+/// itself begins at `line_start`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Piece {
     /// 0-based source line.
     pub line: u32,
+    pub line_start: usize,
     pub src_start: usize,
     pub start: usize,
     pub len: usize,
@@ -53,6 +56,8 @@ pub struct Unwrapped {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SourceRange {
     pub line: u32,
+    /// Where the source line begins.
+    pub line_start: usize,
     pub start: usize,
     pub end: usize,
     /// The range begins where the line's text begins (a kept range keeps the line's indentation).
@@ -117,11 +122,6 @@ fn starts_key_value(stripped: &str) -> bool {
     false
 }
 
-/// A line that is an item of its own: a list item or a `Key : value` line.
-fn is_item(stripped: &str) -> bool {
-    starts_list_item(stripped) || starts_key_value(stripped)
-}
-
 /// One non-blank source line, as the rule reads it.
 #[derive(Clone, Copy)]
 struct Line<'a> {
@@ -129,13 +129,21 @@ struct Line<'a> {
     stripped: &'a str,
 }
 
+/// Does the line end with a space, a tab or a no-break space (before a CRLF's `'\r'`)?
+fn ends_with_edge(raw: &str) -> bool {
+    is_edge(line_body(raw).chars().next_back())
+}
+
 /// Does the non-blank line `line` continue the non-blank line `prev` right before it?
 /// `trailing` says whether trailing whitespace means anything in this text.
 fn continues(prev: Line, line: Line, trailing: bool) -> bool {
-    if is_item(line.stripped) || is_item(prev.stripped) {
+    let items = starts_list_item(line.stripped)
+        || starts_list_item(prev.stripped)
+        || (starts_key_value(line.stripped) && starts_key_value(prev.stripped));
+    if items {
         return false;
     }
-    let trail = trailing && is_edge(line_body(prev.raw).chars().next_back());
+    let trail = trailing && ends_with_edge(prev.raw);
     let lead = is_edge(line.raw.chars().next());
     if ends_sentence(prev.stripped) {
         trail && lead
@@ -150,7 +158,7 @@ fn trailing_means_something(text: &str) -> bool {
     let (mut lines, mut trailing) = (0usize, 0usize);
     for (_, _, raw, _, _) in lines_of(text) {
         lines += 1;
-        trailing += usize::from(is_edge(line_body(raw).chars().next_back()));
+        trailing += usize::from(ends_with_edge(raw));
     }
     trailing * 10 < lines * 9
 }
@@ -173,30 +181,42 @@ fn lines_of(text: &str) -> impl Iterator<Item = (u32, usize, &str, (usize, usize
     })
 }
 
-/// Whether any line continues the one before it (scans that allocate nothing).
-fn any_continues(text: &str) -> bool {
-    let mut trailing: Option<bool> = None; // computed only when a line has an edge at all
+/// Pairs of adjacent non-blank lines in `text` (no blank line between) that pass `pair`, counted
+/// up to `at_most`.
+fn count_pairs(text: &str, at_most: usize, pair: impl Fn(Line, Line) -> bool) -> usize {
+    let mut n = 0;
     let mut prev: Option<Line> = None;
     for (_, _, raw, (a, b), after_blank) in lines_of(text) {
         let line = Line { raw, stripped: &raw[a..b] };
         if let (false, Some(p)) = (after_blank, prev) {
-            let edges = is_edge(line_body(p.raw).chars().next_back()) || is_edge(raw.chars().next());
-            if edges && continues(p, line, *trailing.get_or_insert_with(|| trailing_means_something(text))) {
-                return true;
+            if pair(p, line) {
+                n += 1;
+                if n >= at_most {
+                    break;
+                }
             }
         }
         prev = Some(line);
     }
-    false
+    n
 }
 
-/// The unwrapped text of `text`, or `None` when no line continues another (the text is then
-/// labeled as it is).
+/// A text is read as a dump when at least this many of its lines continue the line before: one
+/// stray space in a hand-made text must not change how the whole text is read.
+pub const MIN_CONTINUING: usize = 2;
+
+/// The unwrapped text of `text`, or `None` when fewer than [`MIN_CONTINUING`] lines continue
+/// the line before (the text is then labeled as it is). A text with no whitespace edge between
+/// two adjacent lines costs one scan that allocates nothing.
 pub fn unwrap(text: &str) -> Option<Unwrapped> {
-    if !any_continues(text) {
+    let edges = |p: Line, l: Line| ends_with_edge(p.raw) || is_edge(l.raw.chars().next());
+    if count_pairs(text, 1, edges) == 0 {
         return None;
     }
     let trailing = trailing_means_something(text);
+    if count_pairs(text, MIN_CONTINUING, |p, l| continues(p, l, trailing)) < MIN_CONTINUING {
+        return None;
+    }
     let mut out = Unwrapped { text: String::with_capacity(text.len() / 2), pieces: Vec::new() };
     let mut prev: Option<Line> = None;
     for (no, start, raw, (a, b), after_blank) in lines_of(text) {
@@ -205,7 +225,7 @@ pub fn unwrap(text: &str) -> Option<Unwrapped> {
             let joined = !after_blank && continues(p, line, trailing);
             out.text.push_str(if joined { " " } else if after_blank { "\n\n" } else { "\n" });
         }
-        out.pieces.push(Piece { line: no, src_start: start + a, start: out.text.len(), len: b - a });
+        out.pieces.push(Piece { line: no, line_start: start, src_start: start + a, start: out.text.len(), len: b - a });
         out.text.push_str(line.stripped);
         prev = Some(line);
     }
@@ -230,6 +250,7 @@ impl Unwrapped {
             if lo < hi {
                 out.push(SourceRange {
                     line: p.line,
+                    line_start: p.line_start,
                     start: p.src_start + (lo - p.start),
                     end: p.src_start + (hi - p.start),
                     starts_line: lo == p.start,
@@ -238,21 +259,18 @@ impl Unwrapped {
         }
         out
     }
-}
 
-impl Unwrapped {
-    /// A segment of the unwrapped text located in `source` (the text this was unwrapped from):
-    /// its first source line, its offsets from where it starts on that line to where it ends on
-    /// its last line, that first line's start, and the last line's number. Training labels a
-    /// row from the source lines it covers.
-    pub fn segment_in_source(&self, seg: &Segment, source: &str) -> (Segment, u32) {
+    /// A segment of the unwrapped text located in the source: its first source line, its
+    /// offsets from where it starts on that line to where it ends on its last line, that first
+    /// line's start, and the last line's number. Training labels a row from the source lines it
+    /// covers.
+    pub fn segment_in_source(&self, seg: &Segment) -> (Segment, u32) {
         let ranges = self.to_source(seg.start, seg.end);
+        debug_assert!(!ranges.is_empty(), "a segment is stripped text, never only a joining space");
         match (ranges.first(), ranges.last()) {
             (Some(a), Some(b)) => {
-                let line_start = source[..a.start.min(source.len())].rfind('\n').map_or(0, |i| i + 1);
-                (Segment { line: a.line, start: a.start, end: b.end, line_start, ..*seg }, b.line)
+                (Segment { line: a.line, start: a.start, end: b.end, line_start: a.line_start, ..*seg }, b.line)
             }
-            // Unreachable (a segment is never only the joining space); located where it was.
             _ => (*seg, seg.line),
         }
     }
@@ -264,6 +282,11 @@ mod tests {
 
     fn source_of(u: &Unwrapped, text: &str, start: usize, end: usize) -> Vec<String> {
         u.to_source(start, end).iter().map(|r| text[r.start..r.end].to_string()).collect()
+    }
+
+    /// Does `line` continue `prev` (trailing whitespace meaningful)?
+    fn pair(prev: &str, line: &str) -> bool {
+        continues(Line { raw: prev, stripped: prev.trim() }, Line { raw: line, stripped: line.trim() }, true)
     }
 
     #[test]
@@ -280,50 +303,64 @@ mod tests {
 
     #[test]
     fn a_hard_wrapped_indented_paragraph_is_one_line_and_indentation_goes() {
-        let text = "    Title\r\n\r\n  Lorem ipsum dolor sit amet,\r\n      consectetur adipiscing elit.\r\nNext\n";
+        let text = "    Title\r\n\r\n  Lorem ipsum dolor sit amet,\r\n      consectetur adipiscing elit, sed do\r\n      eiusmod tempor.\r\nNext\n";
         let u = unwrap(text).expect("joins");
-        assert_eq!(u.text, "Title\n\nLorem ipsum dolor sit amet, consectetur adipiscing elit.\nNext\n");
+        assert_eq!(u.text, "Title\n\nLorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\nNext\n");
         let at = u.text.find("Lorem").unwrap();
         let r = u.to_source(at, u.text.find(".\n").unwrap() + 1);
-        assert_eq!(r.len(), 2);
-        assert!(r[0].starts_line && r[1].starts_line);
+        assert_eq!(r.len(), 3);
+        assert!(r.iter().all(|r| r.starts_line));
         assert_eq!(&text[r[0].start..r[0].end], "Lorem ipsum dolor sit amet,");
-        assert_eq!(&text[r[1].start..r[1].end], "consectetur adipiscing elit.");
+        assert_eq!(&text[r[2].start..r[2].end], "eiusmod tempor.");
+        assert_eq!(&text[r[2].line_start..r[2].start], "      ");
         assert_eq!(source_of(&u, text, 0, 5), ["Title"]);
     }
 
     #[test]
-    fn block_lines_crlf_endings_blank_lines_and_list_items_join_nothing() {
+    fn a_line_continues_the_one_before_by_its_whitespace_edges() {
+        assert!(pair("Read the ", "docs") && pair("docs", " here."));
+        assert!(pair("Lorem ipsum dolor sit amet,", "      consectetur") && pair("a\u{a0}", "b"));
+        assert!(!pair("Home", "News") && !pair("One paragraph.\r", "Another one.\r"), "block lines, CRLF");
+        // A list item never continues a line or takes the next one.
+        for (prev, line) in [("Detail Author:", "  • Name : Ann"), ("- Ten Best Things ", "A paragraph."),
+                             ("intro ", "  12. step"), ("intro ", "  3) and"), ("intro ", "  - more")] {
+            assert!(!pair(prev, line), "{prev:?} {line:?}");
+        }
+        // Two `Key : value` lines in a row are two items; one alone is ordinary text.
+        assert!(!pair("  Name : René Lesage", "  Date de naissance:  1985-09-09"));
+        assert!(!pair("  followers : 6638", "  following : 4681"));
+        assert!(pair("Profile Details", "  Name : René Lesage") && pair("Update: the council voted", "   on Friday"));
+        // After a sentence's end one edge is not enough.
+        assert!(!pair("We would do it all again. ", "About the author: ..."));
+        assert!(!pair("A paragraph of body text.", "    Posted by admin on 12 May"));
+        assert!(pair("It took it on. ", "    Most of the trees"));
+        // A number, a bullet without a space, or code is not a list item.
+        assert!(pair("Total", "  1999 was a year") && pair("Total", "  •bold"));
+        assert!(pair("with open(path) as f:", "    rows = f.read()"));
+    }
+
+    #[test]
+    fn a_text_is_read_as_a_dump_only_when_two_lines_continue_others() {
+        // One stray space, or none, leaves the text as it is.
+        assert_eq!(unwrap("Title\n\nA paragraph that ends without a stop \nClick here to subscribe\n"), None);
         assert_eq!(unwrap("Home\nNews\nSport\n"), None);
-        assert_eq!(unwrap("One paragraph.\r\nAnother one.\r\n"), None);
-        assert_eq!(unwrap("Ends with a space \n\n  after a blank line\n"), None);
-        assert_eq!(unwrap("Detail Author:\n  • Name : Ann\n  • Bio : Lorem.\n  - more\n  12. step\n  3) and\n"), None);
         assert_eq!(unwrap("    indented text alone\n"), None);
-        // A list item never takes the next line, and after a sentence's end one edge is not enough.
-        assert_eq!(unwrap("- Ten Best Things \nA paragraph of body text.\n"), None);
-        assert_eq!(unwrap("We would do it all again. \nAbout the author: ...\n"), None);
-        assert_eq!(unwrap("A paragraph of body text.\n    Posted by admin on 12 May\n"), None);
-        assert!(unwrap("It took it on. \n    Most of the trees\n").is_some(), "both edges after a sentence");
-        // A text whose every line ends with a space says nothing by it.
-        assert_eq!(unwrap("Title \nByline \nA paragraph. \nCaption - Site \n"), None);
-        assert!(unwrap("Read the \ndocs\nnow.\nMore\n").is_some());
+        assert_eq!(unwrap("Ends with a space \n\n  after a blank line\n\nand \n\n again\n"), None);
         assert_eq!(unwrap(""), None);
         assert_eq!(unwrap("   \n\t\n"), None);
-        // A number, a bullet without a space, or a word is not a list marker.
-        assert!(unwrap("Total\n  1999 was a year\n").is_some());
-        assert!(unwrap("Total\n  •bold\n").is_some());
-        // An author box's `Key : value` lines are items too.
-        assert_eq!(unwrap("Profile Details:\n  Name : René Lesage\n  Date de naissance:  1985-09-09\n  followers : 6638\n"), None);
-        assert!(unwrap("with open(path) as f:\n    rows = f.read()\n").is_some(), "code is one block");
-        assert!(unwrap("It was 10:30 when\n  the https://x.y page: loaded\n").is_some());
+        // A text whose every line ends with a space says nothing by it.
+        assert_eq!(unwrap("Title \nByline \nA paragraph \nCaption - Site \n"), None);
+        // An author box joins its header at most: never a dump by itself.
+        assert_eq!(unwrap("Profile Details\n  Name : René Lesage\n  Username : bvaillant\n  followers : 6638\n"), None);
+        assert!(unwrap("Read the \ndocs\n here.\nMore\n").is_some());
     }
 
     #[test]
     fn a_range_that_starts_inside_a_line_does_not_start_it() {
-        let text = "alpha beta \ngamma delta";
+        let text = "alpha beta \ngamma delta\n epsilon";
         let u = unwrap(text).expect("joins");
-        assert_eq!(u.text, "alpha beta gamma delta");
-        let r = u.to_source(6, u.text.len());
+        assert_eq!(u.text, "alpha beta gamma delta epsilon");
+        let r = u.to_source(6, 22);
         assert_eq!(r.len(), 2);
         assert!(!r[0].starts_line && r[1].starts_line);
         assert_eq!(&text[r[0].start..r[0].end], "beta");
@@ -334,14 +371,15 @@ mod tests {
 
     #[test]
     fn every_non_blank_line_is_one_piece_whose_text_is_the_stripped_line() {
-        let text = "\u{a0}a\u{a0}\n\t b \r\n\n\n ü  \n\u{2003}\nc";
+        let text = "\u{a0}a\u{a0}\n\t b \r\n c\n\n ü  \n\u{2003}\nd";
         let u = unwrap(text).expect("joins");
         let src: Vec<&str> = text.split('\n').map(|l| l.trim()).collect();
         let lines: Vec<u32> = u.pieces.iter().map(|p| p.line).collect();
-        assert_eq!(lines, [0, 1, 4, 6]);
+        assert_eq!(lines, [0, 1, 2, 4, 6]);
         for p in &u.pieces {
             assert_eq!(&text[p.src_start..p.src_start + p.len], src[p.line as usize]);
             assert_eq!(&u.text[p.start..p.start + p.len], src[p.line as usize]);
+            assert_eq!(text[..p.line_start].matches('\n').count(), p.line as usize);
         }
     }
 }

@@ -193,8 +193,9 @@ def _refuse_copies(docs: list[LabeledDocument], files: list[Path]) -> None:
     for i, doc in enumerate(docs):
         j = first.setdefault(doc.text, i)
         if j != i:
-            differ = sum(a != b for a, b in zip(docs[j].labels, doc.labels))
-            how = f"labeled differently on {differ} line(s)" if differ or docs[j].splits != doc.splits else "labeled the same"
+            differ = sum(docs[j].labels[k] != doc.labels[k] or docs[j].splits.get(k) != doc.splits.get(k)
+                         for k in range(len(doc.labels)))
+            how = f"labeled differently on {differ} line(s)" if differ else "labeled the same"
             raise CorpusError(f"{files[i]}: the same text as {files[j]} ({how}). A copy trains twice and can be "
                               "scored by cross-validation on a fold that trained on it: keep one file.")
 

@@ -127,7 +127,7 @@ def row_label(doc: LabeledDocument, line: int, last_line: int, start: int, end: 
     for i, lo, hi, at in row_pieces(doc, line, last_line, start, end, line_start):
         lab = segment_label(doc, i, lo, hi, at)
         weight[lab] = weight.get(lab, 0) + sum(not c.isspace() for c in doc.lines[i][lo - at:hi - at])
-    return max(weight, key=weight.get) if weight else doc.labels[line]
+    return max(weight, key=weight.get)
 
 
 def featurize_documents(docs: Sequence[LabeledDocument], features: dict | None = None) -> TrainingTable:

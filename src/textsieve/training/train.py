@@ -589,14 +589,13 @@ def predict_records(model: FittedModel, table: TrainingTable, doc_ids: Sequence[
     chosen = _core.decide(proba.reshape(len(rows), len(model.labels)), body, model.config.body_threshold)
     pred = np.asarray(model.labels, dtype=object)[np.asarray(chosen, dtype=np.intp)]
     out: dict[int, list[_Record]] = {int(d): [] for d in doc_ids}
-    texts: dict[int, str] = {}
     for r, label in zip(rows, pred):
         d = int(table.doc[r])
-        text = texts.get(d) or texts.setdefault(d, table.documents[d].text)
+        doc = table.documents[d]
         # A row joined from wrapped lines labels each of its lines, as serving does.
-        for line, lo, hi, _ in row_pieces(table.documents[d], int(table.line[r]), int(table.last_line[r]),
-                                          int(table.start[r]), int(table.end[r]), int(table.line_start[r])):
-            out[d].append(_Record(line, label, text[lo:hi].strip()))
+        for line, lo, hi, at in row_pieces(doc, int(table.line[r]), int(table.last_line[r]), int(table.start[r]),
+                                           int(table.end[r]), int(table.line_start[r])):
+            out[d].append(_Record(line, label, doc.lines[line][lo - at:hi - at].strip()))
     return [out[int(d)] for d in doc_ids]
 
 
