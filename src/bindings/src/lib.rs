@@ -382,22 +382,12 @@ fn featurize<'py>(
     let docs = Docs::from_py(docs, html)?;
     let inputs = docs.inputs();
     let (texts, segs, m, last_lines) = py.detach(|| {
-        let pages: Vec<Option<textsieve_core::html::HtmlPage>> =
-            inputs.iter().map(|i| if let Input::Html(h) = i { Some(core_parse_html(h)) } else { None }).collect();
-        let sources: Vec<(&str, Option<&[Option<HtmlContext>]>)> = inputs
-            .iter()
-            .zip(&pages)
-            .map(|(i, p)| match (i, p) {
-                (_, Some(p)) => (p.text.as_str(), Some(p.contexts.as_slice())),
-                (Input::Page { text, contexts }, None) => (*text, Some(*contexts)),
-                (Input::Text(t), None) | (Input::Html(t), None) => (*t, None),
-            })
-            .collect();
+        let pages = pipeline::parse_pages(&inputs);
         let unwrapped = pipeline::unwrap_texts(&inputs, join_wrapped);
-        let read: Vec<&str> = sources.iter().zip(&unwrapped).map(|(&(t, _), u)| u.as_ref().map_or(t, |u| u.text.as_str())).collect();
-        let segs: Vec<Vec<Segment>> = read.iter().map(|t| core_segment(t, split_glued)).collect();
+        let read = pipeline::read_texts(&inputs, &pages, &unwrapped);
+        let segs: Vec<Vec<Segment>> = read.iter().map(|(t, _)| core_segment(t, split_glued)).collect();
         let fdocs: Vec<Document> =
-            read.iter().zip(&sources).zip(&segs).map(|((&text, &(_, html)), s)| Document { text, segments: s, html }).collect();
+            read.iter().zip(&segs).map(|(&(text, html), s)| Document { text, segments: s, html }).collect();
         let m = core_featurize(&fdocs, &cfg);
         // Rows of an unwrapped text are located in its source.
         let (segs, last_lines): (Vec<Vec<Segment>>, Vec<Vec<u32>>) = segs

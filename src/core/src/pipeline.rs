@@ -224,24 +224,9 @@ fn label_group(model: &Model, inputs: &[Input], opts: &Options) -> Result<Vec<La
 
 /// [`label_group`] with windows of `window` lines (tests use small ones).
 fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize) -> Result<Vec<Labeled>, String> {
-    let pages: Vec<Option<HtmlPage>> =
-        inputs.iter().map(|i| if let Input::Html(h) = i { Some(parse_html(h)) } else { None }).collect();
-    let sources: Vec<(&str, Option<&[Option<HtmlContext>]>)> = inputs
-        .iter()
-        .zip(&pages)
-        .map(|(input, page)| match (input, page) {
-            (_, Some(p)) => (p.text.as_str(), Some(p.contexts.as_slice())),
-            (Input::Page { text, contexts }, None) => (*text, Some(*contexts)),
-            (Input::Text(t), None) | (Input::Html(t), None) => (*t, None),
-        })
-        .collect();
-    // What is read: the source, or its unwrapped text.
+    let pages = parse_pages(inputs);
     let unwrapped = unwrap_texts(inputs, opts.join_wrapped);
-    let read: Vec<(&str, Option<&[Option<HtmlContext>]>)> = sources
-        .iter()
-        .zip(&unwrapped)
-        .map(|(&(text, html), u)| (u.as_ref().map_or(text, |u| u.text.as_str()), html))
-        .collect();
+    let read = read_texts(inputs, &pages, &unwrapped);
     let segments: Vec<Vec<Segment>> = read.iter().map(|(t, _)| segment(t, opts.split_glued)).collect();
     // What the model sees as one document: a whole input, or a window of a very long one.
     let docs: Vec<Document> = read
@@ -269,6 +254,11 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
     Ok(out)
 }
 
+/// Each raw HTML input parsed into its block lines (`None` for the other inputs).
+pub fn parse_pages(inputs: &[Input]) -> Vec<Option<HtmlPage>> {
+    inputs.iter().map(|i| if let Input::Html(h) = i { Some(parse_html(h)) } else { None }).collect()
+}
+
 /// Each plain-text input's unwrapped text when `join_wrapped` is on and the text reads as a
 /// scraper's dump (see [`crate::unwrap`]); `None` for HTML pages and for any other text.
 pub fn unwrap_texts(inputs: &[Input], join_wrapped: bool) -> Vec<Option<Unwrapped>> {
@@ -276,6 +266,26 @@ pub fn unwrap_texts(inputs: &[Input], join_wrapped: bool) -> Vec<Option<Unwrappe
         Input::Text(t) if join_wrapped => unwrap(t),
         _ => None,
     }).collect()
+}
+
+/// What is segmented and featurized for each input, with its lines' markup contexts: a parsed
+/// page's block lines, an unwrapped text, or the input text itself.
+pub fn read_texts<'a>(
+    inputs: &'a [Input<'a>],
+    pages: &'a [Option<HtmlPage>],
+    unwrapped: &'a [Option<Unwrapped>],
+) -> Vec<(&'a str, Option<&'a [Option<HtmlContext>]>)> {
+    inputs
+        .iter()
+        .zip(pages)
+        .zip(unwrapped)
+        .map(|((input, page), u)| match (input, page, u) {
+            (_, Some(p), _) => (p.text.as_str(), Some(p.contexts.as_slice())),
+            (Input::Page { text, contexts }, None, _) => (*text, Some(*contexts)),
+            (_, None, Some(u)) => (u.text.as_str(), None),
+            (Input::Text(t), None, None) | (Input::Html(t), None, None) => (*t, None),
+        })
+        .collect()
 }
 
 /// Records of an unwrapped text -> records of its source: one per source line a record covers,
