@@ -16,9 +16,11 @@ Systems and inputs:
   textsieve ``clean_text``; keep every line; C4 line rules (datatrove's ``C4QualityFilter`` line
   rules, applied line by line, without its whole-document drops); and the oracle that keeps
   exactly the lines labeled body.
-- BeautifulSoup text in (``BeautifulSoup(html, "html.parser").get_text("\\n")``, from the
-  mirrors): textsieve ``clean_text``, keep every line, C4 line rules. A second kind of scraper
-  text: every text node on a line of its own, so links and emphasis break sentences apart.
+- Scrapers' text in, from the mirrors: BeautifulSoup (``BeautifulSoup(html,
+  "html.parser").get_text("\\n")``: every text node on a line of its own, so links and emphasis
+  break sentences apart) and inscriptis (``get_text``: a layout-preserving text, nested blocks
+  indented): textsieve ``clean_text``, the same reading every line on its own
+  (``join_wrapped=False``), keep every line, C4 line rules.
 
 Figures, per source and page type:
 
@@ -30,7 +32,7 @@ Figures, per source and page type:
 - ``emptied``: pages whose gold has at least 50 words and whose output has fewer than 10.
 
 Peers are benchmark-only dependencies:
-``pip install trafilatura resiliparse justext datatrove lxml_html_clean``.
+``pip install trafilatura resiliparse justext datatrove lxml_html_clean inscriptis``.
 Peer outputs are cached under ``--cache`` (they do not change between textsieve models).
 
     python benchmarks/real_pages.py --mirror-root /work/.mirror
@@ -50,7 +52,21 @@ from textsieve.training.real_pages import (DATA_DIR, fulltext_of, html_as_read, 
 
 HTML_SYSTEMS = ("textsieve", "trafilatura", "resiliparse", "justext", "oracle")
 TEXT_SYSTEMS = ("textsieve", "keep_all", "c4_lines", "oracle")
-SOUP_SYSTEMS = ("textsieve", "keep_all", "c4_lines")
+# Scrapers' plain text of the same pages: textsieve as shipped, textsieve reading every line on
+# its own (join_wrapped=False: what the unwrap stage buys), keep every line, C4's line rules.
+SCRAPER_SYSTEMS = ("textsieve", "textsieve_lines", "keep_all", "c4_lines")
+
+
+def inscriptis_text(html: str) -> str:
+    """The page as inscriptis (``get_text``) renders it: a layout-preserving text, where nested
+    blocks, lists and tables are indented as in a browser."""
+    from inscriptis import get_text
+
+    return get_text(html)
+
+
+# name -> (title in the tables, the scraper's text of a page's HTML)
+SCRAPERS = {"soup": ('BeautifulSoup get_text("\\n")', soup_text), "inscriptis": ("inscriptis get_text", inscriptis_text)}
 
 
 # -- peers ------------------------------------------------------------------------------------------
@@ -209,15 +225,16 @@ def run(mirror_root: Path, data: Path, cache: Path, split: str = "heldout", limi
             pairs = [(ln[0] == "body", k) for ln, k in zip(full, kept) if ln and ln[0] != "unknown"]
             for g in groups:
                 tallies[f"text:{name}"][g].add(output, gold, page.with_, page.without, pairs, page.id)
-        # The page as BeautifulSoup's get_text("\\n") gives it (a text node a line, so links break
-        # sentences into pieces): a scraper's text unlike the full-page dump above.
-        soup = soup_text(html_as_read(page.html, rec))
-        soup_lines = [ln for ln in soup.split("\n") if ln.strip()]
-        soup_out = {"textsieve": sieve.clean(soup), "keep_all": "\n".join(soup_lines),
-                    "c4_lines": "\n".join(ln for ln in soup_lines if c4_keep(ln))}
-        for name in SOUP_SYSTEMS:
-            for g in groups:
-                tallies[f"soup:{name}"][g].add(soup_out[name], gold, page.with_, page.without, page_id=page.id)
+        # The page as scrapers' converters give it: BeautifulSoup's get_text("\\n") (a text node
+        # a line, so links break sentences into pieces) and inscriptis (indented layout).
+        for scraper, (_, convert) in SCRAPERS.items():
+            text = convert(html_as_read(page.html, rec))
+            lines = [ln for ln in text.split("\n") if ln.strip()]
+            outs = {"textsieve": sieve.clean(text), "textsieve_lines": sieve.clean(text, join_wrapped=False),
+                    "keep_all": "\n".join(lines), "c4_lines": "\n".join(ln for ln in lines if c4_keep(ln))}
+            for name in SCRAPER_SYSTEMS:
+                for g in groups:
+                    tallies[f"{scraper}:{name}"][g].add(outs[name], gold, page.with_, page.without, page_id=page.id)
         if done % 50 == 0:
             print(f"{done} pages", file=sys.stderr)
     return {system: {g: t.row() for g, t in sorted(groups.items())} for system, groups in tallies.items()}
@@ -255,19 +272,21 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     html = [f"html:{s}" for s in HTML_SYSTEMS]
     text = [f"text:{s}" for s in TEXT_SYSTEMS]
-    soup = [f"soup:{s}" for s in SOUP_SYSTEMS]
-    for title, figure, systems in (("HTML in, word F1", "word_f1", html),
-                                   ("HTML in, must-not snippets leaked", "leaked", html),
-                                   ("HTML in, must-have snippets lost", "lost", html),
-                                   ("HTML in, pages emptied", "emptied", html),
-                                   ("full-page text in, word F1", "word_f1", text),
-                                   ("full-page text in, body-keep F1 by line", "line_f1", text),
-                                   ("full-page text in, must-not snippets leaked", "leaked", text),
-                                   ("full-page text in, must-have snippets lost", "lost", text),
-                                   ("full-page text in, pages emptied", "emptied", text),
-                                   ("BeautifulSoup get_text in, word F1", "word_f1", soup),
-                                   ("BeautifulSoup get_text in, must-not snippets leaked", "leaked", soup),
-                                   ("BeautifulSoup get_text in, pages emptied", "emptied", soup)):
+    sections = [("HTML in, word F1", "word_f1", html),
+                ("HTML in, must-not snippets leaked", "leaked", html),
+                ("HTML in, must-have snippets lost", "lost", html),
+                ("HTML in, pages emptied", "emptied", html),
+                ("full-page text in, word F1", "word_f1", text),
+                ("full-page text in, body-keep F1 by line", "line_f1", text),
+                ("full-page text in, must-not snippets leaked", "leaked", text),
+                ("full-page text in, must-have snippets lost", "lost", text),
+                ("full-page text in, pages emptied", "emptied", text)]
+    for scraper, (name, _) in SCRAPERS.items():
+        systems = [f"{scraper}:{s}" for s in SCRAPER_SYSTEMS]
+        sections += [(f"{name} in, word F1", "word_f1", systems),
+                     (f"{name} in, must-not snippets leaked", "leaked", systems),
+                     (f"{name} in, pages emptied", "emptied", systems)]
+    for title, figure, systems in sections:
         print(f"\n### {title}\n\n{table(result, figure, systems)}")
     return 0
 
