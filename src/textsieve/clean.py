@@ -61,10 +61,10 @@ class SieveConfig:
         no-break space, or when it starts with one, as BeautifulSoup's ``get_text("\\n")`` leaves
         a sentence cut by a link (``"Read the "``, ``"docs"``, ``" here."``) or a paragraph
         hard-wrapped in the page's source; not when either line is a list item, or both are
-        ``Key : value`` lines, and after a sentence's end only when both edges say so; trailing
-        spaces on nine lines in ten say nothing. A text with two or more continuing lines is
-        labeled with them joined, its indentation and runs of blank lines ignored (source
-        formatting, not layout); every source line of a joined line gets that line's label and
+        ``Key : value`` lines, and after a sentence's end only when both edges say so; an edge
+        on nine lines in ten says nothing. A text with two or more continuing lines is labeled
+        with them joined, its indentation and runs of blank lines ignored (source formatting,
+        not layout), and so is a text indented throughout (inscriptis), with nothing joined; every source line of a joined line gets that line's label and
         is kept or dropped as it was written. Any other text (resiliparse's, trafilatura's or
         ``clean_html``'s block lines, a hand-made file with a stray space) is labeled exactly as
         it is; HTML pages never are. On by default.

@@ -15,12 +15,14 @@
 //!   nor takes the next one, and two `Key : value` lines in a row (a generated author box's
 //!   indented `"  Name : Ann"`, `"  followers : 6638"`) stay two items;
 //! - after a line that ends a sentence (`.`, `!`, `?`, `。`, `！`, `？`) both edges must say so;
-//! - trailing whitespace counts only when fewer than nine in ten of the text's lines have it (a
-//!   text whose every line ends with a space says nothing by it).
+//! - an edge counts only when fewer than nine in ten of the text's lines have it (a text whose
+//!   every line ends with a space, or a layout where every line is indented, says nothing by it).
 //!
 //! A text in which at least [`MIN_CONTINUING`] (two) lines continue the line before is read as
 //! such a dump: its continuing lines are joined to the line before (stripped, one space between),
-//! every line is read without its indentation, and a run of blank lines counts as one. Any other
+//! every line is read without its indentation, and a run of blank lines counts as one. So is a
+//! text of five lines or more with nine in ten of them indented (inscriptis's layout: nested
+//! blocks indented as a browser shows them), with nothing joined. Any other
 //! text (a full-page dump of block lines from resiliparse or trafilatura, textsieve's own HTML
 //! parser, a hand-made text file with a stray trailing space) is labeled exactly as it is, and
 //! is not copied. The `'\r'` of a CRLF ending is part of the line end, not an edge.
@@ -134,33 +136,51 @@ fn ends_with_edge(raw: &str) -> bool {
     is_edge(line_body(raw).chars().next_back())
 }
 
+/// Which whitespace edges can mark a continuation in a text: an edge on nine lines in ten or
+/// more (a text whose every line ends with a space, or a layout where every line is indented)
+/// says nothing by itself.
+#[derive(Clone, Copy)]
+struct Edges {
+    trailing: bool,
+    leading: bool,
+    /// Nearly every line is indented: indentation is layout, not a sign of anything.
+    indented_throughout: bool,
+}
+
+/// Lines a text needs before "nearly every line is indented" means anything.
+const MIN_LINES_INDENTED: usize = 5;
+
+fn edges_of(text: &str) -> Edges {
+    let (mut lines, mut trailing, mut leading) = (0usize, 0usize, 0usize);
+    for (_, _, raw, _, _) in lines_of(text) {
+        lines += 1;
+        trailing += usize::from(ends_with_edge(raw));
+        leading += usize::from(is_edge(raw.chars().next()));
+    }
+    let throughout = |n: usize| n * 10 >= lines * 9;
+    Edges {
+        trailing: !throughout(trailing),
+        leading: !throughout(leading),
+        indented_throughout: lines >= MIN_LINES_INDENTED && throughout(leading),
+    }
+}
+
 /// Does the non-blank line `line` continue the non-blank line `prev` right before it?
-/// `trailing` says whether trailing whitespace means anything in this text.
-fn continues(prev: Line, line: Line, trailing: bool) -> bool {
+/// `edges` says which whitespace edges mean anything in this text.
+fn continues(prev: Line, line: Line, edges: Edges) -> bool {
     let items = starts_list_item(line.stripped)
         || starts_list_item(prev.stripped)
         || (starts_key_value(line.stripped) && starts_key_value(prev.stripped));
     if items {
         return false;
     }
-    let trail = trailing && ends_with_edge(prev.raw);
-    let lead = is_edge(line.raw.chars().next());
+    let trail = edges.trailing && ends_with_edge(prev.raw);
+    let lead = edges.leading && is_edge(line.raw.chars().next());
     if ends_sentence(prev.stripped) {
         trail && lead
     } else {
         trail || lead
     }
-}
-
-/// Whether trailing whitespace can mark a continuation in `text`: fewer than nine in ten of its
-/// non-blank lines end with it.
-fn trailing_means_something(text: &str) -> bool {
-    let (mut lines, mut trailing) = (0usize, 0usize);
-    for (_, _, raw, _, _) in lines_of(text) {
-        lines += 1;
-        trailing += usize::from(ends_with_edge(raw));
-    }
-    trailing * 10 < lines * 9
 }
 
 /// Non-blank source lines: (line number, byte offset of the line, the line, its stripped range
@@ -206,15 +226,16 @@ fn count_pairs(text: &str, at_most: usize, pair: impl Fn(Line, Line) -> bool) ->
 pub const MIN_CONTINUING: usize = 2;
 
 /// The unwrapped text of `text`, or `None` when fewer than [`MIN_CONTINUING`] lines continue
-/// the line before (the text is then labeled as it is). A text with no whitespace edge between
-/// two adjacent lines costs one scan that allocates nothing.
+/// the line before and the text is not indented throughout (the text is then labeled as it is).
+/// A text with no whitespace edge between two adjacent lines costs one scan that allocates
+/// nothing.
 pub fn unwrap(text: &str) -> Option<Unwrapped> {
     let edges = |p: Line, l: Line| ends_with_edge(p.raw) || is_edge(l.raw.chars().next());
     if count_pairs(text, 1, edges) == 0 {
         return None;
     }
-    let trailing = trailing_means_something(text);
-    if count_pairs(text, MIN_CONTINUING, |p, l| continues(p, l, trailing)) < MIN_CONTINUING {
+    let edges = edges_of(text);
+    if count_pairs(text, MIN_CONTINUING, |p, l| continues(p, l, edges)) < MIN_CONTINUING && !edges.indented_throughout {
         return None;
     }
     let mut out = Unwrapped { text: String::with_capacity(text.len() / 2), pieces: Vec::new() };
@@ -222,7 +243,7 @@ pub fn unwrap(text: &str) -> Option<Unwrapped> {
     for (no, start, raw, (a, b), after_blank) in lines_of(text) {
         let line = Line { raw, stripped: &raw[a..b] };
         if let Some(p) = prev {
-            let joined = !after_blank && continues(p, line, trailing);
+            let joined = !after_blank && continues(p, line, edges);
             out.text.push_str(if joined { " " } else if after_blank { "\n\n" } else { "\n" });
         }
         out.pieces.push(Piece { line: no, line_start: start, src_start: start + a, start: out.text.len(), len: b - a });
@@ -286,7 +307,8 @@ mod tests {
 
     /// Does `line` continue `prev` (trailing whitespace meaningful)?
     fn pair(prev: &str, line: &str) -> bool {
-        continues(Line { raw: prev, stripped: prev.trim() }, Line { raw: line, stripped: line.trim() }, true)
+        let edges = Edges { trailing: true, leading: true, indented_throughout: false };
+        continues(Line { raw: prev, stripped: prev.trim() }, Line { raw: line, stripped: line.trim() }, edges)
     }
 
     #[test]
@@ -353,6 +375,16 @@ mod tests {
         // An author box joins its header at most: never a dump by itself.
         assert_eq!(unwrap("Profile Details\n  Name : René Lesage\n  Username : bvaillant\n  followers : 6638\n"), None);
         assert!(unwrap("Read the \ndocs\n here.\nMore\n").is_some());
+    }
+
+    #[test]
+    fn a_layout_indented_throughout_is_read_without_its_indentation_and_joins_nothing() {
+        // inscriptis indents nested blocks as a browser shows them: every line starts with
+        // whitespace, so a leading edge says nothing, and the indentation is layout.
+        let text = "    Skip to main content\n      Sell\n        Watchlist\n\n\n    A paragraph of body text.\n      Another block\n";
+        let u = unwrap(text).expect("read without indentation");
+        assert_eq!(u.text, "Skip to main content\nSell\nWatchlist\n\nA paragraph of body text.\nAnother block\n");
+        assert_eq!(unwrap("    one\n    two\n    three\n    four\n"), None, "fewer than five lines");
     }
 
     #[test]
