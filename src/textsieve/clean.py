@@ -64,8 +64,9 @@ class SieveConfig:
         ``Key : value`` lines, and after a sentence's end only when both edges say so; an edge
         on nine lines in ten says nothing. A text with two or more continuing lines is labeled
         with them joined, its indentation and runs of blank lines ignored (source formatting,
-        not layout), and so is a text indented throughout (inscriptis), with nothing joined; every source line of a joined line gets that line's label and
-        is kept or dropped as it was written. Any other text (resiliparse's, trafilatura's or
+        not layout), and so is a text indented throughout (inscriptis), with nothing joined.
+        Every source line of a joined line gets that line's label and is kept or dropped as it
+        was written. Any other text (resiliparse's, trafilatura's or
         ``clean_html``'s block lines, a hand-made file with a stray space) is labeled exactly as
         it is; HTML pages never are. On by default.
     guard:
