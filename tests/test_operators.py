@@ -876,3 +876,146 @@ def test_a_record_written_through_reports_what_its_decode_repaired(tmp_path):
     assert "repaired:" in result.stderr and "line 2: lone surrogate" in result.stderr
     out_rows = [json.loads(r) for r in (tmp_path / "out" / "rows.jsonl").read_text().splitlines()]
     assert out_rows[1] == {"title": "caf\ufffd"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Resuming never keeps stale or differently made outputs silently (review of 2026-12-01)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_an_output_older_than_its_changed_input_is_named_stale_and_kept_until_force(tmp_path, example_text):
+    src = write(tmp_path / "in" / "a.txt", example_text)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q"]).exit_code == 0
+    first = (out / "a.txt").read_text(encoding="utf-8")
+    write(src, example_text + "\nA new closing paragraph about the harbour, added after the first run.\n")
+    later = (out / "a.txt").stat().st_mtime_ns + 10**9
+    os.utime(src, ns=(later, later))  # the input changed after its output was written
+    again = runner.invoke(app, ["clean", str(src.parent), "-o", str(out)])
+    assert again.exit_code == 0
+    assert "stale:" in again.stderr and "a.txt" in again.stderr and "older than its input" in again.stderr
+    assert (out / "a.txt").read_text(encoding="utf-8") == first, "never overwritten without --force"
+    report = json.loads((out / "textsieve-report.json").read_text())
+    assert report["files"][0]["status"] == "skipped" and "older than its input" in report["files"][0]["reason"]
+    forced = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q", "--force"])
+    assert forced.exit_code == 0 and "closing paragraph" in (out / "a.txt").read_text(encoding="utf-8")
+
+
+def test_a_run_with_other_settings_into_the_same_out_is_refused_until_force(tmp_path, example_text):
+    src = write(tmp_path / "in" / "a.txt", example_text)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q"]).exit_code == 0
+    settings = json.loads((out / ".textsieve-settings.json").read_text())
+    assert settings["keep"] == ["body"] and len(settings["model_sha256"]) == 64
+    before = snapshot(out)
+    other = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q", "--keep", "body,caption"])
+    assert other.exit_code == 2 and "other settings" in other.output and "keep" in other.output
+    assert snapshot(out) == before, "refused before anything is written"
+    same = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q"])
+    assert same.exit_code == 0, "the same settings resume"
+    forced = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q", "--keep", "body,caption", "--force"])
+    assert forced.exit_code == 0
+    assert json.loads((out / ".textsieve-settings.json").read_text())["keep"] == ["body", "caption"]
+    with pytest.raises(UsageError, match="rejected"):
+        filter_folder([src.parent], out, jobs=1, rejected=True, config=None)
+
+
+def test_rejected_never_overwrites_an_output_that_has_no_sidecar(tmp_path, example_text):
+    src = write(tmp_path / "in" / "notes.txt", example_text)
+    out = tmp_path / "out"
+    write(out / "notes.txt", "MY NOTES")
+    result = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q", "--rejected"])
+    assert result.exit_code == 0
+    assert (out / "notes.txt").read_text() == "MY NOTES"
+    report = json.loads((out / "textsieve-report.json").read_text())
+    assert "without its notes.txt.rejected.tsv" in report["files"][0]["reason"]
+
+
+def test_a_report_over_a_named_input_that_is_not_cleaned_is_refused(tmp_path, example_text):
+    page = write(tmp_path / "page.txt", example_text)
+    meta = write(tmp_path / "meta.json", '{"precious": 1}')  # not a format textsieve cleans
+    result = runner.invoke(app, ["clean", str(page), str(meta), "-o", str(tmp_path / "out"), "--report", str(meta)])
+    assert result.exit_code == 2 and "would overwrite the input" in result.output and "--report" in result.output
+    assert meta.read_text() == '{"precious": 1}'
+
+
+def test_a_text_field_named_like_the_labels_block_is_refused_with_jsonl_output(tmp_path):
+    src = write(tmp_path / "in" / "d.jsonl", json.dumps({"textsieve": "A sentence about the harbour."}) + "\n")
+    result = runner.invoke(app, ["clean", str(src.parent), "-o", str(tmp_path / "out"), "--format", "jsonl",
+                                 "--text-field", "textsieve"])
+    assert result.exit_code == 2 and "replace the cleaned text" in result.output
+
+
+def test_outputs_follow_the_umask(tmp_path, monkeypatch):
+    import textsieve.files as files
+
+    for mask, mode in ((0o077, 0o600), (0o022, 0o644), (0o002, 0o664)):
+        monkeypatch.setattr(files, "_UMASK", mask)
+        path = files.atomic_write_text(tmp_path / f"out-{mask:o}.txt", "private text\n")
+        assert path.stat().st_mode & 0o777 == mode
+
+
+def test_an_output_path_with_brackets_is_shown_as_written(tmp_path, example_text, monkeypatch):
+    # The summary is printed with rich, which reads "[...]" as markup: "out[v2]" lost its
+    # brackets and "runs[/v2]" raised a MarkupError after a successful run.
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "in" / "a.txt", example_text)
+    for name in ("out[v2]", "runs[/v2]"):
+        result = runner.invoke(app, ["clean", "in", "-o", name])
+        assert result.exit_code == 0, result.output
+        assert f"{name}/textsieve-report.json" in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_standard_output_is_one_line_of_error_not_a_traceback(tmp_path, example_text):
+    src = write(tmp_path / "a.txt", example_text)
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([*CLI, "clean", str(src)], stdout=full, stderr=subprocess.PIPE, text=True, timeout=DEADLINE)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "cannot write to standard output" in proc.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Legacy encodings are read as their language was written, whatever else is installed
+# ---------------------------------------------------------------------------------------------
+
+LEGACY = [
+    ("La città è bella. Però è già tardi, e lui non può venire più.\n" * 5, "cp1252"),
+    ("A população da região não é pequena, e a educação é prioridade.\n" * 3, "cp1252"),
+    ("La crème brûlée est délicieuse; où est le garçon? Très bien, merci.\n" * 3, "cp1252"),
+    ("Ceci est un texte français avec des accents: été, déjà, où.\n" * 4, "latin-1"),
+    ("Jeg kan lide rødgrød med fløde, og Ærø er en ø i Østersøen.\n" * 3, "cp1252"),
+    ("Az őszi szél fúj, és a fű zöld; ő is jön.\n" * 3, "cp1250"),
+    ("Zażółć gęślą jaźń. Dzień dobry, jak się masz? Wszystko w porządku.\n" * 3, "cp1250"),
+    ("Lietuvių kalba yra graži; ačiū, labas rytas, kaip sekasi?\n" * 3, "cp1257"),
+    ("Türkçe metin: güzel şehir, ılık hava ve çay. Günaydın, nasılsın?\n" * 3, "cp1254"),
+    ("Привет, как дела? Это тестовый текст на русском языке.\n" * 3, "cp1251"),
+    ("Καλημέρα, τι κάνεις; Αυτό είναι ένα κείμενο στα ελληνικά.\n" * 3, "cp1253"),
+    ("こんにちは、元気ですか？これは日本語のテキストです。\n" * 3, "shift_jis"),
+    ("Però è già tardi.\n", "cp1252"),  # too short to tell the language: windows-1252
+]
+
+
+@pytest.mark.parametrize("text,encoding", LEGACY, ids=[f"{e}-{t[:12]}" for t, e in LEGACY])
+def test_a_legacy_encoded_text_decodes_to_its_own_letters(text, encoding):
+    # Detection alone read the Italian, Portuguese, French and Danish texts as windows-1250 or
+    # -1258 (cittŕ, populaçăo, Peṛ) and the Lithuanian one as windows-1250.
+    from textsieve.files import decode_text
+
+    decoded = decode_text(text.encode(encoding), "x.txt")
+    assert decoded.text == text
+    assert decoded.notes and decoded.notes[0].startswith("decoded as")
+
+
+def test_a_declared_html_charset_decides_and_a_legacy_file_is_cleaned_as_its_language(tmp_path, example_text):
+    from textsieve.files import decode_text
+
+    page = '<html><head><meta charset="windows-1251"></head><body><p>Привет, это тест.</p></body></html>'
+    assert decode_text(page.encode("cp1251"), "page.html").text == page
+    italian = example_text.replace("’", "'") + "\nLa città è bella. Però è già tardi, e lui non può venire più.\n"
+    src = tmp_path / "in" / "it.txt"
+    src.parent.mkdir()
+    src.write_bytes(italian.encode("cp1252"))
+    result = runner.invoke(app, ["clean", str(src.parent), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "decoded as cp1252" in result.stderr
+    assert "Harvest Day" in (tmp_path / "out" / "it.txt").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ literal brackets such as ``textsieve[dask]`` survive.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -113,7 +114,7 @@ def clean(
     join_wrapped: Annotated[bool, typer.Option("--join-wrapped/--no-join-wrapped", help=JOIN_HELP)] = True,
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
     max_doc_mb: Annotated[float, typer.Option("--max-doc-mb", metavar="MB", help="Largest document (a file after decompression, or one JSONL record) to clean; larger ones are reported as failed, so memory stays bounded.")] = 50.0,
-    force: Annotated[bool, typer.Option("--force", help="With -o: overwrite outputs that exist (default: skip them, so a killed run resumes). Inputs are never overwritten.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With -o: overwrite outputs that exist (default: skip them, so a killed run resumes), also to redo a folder with other settings. Inputs are never overwritten.")] = False,
     rejected: Annotated[bool, typer.Option("--rejected", help="With -o: also write the dropped lines with label and score beside each output (.rejected.tsv).")] = False,
     output_format: Annotated[Optional[str], typer.Option("--format", metavar="same|jsonl", help="With -o. same (default): outputs in the input format (cleaned HTML is text: page.html -> page.html.txt); jsonl: one JSON record per document with per-line labels, offsets and scores.")] = None,
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text; other fields pass through unchanged.")] = "text",
@@ -148,7 +149,7 @@ def clean(
         if any(str(p) == "-" for p in inputs):
             raise UsageError("- (standard input) writes to standard output: leave out -o.")
         from .batch import filter_folder, write_report
-        from .batch.run import default_report_path
+        from .batch.run import STALE_REASON, default_report_path
 
         progress, finish = _progress(quiet)
         try:
@@ -169,6 +170,8 @@ def clean(
     if not quiet:
         _summary(result, report_path)
         for f in result.files:
+            if f.status == "skipped" and f.reason == STALE_REASON:
+                typer.echo(f"stale: {_name(f.input)}: {STALE_REASON}", err=True)
             for note in f.notes:
                 typer.echo(f"repaired: {_name(f.input)}: {_name(note)}", err=True)
             if f.bad_records:
@@ -250,11 +253,17 @@ def _size(n: int) -> str:
 
 def _summary(result, report_path) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     d = result.to_dict()
     table = Table(title="textsieve clean", show_header=False)
     table.add_row("files done / skipped / failed", f"{d['done']} / {d['skipped']} / {d['failed']}")
+    from .batch.run import STALE_REASON
+
+    stale = sum(f.status == "skipped" and f.reason == STALE_REASON for f in result.files)
+    if stale:
+        table.add_row("skipped but stale", f"{stale} output(s) older than their input, listed below (--force redoes them)")
     for lab, n in d["lines_per_label"].items():
         table.add_row(f"lines {lab}", str(n))
     table.add_row("bytes in / out", f"{_size(d['bytes_in'])} / {_size(d['bytes_out'])}")
@@ -271,7 +280,8 @@ def _summary(result, report_path) -> None:
         table.add_row("repaired decodes", f"{len(d['repaired'])} file(s), listed below and in the report")
     table.add_row("worker processes", str(d["jobs"]))
     table.add_row("wall time", f"{d['wall_seconds']:.1f} s")
-    table.add_row("report", str(report_path) if report_path else "not written (see error above)")
+    # A path is text, not rich markup: "out[v2]" would lose its brackets, "runs[/v2]" raise.
+    table.add_row("report", escape(_name(str(report_path))) if report_path else "not written (see error above)")
     Console(stderr=True).print(table)
 
 
@@ -413,4 +423,16 @@ def suggest(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except OSError as exc:
+        # Only writes get here (every read error becomes an InputError naming its file): standard
+        # output on a full disk, a closed pipe or a failing device. One line, not a traceback.
+        where = exc.filename or "standard output"
+        typer.echo(f"textsieve: cannot write to {_name(str(where))} ({exc.strerror or exc}).", err=True)
+        try:  # what is still buffered would fail again when Python exits
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        sys.exit(1)

@@ -9,11 +9,21 @@ Decoding (:func:`decode_text`) follows one rule so that operators can trust "don
   BOM, and decoding it any other way writes mojibake as "body";
 * UTF-8 with a few broken bytes among valid multi-byte characters is repaired (U+FFFD), and the
   repair is reported;
-* anything else goes to beautifulsoup4's ``UnicodeDammit`` (which detects the encoding rather
-  than guessing one by hand), and the result must look like text: when more than
-  :data:`MAX_BAD_SHARE` of it is U+FFFD or control characters, or less than
-  :data:`MIN_TEXT_SHARE` is letters, digits, spaces, punctuation or marks, the input is refused
-  as "looks binary/undecodable". Random high bytes fail here.
+* anything else is a legacy encoding: an encoding the text declares (an HTML ``<meta charset>``
+  or an XML declaration) is used when it decodes; otherwise charset-normalizer detects one (a
+  dependency, so the answer does not depend on which detector happens to be installed, as
+  beautifulsoup4's ``UnicodeDammit`` does). Detection alone mistakes one single-byte code page
+  for another where most of their letters coincide: Italian, French or Portuguese in
+  windows-1252 came out as windows-1250 or -1258 (``cittŕ``, ``populaçăo``, ``Peṛ``). So
+  for those code pages the language of the detected text decides (langdetect, as
+  :mod:`textsieve.language` reads it: the accented letters are few, the words around them
+  are plain): Western European languages read as windows-1252, Central European ones as
+  windows-1250, Baltic ones as -1257, Turkish as -1254, and a text too short to tell as
+  windows-1252 (the web's most common legacy encoding), when the bytes decode that way;
+* the result must look like text: when more than :data:`MAX_BAD_SHARE` of it is U+FFFD or
+  control characters, or less than :data:`MIN_TEXT_SHARE` is letters, digits, spaces,
+  punctuation or marks, the input is refused as "looks binary/undecodable". Random high bytes
+  fail here.
 
 Every decode that is not clean UTF-8 carries a note (``decoded as windows-1251``, ``3 undecodable
 bytes replaced with U+FFFD``) that the batch report shows per file.
@@ -26,7 +36,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import logging
 import os
 import re
 import secrets
@@ -103,24 +112,59 @@ def decode_text(data: bytes, where: str) -> Decoded:
     if multibyte >= broken and broken <= MAX_BAD_SHARE * len(repaired):  # UTF-8 with a few broken bytes: repair
         _check_looks_like_text(repaired, where)
         return Decoded(repaired, "utf-8", [f"{broken} undecodable byte(s) replaced with U+FFFD"])
-    from bs4 import UnicodeDammit
-
-    dammit_log = logging.getLogger("bs4.dammit")
-    level = dammit_log.level
-    dammit_log.setLevel(logging.ERROR)  # it warns about replacements without naming the file; we report them
-    try:
-        guess = UnicodeDammit(data)
-    finally:
-        dammit_log.setLevel(level)
-    text = guess.unicode_markup
-    if text is None:
+    guess = _legacy_decode(data)
+    if guess is None:
         raise _undecodable(where, "no encoding fits")
+    text, encoding = guess
     _check_looks_like_text(text, where)
-    encoding = guess.original_encoding or "unknown"
     notes = [f"decoded as {encoding}, not UTF-8"]
     if text.count("\ufffd"):
         notes.append(f"{text.count(chr(0xFFFD))} undecodable byte(s) replaced with U+FFFD")
     return Decoded(text, encoding, notes)
+
+
+# The single-byte code pages whose letters other languages' code pages share, and the code page
+# each language was written in before UTF-8 (Windows' own choice for it).
+_LATIN_PAGES = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "latin_1", "iso8859_2", "iso8859_3",
+                          "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15",
+                          "iso8859_16", "mac_latin2", "mac_roman", "cp850", "cp775", "hp_roman8"})
+_PAGE_OF_LANGUAGE = {
+    **dict.fromkeys(("en", "fr", "de", "it", "es", "pt", "nl", "da", "sv", "no", "fi", "is", "ca", "af", "sq", "id",
+                     "tl", "sw", "so", "cy"), "cp1252"),
+    **dict.fromkeys(("cs", "sk", "pl", "hu", "ro", "sl", "hr"), "cp1250"),
+    **dict.fromkeys(("lt", "lv", "et"), "cp1257"),
+    "tr": "cp1254",
+}
+
+
+def _legacy_decode(data: bytes) -> tuple[str, str] | None:
+    """(text, encoding) of bytes that are not UTF-8, by the rule in the module docstring; None
+    when no encoding fits."""
+    from bs4.dammit import EncodingDetector
+    from charset_normalizer import from_bytes
+
+    declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+    if declared:
+        try:
+            return data.decode(declared), declared
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: detect instead
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    text, encoding = str(best), best.encoding
+    if encoding in _LATIN_PAGES:
+        from .language import detect_language
+
+        # Too short to tell the language: windows-1252, the web's most common legacy encoding
+        # (and browsers' default for unlabeled pages in most locales).
+        page = _PAGE_OF_LANGUAGE.get(detect_language(text), "cp1252")
+        if page != encoding:
+            try:
+                return data.decode(page), page
+            except UnicodeDecodeError:
+                pass  # bytes the language's code page does not have: keep the detected one
+    return text, encoding
 
 
 def decode_bytes(data: bytes, where: str) -> str:
@@ -166,6 +210,17 @@ def _temp_stem(name: str) -> str:
     return stem
 
 
+def _read_umask() -> int:
+    """The process's umask. Reading it means setting it and back (there is no portable getter),
+    so it is read once, when this module is imported, before any thread of ours writes a file."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 class AtomicWriter:
     """Write to a temporary file beside the target; rename into place on success only.
 
@@ -202,7 +257,7 @@ class AtomicWriter:
                 self.fh.close()
             self.raw.close()
             if exc_type is None:
-                os.chmod(self.tmp, 0o644)  # mkstemp makes 0600
+                os.chmod(self.tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a new file gets the umask's mode
                 if not self.defer:
                     self.commit()
         finally:

@@ -153,6 +153,9 @@ def plan_files(inputs, out_dir, output_format: str = "same", *, rejected: bool =
             plan.pairs.append((src, out_dir / output_name(src.name, output_format)))
     for src, _ in plan.pairs:
         input_files[Path(os.path.realpath(src))] = src
+    for src, real in roots:  # a named file that is not cleaned (unsupported, unreadable) is an input too
+        if not src.is_dir():
+            input_files.setdefault(real, src)
     _refuse_overlaps(plan, input_files, input_dirs, rejected, Path(report) if report else out_dir / REPORT_NAME)
     return plan
 
@@ -263,7 +266,8 @@ def _refuse_input_case_twin(target: Path, src: Path | None, input_files: dict[Pa
 def _refuse_input_overlap(target: Path, src: Path | None, input_files: dict[Path, Path], input_dirs: list[Path]) -> None:
     what = f"the output of {src}" if src is not None else "the report"
     if target in input_files:
-        raise UsageError(f"{what} would overwrite the input {input_files[target]}. Choose another -o folder "
+        raise UsageError(f"{what} would overwrite the input {input_files[target]}. Choose "
+                         f"{'another -o folder' if src is not None else 'another --report path'} "
                          "(textsieve never modifies its inputs, not even with --force).")
     for folder in input_dirs:
         if _inside(target, folder):

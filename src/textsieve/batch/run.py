@@ -1,13 +1,14 @@
 """The run: plan, refuse or sweep, skip what is done, clean the rest on a back-end, report."""
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..clean import SieveConfig
-from ..errors import OutputError
+from ..errors import OutputError, UsageError
 from ..files import PROCESS_TAG, AtomicWriter, dumps_json
 from .backends import input_bytes, run_dask, run_pool, run_serial
 from .plan import REPORT_NAME, plan_files, sidecar_path
@@ -15,7 +16,8 @@ from .read import DEFAULT_MAX_DOC_MB, check_max_doc_mb
 from .report import BatchReport, FileResult
 from .write import RunLock, live_runs, new_run_id, sweep_stale
 
-__all__ = ["filter_folder", "write_report", "default_report_path", "default_jobs", "BATCH_FILES", "BYTES_PER_WORKER"]
+__all__ = ["filter_folder", "write_report", "default_report_path", "default_jobs", "output_settings", "BATCH_FILES",
+           "BYTES_PER_WORKER", "SETTINGS_NAME"]
 
 # Small files are labeled a batch at a time (one model call per batch); a batch is also the unit
 # of work handed to a worker process, so its size bounds memory per worker.
@@ -32,10 +34,91 @@ def default_jobs(total_bytes: int, batches: int) -> int:
     return max(1, min(os.cpu_count() or 1, batches, total_bytes // BYTES_PER_WORKER))
 
 
-def _done(dst: Path, rejected: bool) -> bool:
-    """A file counts as done when its output exists (and, with --rejected, its sidecar, which
-    is committed before the output)."""
-    return dst.exists() and (not rejected or sidecar_path(dst).exists())
+def _done(src: Path, dst: Path, rejected: bool) -> str | None:
+    """Why ``dst`` is skipped without ``--force`` (None: it is to be written).
+
+    An output that exists is never overwritten without ``--force``: it may be this run's earlier
+    work (a killed run resumes) or a file someone put there. Two cases are skipped with their own
+    reason, so the report and the console say so instead of calling them finished: an output
+    older than its input (the input changed after it was cleaned, so the output is stale), and,
+    with ``--rejected``, an output without its sidecar (written by a run without ``--rejected``,
+    or not by textsieve: a sidecar is committed before its output)."""
+    if not dst.exists():
+        return None
+    if rejected and not sidecar_path(dst).exists():
+        return (f"output exists without its {sidecar_path(dst).name} (written without --rejected, or not by "
+                "textsieve): use --force to redo it")
+    try:
+        stale = src.stat().st_mtime_ns > dst.stat().st_mtime_ns
+    except OSError:  # the input vanished or cannot be read: reading it reports that
+        stale = False
+    if stale:
+        return STALE_REASON
+    return "output exists (use --force to overwrite)"
+
+
+# The reason of a skipped output older than its input (the CLI prints these files).
+STALE_REASON = "output is older than its input (the input changed after it was cleaned): use --force to redo it"
+
+# The settings the outputs of OUT were written with (see ``check_settings``).
+SETTINGS_NAME = ".textsieve-settings.json"
+
+
+def _model_sha(model) -> str | None:
+    """The sha256 of the model's arrays, from its manifest (no model load): the shipped one when
+    ``model`` is None, a directory or its ``model.npz``, or a loaded :class:`Model`."""
+    from ..model import MANIFEST_FILE, default_model_path
+
+    manifest = getattr(model, "manifest", None)
+    if manifest is None:
+        path = default_model_path() if model is None else Path(model)
+        path = path if path.is_dir() else path.parent
+        try:
+            manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # loading the model reports the problem
+    sha = manifest.get("model_sha256") if isinstance(manifest, dict) else None
+    return str(sha) if sha else None
+
+
+def output_settings(model, config: SieveConfig | None, *, rejected: bool, output_format: str, text_field: str,
+                    html: bool | None) -> dict:
+    """Everything that decides what an output holds: the model (by its arrays' sha256), the
+    labels kept and the decision settings, the output format, the JSONL text field, whether
+    inputs were read as HTML or text, and whether sidecars were written."""
+    cfg = config or SieveConfig()
+    return {"model_sha256": _model_sha(model), "keep": list(cfg.keep), "body_threshold": cfg.body_threshold,
+            "split_glued": cfg.split_glued, "join_wrapped": cfg.join_wrapped, "guard": cfg.guard,
+            "languages": list(cfg.languages) if cfg.languages is not None else None, "format": output_format,
+            "text_field": text_field, "html": html, "rejected": rejected}
+
+
+def check_settings(out_dir: Path, settings: dict, force: bool, run_id: str) -> None:
+    """Refuse to add outputs to an ``OUT`` whose outputs were written with other settings.
+
+    Why: a re-run skips the outputs that exist, so a run with another ``--keep``, threshold,
+    model or format would leave a folder of outputs made two ways, each skipped file silently
+    keeping the old settings. ``OUT/.textsieve-settings.json`` records the settings of the first
+    run; a later run with others stops before it writes anything (exit code 2) unless
+    ``--force`` redoes every file with the new ones. Runs with the same settings (a resumed run,
+    shards side by side) agree and go on."""
+    path = out_dir / SETTINGS_NAME
+    try:
+        before = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        before = None
+    except (OSError, ValueError):
+        before = {}  # unreadable or not JSON: the outputs' settings are unknown, as when they differ
+    if before is not None and before != settings and not force:
+        differ = sorted(k for k in set(settings) | set(before if isinstance(before, dict) else {})
+                        if not isinstance(before, dict) or before.get(k) != settings.get(k))
+        shown = ", ".join(f"{k}: {before.get(k)!r} -> {settings.get(k)!r}" for k in differ) if isinstance(before, dict) and before else "unreadable"
+        raise UsageError(f"{out_dir} holds outputs written with other settings ({shown}; recorded in {path}). "
+                         "A re-run skips the outputs that exist, so they would keep the old settings: pass --force to "
+                         "redo every file with the new settings, or choose another -o.")
+    if before != settings:
+        with AtomicWriter(path, run_id) as out:
+            out.write(dumps_json(settings, indent=2) + "\n")
 
 
 def blocked(dst: Path, out_dir: Path) -> str | None:
@@ -74,7 +157,9 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
 
     Refuses (UsageError) before touching anything when two inputs would share an output or an
     output would land on or among the inputs (:mod:`.plan`); sweeps only killed runs'
-    temporaries (:mod:`.write`); skips inputs whose outputs exist unless ``force``. ``jobs=None``
+    temporaries (:mod:`.write`); refuses (UsageError) an ``out_dir`` whose outputs were written
+    with other settings unless ``force`` (:func:`check_settings`); skips inputs whose outputs exist
+    unless ``force``, naming a stale output (older than its input) as such. ``jobs=None``
     picks a worker count from the input size (:func:`default_jobs`). ``scheduler``
     (``tcp://host:port``, or a ``distributed.Client``) runs the batches on a Dask cluster instead.
     ``report`` is only checked here (it must not overwrite an input or output); write it with
@@ -82,6 +167,9 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     """
     t0 = time.perf_counter()
     check_max_doc_mb(max_doc_mb)
+    if output_format == "jsonl" and text_field == "textsieve":
+        raise UsageError("--text-field textsieve: with --format jsonl each record's 'textsieve' field holds the labels, "
+                         "which would replace the cleaned text. Rename the field in the input, or use --format same.")
     out_dir = Path(out_dir)
     plan = plan_files(inputs, out_dir, output_format, rejected=rejected, report=report)
     run_id = new_run_id()
@@ -98,14 +186,16 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     with lock:
         folders = {out_dir} | {dst.parent for _, dst in plan.pairs}
         sweep_stale(out_dir, run_id, folders)
+        check_settings(out_dir, output_settings(model, config, rejected=rejected, output_format=output_format,
+                                                text_field=text_field, html=html), force, run_id)
         todo: list[tuple[Path, Path]] = []
         for src, dst in plan.pairs:
             why = blocked(dst, out_dir) or (blocked(sidecar_path(dst), out_dir) if rejected else None)
             if why is not None:
                 result.files.append(FileResult(str(src), str(dst), "failed", why))
                 emit(result.files[-1])
-            elif not force and _done(dst, rejected):
-                result.files.append(FileResult(str(src), str(dst), "skipped", "output exists (use --force to overwrite)"))
+            elif not force and (why := _done(src, dst, rejected)) is not None:
+                result.files.append(FileResult(str(src), str(dst), "skipped", why))
                 emit(result.files[-1])
             else:
                 todo.append((src, dst))
