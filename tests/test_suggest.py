@@ -206,3 +206,15 @@ def test_a_file_reached_twice_is_read_once(scraped, tmp_path):
     assert rows and len(rows) == len(set(rows)), "a line suggested twice"
     alone = suggest([scraped])
     assert result.output.count(f"of {alone.documents} documents") == 1
+
+
+def test_an_existing_sources_sidecar_is_kept_unless_force(scraped, tmp_path):
+    out = tmp_path / "todo.tsv"
+    sidecar = tmp_path / "todo.tsv.sources.tsv"
+    sidecar.write_text("my own notes\n", encoding="utf-8")
+    result = runner.invoke(app, ["suggest", str(scraped / "page.txt"), "-n", "3", "-o", str(out)])
+    assert result.exit_code == 2 and "todo.tsv.sources.tsv exists" in result.output, result.output
+    assert sidecar.read_text(encoding="utf-8") == "my own notes\n" and not out.exists()
+    forced = runner.invoke(app, ["suggest", str(scraped / "page.txt"), "-n", "3", "-o", str(out), "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert out.exists() and sidecar.read_text(encoding="utf-8") != "my own notes\n"

@@ -114,9 +114,11 @@ def check_output(inputs: Iterable[str | Path], out: str | Path, *, force: bool =
             raise UsageError(f"-o {out} would overwrite the input {hit}"
                              f"{'' if target == out else f' (with its sidecar {target})'}; textsieve never modifies "
                              "its inputs. Write the suggestions outside the inputs.")
-    if not force and os.path.lexists(out):
-        raise UsageError(f"-o {out} exists (it may hold labels you have corrected); give --force to replace it, or "
-                         "choose another -o.")
+    if not force:
+        for target in (out, sources_path(out)):
+            if os.path.lexists(target):
+                raise UsageError(f"-o {out}: {target} exists (it may hold labels you have corrected); give --force to "
+                                 "replace it, or choose another -o.")
 
 
 def _margin(rec: LabeledLine) -> float:
