@@ -1019,3 +1019,14 @@ def test_a_declared_html_charset_decides_and_a_legacy_file_is_cleaned_as_its_lan
     result = runner.invoke(app, ["clean", str(src.parent), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0 and "decoded as cp1252" in result.stderr
     assert "Harvest Day" in (tmp_path / "out" / "it.txt").read_text(encoding="utf-8")
+
+
+def test_the_summary_says_why_files_were_skipped_and_a_named_unsupported_file_is_named(tmp_path, example_text):
+    src = write(tmp_path / "in" / "a.txt", example_text)
+    named = write(tmp_path / "data.json", example_text)
+    first = runner.invoke(app, ["clean", str(src.parent), str(named), "-o", str(tmp_path / "out")])
+    assert first.exit_code == 0
+    assert f"skipped: {named}: unsupported format" in first.stderr
+    again = runner.invoke(app, ["clean", str(src.parent), str(named), "-o", str(tmp_path / "out")])
+    flat = " ".join(again.stderr.replace("│", " ").split())
+    assert "already done 1" in flat and "unsupported format 1" in flat

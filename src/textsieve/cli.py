@@ -149,6 +149,7 @@ def clean(
         if any(str(p) == "-" for p in inputs):
             raise UsageError("- (standard input) writes to standard output: leave out -o.")
         from .batch import filter_folder, write_report
+        from .batch.plan import UNSUPPORTED
         from .batch.run import STALE_REASON, default_report_path
 
         progress, finish = _progress(quiet)
@@ -169,9 +170,13 @@ def clean(
         raise _fail(exc) from None
     if not quiet:
         _summary(result, report_path)
+        named = {str(p) for p in inputs}
         for f in result.files:
             if f.status == "skipped" and f.reason == STALE_REASON:
                 typer.echo(f"stale: {_name(f.input)}: {STALE_REASON}", err=True)
+            elif f.status == "skipped" and f.input in named and f.reason == UNSUPPORTED:
+                named.discard(f.input)  # once, also when a folder given beside it holds it
+                typer.echo(f"skipped: {_name(f.input)}: {UNSUPPORTED}", err=True)  # named, yet not cleaned
             for note in f.notes:
                 typer.echo(f"repaired: {_name(f.input)}: {_name(note)}", err=True)
             if f.bad_records:
@@ -251,6 +256,33 @@ def _size(n: int) -> str:
     return f"{n:.1f} GB"
 
 
+def _skip_reasons(files) -> dict[str, int]:
+    """Skipped files by why: an operator must tell "already done" from "never looked at"."""
+    from .batch.plan import UNSUPPORTED
+    from .batch.run import STALE_REASON
+
+    counts = dict.fromkeys(("already done", "stale (older than input, named below)", "unsupported format",
+                            "linked folder not followed", "output without its sidecar", "by --lang", "other"), 0)
+    for f in files:
+        if f.status != "skipped":
+            continue
+        if f.reason == STALE_REASON:
+            counts["stale (older than input, named below)"] += 1
+        elif f.reason == UNSUPPORTED:
+            counts["unsupported format"] += 1
+        elif f.reason.startswith("symbolic link to a folder"):
+            counts["linked folder not followed"] += 1
+        elif f.reason.startswith("output exists without"):
+            counts["output without its sidecar"] += 1
+        elif f.reason.startswith("output exists"):
+            counts["already done"] += 1
+        elif f.skipped_languages:
+            counts["by --lang"] += 1
+        else:
+            counts["other"] += 1  # each with its reason in the report
+    return counts
+
+
 def _summary(result, report_path) -> None:
     from rich.console import Console
     from rich.markup import escape
@@ -259,11 +291,8 @@ def _summary(result, report_path) -> None:
     d = result.to_dict()
     table = Table(title="textsieve clean", show_header=False)
     table.add_row("files done / skipped / failed", f"{d['done']} / {d['skipped']} / {d['failed']}")
-    from .batch.run import STALE_REASON
-
-    stale = sum(f.status == "skipped" and f.reason == STALE_REASON for f in result.files)
-    if stale:
-        table.add_row("skipped but stale", f"{stale} output(s) older than their input, listed below (--force redoes them)")
+    if d["skipped"]:
+        table.add_row("skipped because", ", ".join(f"{what} {n}" for what, n in _skip_reasons(result.files).items() if n))
     for lab, n in d["lines_per_label"].items():
         table.add_row(f"lines {lab}", str(n))
     table.add_row("bytes in / out", f"{_size(d['bytes_in'])} / {_size(d['bytes_out'])}")
