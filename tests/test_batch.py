@@ -257,4 +257,24 @@ def test_a_killed_worker_costs_its_batches_not_the_run(tmp_path, monkeypatch, ex
     failed = [r for r in results if r.status == "failed"]
     assert 1 <= len(failed) <= 2 and all("worker process died" in r.reason for r in failed)
     assert all((out / Path(r.input).name).exists() for r in results if r.status == "done")
+    # a file whose output the dead worker had already written is done, not "failed"
+    assert not any((out / Path(r.input).name).exists() for r in failed)
     assert len(results) - len(failed) >= 6  # every batch not yet started was cleaned by a fresh pool
+
+
+def test_a_lost_batch_reports_a_file_written_before_the_worker_died_as_done(tmp_path):
+    from textsieve.batch.backends import _lost
+
+    old = tmp_path / "old.txt"  # an output from before the run (a --force run redoes it)
+    old.write_text("from last week")
+    past = time.time_ns() - 10**10
+    os.utime(old, ns=(past, past))
+    since = time.time_ns()
+    written = tmp_path / "written.txt"
+    written.write_text("committed by the run")
+    os.utime(written, ns=(since + 10**6, since + 10**6))
+    batch = [(tmp_path / "a", written), (tmp_path / "b", tmp_path / "missing.txt"), (tmp_path / "c", old)]
+    results = _lost(batch, "a worker process died", since)
+    assert [r.status for r in results] == ["done", "failed", "failed"]
+    assert "before its worker process died" in results[0].reason
+    assert [r.status for r in _lost(batch, "a worker process died")] == ["failed"] * 3

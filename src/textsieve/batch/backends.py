@@ -7,8 +7,9 @@
   on every platform a watchdog thread exits the worker once its parent process is gone. A worker
   killed mid-file leaves only a temporary file, which the next run sweeps (see :mod:`.write`).
   At most two batches per worker are in flight, so memory does not grow with the folder. A
-  worker that dies (OOM killer) costs the batches in flight, reported as failed; a fresh pool
-  cleans the rest.
+  worker that dies (OOM killer) breaks the pool: the files of the batches in flight whose
+  outputs were not yet written are reported as failed (those already written are done), and a
+  fresh pool cleans the rest.
 * :func:`run_dask`: an existing Dask cluster (``--scheduler``); workers need the folders at the
   same paths.
 
@@ -73,8 +74,24 @@ def _die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watchdog, name="textsieve-parent-watchdog", daemon=True).start()
 
 
-def _lost(batch, reason: str) -> list[FileResult]:
-    return [FileResult(str(src), str(dst), "failed", reason) for src, dst in batch]
+def _lost(batch, reason: str, since_ns: int | None = None) -> list[FileResult]:
+    """A batch lost with its worker, file by file: failed, except a file whose output this run
+    had already committed (renamed into place after ``since_ns``, when the run started): its
+    output is complete (outputs are renamed into place only when written whole), so it is done,
+    though its statistics were lost with the worker. A file system with coarse timestamps only
+    makes more of them "failed", as all of them were before."""
+    out = []
+    for src, dst in batch:
+        try:
+            committed = since_ns is not None and os.stat(dst).st_mtime_ns >= since_ns
+        except OSError:
+            committed = False
+        if committed:
+            out.append(FileResult(str(src), str(dst), "done", "output written before its worker process died "
+                                  "(its line counts were lost with the worker)"))
+        else:
+            out.append(FileResult(str(src), str(dst), "failed", reason))
+    return out
 
 
 def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[list[FileResult]]:
@@ -88,6 +105,7 @@ def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[l
 
     model = model_arg(model)
     todo = list(batches)
+    since_ns = time.time_ns()
     while todo:
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_die_with_parent, initargs=(os.getpid(),))
@@ -112,7 +130,8 @@ def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[l
                         yield fut.result()
                     except BrokenProcessPool:
                         broken = True
-                        yield _lost(batch, "a worker process died while cleaning this batch (out of memory, or killed)")
+                        yield _lost(batch, "a worker process died while cleaning this batch (out of memory, or killed)",
+                                    since_ns)
                     except Exception as exc:  # noqa: BLE001 - e.g. the model failed to load in the worker
                         yield _lost(batch, f"worker failed: {type(exc).__name__}: {exc}")
         finally:
