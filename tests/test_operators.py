@@ -1030,3 +1030,11 @@ def test_the_summary_says_why_files_were_skipped_and_a_named_unsupported_file_is
     again = runner.invoke(app, ["clean", str(src.parent), str(named), "-o", str(tmp_path / "out")])
     flat = " ".join(again.stderr.replace("│", " ").split())
     assert "already done 1" in flat and "unsupported format 1" in flat
+
+
+def test_a_report_path_that_is_a_folder_is_refused_before_the_run(tmp_path, example_text):
+    src = write(tmp_path / "in" / "a.txt", example_text)
+    (tmp_path / "reports").mkdir()
+    result = runner.invoke(app, ["clean", str(src.parent), "-o", str(tmp_path / "out"), "--report", str(tmp_path / "reports")])
+    assert result.exit_code == 2 and "is a folder" in result.output
+    assert not (tmp_path / "out" / "a.txt").exists(), "refused before anything is cleaned"

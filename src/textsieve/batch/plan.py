@@ -214,6 +214,9 @@ def _refuse_overlaps(plan: Plan, input_files: dict[Path, Path], input_dirs: list
             _refuse_input_case_twin(target, src, input_files, folded_inputs)
     folders = _refuse_file_as_folder(writes, folded)
     report_real = Path(os.path.realpath(report))
+    if report_real.is_dir():
+        raise UsageError(f"--report {report} is a folder; --report names the report file to write "
+                         f"(e.g. {Path(report) / REPORT_NAME}).")
     if fold_name(report_real) in folders:
         folder, src = folders[fold_name(report_real)]
         raise UsageError(f"the report {report} would be a file where the output of {src} needs the folder {folder}; "
