@@ -94,6 +94,8 @@ def test_public_functions_never_raise_and_kept_lines_come_from_the_input(documen
                 for r in recs:
                     assert 0 <= r.start < r.end <= len(source) and r.text == source[r.start:r.end]
                     assert abs(sum(r.scores.values()) - 1.0) < 1e-6
+                for head, tail in zip(recs, list(recs)[1:]):  # a cut line's tail is body only with its head
+                    assert not (head.line == tail.line and tail.label == "body" and head.label != "body")
                 assert out == recs.text(tiny_sieve.config.keep), "the core's join and the records' join agree"
                 flat = source.replace("\r", "")
                 for line in out.split("\n"):
