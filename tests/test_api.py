@@ -301,3 +301,10 @@ def test_import_is_lazy_and_the_version_has_one_source():
     assert out == "[]"
     # The wheel's version (src/Cargo.toml, via maturin) is the one the package reports.
     assert textsieve.__version__ == importlib.metadata.version("textsieve")
+
+
+def test_labeled_lines_text_takes_one_label_or_several_and_refuses_a_typo():
+    records = label_lines("The council voted on Friday to approve the new budget, which includes funds for schools.\n")
+    assert records.text("body") == records.text(("body",)) == records.text() != ""  # "body" is a label, not b-o-d-y
+    with pytest.raises(ConfigError, match="unknown label"):
+        records.text(("bogus",))

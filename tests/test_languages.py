@@ -45,10 +45,15 @@ def test_languages_option_keeps_only_those_documents_and_says_why_others_were_sk
 def test_language_codes_are_normalised_and_checked():
     assert SieveConfig(languages="EN, de").languages == ("en", "de")
     assert SieveConfig(languages=["fr"]).languages == ("fr",)
-    with pytest.raises(ConfigError, match="language codes"):
+    with pytest.raises(ConfigError, match="'12' not among the detectable languages"):
         SieveConfig(languages=("en", "12"))
     with pytest.raises(ConfigError):
         SieveConfig(languages=())
+    # a code the detector never answers would skip every document: 'zh' is 'zh-cn' or 'zh-tw'
+    for typo in ("zh", "english", "eng"):
+        with pytest.raises(ConfigError, match="not among the detectable languages"):
+            SieveConfig(languages=(typo,))
+    assert SieveConfig(languages="zh-CN,unknown").languages == ("zh-cn", "unknown")
 
 
 def test_non_english_articles_are_kept(sieve):
@@ -95,7 +100,7 @@ def test_cli_lang_option(mixed, tmp_path):
     assert result.exit_code == 0 and result.stdout == ""
     assert "skipped" in result.stderr and "'de'" in result.stderr
     result = CliRunner().invoke(app, ["clean", str(mixed / "de.txt"), "--lang", "e1"])
-    assert result.exit_code == 2 and "language codes" in result.stderr  # a usage error (issue 10)
+    assert result.exit_code == 2 and "not among the detectable languages" in result.stderr  # a usage error (issue 10)
 
 
 # Longer than the detector's sample, with a line of another language inside, so the bounded

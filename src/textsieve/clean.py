@@ -117,12 +117,19 @@ class SieveConfig:
                 raise ConfigError(f"SieveConfig.languages={self.languages!r}: give language codes like ('en', 'de') "
                                   "or 'en,de', or None for all.")
             langs = tuple(dict.fromkeys(x.strip().lower() for lang in langs for x in lang.split(",") if x.strip()))
-            bad = [x for x in langs if not (x.isalpha() or x in ("zh-cn", "zh-tw", "unknown"))]
-            if not langs or bad:
+            if not langs:
                 raise ConfigError(
                     f"SieveConfig.languages={self.languages!r}: give language codes like ('en', 'de') "
                     "(langdetect's ISO 639-1 codes; 'unknown' keeps documents too short to tell), or None for all."
                 )
+            from .language import known_languages
+
+            # A code the detector never answers ('english', 'zh' for 'zh-cn') would skip every
+            # document, silently: it is an error instead.
+            bad = [x for x in langs if x not in known_languages()]
+            if bad:
+                raise ConfigError(f"SieveConfig.languages: {', '.join(map(repr, bad))} not among the detectable "
+                                  f"languages ({', '.join(sorted(known_languages()))}).")
             object.__setattr__(self, "languages", langs)
 
     @property

@@ -71,9 +71,25 @@ class LabeledLines(list):
         """Records per label (a glued line with junk cut off counts once per part)."""
         return dict(Counter(r.label for r in self))
 
-    def text(self, keep: Sequence[str] = (BODY,)) -> str:
-        """The cleaned text: the kept records joined as :func:`join_kept` does."""
+    def text(self, keep: str | Sequence[str] = (BODY,)) -> str:
+        """The cleaned text: the kept records joined as :func:`join_kept` does. ``keep`` is a
+        label or a sequence of labels; one the model does not have is a ConfigError (a typo would
+        otherwise keep nothing, silently)."""
+        keep = _as_labels(keep)
+        if self:
+            known = self[0].scores.keys()
+            unknown = [k for k in keep if k not in known]
+            if unknown:
+                from .errors import ConfigError
+
+                raise ConfigError(f"keep: unknown label(s) {', '.join(map(repr, unknown))}; the model's labels are "
+                                  f"{', '.join(sorted(known))}.")
         return join_kept(self.source, self, keep)
+
+
+def _as_labels(keep) -> tuple[str, ...]:
+    """A label or a sequence of labels as a tuple: ``"body"`` is one label, not four letters."""
+    return (keep,) if isinstance(keep, str) else tuple(keep)
 
 
 def records_from_core(source: str, labeled, labels: Sequence[str]) -> list[LabeledLine]:
@@ -101,7 +117,7 @@ def join_kept(text: str, records: Iterable[LabeledLine], keep: Sequence[str]) ->
     sat between blank lines leaves one break, not three.
     """
     lines = text.split("\n")
-    keep = set(keep)
+    keep = set(_as_labels(keep))
     out: list[str] = []
     current_line, current_parts = -1, []
     prev_end = 0  # end of the previous kept record on the same line
@@ -125,7 +141,7 @@ def join_kept(text: str, records: Iterable[LabeledLine], keep: Sequence[str]) ->
             current_parts.append(indent if rec.start - line_start == len(indent) else "")
             current_parts.append(rec.text)
         else:
-            current_parts.append(text[prev_end:rec.start].replace("\r", "") if prev_end <= rec.start else " ")
+            current_parts.append(text[prev_end:rec.start] if prev_end <= rec.start else " ")  # as the core: a lone CR stays
             current_parts.append(rec.text)
         prev_end = rec.end
         last_kept_line = rec.line

@@ -20,7 +20,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["detect_language", "UNKNOWN"]
+__all__ = ["detect_language", "known_languages", "UNKNOWN"]
 
 UNKNOWN = "unknown"
 SAMPLE_CHARS = 500
@@ -29,6 +29,20 @@ CONFIDENT = 0.9
 SEED = 0
 _lock = threading.Lock()
 _factory = None
+
+
+def known_languages() -> frozenset[str]:
+    """Every code :func:`detect_language` can answer: langdetect's profiles ('en', 'zh-cn', ...)
+    and ``'unknown'``. A filter naming anything else would skip every document."""
+    global _known
+    if _known is None:
+        from importlib import resources
+
+        _known = frozenset(p.name for p in resources.files("langdetect").joinpath("profiles").iterdir()) | {UNKNOWN}
+    return _known
+
+
+_known: frozenset[str] | None = None
 
 
 def _sample(text: str, chars: int) -> str:
