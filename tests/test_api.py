@@ -308,3 +308,23 @@ def test_labeled_lines_text_takes_one_label_or_several_and_refuses_a_typo():
     assert records.text("body") == records.text(("body",)) == records.text() != ""  # "body" is a label, not b-o-d-y
     with pytest.raises(ConfigError, match="unknown label"):
         records.text(("bogus",))
+
+
+def test_sieve_settings_are_checked_when_made_and_when_changed(sieve):
+    with pytest.raises(ConfigError, match="between 0 and 1"):
+        SieveConfig(body_threshold=10**400)  # was an OverflowError
+    for threads in (2**64, -1, True, 2.0):
+        with pytest.raises(ConfigError, match="threads="):
+            textsieve.Sieve(sieve.model, threads=threads)
+    with pytest.raises(ConfigError, match="model=5"):
+        textsieve.Sieve(model=5)
+    for html in ("yes", 1, None):
+        with pytest.raises(ConfigError, match="html="):
+            sieve.clean_many([ARTICLE], html=html)
+    mine = textsieve.Sieve(sieve.model)
+    with pytest.raises(ConfigError, match="not in this model's labels"):
+        mine.config = SieveConfig(keep=("bogus",))  # was accepted, then a raw ValueError from the core
+    with pytest.raises(ConfigError, match="threads="):
+        mine.threads = -2
+    mine.config, mine.threads = SieveConfig(keep=("body", "caption")), 1
+    assert mine.clean(ARTICLE) == clean_text(ARTICLE, keep=("body", "caption"))

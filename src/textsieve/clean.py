@@ -18,6 +18,7 @@ documents should keep around; the module-level functions share a lazily created 
 from __future__ import annotations
 
 import numbers
+import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -100,7 +101,10 @@ class SieveConfig:
             raise ConfigError("SieveConfig.keep is empty: nothing would be kept. Name at least one label, e.g. keep=('body',).")
         t = self.body_threshold
         if isinstance(t, numbers.Real) and not isinstance(t, bool) and not isinstance(t, float):
-            t = float(t)  # numpy scalars and ints: the core takes a float
+            try:
+                t = float(t)  # numpy scalars and ints: the core takes a float
+            except OverflowError:
+                t = float("inf")  # 10**400: out of range, refused just below like any other
             object.__setattr__(self, "body_threshold", t)
         if t is not None and t != ARGMAX and (isinstance(t, (str, bool)) or not isinstance(t, float)
                                               or not 0.0 <= t <= 1.0):
@@ -164,12 +168,35 @@ class Sieve:
     def __init__(self, model: Model | str | Path | None = None, config: SieveConfig | None = None, *, threads: int = 0,
                  **options):
         _check_config(config)
+        if not (model is None or isinstance(model, (Model, str, os.PathLike))):
+            raise ConfigError(f"model={model!r}: give a model folder (str or Path), a loaded Model, or None for the "
+                              "shipped model.")
         self.model = model if isinstance(model, Model) else load_model(model)
         self.config = (config or SieveConfig()).with_options(**options)
-        if not isinstance(threads, int) or threads < 0:
-            raise ConfigError(f"threads={threads!r}: give 0 (automatic) or a positive number of threads.")
         self.threads = threads
-        self._check_keep(self.config)
+
+    @property
+    def config(self) -> SieveConfig:
+        """The settings every call uses unless it passes its own; checked when set."""
+        return self._config_value
+
+    @config.setter
+    def config(self, config: SieveConfig) -> None:
+        if not isinstance(config, SieveConfig):
+            raise ConfigError(f"config must be a SieveConfig, not {type(config).__name__}.")
+        self._check_keep(config)
+        self._config_value = config
+
+    @property
+    def threads(self) -> int:
+        """The core's worker threads for one batch (0: automatic); checked when set."""
+        return self._threads
+
+    @threads.setter
+    def threads(self, threads: int) -> None:
+        if not isinstance(threads, int) or isinstance(threads, bool) or not 0 <= threads <= MAX_THREADS:
+            raise ConfigError(f"threads={threads!r}: give 0 (automatic) or a number of threads from 1 to {MAX_THREADS}.")
+        self._threads = threads
 
     @property
     def labels(self) -> list[str]:
@@ -211,6 +238,7 @@ class Sieve:
         either way.
         """
         cfg = self._config(config, options)
+        _check_html(html)
         docs = _as_docs(texts)
         sources: list[str | None] = [None] * len(docs)
         languages: list[str | None] = [None] * len(docs)
@@ -250,6 +278,7 @@ class Sieve:
                    **options) -> list[str]:
         """Cleaned text of each document, in order: the core labels and joins, no records."""
         cfg = self._config(config, options)
+        _check_html(html)
         docs = _as_docs(texts)
         out = [""] * len(docs)
         run = list(range(len(docs)))
@@ -263,6 +292,15 @@ class Sieve:
             for i, c in zip(run, cleaned):
                 out[i] = c
         return out
+
+
+# More worker threads than any machine has cores: a bigger number is a mistake, not a setting.
+MAX_THREADS = 4096
+
+
+def _check_html(html) -> None:
+    if not _is_bool(html):  # "yes" or 1 would be guessed at: never guess
+        raise ConfigError(f"html={html!r}: give True (parse HTML pages) or False (plain text).")
 
 
 def _as_docs(texts) -> list:
