@@ -903,21 +903,62 @@ def test_an_output_older_than_its_changed_input_is_named_stale_and_kept_until_fo
 
 def test_a_run_with_other_settings_into_the_same_out_is_refused_until_force(tmp_path, example_text):
     src = write(tmp_path / "in" / "a.txt", example_text)
+    write(tmp_path / "in" / "b.txt", example_text.replace("Bees", "Wasps"))
     out = tmp_path / "out"
     assert runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q"]).exit_code == 0
-    settings = json.loads((out / ".textsieve-settings.json").read_text())
-    assert settings["keep"] == ["body"] and len(settings["model_sha256"]) == 64
+    settings = json.loads((out / ".textsieve-settings.json").read_text())["settings"]
+    assert settings["keep"] == ["body"] and settings["body_threshold"] == 0.4 and len(settings["model_sha256"]) == 64
     before = snapshot(out)
     other = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q", "--keep", "body,caption"])
     assert other.exit_code == 2 and "other settings" in other.output and "keep" in other.output
     assert snapshot(out) == before, "refused before anything is written"
-    same = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q"])
-    assert same.exit_code == 0, "the same settings resume"
-    forced = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q", "--keep", "body,caption", "--force"])
+    # the same effect said another way is the same settings: the model's own threshold, labels in any order
+    same = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q", "--body-threshold", "0.4"])
+    assert same.exit_code == 0, same.output
+    # --force on part of the folder: the rest is named as made with the earlier settings, never "done"
+    forced = runner.invoke(app, ["clean", str(src), "-o", str(out), "-q", "--keep", "caption,body", "--force"])
     assert forced.exit_code == 0
-    assert json.loads((out / ".textsieve-settings.json").read_text())["keep"] == ["body", "caption"]
+    assert json.loads((out / ".textsieve-settings.json").read_text())["settings"]["keep"] == ["body", "caption"]
+    rest = runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "--keep", "body,caption"])
+    assert rest.exit_code == 0
+    assert "stale:" in rest.stderr and "b.txt" in rest.stderr and "settings changed" in rest.stderr
+    assert "a.txt" not in rest.stderr.split("stale:")[1]
     with pytest.raises(UsageError, match="rejected"):
         filter_folder([src.parent], out, jobs=1, rejected=True, config=None)
+
+
+def test_settings_are_taken_over_when_none_of_the_runs_outputs_exist(tmp_path, example_text):
+    # A first run that wrote nothing (its model failed to load) must not lock OUT to its settings.
+    from textsieve.errors import ModelError
+
+    src = write(tmp_path / "in" / "a.txt", example_text)
+    out = tmp_path / "out"
+    with pytest.raises(ModelError):
+        filter_folder([src.parent], out, jobs=1, model=tmp_path / "no-such-model")
+    assert filter_folder([src.parent], out, jobs=1).count("done") == 1
+
+
+def test_of_two_first_runs_with_other_settings_one_is_refused(tmp_path, example_text, monkeypatch):
+    import textsieve.batch.run as run
+
+    out = tmp_path / "out"
+    out.mkdir()
+    write(out / "a.txt", "an output of the other run")
+    mine = run.output_settings(None, None, rejected=False, output_format="same", text_field="text", html=None)
+    theirs = dict(mine, keep=["body", "caption"])
+    real_read = run._read_settings
+    calls = []
+
+    def read_then_race(path):  # the other run records its settings right after this run has looked
+        found = real_read(path)
+        if not calls:
+            calls.append(1)
+            path.write_text(json.dumps({"settings": theirs, "since_ns": 1}), encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(run, "_read_settings", read_then_race)
+    with pytest.raises(UsageError, match="other settings"):
+        run.check_settings(out, mine, False, "r1", [out / "a.txt"])
 
 
 def test_rejected_never_overwrites_an_output_that_has_no_sidecar(tmp_path, example_text):

@@ -138,7 +138,7 @@ def clean(
             raise UsageError("- (standard input) writes to standard output: leave out -o.")
         from .batch import filter_folder, write_report
         from .batch.plan import UNSUPPORTED
-        from .batch.run import STALE_REASON, default_report_path
+        from .batch.run import OLD_SETTINGS_REASON, STALE_REASON, default_report_path
 
         progress, finish = _progress(quiet)
         try:
@@ -160,8 +160,8 @@ def clean(
         _summary(result, report_path)
         named = {str(p) for p in inputs}
         for f in result.files:
-            if f.status == "skipped" and f.reason == STALE_REASON:
-                typer.echo(f"stale: {_name(f.input)}: {STALE_REASON}", err=True)
+            if f.status == "skipped" and f.reason in (STALE_REASON, OLD_SETTINGS_REASON):
+                typer.echo(f"stale: {_name(f.input)}: {f.reason}", err=True)
             elif f.status == "skipped" and f.input in named and f.reason == UNSUPPORTED:
                 named.discard(f.input)  # once, also when a folder given beside it holds it
                 typer.echo(f"skipped: {_name(f.input)}: {UNSUPPORTED}", err=True)  # named, yet not cleaned
@@ -247,15 +247,18 @@ def _size(n: int) -> str:
 def _skip_reasons(files) -> dict[str, int]:
     """Skipped files by why: an operator must tell "already done" from "never looked at"."""
     from .batch.plan import UNSUPPORTED
-    from .batch.run import STALE_REASON
+    from .batch.run import OLD_SETTINGS_REASON, STALE_REASON
 
-    counts = dict.fromkeys(("already done", "stale (older than input, named below)", "unsupported format",
+    counts = dict.fromkeys(("already done", "stale (older than input, named below)",
+                            "made with earlier settings (named below)", "unsupported format",
                             "linked folder not followed", "output without its sidecar", "by --lang", "other"), 0)
     for f in files:
         if f.status != "skipped":
             continue
         if f.reason == STALE_REASON:
             counts["stale (older than input, named below)"] += 1
+        elif f.reason == OLD_SETTINGS_REASON:
+            counts["made with earlier settings (named below)"] += 1
         elif f.reason == UNSUPPORTED:
             counts["unsupported format"] += 1
         elif f.reason.startswith("symbolic link to a folder"):

@@ -16,8 +16,8 @@ from .read import DEFAULT_MAX_DOC_MB, check_max_doc_mb
 from .report import BatchReport, FileResult
 from .write import RunLock, live_runs, new_run_id, sweep_stale
 
-__all__ = ["filter_folder", "write_report", "default_report_path", "default_jobs", "output_settings", "BATCH_FILES",
-           "BYTES_PER_WORKER", "SETTINGS_NAME"]
+__all__ = ["filter_folder", "write_report", "default_report_path", "default_jobs", "output_settings", "check_settings",
+           "BATCH_FILES", "BYTES_PER_WORKER", "SETTINGS_NAME", "STALE_REASON", "OLD_SETTINGS_REASON"]
 
 # Small files are labeled a batch at a time (one model call per batch); a batch is also the unit
 # of work handed to a worker process, so its size bounds memory per worker.
@@ -34,91 +34,134 @@ def default_jobs(total_bytes: int, batches: int) -> int:
     return max(1, min(os.cpu_count() or 1, batches, total_bytes // BYTES_PER_WORKER))
 
 
-def _done(src: Path, dst: Path, rejected: bool) -> str | None:
+def _done(src: Path, dst: Path, rejected: bool, settings_ns: int = 0) -> str | None:
     """Why ``dst`` is skipped without ``--force`` (None: it is to be written).
 
     An output that exists is never overwritten without ``--force``: it may be this run's earlier
-    work (a killed run resumes) or a file someone put there. Two cases are skipped with their own
-    reason, so the report and the console say so instead of calling them finished: an output
-    older than its input (the input changed after it was cleaned, so the output is stale), and,
-    with ``--rejected``, an output without its sidecar (written by a run without ``--rejected``,
-    or not by textsieve: a sidecar is committed before its output)."""
+    work (a killed run resumes) or a file someone put there. Three cases are skipped with their
+    own reason, so the report and the console say so instead of calling them finished: an
+    output older than its input (the input changed after it was cleaned: stale), an output
+    older than the settings ``OUT`` records (made before a run with other settings took the
+    folder over, see :func:`check_settings`), and, with ``--rejected``, an output without its
+    sidecar (written without ``--rejected``, or not by textsieve: a sidecar is committed before
+    its output)."""
     if not dst.exists():
         return None
     if rejected and not sidecar_path(dst).exists():
         return (f"output exists without its {sidecar_path(dst).name} (written without --rejected, or not by "
                 "textsieve): use --force to redo it")
     try:
-        stale = src.stat().st_mtime_ns > dst.stat().st_mtime_ns
+        made = dst.stat().st_mtime_ns
+        stale = src.stat().st_mtime_ns > made
     except OSError:  # the input vanished or cannot be read: reading it reports that
-        stale = False
+        made, stale = None, False
     if stale:
         return STALE_REASON
+    if made is not None and made < settings_ns:
+        return OLD_SETTINGS_REASON
     return "output exists (use --force to overwrite)"
 
 
-# The reason of a skipped output older than its input (the CLI prints these files).
+# The reasons of outputs skipped but not finished (the CLI names these files).
 STALE_REASON = "output is older than its input (the input changed after it was cleaned): use --force to redo it"
+OLD_SETTINGS_REASON = ("output was made before OUT's settings changed (see .textsieve-settings.json): use --force "
+                       "to redo it with the current settings")
 
 # The settings the outputs of OUT were written with (see ``check_settings``).
 SETTINGS_NAME = ".textsieve-settings.json"
+SETTINGS_VERSION = 1
 
 
-def _model_sha(model) -> str | None:
-    """The sha256 of the model's arrays, from its manifest (no model load): the shipped one when
-    ``model`` is None, a directory or its ``model.npz``, or a loaded :class:`Model`."""
-    from ..model import MANIFEST_FILE, default_model_path
+def _model_facts(model) -> tuple[str | None, float | str | None]:
+    """The model's arrays' sha256 and its own body threshold, from its manifest (no model load):
+    the shipped one when ``model`` is None, a directory or a file in it, or a loaded Model."""
+    from ..errors import ModelError
+    from ..manifest import read_manifest
 
     manifest = getattr(model, "manifest", None)
     if manifest is None:
-        path = default_model_path() if model is None else Path(model)
-        path = path if path.is_dir() else path.parent
         try:
-            manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None  # loading the model reports the problem
-    sha = manifest.get("model_sha256") if isinstance(manifest, dict) else None
-    return str(sha) if sha else None
+            manifest = read_manifest(model)
+        except ModelError:
+            return None, None  # loading the model reports the problem
+    threshold = manifest.get("body_threshold")
+    return (str(manifest["model_sha256"]) if manifest.get("model_sha256") else None,
+            "argmax" if threshold is None else float(threshold))
 
 
 def output_settings(model, config: SieveConfig | None, *, rejected: bool, output_format: str, text_field: str,
                     html: bool | None) -> dict:
-    """Everything that decides what an output holds: the model (by its arrays' sha256), the
-    labels kept and the decision settings, the output format, the JSONL text field, whether
-    inputs were read as HTML or text, and whether sidecars were written."""
+    """Everything that decides what an output holds, as its effect: the model (its arrays'
+    sha256), the labels kept and the languages (as sets), the body threshold in force (the
+    model's own when none is given), the other decision settings, the output format, the JSONL
+    text field, whether inputs were read as HTML or text, and whether sidecars were written."""
     cfg = config or SieveConfig()
-    return {"model_sha256": _model_sha(model), "keep": list(cfg.keep), "body_threshold": cfg.body_threshold,
+    sha, own = _model_facts(model)
+    threshold = own if cfg.body_threshold is None else cfg.body_threshold
+    return {"version": SETTINGS_VERSION, "model_sha256": sha, "keep": sorted(cfg.keep), "body_threshold": threshold,
             "split_glued": cfg.split_glued, "join_wrapped": cfg.join_wrapped, "guard": cfg.guard,
-            "languages": list(cfg.languages) if cfg.languages is not None else None, "format": output_format,
+            "languages": sorted(cfg.languages) if cfg.languages is not None else None, "format": output_format,
             "text_field": text_field, "html": html, "rejected": rejected}
 
 
-def check_settings(out_dir: Path, settings: dict, force: bool, run_id: str) -> None:
-    """Refuse to add outputs to an ``OUT`` whose outputs were written with other settings.
+def check_settings(out_dir: Path, settings: dict, force: bool, run_id: str, planned: Sequence[Path]) -> int:
+    """Refuse to add outputs to an ``OUT`` whose outputs were written with other settings;
+    return the time (ns) since which ``OUT``'s recorded settings hold.
 
     Why: a re-run skips the outputs that exist, so a run with another ``--keep``, threshold,
     model or format would leave a folder of outputs made two ways, each skipped file silently
-    keeping the old settings. ``OUT/.textsieve-settings.json`` records the settings of the first
-    run; a later run with others stops before it writes anything (exit code 2) unless
-    ``--force`` redoes every file with the new ones. Runs with the same settings (a resumed run,
-    shards side by side) agree and go on."""
+    keeping the old settings. ``OUT/.textsieve-settings.json`` records the settings and when they
+    took effect. A run with other settings stops before it writes anything (UsageError, exit
+    code 2) when one of its outputs exists, unless ``--force``; otherwise (``--force``, or none
+    of its outputs made yet) it records its settings with the current time, and any output
+    older than that is from before: a later run skips it with that reason, never as done. Runs
+    with the same settings (a resumed run, shards side by side) agree and go on. The first
+    record is created exclusively, so of two runs starting into an empty ``OUT`` with different
+    settings one is refused."""
     path = out_dir / SETTINGS_NAME
+    for _ in range(2):
+        recorded, since = _read_settings(path)
+        if recorded == settings:
+            return since
+        if recorded is not None and not force and any(dst.exists() for dst in planned):
+            raise UsageError(f"{out_dir} holds outputs written with other settings ({_differences(recorded, settings)}; "
+                             f"recorded in {path}). A re-run skips the outputs that exist, so they would keep the old "
+                             "settings: pass --force to redo the files with the new settings, or choose another -o.")
+        now = time.time_ns()
+        body = dumps_json({"settings": settings, "since_ns": now}, indent=2) + "\n"
+        with AtomicWriter(path, run_id, defer=True) as out:
+            out.write(body)
+        if recorded is not None:
+            out.commit()  # replacing settings the run has just checked: the latest run's win
+            return now
+        try:
+            os.link(out.tmp, path)  # the first record: created only if no other run made one meanwhile
+        except FileExistsError:
+            continue  # another run was first: compare with its settings
+        finally:
+            out.discard()
+        return now
+    raise UsageError(f"{path} keeps changing: another run is writing into {out_dir} with other settings.")
+
+
+def _read_settings(path: Path) -> tuple[dict | None, int]:
+    """(settings, since_ns) recorded in ``path``; (None, 0) when there are none, ({}, 0) when
+    the file cannot be read (the outputs' settings are unknown, as when they differ)."""
     try:
-        before = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        before = None
+        return None, 0
     except (OSError, ValueError):
-        before = {}  # unreadable or not JSON: the outputs' settings are unknown, as when they differ
-    if before is not None and before != settings and not force:
-        differ = sorted(k for k in set(settings) | set(before if isinstance(before, dict) else {})
-                        if not isinstance(before, dict) or before.get(k) != settings.get(k))
-        shown = ", ".join(f"{k}: {before.get(k)!r} -> {settings.get(k)!r}" for k in differ) if isinstance(before, dict) and before else "unreadable"
-        raise UsageError(f"{out_dir} holds outputs written with other settings ({shown}; recorded in {path}). "
-                         "A re-run skips the outputs that exist, so they would keep the old settings: pass --force to "
-                         "redo every file with the new settings, or choose another -o.")
-    if before != settings:
-        with AtomicWriter(path, run_id) as out:
-            out.write(dumps_json(settings, indent=2) + "\n")
+        return {}, 0
+    if not isinstance(data, dict) or not isinstance(data.get("settings"), dict):
+        return {}, 0
+    since = data.get("since_ns")
+    return data["settings"], since if isinstance(since, int) else 0
+
+
+def _differences(recorded: dict, settings: dict) -> str:
+    keys = sorted(k for k in set(recorded) | set(settings) if recorded.get(k) != settings.get(k))
+    return ", ".join(f"{k}: {recorded.get(k)!r} -> {settings.get(k)!r}" for k in keys) or "unreadable"
 
 
 def blocked(dst: Path, out_dir: Path) -> str | None:
@@ -186,15 +229,17 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     with lock:
         folders = {out_dir} | {dst.parent for _, dst in plan.pairs}
         sweep_stale(out_dir, run_id, folders)
-        check_settings(out_dir, output_settings(model, config, rejected=rejected, output_format=output_format,
-                                                text_field=text_field, html=html), force, run_id)
+        settings_ns = check_settings(out_dir, output_settings(model, config, rejected=rejected,
+                                                              output_format=output_format, text_field=text_field,
+                                                              html=html),
+                                     force, run_id, [dst for _, dst in plan.pairs])
         todo: list[tuple[Path, Path]] = []
         for src, dst in plan.pairs:
             why = blocked(dst, out_dir) or (blocked(sidecar_path(dst), out_dir) if rejected else None)
             if why is not None:
                 result.files.append(FileResult(str(src), str(dst), "failed", why))
                 emit(result.files[-1])
-            elif not force and (why := _done(src, dst, rejected)) is not None:
+            elif not force and (why := _done(src, dst, rejected, settings_ns)) is not None:
                 result.files.append(FileResult(str(src), str(dst), "skipped", why))
                 emit(result.files[-1])
             else:
