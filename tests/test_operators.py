@@ -1020,6 +1020,31 @@ def test_a_full_standard_output_is_one_line_of_error_not_a_traceback(tmp_path, e
 # Legacy encodings are read as their language was written, whatever else is installed
 # ---------------------------------------------------------------------------------------------
 
+def _as_cp1258(text: str) -> str:
+    """Vietnamese as windows-1258 writes it: precomposed letters where the code page has them,
+    a base letter and a combining tone mark where it does not."""
+    import unicodedata
+
+    def fits(c):
+        try:
+            c.encode("cp1258")
+            return True
+        except UnicodeEncodeError:
+            return False
+
+    def written(c):
+        if fits(c):
+            return c
+        base, *marks = unicodedata.normalize("NFD", c)
+        for i, mark in enumerate(marks):  # one mark stays combining, the rest composes with the base
+            head = unicodedata.normalize("NFC", base + "".join(marks[:i] + marks[i + 1:]))
+            if fits(head) and fits(mark):
+                return head + mark
+        return c
+
+    return "".join(written(c) for c in unicodedata.normalize("NFC", text))
+
+
 LEGACY = [
     ("La città è bella. Però è già tardi, e lui non può venire più.\n" * 5, "cp1252"),
     ("A população da região não é pequena, e a educação é prioridade.\n" * 3, "cp1252"),
@@ -1033,7 +1058,9 @@ LEGACY = [
     ("Привет, как дела? Это тестовый текст на русском языке.\n" * 3, "cp1251"),
     ("Καλημέρα, τι κάνεις; Αυτό είναι ένα κείμενο στα ελληνικά.\n" * 3, "cp1253"),
     ("こんにちは、元気ですか？これは日本語のテキストです。\n" * 3, "shift_jis"),
-    ("Però è già tardi.\n", "cp1252"),  # too short to tell the language: windows-1252
+    # where the detector was right, it stays right
+    (_as_cp1258("Xin chào, bạn khỏe không? Đây là văn bản tiếng Việt cho bài kiểm tra.\n" * 3), "cp1258"),
+    ("Łódź, ul. Piękna 5\n", "cp1250"),  # too short to tell the language: the detector's answer
 ]
 
 
@@ -1053,6 +1080,12 @@ def test_a_declared_html_charset_decides_and_a_legacy_file_is_cleaned_as_its_lan
 
     page = '<html><head><meta charset="windows-1251"></head><body><p>Привет, это тест.</p></body></html>'
     assert decode_text(page.encode("cp1251"), "page.html").text == page
+    # declared Latin-1, written in windows-1252 (curly quotes): read as browsers read it
+    quoted = '<html><head><meta charset="iso-8859-1"></head><body><p>She called it “fair”. Café.</p></body></html>'
+    assert decode_text(quoted.encode("cp1252"), "page.html").text == quoted
+    # a UTF-16 declaration in bytes that are not UTF-16 is ignored, never decoded as CJK garbage
+    wrong = '<html><head><meta charset="utf-16"></head><body><p>A plain page with one caf\xe9 in it.</p></body></html>'
+    assert decode_text(wrong.encode("cp1252"), "page.html").text == wrong
     italian = example_text.replace("’", "'") + "\nLa città è bella. Però è già tardi, e lui non può venire più.\n"
     src = tmp_path / "in" / "it.txt"
     src.parent.mkdir()

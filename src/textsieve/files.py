@@ -10,16 +10,18 @@ Decoding (:func:`decode_text`) follows one rule so that operators can trust "don
 * UTF-8 with a few broken bytes among valid multi-byte characters is repaired (U+FFFD), and the
   repair is reported;
 * anything else is a legacy encoding: an encoding the text declares (an HTML ``<meta charset>``
-  or an XML declaration) is used when it decodes; otherwise charset-normalizer detects one (a
+  or an XML declaration) is used when it decodes to text; otherwise charset-normalizer detects one (a
   dependency, so the answer does not depend on which detector happens to be installed, as
   beautifulsoup4's ``UnicodeDammit`` does). Detection alone mistakes one single-byte code page
   for another where most of their letters coincide: Italian, French or Portuguese in
   windows-1252 came out as windows-1250 or -1258 (``cittŕ``, ``populaçăo``, ``Peṛ``). So
-  for those code pages the language of the detected text decides (langdetect, as
-  :mod:`textsieve.language` reads it: the accented letters are few, the words around them
-  are plain): Western European languages read as windows-1252, Central European ones as
-  windows-1250, Baltic ones as -1257, Turkish as -1254, and a text too short to tell as
-  windows-1252 (the web's most common legacy encoding), when the bytes decode that way;
+  when the detector answers one of those code pages, the language of the detected text
+  decides (langdetect, as :mod:`textsieve.language` reads it: the accented letters are few,
+  the words around them are plain): Western European languages read as windows-1252, Central
+  European ones as windows-1250, Baltic ones as -1257, Turkish as -1254, Vietnamese as -1258,
+  when the bytes decode that way; a text too short to tell keeps the detector's answer. A
+  declared ``iso-8859-1`` or ``ascii`` is read as windows-1252, as browsers do, and a
+  declaration whose decode does not look like text is ignored;
 * the result must look like text: when more than :data:`MAX_BAD_SHARE` of it is U+FFFD or
   control characters, or less than :data:`MIN_TEXT_SHARE` is letters, digits, spaces,
   punctuation or marks, the input is refused as "looks binary/undecodable". Random high bytes
@@ -123,18 +125,25 @@ def decode_text(data: bytes, where: str) -> Decoded:
     return Decoded(text, encoding, notes)
 
 
-# The single-byte code pages whose letters other languages' code pages share, and the code page
-# each language was written in before UTF-8 (Windows' own choice for it).
-_LATIN_PAGES = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "latin_1", "iso8859_2", "iso8859_3",
-                          "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14", "iso8859_15",
-                          "iso8859_16", "mac_latin2", "mac_roman", "cp850", "cp775", "hp_roman8"})
+# The Windows code pages a detector mistakes for one another (their letters mostly coincide),
+# and the one each language was written in before UTF-8 (Windows' own choice for it). Only a
+# detection among these is re-decided by the language; any other answer stands.
+_CONFUSED_PAGES = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "latin_1", "iso8859_2", "iso8859_9",
+                             "iso8859_13"})
 _PAGE_OF_LANGUAGE = {
     **dict.fromkeys(("en", "fr", "de", "it", "es", "pt", "nl", "da", "sv", "no", "fi", "is", "ca", "af", "sq", "id",
                      "tl", "sw", "so", "cy"), "cp1252"),
     **dict.fromkeys(("cs", "sk", "pl", "hu", "ro", "sl", "hr"), "cp1250"),
     **dict.fromkeys(("lt", "lv", "et"), "cp1257"),
     "tr": "cp1254",
+    "vi": "cp1258",
 }
+# What browsers read a declared label as (the WHATWG encoding standard): pages declared as
+# Latin-1 or ASCII are in practice windows-1252 (curly quotes in 0x80-0x9F), and a UTF-16/32
+# declaration inside bytes that are not UTF-16 is wrong by construction.
+_DECLARED_AS = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252", "ascii": "cp1252",
+                "us-ascii": "cp1252", "iso-8859-9": "cp1254", "latin5": "cp1254", "iso-8859-11": "cp874",
+                "tis-620": "cp874"}
 
 
 def _legacy_decode(data: bytes) -> tuple[str, str] | None:
@@ -144,22 +153,23 @@ def _legacy_decode(data: bytes) -> tuple[str, str] | None:
     from charset_normalizer import from_bytes
 
     declared = EncodingDetector.find_declared_encoding(data, is_html=True)
-    if declared:
+    if declared and not declared.lower().startswith(("utf-16", "utf-32", "utf16", "utf32")):
+        encoding = _DECLARED_AS.get(declared.lower(), declared)
         try:
-            return data.decode(declared), declared
-        except (LookupError, UnicodeDecodeError):
+            text = data.decode(encoding)
+            _check_looks_like_text(text, "")
+            return text, encoding
+        except (LookupError, UnicodeDecodeError, InputError):
             pass  # a wrong or unknown declaration: detect instead
     best = from_bytes(data).best()
     if best is None:
         return None
     text, encoding = str(best), best.encoding
-    if encoding in _LATIN_PAGES:
+    if encoding in _CONFUSED_PAGES:
         from .language import detect_language
 
-        # Too short to tell the language: windows-1252, the web's most common legacy encoding
-        # (and browsers' default for unlabeled pages in most locales).
-        page = _PAGE_OF_LANGUAGE.get(detect_language(text), "cp1252")
-        if page != encoding:
+        page = _PAGE_OF_LANGUAGE.get(detect_language(text))  # too short to tell: the detector's answer stands
+        if page is not None and page != encoding:
             try:
                 return data.decode(page), page
             except UnicodeDecodeError:
