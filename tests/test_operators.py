@@ -1112,3 +1112,14 @@ def test_a_report_path_that_is_a_folder_is_refused_before_the_run(tmp_path, exam
     result = runner.invoke(app, ["clean", str(src.parent), "-o", str(tmp_path / "out"), "--report", str(tmp_path / "reports")])
     assert result.exit_code == 2 and "is a folder" in result.output
     assert not (tmp_path / "out" / "a.txt").exists(), "refused before anything is cleaned"
+
+
+def test_the_umask_is_read_without_changing_it():
+    from textsieve.files import _read_umask
+
+    before = os.umask(0o027)
+    try:
+        assert _read_umask() == 0o027
+        assert os.umask(0o027) == 0o027, "left as it was"
+    finally:
+        os.umask(before)

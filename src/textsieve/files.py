@@ -221,8 +221,16 @@ def _temp_stem(name: str) -> str:
 
 
 def _read_umask() -> int:
-    """The process's umask. Reading it means setting it and back (there is no portable getter),
-    so it is read once, when this module is imported, before any thread of ours writes a file."""
+    """The process's umask, read once, when this module is imported. Linux says it in
+    /proc/self/status; elsewhere reading it means setting it and back (there is no portable
+    getter), which another thread of a host process could see for an instant."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

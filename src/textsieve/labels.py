@@ -25,8 +25,10 @@ class LabeledLine:
     ``text == source[start:end]``; ``line`` is the 0-based source line (two records share it
     when junk was glued onto a paragraph); ``scores`` maps every label to its probability.
     A ``body`` record whose body probability is under the threshold in force (the model's own
-    unless ``body_threshold`` sets one; the most probable label without one) was restored by the guard (``SieveConfig.guard``): the page would otherwise
-    have come out near-empty. Its scores stay the model's, so ``score`` shows how unsure it was.
+    unless ``body_threshold`` sets one; the most probable label without one) was restored by the
+    guard (``SieveConfig.guard``): the page would otherwise have come out near-empty; or it is a
+    line cut in two whose tail was body, which takes its head along (its scores are the parts'
+    scores weighted by length). Its scores stay the model's, so ``score`` shows how unsure it was.
     """
 
     text: str

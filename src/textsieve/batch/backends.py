@@ -133,7 +133,7 @@ def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[l
                         yield _lost(batch, "a worker process died while cleaning this batch (out of memory, or killed)",
                                     since_ns)
                     except Exception as exc:  # noqa: BLE001 - e.g. the model failed to load in the worker
-                        yield _lost(batch, f"worker failed: {type(exc).__name__}: {exc}")
+                        yield _lost(batch, f"worker failed: {type(exc).__name__}: {exc}", since_ns)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         if len(todo) == started:  # a fresh pool that takes nothing: report the rest, never loop
