@@ -19,8 +19,9 @@ runner = CliRunner()
 
 
 def snapshot(folder: Path) -> dict:
+    """Every file's hash, but the settings record: it holds the time its run started."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".textsieve-settings.json"}
 
 
 @pytest.fixture
@@ -165,6 +166,8 @@ def test_killed_run_resumes_to_the_same_outputs(tmp_path, example_text):
     killed, whole = snapshot(tmp_path / "killed"), snapshot(tmp_path / "whole")
     killed.pop("textsieve-report.json")
     whole.pop("textsieve-report.json", None)
+    settings = [json.loads((tmp_path / run / ".textsieve-settings.json").read_text())["settings"] for run in ("killed", "whole")]
+    assert settings[0] == settings[1]  # the same settings, recorded at another time
     assert killed == whole
 
 
