@@ -1123,3 +1123,18 @@ def test_the_umask_is_read_without_changing_it():
         assert os.umask(0o027) == 0o027, "left as it was"
     finally:
         os.umask(before)
+
+
+def test_settings_are_recorded_where_hard_links_are_not_supported(tmp_path, monkeypatch):
+    import textsieve.batch.run as run
+
+    def no_links(*args):
+        raise PermissionError("hard links not supported here")
+
+    monkeypatch.setattr(run.os, "link", no_links)
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = run.output_settings(None, None, rejected=False, output_format="same", text_field="text", html=None)
+    run.check_settings(out, mine, False, "r1", [])
+    assert json.loads((out / ".textsieve-settings.json").read_text())["settings"] == mine
+    assert not list(out.glob("*.part"))

@@ -138,6 +138,8 @@ def check_settings(out_dir: Path, settings: dict, force: bool, run_id: str, plan
             os.link(out.tmp, path)  # the first record: created only if no other run made one meanwhile
         except FileExistsError:
             continue  # another run was first: compare with its settings
+        except OSError:  # a file system without hard links: a plain rename (a race is then possible)
+            out.commit()
         finally:
             out.discard()
         return now
