@@ -1138,3 +1138,16 @@ def test_settings_are_recorded_where_hard_links_are_not_supported(tmp_path, monk
     run.check_settings(out, mine, False, "r1", [])
     assert json.loads((out / ".textsieve-settings.json").read_text())["settings"] == mine
     assert not list(out.glob("*.part"))
+
+
+def test_an_out_from_before_settings_were_recorded_resumes_as_it_always_did(tmp_path, example_text):
+    src = write(tmp_path / "in" / "a.txt", example_text)
+    write(tmp_path / "in" / "b.txt", example_text.replace("Bees", "Wasps"))
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["clean", str(src.parent), "-o", str(out), "-q"]).exit_code == 0
+    (out / ".textsieve-settings.json").unlink()  # as an older textsieve left it
+    (out / "b.txt").unlink()
+    again = runner.invoke(app, ["clean", str(src.parent), "-o", str(out)])
+    assert again.exit_code == 0 and "stale:" not in again.stderr
+    flat = " ".join(again.stderr.replace("│", " ").split())
+    assert "1 / 1 / 0" in flat and "already done 1" in flat

@@ -127,7 +127,10 @@ def check_settings(out_dir: Path, settings: dict, force: bool, run_id: str, plan
             raise UsageError(f"{out_dir} holds outputs written with other settings ({_differences(recorded, settings)}; "
                              f"recorded in {path}). A re-run skips the outputs that exist, so they would keep the old "
                              "settings: pass --force to redo the files with the new settings, or choose another -o.")
-        now = time.time_ns()
+        # Settings replacing others take effect now: outputs made before are from the old ones.
+        # The first record claims nothing about outputs already there (made by a textsieve
+        # before settings were recorded): they stay done, as they always were.
+        now = time.time_ns() if recorded is not None else 0
         body = dumps_json({"settings": settings, "since_ns": now}, indent=2) + "\n"
         with AtomicWriter(path, run_id, defer=True) as out:
             out.write(body)
