@@ -1151,3 +1151,20 @@ def test_an_out_from_before_settings_were_recorded_resumes_as_it_always_did(tmp_
     assert again.exit_code == 0 and "stale:" not in again.stderr
     flat = " ".join(again.stderr.replace("│", " ").split())
     assert "1 / 1 / 0" in flat and "already done 1" in flat
+
+
+def test_a_run_with_other_settings_than_a_live_run_into_the_same_out_is_refused(tmp_path):
+    import textsieve.batch.run as run
+    from textsieve.batch.write import RunLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs_id, mine_id = new_run_id(), new_run_id()
+    base = run.output_settings(None, None, rejected=False, output_format="same", text_field="text", html=None)
+    other = dict(base, keep=["body", "caption"])
+    with RunLock(out, theirs_id):  # a run writing into OUT right now, none of its outputs made yet
+        run.check_settings(out, base, False, theirs_id, [])
+        with pytest.raises(UsageError, match="another run is writing"):
+            run.check_settings(out, other, True, mine_id, [])
+        assert run.check_settings(out, base, False, mine_id, []) == 0, "the same settings go on side by side"
+    assert run.check_settings(out, other, False, mine_id, []) > 0, "once it has ended, a run may take OUT over"

@@ -115,14 +115,18 @@ def check_settings(out_dir: Path, settings: dict, force: bool, run_id: str, plan
     code 2) when one of its outputs exists, unless ``--force``; otherwise (``--force``, or none
     of its outputs made yet) it records its settings with the current time, and any output
     older than that is from before: a later run skips it with that reason, never as done. Runs
-    with the same settings (a resumed run, shards side by side) agree and go on. The first
-    record is created exclusively, so of two runs starting into an empty ``OUT`` with different
-    settings one is refused."""
+    with the same settings (a resumed run, shards side by side) agree and go on; a run with
+    other settings than a run still writing into ``OUT`` is refused, even with ``--force``. The
+    first record is created exclusively, so two runs starting at once never both record theirs."""
     path = out_dir / SETTINGS_NAME
     for _ in range(2):
         recorded, since = _read_settings(path)
         if recorded == settings:
             return since
+        if recorded is not None and live_runs(out_dir, run_id):
+            raise UsageError(f"another run is writing into {out_dir} with other settings ({_differences(recorded, settings)}; "
+                             f"recorded in {path}): runs side by side into one -o must use the same settings. Wait for "
+                             "it, or choose another -o.")
         if recorded is not None and not force and any(dst.exists() for dst in planned):
             raise UsageError(f"{out_dir} holds outputs written with other settings ({_differences(recorded, settings)}; "
                              f"recorded in {path}). A re-run skips the outputs that exist, so they would keep the old "
