@@ -1168,3 +1168,24 @@ def test_a_run_with_other_settings_than_a_live_run_into_the_same_out_is_refused(
             run.check_settings(out, other, True, mine_id, [])
         assert run.check_settings(out, base, False, mine_id, []) == 0, "the same settings go on side by side"
     assert run.check_settings(out, other, False, mine_id, []) > 0, "once it has ended, a run may take OUT over"
+
+
+def test_an_output_reaches_the_disk_before_it_is_renamed_into_place(tmp_path, example_text, monkeypatch):
+    """A power cut after the rename must not leave an empty output that a resumed run skips as
+    done: every output and sidecar is fsynced before its rename."""
+    from textsieve import files
+
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(files.os, "fsync", lambda fd: (events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))),
+                                                       real_fsync(fd))[1])
+    monkeypatch.setattr(files.os, "replace", lambda a, b: (events.append(("replace", str(a))), real_replace(a, b))[1])
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "page.txt").write_text(example_text, encoding="utf-8")
+    result = runner.invoke(app, ["clean", str(src), "-o", str(tmp_path / "out"), "--rejected"])
+    assert result.exit_code == 0, result.output
+    renamed = [path for kind, path in events if kind == "replace" and path.endswith(".part")]
+    assert len(renamed) >= 2  # the output and its sidecar
+    for path in renamed:
+        assert ("fsync", path) in events[:events.index(("replace", path))], path

@@ -31,7 +31,7 @@ Every decode that is not clean UTF-8 carries a note (``decoded as windows-1251``
 bytes replaced with U+FFFD``) that the batch report shows per file.
 
 Every file textsieve writes goes through :class:`AtomicWriter`: a temporary file beside the
-target, renamed into place only when complete. Temporary names carry a tag (the batch run id),
+target, flushed to disk (``fsync``) and renamed into place only when complete. Temporary names carry a tag (the batch run id),
 ``.<name>.<tag>.<random>.part``, so a run can tell its own leftovers from anybody else's files.
 """
 from __future__ import annotations
@@ -273,6 +273,12 @@ class AtomicWriter:
         try:
             if self.fh is not self.raw:
                 self.fh.close()
+            if exc_type is None:
+                # On disk before the rename: a crash or power cut after the rename must not leave
+                # a complete-looking but empty or truncated output, which a resumed run would
+                # skip as done (the rename can reach the disk before the data otherwise).
+                self.raw.flush()
+                os.fsync(self.raw.fileno())
             self.raw.close()
             if exc_type is None:
                 os.chmod(self.tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; a new file gets the umask's mode

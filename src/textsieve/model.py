@@ -336,6 +336,8 @@ def write_model(directory: str | Path, arrays: dict, manifest: dict) -> Path:
                 info.compress_type = zipfile.ZIP_DEFLATED
                 with zf.open(info, "w", force_zip64=True) as member:
                     np.lib.format.write_array(member, a, allow_pickle=False)
+        with open(tmp, "rb") as written:  # on disk before the rename, as AtomicWriter does
+            os.fsync(written.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shipped or shared model must be readable
         manifest = {**manifest, "format_version": FORMAT_VERSION, "features_version": _features_version(),
                     "model_file": MODEL_FILE, "model_sha256": sha256_file(Path(tmp))}
