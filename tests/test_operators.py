@@ -1061,6 +1061,11 @@ LEGACY = [
     # where the detector was right, it stays right
     (_as_cp1258("Xin chào, bạn khỏe không? Đây là văn bản tiếng Việt cho bài kiểm tra.\n" * 3), "cp1258"),
     ("Łódź, ul. Piękna 5\n", "cp1250"),  # too short to tell the language: the detector's answer
+    # latin-9 (read as windows-1252 before: "25 ¤", "½uvres") and the latin-1 it must not take
+    ("Le prix est de 25 € pour les œuvres complètes de Molière. La réunion coûte 12 € par personne et "
+     "l'entrée est libre pour les élèves du lycée.\n", "iso8859_15"),
+    ("Add 1½ cups of flour and ¼ teaspoon of salt. Don´t stir too much, it´s fine to leave some lumps in "
+     "the batter before baking it.\n", "latin-1"),
 ]
 
 

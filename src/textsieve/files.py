@@ -21,7 +21,9 @@ Decoding (:func:`decode_text`) follows one rule so that operators can trust "don
   European ones as windows-1250, Baltic ones as -1257, Turkish as -1254, Vietnamese as -1258,
   when the bytes decode that way; a text too short to tell keeps the detector's answer. A
   declared ``iso-8859-1`` or ``ascii`` is read as windows-1252, as browsers do, and a
-  declaration whose decode does not look like text is ignored;
+  declaration whose decode does not look like text is ignored. Western text read as
+  windows-1252 or latin-1 is latin-9 (ISO-8859-15) when it has no byte 0x80-0x9F and its
+  ``¤`` and ``½``-like bytes stand where latin-9's € and letters would (``_latin9_likelier``);
 * the result must look like text: when more than :data:`MAX_BAD_SHARE` of it is U+FFFD or
   control characters, or less than :data:`MIN_TEXT_SHARE` is letters, digits, spaces,
   punctuation or marks, the input is refused as "looks binary/undecodable". Random high bytes
@@ -171,10 +173,50 @@ def _legacy_decode(data: bytes) -> tuple[str, str] | None:
         page = _PAGE_OF_LANGUAGE.get(detect_language(text))  # too short to tell: the detector's answer stands
         if page is not None and page != encoding:
             try:
-                return data.decode(page), page
+                text, encoding = data.decode(page), page
             except UnicodeDecodeError:
                 pass  # bytes the language's code page does not have: keep the detected one
+    if encoding in ("cp1252", "latin_1") and _latin9_likelier(data):
+        return data.decode("iso8859_15"), "iso8859_15"
     return text, encoding
+
+
+# The eight bytes where ISO-8859-15 (latin-9) differs from latin-1: € Š š Ž ž Œ œ Ÿ there,
+# ¤ ¦ ¨ ´ ¸ ¼ ½ ¾ here. Windows-1252 has € Š š Ž ž Œ œ Ÿ too, but at 0x80-0x9F.
+_LATIN9_DIFFERS = re.compile(rb"[\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe]")
+_C1_BYTES = re.compile(rb"[\x80-\x9f]")
+
+
+def _latin9_likelier(data: bytes) -> bool:
+    """Whether Western text the detector reads as windows-1252 or latin-1 is latin-9.
+
+    Why: no detector tells these apart by statistics (they share every letter but eight), so
+    latin-9 French or Finnish came out with ``25 ¤`` for ``25 €`` and ``½uvre`` for ``œuvre``.
+    The eight bytes decide by where they stand: latin-9 writes € (``¤`` in latin-1, a sign next
+    to nobody writes) and letters (Œ œ Š š Ž ž Ÿ) inside words; latin-1 writes fractions after a
+    digit (``1½``) and the acute accent between letters as an apostrophe (``don´t``). Text with
+    bytes 0x80-0x9F is windows-1252 (latin-9 has control characters there)."""
+    if _C1_BYTES.search(data):
+        return False
+    votes = 0
+    for m in _LATIN9_DIFFERS.finditer(data):
+        i, b = m.start(), data[m.start()]
+        before = data[i - 1] if i else 0x20
+        after = data[i + 1] if i + 1 < len(data) else 0x20
+        if b == 0xA4:
+            votes += 1
+        elif b == 0xB4 and _is_letter_byte(before) and _is_letter_byte(after):
+            votes -= 1
+        elif 0x30 <= before <= 0x39:
+            votes -= 1
+        elif _is_letter_byte(before) or _is_letter_byte(after):
+            votes += 1
+    return votes > 0
+
+
+def _is_letter_byte(b: int) -> bool:
+    """An ASCII letter, or a latin-1 letter (0xC0-0xFF but × and ÷)."""
+    return 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A or (b >= 0xC0 and b not in (0xD7, 0xF7))
 
 
 def decode_bytes(data: bytes, where: str) -> str:
