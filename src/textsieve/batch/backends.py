@@ -35,12 +35,23 @@ WATCHDOG_SECONDS = 0.5
 PR_SET_PDEATHSIG = 1
 
 
-def worker_batch(pairs, model, config, options) -> list[FileResult]:
-    """Runs in a worker process (pool or Dask): one Sieve per process, loaded on its first batch."""
+def worker_batch(pairs, model, config, options, model_sha256: str | None = None) -> list[FileResult]:
+    """Runs in a worker process (pool or Dask): one Sieve per process, loaded on its first batch.
+
+    ``model_sha256``, when given, is the model the run recorded in ``OUT``'s settings: a Dask
+    worker on another machine loads its own installed model when none is named, which may be
+    another one, and its outputs would then be made with a model the record does not name."""
     from ..engines import process_sieve
     from .process import process_files
 
-    return process_files(pairs, process_sieve(model, config), **options)
+    sieve = process_sieve(model, config)
+    if model_sha256 is not None and sieve.model.manifest.get("model_sha256") != model_sha256:
+        from ..errors import ModelError
+
+        raise ModelError(f"this worker's model (sha256 {str(sieve.model.manifest.get('model_sha256'))[:12]}…) is not the "
+                         f"run's ({model_sha256[:12]}…): install the same textsieve and model on every worker, or "
+                         "pass --model with a folder every worker sees at the same path.")
+    return process_files(pairs, sieve, **options)
 
 
 def run_serial(batches: Sequence, model, config, options) -> Iterator[list[FileResult]]:
@@ -94,10 +105,12 @@ def _lost(batch, reason: str, since_ns: int | None = None) -> list[FileResult]:
     return out
 
 
-def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[list[FileResult]]:
+def run_pool(batches: Sequence, model, config, options, jobs: int,
+             since_ns: int | None = None) -> Iterator[list[FileResult]]:
     """Clean the batches on ``jobs`` worker processes. When a worker dies (the OOM killer, a
     kill), the batches it and its pool had in flight are reported as failed, and a fresh pool
-    takes the batches not started yet: one dead worker never ends the run without a report."""
+    takes the batches not started yet: one dead worker never ends the run without a report.
+    ``since_ns`` is when the run started (default: now); see :func:`_lost`."""
     import multiprocessing
     from concurrent.futures.process import BrokenProcessPool
 
@@ -105,7 +118,7 @@ def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[l
 
     model = model_arg(model)
     todo = list(batches)
-    since_ns = time.time_ns()
+    since_ns = time.time_ns() if since_ns is None else since_ns
     while todo:
         pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_die_with_parent, initargs=(os.getpid(),))
@@ -142,8 +155,12 @@ def run_pool(batches: Sequence, model, config, options, jobs: int) -> Iterator[l
             return
 
 
-def run_dask(scheduler, batches: Sequence, model, config, options) -> Iterator[list[FileResult]]:
-    """Submit every batch to a Dask cluster; a batch whose task fails is reported file by file."""
+def run_dask(scheduler, batches: Sequence, model, config, options, since_ns: int | None = None,
+             model_sha256: str | None = None) -> Iterator[list[FileResult]]:
+    """Submit every batch to a Dask cluster; a batch whose task fails is reported file by file,
+    its files whose outputs were committed after ``since_ns`` as done (:func:`_lost`; give a time
+    from the output file system's clock, which the workers' writes share, not this machine's).
+    Workers refuse to clean with another model than ``model_sha256`` (:func:`worker_batch`)."""
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -157,13 +174,14 @@ def run_dask(scheduler, batches: Sequence, model, config, options) -> Iterator[l
         raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
         model = model_arg(model)
-        futures = {client.submit(worker_batch, b, model, config, options, pure=False): b for b in batches}
+        futures = {client.submit(worker_batch, b, model, config, options, model_sha256, pure=False): b for b in batches}
         for fut in as_completed(futures):
             if fut.status == "finished":
                 yield fut.result()
             else:
                 exc = fut.exception() if fut.status == "error" else None
-                yield _lost(futures[fut], f"worker failed: {type(exc).__name__}: {exc}" if exc else f"worker task {fut.status}")
+                yield _lost(futures[fut], f"worker failed: {type(exc).__name__}: {exc}" if exc else f"worker task {fut.status}",
+                            since_ns)
             fut.release()
     finally:
         if own:

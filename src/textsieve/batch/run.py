@@ -238,10 +238,15 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     with lock:
         folders = {out_dir} | {dst.parent for _, dst in plan.pairs}
         sweep_stale(out_dir, run_id, folders)
-        settings_ns = check_settings(out_dir, output_settings(model, config, rejected=rejected,
-                                                              output_format=output_format, text_field=text_field,
-                                                              html=html),
-                                     force, run_id, [dst for _, dst in plan.pairs])
+        settings = output_settings(model, config, rejected=rejected, output_format=output_format,
+                                   text_field=text_field, html=html)
+        settings_ns = check_settings(out_dir, settings, force, run_id, [dst for _, dst in plan.pairs])
+        # When this run started, by the output file system's clock (its lock file was just made
+        # there): outputs committed since then are this run's, whichever machine wrote them.
+        try:
+            started_ns = os.stat(lock.path).st_mtime_ns
+        except OSError:
+            started_ns = time.time_ns()
         todo: list[tuple[Path, Path]] = []
         for src, dst in plan.pairs:
             why = blocked(dst, out_dir) or (blocked(sidecar_path(dst), out_dir) if rejected else None)
@@ -260,12 +265,12 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
             jobs = default_jobs(input_bytes(todo), len(batches))
         result.jobs = jobs
         if scheduler is not None:
-            outcomes = run_dask(scheduler, batches, model, config, options)
+            outcomes = run_dask(scheduler, batches, model, config, options, started_ns, settings["model_sha256"])
         elif jobs == 1 or len(batches) <= 1:
             result.jobs = 1
             outcomes = run_serial(batches, model, config, options)
         else:
-            outcomes = run_pool(batches, model, config, options, jobs)
+            outcomes = run_pool(batches, model, config, options, jobs, started_ns)
         for results in outcomes:
             for res in results:
                 result.files.append(res)

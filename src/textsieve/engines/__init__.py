@@ -5,7 +5,7 @@ used, since each needs its optional extra); ``textsieve.dask`` and friends re-ex
 module holds what they all share, and the batch CLI's worker processes use it too: one Sieve per
 process, and labeling that isolates bad records.
 
-Dask workers, datatrove tasks, ``datasets.map`` processes and the batch CLI's joblib workers all
+Dask workers, datatrove tasks, ``datasets.map`` processes and the batch CLI's worker processes all
 run textsieve in long-lived processes they start themselves. Each should load the model once,
 not once per task and not by receiving a pickled model with every task: :func:`process_sieve`
 keeps one :class:`~textsieve.Sieve` per (model, config) in the process.
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from ..clean import Sieve, SieveConfig
 from ..labels import LabeledLines
 
-__all__ = ["process_sieve", "label_isolated", "model_arg", "loads"]
+__all__ = ["process_sieve", "label_isolated", "model_arg", "model_key", "model_fingerprint", "loads"]
 
 _sieves: dict = {}
 _lock = threading.Lock()
@@ -42,10 +42,52 @@ def model_arg(model):
     return str(model)
 
 
+def model_key(model) -> tuple:
+    """What identifies ``model`` in this process's cache: the shipped model, a model folder by
+    its absolute path (``str`` and ``Path`` alike), or a loaded Model by its content (the sha256
+    of its manifest, which holds its arrays' sha256 and its settings).
+
+    Why not ``id(model)``: an object's id is reused once the object is freed, so a Path that
+    was not kept alive handed a later, different model the first one's Sieve; and every
+    unpickled copy of a Model that travels with tasks has a new id, so each was cached again."""
+    import hashlib
+    import json
+    import os
+
+    from ..model import Model
+
+    if model is None:
+        return ("shipped",)
+    if isinstance(model, Model):
+        manifest = json.dumps(model.manifest, sort_keys=True, default=str).encode("utf-8")
+        return ("model", hashlib.sha256(manifest).hexdigest())
+    try:
+        return ("path", os.path.abspath(os.fspath(model)))
+    except TypeError:  # not a model at all: Sieve() refuses it with a ConfigError
+        return ("other", id(model))
+
+
+def model_fingerprint(model) -> str:
+    """A digest of what decides a model's output, read from its manifest without loading it
+    (the manifest holds the arrays' sha256 and the settings), plus textsieve's version (the code
+    decides too). Engines that cache results by the state of a callable (``datasets.map``) must
+    see it change when the model does, or they hand back results of the model before."""
+    import hashlib
+    import json
+
+    from .. import __version__
+    from ..manifest import read_manifest
+    from ..model import Model
+
+    manifest = model.manifest if isinstance(model, Model) else read_manifest(model)
+    text = json.dumps({"manifest": manifest, "textsieve": __version__}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def process_sieve(model=None, config: SieveConfig | None = None) -> Sieve:
     """This process's Sieve for ``model``/``config``, loaded on first use."""
     global loads
-    key = (id(model) if not (model is None or isinstance(model, str)) else model, config)
+    key = (model_key(model), config)
     sieve = _sieves.get(key)
     if sieve is None:
         with _lock:

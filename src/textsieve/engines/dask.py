@@ -72,7 +72,7 @@ def clean_partition(items: Iterable, *, text_field: str = "text", model=None, co
             rec = {text_field: item}
             text = item
         if not isinstance(text, str):
-            rec[ERROR_FIELD] = f"field {text_field!r} is {type(text).__name__}, not str"
+            rec[ERROR_FIELD] = _not_text(rec, text_field)
             rec[LABELS_FIELD] = None
             out.append(rec)
             continue
@@ -83,6 +83,16 @@ def clean_partition(items: Iterable, *, text_field: str = "text", model=None, co
     if pending:
         flush()
     return out
+
+
+def _not_text(rec: dict, text_field: str) -> str:
+    """Why a record's text field cannot be cleaned, in words a user can act on."""
+    if text_field not in rec:
+        return f"no field {text_field!r} in the record"
+    value = rec[text_field]
+    if value is None or type(value).__name__ in ("NAType", "NaTType") or (isinstance(value, float) and value != value):
+        return f"field {text_field!r} is missing (null)"
+    return f"field {text_field!r} is {type(value).__name__}, not str"
 
 
 def clean_bag(bag, *, text_field: str = "text", model=None, config: SieveConfig | None = None, html: bool = False,
@@ -96,9 +106,12 @@ def clean_bag(bag, *, text_field: str = "text", model=None, config: SieveConfig 
 def _clean_frame(frame, *, column, model, config, html, labels):
     import pandas as pd
 
-    cleaned = clean_partition(frame[column].tolist(), text_field=column, model=model, config=config, html=html)
+    # Each cell is a record of its own (a dict in a cell is a value, not a record), and a cell
+    # that cannot be cleaned keeps its value, as a record of a bag does.
+    values = frame[column].tolist()
+    cleaned = clean_partition([{column: v} for v in values], text_field=column, model=model, config=config, html=html)
     out = frame.copy()
-    out[column] = [r[column] if r[LABELS_FIELD] is not None else None for r in cleaned]
+    out[column] = pd.Series([r[column] for r in cleaned], index=frame.index, dtype="object")
     for lab in labels:
         out[f"textsieve_{lab}"] = pd.Series([(r[LABELS_FIELD] or {}).get(lab, 0) for r in cleaned], index=frame.index,
                                             dtype="int64")
@@ -108,7 +121,8 @@ def _clean_frame(frame, *, column, model, config, html, labels):
 
 def clean_dataframe(df, column: str = "text", *, model=None, config: SieveConfig | None = None, html: bool = False):
     """A Dask DataFrame with ``column`` cleaned and per-label line counts (``textsieve_<label>``)
-    and ``textsieve_error`` columns added. Rows whose text cannot be cleaned keep ``None``."""
+    and ``textsieve_error`` columns added. A row whose text cannot be cleaned (null, bytes, a
+    number) keeps its value as it was, with the reason in ``textsieve_error``."""
     import pandas as pd
 
     model = model_arg(model)
