@@ -104,13 +104,17 @@ def test_manifest_that_is_not_an_object_is_refused(model_copy):
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"first_coef": np.zeros((4, 3), dtype=np.float64)}, "first_coef is float64"),
+    ({"first_coef": np.zeros((4, 3), dtype=np.float32)}, "first_coef has shape \\(4, 3\\)"),  # before allocating
+    ({"first_coef": "float64"}, "first_coef is float64"),
     ({"node_left": np.zeros(3, dtype=np.int32)}, "node_left has 3 entries"),
     ({"first_intercept": np.array([np.nan, 0, 0, 0], dtype=np.float32)}, "NaN"),
     ({"node_feature": np.full(12, 10_000, dtype=np.int32)}, "out of range"),
     ({"node_right": np.zeros(12, dtype=np.int32)}, "children"),
 ])
 def test_arrays_with_wrong_dtype_shape_or_values_are_refused(model_copy, changes, message):
+    if isinstance(changes.get("first_coef"), str):  # the same shape in another dtype
+        with np.load(model_copy / MODEL_FILE, allow_pickle=False) as npz:
+            changes = {"first_coef": npz["first_coef"].astype(changes["first_coef"])}
     _rewrite_arrays(model_copy, **changes)
     with pytest.raises(ModelError, match=message):
         load_model(model_copy)
@@ -148,6 +152,82 @@ def test_an_array_header_claiming_more_than_its_data_is_refused_before_allocatin
     _edit_manifest(model_copy, model_sha256=sha256_file(model_copy / MODEL_FILE))
     with pytest.raises(ModelError, match="its header claims 8000000000000 bytes"):
         load_model(model_copy)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(model_copy, monkeypatch):
+    # Members whose sizes agree with their headers, but far more data than a model holds: a
+    # 10 MB file of zeros claimed 3.9 GB, and was refused only after allocating it.
+    from textsieve import model as model_module
+
+    monkeypatch.setattr(model_module, "MAX_ARRAY_BYTES", 2**20)  # the same check at a scale a test can afford
+    _rewrite_arrays(model_copy, node_value=np.zeros(2**18, dtype=np.float64))
+    allocated = []
+    monkeypatch.setattr(np, "load", lambda *a, **k: allocated.append(a))
+    with pytest.raises(ModelError, match="declare more than 1 MiB"):
+        load_model(model_copy)
+    assert allocated == []
+
+
+def test_a_damaged_or_encrypted_member_is_a_model_error(model_copy):
+    import zipfile
+
+    path = model_copy / MODEL_FILE
+    whole = path.read_bytes()
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("first_coef.npy")
+    data = bytearray(whole)
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + 40:start + 80] = bytes(40)  # the deflate stream of first_coef, damaged
+    path.write_bytes(bytes(data))
+    _edit_manifest(model_copy, model_sha256=sha256_file(path))
+    with pytest.raises(ModelError, match="not a readable .npz"):
+        load_model(model_copy)
+    data = bytearray(whole)
+    central = data.index(b"PK\x01\x02", data.index(b"first_coef.npy", info.header_offset + 30) + 14)
+    while data[central + 46:central + 46 + len(info.filename)] != info.filename.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    data[info.header_offset + 6] |= 1  # "encrypted" in the member's flags, local and central
+    data[central + 8] |= 1
+    path.write_bytes(bytes(data))
+    _edit_manifest(model_copy, model_sha256=sha256_file(path))
+    with pytest.raises(ModelError, match="encrypted"):
+        load_model(model_copy)
+
+
+def test_tree_arrays_that_would_abort_or_overflow_are_model_errors(model_copy):
+    # A middle tree offset of 2**62 made the core allocate for it and abort the process; leaves
+    # of 1e308 summed to infinity and every probability came out NaN.
+    with np.load(model_copy / MODEL_FILE, allow_pickle=False) as npz:
+        offsets, leaf, values = npz["tree_offsets"], npz["node_is_leaf"], npz["node_value"]
+    bad = offsets.copy()
+    bad[len(bad) // 2] = 2**62
+    _rewrite_arrays(model_copy, tree_offsets=bad)
+    with pytest.raises(ModelError, match="tree_offsets"):
+        load_model(model_copy)
+    _rewrite_arrays(model_copy, tree_offsets=offsets, node_value=np.where(leaf != 0, 1e308, values))
+    with pytest.raises(ModelError, match="too large to sum"):
+        load_model(model_copy)
+
+
+def test_a_manifest_nested_thousands_deep_is_a_model_error(model_copy):
+    (model_copy / MANIFEST_FILE).write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ModelError, match="unreadable manifest"):
+        load_model(model_copy)
+
+
+@pytest.mark.parametrize("section, key, value, message", [
+    ("feature_config", "n_word_hash", 262144.0, "feature_config.n_word_hash must be an integer"),
+    ("feature_config", "html", "false", "feature_config.html must be true or false"),
+    ("revision_config", "dense", "no", "revision_config.dense must be true or false"),
+    ("first_pass", "link", None, "first_pass.link must be"),
+])
+def test_a_manifest_setting_of_the_wrong_type_is_named_by_its_key(model_copy, section, key, value, message):
+    manifest = json.loads((model_copy / MANIFEST_FILE).read_text())
+    manifest[section][key] = value
+    (model_copy / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match=message) as err:
+        load_model(model_copy)
+    assert str(model_copy / MANIFEST_FILE) in str(err.value)
 
 
 def test_missing_model_file_names_the_path(tmp_path):
@@ -198,3 +278,10 @@ def test_the_models_own_body_threshold_decides_unless_the_user_sets_one(tmp_path
     assert strict.clean(text).strip() == ""
     assert "estuary" in strict.clean(text, body_threshold=0.5)
     assert "estuary" in strict.clean(text, body_threshold="argmax"), "the most probable label, whatever the model says"
+
+
+def test_an_empty_model_path_is_an_error_and_a_manifest_path_means_its_folder(model_copy, monkeypatch, tmp_path):
+    monkeypatch.chdir(model_copy)  # Path("") is the current folder, which holds a model here
+    with pytest.raises(ModelError, match="model path is empty"):
+        load_model("")
+    assert load_model(model_copy / MANIFEST_FILE).labels == load_model(model_copy).labels

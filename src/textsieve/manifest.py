@@ -43,8 +43,8 @@ def read_manifest(model_dir_or_file: str | Path | None = None) -> dict:
         raise ModelError(f"{path}: no model manifest here. {retrain}")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, OSError) as exc:
-        raise ModelError(f"{path}: unreadable manifest ({exc}). {retrain}") from None
+    except (ValueError, OSError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
+        raise ModelError(f"{path}: unreadable manifest ({type(exc).__name__}: {str(exc)[:200]}). {retrain}") from None
     if not isinstance(manifest, dict):
         raise ModelError(f"{path}: the manifest is a JSON {type(manifest).__name__}, not an object. {retrain}")
     missing = [k for k in REQUIRED_KEYS if k not in manifest]

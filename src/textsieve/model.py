@@ -29,6 +29,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -124,7 +125,11 @@ def load_model(path: str | Path | None = None, *, verify: bool | None = None) ->
     data; it only catches a file changed after training). Every other check always runs.
     """
     shipped = path is None
+    if not shipped and os.fspath(path) == "":  # Path("") is the current folder: never guess
+        raise ModelError("the model path is empty: give a model folder, or leave it out for the shipped model.")
     model_path = default_model_path() if shipped else Path(path)
+    if model_path.name == MANIFEST_FILE and model_path.is_file():
+        model_path = model_path.parent  # the folder's manifest named instead of the folder
     if model_path.is_dir():
         model_path = model_path / MODEL_FILE
     if not model_path.is_file():
@@ -143,9 +148,38 @@ def load_model(path: str | Path | None = None, *, verify: bool | None = None) ->
                 f"({str(manifest['model_sha256'])[:12]}…). The file was changed or corrupted after training. "
                 f"Restore it, or retrain with `textsieve train`."
             )
-    arrays = _read_arrays(model_path)
+    arrays = _read_arrays(model_path, manifest)
     _check_shapes(arrays, manifest, model_path)
     return Model(_core_model(arrays, manifest, model_path), manifest, model_path.parent, arrays)
+
+
+# The manifest's settings the core reads, with the type each must have (bool is not an int here).
+_FEATURE_INTS = ("n_word_hash", "n_char_hash", "max_chars", "char_chars")
+_MAX_HASH = 2**26
+
+
+def _check_settings_types(manifest: dict, where) -> None:
+    """Each setting the core reads has its type, named by its key in ``manifest.json``: a
+    ``262144.0`` or ``"false"`` there used to surface as a puzzle about ``model.npz``, and
+    ``"no"`` read as true."""
+    path = f"{where.parent / MANIFEST_FILE if isinstance(where, Path) else where}"
+    cfg = manifest["feature_config"]
+    for key in _FEATURE_INTS:
+        value = cfg.get(key)
+        if key in cfg and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= _MAX_HASH):
+            raise ModelError(f"{path}: feature_config.{key} must be an integer 0..{_MAX_HASH}, got {value!r}. {_RETRAIN}")
+    for key in ("n_word_hash", "n_char_hash"):
+        if key not in cfg:
+            raise ModelError(f"{path}: feature_config lacks {key}. {_RETRAIN}")
+    for section, key in (("feature_config", "html"), ("feature_config", "site_hints"), ("revision_config", "dense")):
+        value = manifest[section].get(key)
+        if key in manifest[section] and not isinstance(value, bool):
+            raise ModelError(f"{path}: {section}.{key} must be true or false, got {value!r}. {_RETRAIN}")
+    link = manifest["first_pass"].get("link")
+    if link not in ("softmax", "ovr_sigmoid"):
+        raise ModelError(f"{path}: first_pass.link must be \"softmax\" or \"ovr_sigmoid\", got {link!r}. {_RETRAIN}")
+    if len(manifest["labels"]) < 2 or len(set(manifest["labels"])) != len(manifest["labels"]):
+        raise ModelError(f"{path}: labels must be at least two distinct names, got {manifest['labels']!r}. {_RETRAIN}")
 
 
 def _check_manifest(manifest: dict, where) -> None:
@@ -165,6 +199,7 @@ def _check_manifest(manifest: dict, where) -> None:
     if not isinstance(manifest["feature_config"], dict) or not isinstance(manifest["revision_config"], dict) \
             or not isinstance(manifest["first_pass"], dict):
         raise ModelError(f"{where}: feature_config, revision_config and first_pass must be JSON objects. {_RETRAIN}")
+    _check_settings_types(manifest, where)
     from . import _core
 
     for key in ("labels", "dense_features", "revision_features"):
@@ -196,15 +231,25 @@ def _check_manifest(manifest: dict, where) -> None:
         raise ModelError(f"{where}: the manifest's revision feature names differ from the core's. {_RETRAIN}")
 
 
-def _check_member_sizes(model_path: Path) -> None:
-    """Refuse (ValueError) an array whose header claims more data than its member holds, before
-    numpy allocates what the header claims (an edited header of 10**12 elements would ask for
-    terabytes)."""
+# The most array data a model may declare, in bytes: the shipped model holds about 8 MB, and a
+# model file is at most 25 MB. The sizes a zip member declares are the attacker's to set, and
+# deflate packs zeros a thousandfold, so a small file could otherwise claim gigabytes.
+MAX_ARRAY_BYTES = 256 * 2**20
+
+
+def _check_member_sizes(model_path: Path, manifest: dict) -> None:
+    """Refuse (ValueError) arrays that would take memory no model needs, before numpy allocates
+    it: a header claiming more data than its member holds (an edited header of 10**12 elements
+    would ask for terabytes), first-pass arrays of another shape than the manifest's labels and
+    features give, and more than :data:`MAX_ARRAY_BYTES` in all (a zip bomb)."""
     import numpy as np
 
+    expected = _first_pass_shapes(manifest, model_path)
+    total = 0
     with zipfile.ZipFile(model_path) as zf:
         for info in zf.infolist():
-            if info.filename.removesuffix(".npy") not in ARRAYS:
+            name = info.filename.removesuffix(".npy")
+            if name not in ARRAYS:
                 continue
             with zf.open(info) as member:
                 version = np.lib.format.read_magic(member)
@@ -214,23 +259,31 @@ def _check_member_sizes(model_path: Path) -> None:
                     np.lib.format.read_array_header_2_0
                 shape, _, dtype = read_header(member)
                 header = member.tell()
+            if name in expected and tuple(shape) != expected[name]:
+                raise ModelError(f"{model_path}: array {name} has shape {tuple(shape)}, expected {expected[name]} for "
+                                 f"the manifest's {len(manifest['labels'])} labels and its features. {_RETRAIN}")
             n = 1
             for d in shape:
                 n *= d
             if n * dtype.itemsize != info.file_size - header:
                 raise ValueError(f"{info.filename}: its header claims {n * dtype.itemsize} bytes of data, the member "
                                  f"holds {info.file_size - header}")
+            total += info.file_size
+            if total > MAX_ARRAY_BYTES:
+                raise ValueError(f"the arrays declare more than {MAX_ARRAY_BYTES >> 20} MiB of data, far more than a "
+                                 "model holds")
 
 
-def _read_arrays(model_path: Path) -> dict:
+def _read_arrays(model_path: Path, manifest: dict) -> dict:
     import numpy as np
 
     try:
-        _check_member_sizes(model_path)
+        _check_member_sizes(model_path, manifest)
         with np.load(model_path, allow_pickle=False) as npz:
             # Only the arrays a model has: an extra member is never read (nor its memory taken).
             arrays = {name: npz[name] for name in npz.files if name in ARRAYS}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError, zlib.error, RuntimeError, NotImplementedError,
+            MemoryError) as exc:  # a damaged stream, an encrypted member, an unknown compression method
         raise ModelError(f"{model_path}: not a readable .npz of plain arrays ({type(exc).__name__}: {exc}). {_RETRAIN}") from None
     missing = sorted(set(ARRAYS) - set(arrays))
     if missing:
@@ -244,22 +297,22 @@ def _read_arrays(model_path: Path) -> dict:
     return {name: arrays[name] for name in ARRAYS}
 
 
-def _check_shapes(arrays: dict, manifest: dict, where) -> None:
-    """The shapes the manifest implies (the core re-checks them with the values)."""
+def _first_pass_shapes(manifest: dict, where) -> dict:
+    """The first pass's array shapes, from the manifest's labels and features."""
     k = len(manifest["labels"])
     n_dense = len(manifest["dense_features"])
     cfg = manifest["feature_config"]
-    try:
-        n_hash = int(cfg["n_word_hash"]) + int(cfg["n_char_hash"])
-    except (KeyError, TypeError, ValueError):
-        raise ModelError(f"{where}: feature_config needs integer n_word_hash and n_char_hash. {_RETRAIN}") from None
-    expected = {
-        "dense_mean": (n_dense,), "dense_scale": (n_dense,), "first_coef": (k, n_dense + n_hash), "first_intercept": (k,),
-    }
-    for name, shape in expected.items():
+    n_hash = cfg.get("n_word_hash", 0) + cfg.get("n_char_hash", 0)
+    return {"dense_mean": (n_dense,), "dense_scale": (n_dense,), "first_coef": (k, n_dense + n_hash),
+            "first_intercept": (k,)}
+
+
+def _check_shapes(arrays: dict, manifest: dict, where) -> None:
+    """The shapes the manifest implies (the core re-checks them with the values)."""
+    for name, shape in _first_pass_shapes(manifest, where).items():
         if arrays[name].shape != shape:
-            raise ModelError(f"{where}: array {name} has shape {arrays[name].shape}, expected {shape} for {k} labels, "
-                             f"{n_dense} dense and {n_hash} hashed features. {_RETRAIN}")
+            raise ModelError(f"{where}: array {name} has shape {arrays[name].shape}, expected {shape} for the "
+                             f"manifest's {len(manifest['labels'])} labels and its features. {_RETRAIN}")
     n_nodes = len(arrays["node_feature"])
     for name in ("node_threshold", "node_missing_left", "node_left", "node_right", "node_is_leaf", "node_value"):
         if len(arrays[name]) != n_nodes:

@@ -29,6 +29,11 @@ struct Node {
 
 const MISSING_LEFT: u32 = 1 << 31;
 
+/// The largest raw score a valid ensemble can reach (baseline plus every tree's largest leaf).
+/// Trained models stay in the tens; far below this, exp() of score differences is still exact
+/// enough, and sums can never overflow to infinity.
+const MAX_RAW_SCORE: f64 = 1e12;
+
 /// Where a tree starts, which raw score it adds to, and its depth (steps from root to the
 /// deepest leaf).
 #[derive(Clone, Copy, Debug)]
@@ -523,6 +528,12 @@ impl Trees {
         if a.tree_offsets[0] != 0 || a.tree_offsets[n_trees] != n_nodes as i64 {
             return Err(format!("tree_offsets must run from 0 to the node count {n_nodes}"));
         }
+        // Every offset, not only the ends: one past the node count in the middle would size a
+        // tree's scratch from it (an allocation that aborts the process) or index past the nodes.
+        if let Some(t) = a.tree_offsets.windows(2).position(|w| w[1] <= w[0] || w[1] > n_nodes as i64) {
+            return Err(format!("tree_offsets[{}] = {} must be above the offset before it and at most the node count {n_nodes}",
+                               t + 1, a.tree_offsets[t + 1]));
+        }
         if n_features >= MISSING_LEFT as usize {
             return Err(format!("{n_features} features is too many"));
         }
@@ -590,6 +601,18 @@ impl Trees {
                 stack.push((lo + a.node_left[i] as usize, depth + 1, None));
             }
             trees.push(Tree { root: root as u32, class: class as u32, depth: max_depth });
+        }
+        // Finite leaves can still sum past f64's range (1e308 twice), and an infinite raw score
+        // makes every probability NaN: bound each score by its baseline plus, per tree, its
+        // largest leaf.
+        let mut bound: Vec<f64> = a.baseline.iter().map(|b| b.abs()).collect();
+        for (t, tree) in trees.iter().enumerate() {
+            let (lo, hi) = (a.tree_offsets[t] as usize, a.tree_offsets[t + 1] as usize);
+            let largest = (lo..hi).filter(|&i| a.node_is_leaf[i] != 0).map(|i| a.node_value[i].abs()).fold(0.0, f64::max);
+            bound[tree.class as usize] += largest;
+        }
+        if let Some(c) = bound.iter().position(|b| !(*b <= MAX_RAW_SCORE)) {
+            return Err(format!("raw score {c} can reach {:e}: the leaf values are too large to sum (at most {MAX_RAW_SCORE:e})", bound[c]));
         }
         let scorer = match Scorer::<u32>::new(&nodes, &values, &trees, n_features, 32) {
             Some(s) => Some(Scorers::Narrow(s)),
@@ -911,6 +934,32 @@ mod tests {
         assert!(Trees::new(&o.arrays(), 3, 1).is_err());
         let t = Trees::new(&ok.arrays(), 3, 2).unwrap();
         assert!(t.proba(&[1.0, 2.0, 3.0]).is_err(), "row width mismatch");
+    }
+
+    #[test]
+    fn an_offset_past_the_nodes_is_an_error_not_an_abort() {
+        // A middle offset of 2**62 sized a tree's scratch from it: the allocation aborted the
+        // process. One past the node count indexed past the nodes: a panic.
+        for bad in [1i64 << 62, 10, -1] {
+            let mut o = Owned::stumps(3);
+            let n = o.offsets.len();
+            o.offsets[n - 2] = bad;
+            let err = Trees::new(&o.arrays(), 3, 1).unwrap_err();
+            assert!(err.contains("tree_offsets"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn leaves_too_large_to_sum_are_an_error_not_nan_probabilities() {
+        let mut o = Owned::stumps(3);
+        for v in o.value.iter_mut() {
+            *v = if *v != 0.0 { 1e308 } else { 0.0 };
+        }
+        let err = Trees::new(&o.arrays(), 3, 1).unwrap_err();
+        assert!(err.contains("too large"), "{err}");
+        let mut o = Owned::stumps(3);
+        o.baseline[0] = 1e300;
+        assert!(Trees::new(&o.arrays(), 3, 1).is_err());
     }
 
     /// Deterministic pseudo-random numbers for the generated ensembles.
