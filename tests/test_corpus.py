@@ -60,6 +60,7 @@ def test_indentation_and_trailing_spaces_weigh_nothing_in_a_joined_rows_label(tm
         ("body\t   \n", r"doc.tsv:1: empty line labeled 'body'"),
         ("body|caption@999\tshort\n", r"doc.tsv:1: split offsets"),
         ("", r"doc.tsv: no rows"),
+        ("body\tok\nbody\tHello\x00World\n", r"doc.tsv:2: the text holds a NUL character \(column 6\)"),
     ],
 )
 def test_bad_rows_are_reported_with_file_and_line(tmp_path, content, message):

@@ -1,6 +1,7 @@
 """Real labeled pages: the labeling rules, the split by site, the committed data and its scorer."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -269,3 +270,32 @@ def test_a_page_read_back_from_the_committed_data_gives_the_features_of_a_fresh_
     names = table.dense_names
     differ = sorted({names[j] for j in np.flatnonzero((a != b).any(axis=0))})
     assert differ == [], f"features that differ between a fresh parse and the stored data: {differ}"
+
+
+def test_a_damaged_records_file_is_named_with_its_line(tmp_path):
+    import lzma
+
+    from textsieve.errors import CorpusError
+    from textsieve.training.real_pages import read_records
+
+    good = json.dumps({"id": "a", "split": "train"}) + "\n"
+    cases = {"truncated": lzma.compress((good * 50).encode())[:-40], "badjson": lzma.compress((good + "{oops\n").encode()),
+             "nosplit": lzma.compress((good + json.dumps({"id": "b"}) + "\n").encode())}
+    for name, data in cases.items():
+        path = tmp_path / f"{name}.jsonl.xz"
+        path.write_bytes(data)
+        with pytest.raises(CorpusError, match=f"{name}.jsonl.xz") as err:
+            list(read_records(path))
+        assert "Rebuild it" in str(err.value)
+    assert "badjson.jsonl.xz:2: not a JSON record" in _message(read_records, tmp_path / "badjson.jsonl.xz")
+    assert "nosplit.jsonl.xz:2: a record needs a split" in _message(read_records, tmp_path / "nosplit.jsonl.xz")
+
+
+def _message(read, path):
+    from textsieve.errors import CorpusError
+
+    try:
+        list(read(path))
+    except CorpusError as exc:
+        return str(exc)
+    return ""

@@ -218,3 +218,20 @@ def test_an_existing_sources_sidecar_is_kept_unless_force(scraped, tmp_path):
     forced = runner.invoke(app, ["suggest", str(scraped / "page.txt"), "-n", "3", "-o", str(out), "--force"])
     assert forced.exit_code == 0, forced.output
     assert out.exists() and sidecar.read_text(encoding="utf-8") != "my own notes\n"
+
+
+def test_when_every_input_fails_nothing_is_written(tmp_path):
+    # An empty todo.tsv was written: the next run refused it without --force, training said "no rows".
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x00" * 64)
+    out = tmp_path / "todo.tsv"
+    result = runner.invoke(app, ["suggest", str(tmp_path / "binary.txt"), "-o", str(out)])
+    assert result.exit_code == 1 and "nothing written" in result.output
+    assert not out.exists() and not (tmp_path / "todo.tsv.sources.tsv").exists()
+
+
+def test_a_nul_in_a_record_is_written_as_a_space_training_reads(tmp_path):
+    (tmp_path / "records.jsonl").write_text(json.dumps({"text": "Hello\u0000World, a line of body text here."}) + "\n")
+    out = tmp_path / "todo.tsv"
+    assert runner.invoke(app, ["suggest", str(tmp_path / "records.jsonl"), "-o", str(out)]).exit_code == 0
+    assert "Hello World" in out.read_text() and "\x00" not in out.read_text()
+    read_labeled(out)

@@ -347,3 +347,19 @@ def test_site_hints_are_chrome_only_for_models_trained_with_them():
     assert hint_nav({"site_hints": True})[2:] == hint_nav({})[2:] == [0, 0]
     shipped = json.loads((Path(__file__).resolve().parents[1] / "models" / "manifest.json").read_text())
     assert shipped["feature_config"]["site_hints"] is True  # today's recipe; older manifests lack the key
+
+
+def test_one_source_file_or_a_seed_out_of_range_is_a_clear_error_before_anything_is_written(tmp_path):
+    # They were a ValueError from deep in the fit (after the data was read and featurized), and
+    # left an empty -o folder behind.
+    from textsieve.errors import ConfigError, CorpusError
+
+    data = write_corpus(tmp_path / "data")
+    for extra in list(data.glob("*.tsv"))[1:]:
+        extra.unlink()
+    with pytest.raises(CorpusError, match="at least two source files"):
+        train(data, tmp_path / "m", variants=1, real_pages=0, features=SMALL, log=lambda m: None)
+    assert not (tmp_path / "m").exists()
+    for seed in (-1, 2**40, True):
+        with pytest.raises(ConfigError, match="seed must be a whole number"):
+            train(data, tmp_path / "m", seed=seed, log=lambda m: None)

@@ -427,7 +427,9 @@ def suggest(
         _check_max_doc_mb(max_doc_mb)
         check_output(inputs, output, force=force)
         result = run_suggest(inputs, n=n, sieve=Sieve(model), html=html, text_field=text_field, max_doc_mb=max_doc_mb)
-        path = write_suggestions(result.suggestions, output)
+        # No suggestions (every input failed, or held no lines): an empty file at -o would only
+        # be refused by the next run without --force, and by training as "no rows".
+        path = write_suggestions(result.suggestions, output) if result.suggestions else None
     except TextsieveError as exc:
         raise _fail(exc) from None
     for warning in result.warnings:
@@ -437,8 +439,12 @@ def suggest(
     docs = len({(s.path, s.number) for s in result.suggestions})
     skipped = f"; {len(result.skipped)} unsupported file(s) skipped" if result.skipped else ""
     failed = f"; {len(result.failed)} input(s) failed" if result.failed else ""
-    typer.echo(f"wrote {len(result.suggestions)} suggestions from {docs} of {result.documents} documents to {path} "
-               f"(sources: {path}.sources.tsv){skipped}{failed}", err=True)
+    if path is None:
+        typer.echo(f"no suggestions from {result.documents} documents: nothing written to {_name(str(output))}"
+                   f"{skipped}{failed}", err=True)
+    else:
+        typer.echo(f"wrote {len(result.suggestions)} suggestions from {docs} of {result.documents} documents to {path} "
+                   f"(sources: {path}.sources.tsv){skipped}{failed}", err=True)
     raise typer.Exit(code=1 if result.failed else 0)
 
 

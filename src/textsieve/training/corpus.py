@@ -145,6 +145,8 @@ def read_labeled(path: str | Path, group: str | None = None, new_labels: Iterabl
         if "\t" not in row:
             raise CorpusError(f"{where}: no TAB between label and text. Rows are 'label<TAB>text'.")
         raw, text = row.split("\t", 1)
+        if "\x00" in text:  # the page renderer of training drops it, and the line no longer matches
+            raise CorpusError(f"{where}: the text holds a NUL character (column {text.index(chr(0)) + 1}). Remove it.")
         if raw == BLANK:
             if text.strip():
                 raise CorpusError(f"{where}: labeled 'blank' but the line has text. Label the text, or empty the line.")

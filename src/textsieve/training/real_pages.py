@@ -585,12 +585,24 @@ def read_records(path: Path | None = None, split: str | None = None) -> Iterator
 
         raise InputError(f"no *.jsonl.xz in {path}: rebuild it with "
                          "'python -m textsieve.training.real_pages build --mirror-root <mirrors>'.")
+    from textsieve.errors import CorpusError
+
+    rebuild = "Rebuild it with 'python -m textsieve.training.real_pages build --mirror-root <mirrors>'."
     for file in files:
-        with lzma.open(file, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                rec = json.loads(line)
-                if split is None or rec["split"] == split:
-                    yield rec
+        number = 0
+        try:
+            with lzma.open(file, "rt", encoding="utf-8") as fh:
+                for number, line in enumerate(fh, 1):
+                    try:
+                        rec = json.loads(line)
+                    except ValueError as exc:
+                        raise CorpusError(f"{file}:{number}: not a JSON record ({exc}). {rebuild}") from None
+                    if not isinstance(rec, dict) or rec.get("split") not in ("train", "heldout"):
+                        raise CorpusError(f"{file}:{number}: a record needs a split, 'train' or 'heldout'. {rebuild}")
+                    if split is None or rec["split"] == split:
+                        yield rec
+        except (EOFError, lzma.LZMAError, UnicodeDecodeError, OSError) as exc:
+            raise CorpusError(f"{file}: damaged after record {number} ({type(exc).__name__}: {exc}). {rebuild}") from None
 
 
 def prose_paragraphs(records) -> list[str]:

@@ -219,5 +219,6 @@ def write_suggestions(suggestions: Sequence[Suggestion], out: str | Path) -> Pat
 
 def _one_line(text: str) -> str:
     """A labeled row holds one line: a tab or line break inside a line's text (an HTML block may
-    hold either) would break the format, so they are written as spaces."""
-    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    hold either) would break the format, and a NUL is refused by training, so they are written
+    as spaces."""
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ").replace("\x00", " ")

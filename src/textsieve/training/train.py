@@ -879,8 +879,11 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     from ..language import detect_language
 
     config = config or TrainConfig()
+    from ..errors import ConfigError, CorpusError
     from ..model import check_model_dir
 
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**32:
+        raise ConfigError(f"seed must be a whole number 0..{2**32 - 1} (numpy and scikit-learn take no other), got {seed!r}.")
     if out_dir is not None:  # nothing is created before the data has been read and checked
         check_model_dir(out_dir, force=force, create=False)
     t0 = time.perf_counter()
@@ -892,6 +895,10 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     table, docs, bank, augmented, real, n_team = (data.table, data.docs, data.bank, data.augmented, data.real,
                                                   data.n_team)
     timings = dict(data.seconds)
+    if len(set(table.groups)) < 2:  # pass two learns from out-of-fold scores: folds need two groups
+        raise CorpusError(f"{data_dir}: training needs labeled documents from at least two source files (it holds "
+                          f"{len(docs)} document(s) from one); pass two learns from scores of models that did not "
+                          "see the document.")
     if out_dir is not None:  # the folder can take the model: found now, not after the fit
         check_model_dir(out_dir, force=force)
     archives = [d for d in augmented[:n_team] if "-archive-" in d.name]
