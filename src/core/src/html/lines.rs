@@ -37,7 +37,8 @@ fn classify(tag: &str) -> (u16, u32) {
         // Subtrees whose text a reader never sees as content.
         "script" | "style" | "noscript" | "template" | "head" | "svg" | "iframe" | "object" | "embed" | "canvas"
         | "select" | "textarea" | "option" | "datalist" | "input" | "map" | "area" | "audio" | "video"
-        | "source" | "track" | "meta" | "link" | "base" | "title" => (DROP, 0),
+        | "source" | "track" | "meta" | "link" | "base" | "title" | "noframes" | "noembed" | "annotation"
+        | "annotation-xml" => (DROP, 0),
         "li" | "dt" | "dd" | "td" | "th" => (BLOCK | ITEM, 0),
         "tr" => (BLOCK | ITEM | ROWS, 0),
         "tbody" => (BLOCK | ROWS, 0),
@@ -100,7 +101,8 @@ fn is_hidden(attrs: &[Attribute]) -> bool {
     }
     match attr(attrs, "style") {
         Some(style) if !style.is_empty() => {
-            let s: String = style.chars().filter(|&c| c != ' ').flat_map(char::to_lowercase).collect();
+            // CSS allows any white space around the colon (`display:\tnone`, a line break).
+            let s: String = style.chars().filter(|c| !c.is_ascii_whitespace()).flat_map(char::to_lowercase).collect();
             s.contains("display:none") || s.contains("visibility:hidden")
         }
         _ => false,

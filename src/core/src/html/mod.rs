@@ -116,6 +116,7 @@ pub fn parse_html(html: &str) -> HtmlPage {
     if html.chars().all(lines::is_space) {
         return HtmlPage::default();
     }
+    let html = &*cap_attributes(html);
     let dom = parse_dom(html, false);
     let mut builder = lines::Builder::new();
     dom.walk(&mut builder);
@@ -180,7 +181,7 @@ fn parse_dom(html: &str, show_noscript: bool) -> dom::Dom {
     use html5ever::tree_builder::TreeBuilderOpts;
     let sink = dom::Sink::new((html.len() / 40).min(1 << 20), show_noscript);
     let opts = TreeBuilderOpts { scripting_enabled: !show_noscript, ..Default::default() };
-    let guard = DepthGuard { builder: TreeBuilder::new(sink, opts) };
+    let guard = DepthGuard { builder: TreeBuilder::new(sink, opts), formatting: Default::default() };
     let tokenizer = Tokenizer::new(guard, Default::default());
     let input = BufferQueue::default();
     let mut rest = html;
@@ -205,17 +206,183 @@ fn parse_dom(html: &str, show_noscript: bool) -> dom::Dom {
     tokenizer.sink.builder.sink.finish()
 }
 
+/// Attributes of one tag beyond this many are cut out before parsing.
+///
+/// html5ever checks each new attribute's name against every one before it in the tag, so a tag
+/// of n attributes costs n² (100,000 attributes in one tag, 0.9 MB: 4.8 s; 200,000: 25 s). No
+/// page needs thousands, and an attribute is never text a reader sees.
+pub const MAX_ATTRIBUTES: usize = 1024;
+
+/// `html` with every tag's attributes past [`MAX_ATTRIBUTES`] removed (borrowed, unchanged, on
+/// every real page). The scan follows the tokenizer's attribute states closely enough to count:
+/// names end at white space, `=`, `/` or `>`, values are quoted or end at white space or `>`.
+/// Comments are skipped whole. A cut never spans a `<`, so text that only looks like a tag (in a
+/// script, say) can never swallow a real end tag; one linear pass.
+fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let start = i + off;
+        if b[start..].starts_with(b"<!--") {
+            match b[start + 4..].windows(3).position(|w| w == b"-->") {
+                Some(end) => {
+                    i = start + 4 + end + 3;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let name = start + 1 + usize::from(b.get(start + 1) == Some(&b'/'));
+        if !b.get(name).is_some_and(u8::is_ascii_alphabetic) {
+            i = start + 1;
+            continue;
+        }
+        let mut j = name;
+        while j < b.len() && !ws(b[j]) && b[j] != b'>' && b[j] != b'/' {
+            j += 1;
+        }
+        let (mut count, mut cut) = (0usize, None);
+        loop {
+            while j < b.len() && (ws(b[j]) || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            count += 1;
+            if count == MAX_ATTRIBUTES + 1 {
+                cut = Some(j);
+            }
+            j += 1; // a name's first character may be '=' (the tokenizer takes it as a letter)
+            while j < b.len() && !ws(b[j]) && !matches!(b[j], b'>' | b'=' | b'/') {
+                j += 1;
+            }
+            let mut k = j;
+            while k < b.len() && ws(b[k]) {
+                k += 1;
+            }
+            if k < b.len() && b[k] == b'=' {
+                k += 1;
+                while k < b.len() && ws(b[k]) {
+                    k += 1;
+                }
+                if k < b.len() && (b[k] == b'"' || b[k] == b'\'') {
+                    let q = b[k];
+                    j = b[k + 1..].iter().position(|&c| c == q).map_or(b.len(), |p| k + 1 + p + 1);
+                } else {
+                    j = k;
+                    while j < b.len() && !ws(b[j]) && b[j] != b'>' {
+                        j += 1;
+                    }
+                }
+            }
+        }
+        if let Some(c) = cut {
+            if j < b.len() && !b[c..j].contains(&b'<') {
+                cuts.push((c, j)); // the tag's '>' at j stays
+            }
+        }
+        i = j.max(start + 1);
+    }
+    if cuts.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut from = 0;
+    for (c, j) in cuts {
+        out.push_str(&html[from..c]); // cuts fall on ASCII bytes, so on char boundaries
+        from = j;
+    }
+    out.push_str(&html[from..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Elements nested deeper than this are flattened: their start tags are ignored, so their
 /// content joins the element at this depth. Browsers cap the tree the same way (Blink at 512).
 /// Without a cap, the tree builder's scope checks scan the whole stack of open elements on every
 /// tag, and a page of 100,000 nested `<div>`s takes minutes.
 pub const MAX_DEPTH: u32 = 512;
 
+/// Formatting start tags left open at once beyond this are ignored (with their end tags).
+///
+/// The tree builder re-opens every formatting element still open (`<b>`, `<font>`, `<a>`, ...)
+/// before each later piece of text: the "reconstruct the active formatting elements" step of the
+/// WHATWG algorithm, which browsers run too. Identical ones count at most three times, but
+/// differing attributes make each distinct, so 500 unclosed `<b class=cN>` tags followed by
+/// 50,000 short blocks built 25 million elements: 3.6 GB from 0.6 MB of input. Real pages leave
+/// a few open (old `<font>` markup); the ones ignored only lose their class and id hints.
+pub const MAX_OPEN_FORMATTING: u32 = 16;
+
+/// The formatting elements of the WHATWG list of active formatting elements.
+fn is_formatting(name: &str) -> bool {
+    matches!(name, "a" | "b" | "big" | "code" | "em" | "font" | "i" | "nobr" | "s" | "small" | "strike" | "strong"
+        | "tt" | "u")
+}
+
 /// Sits between the tokenizer and the tree builder and drops start tags that would nest
 /// deeper than `MAX_DEPTH`. Tags that switch the tokenizer to raw text (script, style, ...)
-/// always pass, so their content never turns into visible text.
+/// always pass, so their content never turns into visible text. It also caps the formatting
+/// elements left open (`MAX_OPEN_FORMATTING`).
 struct DepthGuard {
     builder: html5ever::tree_builder::TreeBuilder<dom::Handle, dom::Sink>,
+    formatting: FormattingCount,
+}
+
+/// Formatting start tags passed and not yet ended, and per name those dropped whose end tags
+/// must be dropped too (else `</b>` of an ignored `<b>` would close an outer one). An `<a>` or
+/// `<nobr>` start closes the one still open (the tree builder does so), so those count once.
+#[derive(Default)]
+struct FormattingCount {
+    open: std::cell::Cell<u32>,
+    open_a: std::cell::Cell<bool>,
+    open_nobr: std::cell::Cell<bool>,
+    dropped: std::cell::RefCell<Vec<(html5ever::LocalName, u32)>>,
+}
+
+impl FormattingCount {
+    /// Whether this formatting tag goes on to the tree builder.
+    fn pass(&self, name: &html5ever::LocalName, start: bool) -> bool {
+        let single = match &**name {
+            "a" => Some(&self.open_a),
+            "nobr" => Some(&self.open_nobr),
+            _ => None,
+        };
+        let mut dropped = self.dropped.borrow_mut();
+        let slot = dropped.iter().position(|(n, _)| n == name);
+        if start {
+            if single.is_some_and(|open| open.get()) {
+                return true; // replaces the one open: the count stays
+            }
+            if self.open.get() < MAX_OPEN_FORMATTING {
+                self.open.set(self.open.get() + 1);
+                if let Some(open) = single {
+                    open.set(true);
+                }
+                return true;
+            }
+            match slot {
+                Some(i) => dropped[i].1 += 1,
+                None => dropped.push((name.clone(), 1)),
+            }
+            return false;
+        }
+        if let Some(i) = slot {
+            dropped[i].1 -= 1;
+            if dropped[i].1 == 0 {
+                dropped.swap_remove(i);
+            }
+            return false;
+        }
+        match single {
+            Some(open) if !open.get() => return true, // nothing of ours open: a stray end tag
+            Some(open) => open.set(false),
+            None => {}
+        }
+        self.open.set(self.open.get().saturating_sub(1));
+        true
+    }
 }
 
 impl html5ever::tokenizer::TokenSink for DepthGuard {
@@ -228,6 +395,9 @@ impl html5ever::tokenizer::TokenSink for DepthGuard {
     ) -> html5ever::tokenizer::TokenSinkResult<dom::Handle> {
         use html5ever::tokenizer::{StartTag, TagToken, TokenSinkResult};
         if let TagToken(tag) = &token {
+            if is_formatting(&tag.name) && !self.formatting.pass(&tag.name, tag.kind == StartTag) {
+                return TokenSinkResult::Continue;
+            }
             if tag.kind == StartTag
                 && self.builder.sink.current_depth() >= MAX_DEPTH
                 && !matches!(

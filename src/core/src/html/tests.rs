@@ -465,3 +465,64 @@ fn hidden_text_does_not_stop_the_noscript_fallback() {
     );
     assert!(lines(&page).contains(&"Post one says the valve was replaced last spring and has held fine since then."));
 }
+
+#[test]
+fn fallbacks_browsers_never_show_and_tex_annotations_are_dropped() {
+    // noembed/noframes content is raw text to the parser: it leaked as literal markup.
+    let page = parse(
+        r#"<body><p>Real text.</p><noembed><b>fallback</b></noembed><noframes><p>No frames.</p></noframes>
+           <p>Area is <math><semantics><mi>r</mi><annotation encoding="application/x-tex">\pi r^2</annotation>
+           </semantics></math> here.</p></body>"#,
+    );
+    assert_eq!(lines(&page), ["Real text.", "", "Area is r here."]);
+}
+
+#[test]
+fn hidden_styles_allow_any_white_space_around_the_colon() {
+    let page = parse("<p style=\"display:\tnone\">tabbed</p><p style=\"visibility:\n hidden\">broken</p><p>shown</p>");
+    assert!(ctx(&page, "tabbed").has_ancestor("hidden") && ctx(&page, "broken").has_ancestor("hidden"));
+    assert!(!ctx(&page, "shown").has_ancestor("hidden"));
+}
+
+#[test]
+fn formatting_left_open_is_capped_so_the_tree_stays_small() {
+    // Every later text re-opens the formatting elements still open: 200 distinct ones before
+    // 1,000 blocks built 200,000 elements (500 before 50,000 blocks: 3.6 GB).
+    let open: String = (0..200).map(|i| format!("<b class=c{i}>")).collect();
+    let html = format!("<p>{open}</p>{}", "<div>x</div>".repeat(1000));
+    let dom = parse_dom(&html, false);
+    assert!(dom.nodes.len() < 20_000, "{} nodes", dom.nodes.len()); // 16 re-opened per block at most
+    assert_eq!(parse(&html).text.lines().filter(|l| *l == "x").count(), 1000);
+    // Nested deeper than the cap, the text and what follows the end tags are where they were.
+    let deep = format!("<p>{}deep{} after</p><p>next</p>", (0..40).map(|i| format!("<i class=c{i}>")).collect::<String>(),
+                       "</i>".repeat(40));
+    assert_eq!(lines(&parse(&deep)), ["deep after", "", "next"]);
+    // An <a> start closes the open one, so a list of unclosed links keeps every link.
+    let links: String = (0..40).map(|i| format!("<li><a href=/{i}>Item {i}")).collect();
+    let page = parse(&format!("<ul>{links}</ul>"));
+    assert_eq!(page.text.lines().filter(|l| l.starts_with("Item")).count(), 40);
+    assert!(page.contexts.iter().flatten().all(|c| c.link_share == 1.0));
+}
+
+#[test]
+fn a_tag_with_thousands_of_attributes_keeps_the_first_ones_and_the_text() {
+    let many: String = (0..5000).map(|i| format!(" a{i}=\"v {i}\"")).collect();
+    let html = format!("<p{many} class=late>Text after the tag.</p><p>Next.</p>");
+    let capped = cap_attributes(&html);
+    assert_eq!(capped.matches('=').count(), MAX_ATTRIBUTES);
+    assert!(capped.ends_with(" a1023=\"v 1023\" >Text after the tag.</p><p>Next.</p>"));
+    assert_eq!(lines(&parse(&html)), ["Text after the tag.", "", "Next."]);
+    // Real pages come through untouched, borrowed.
+    let page = "<div class=a id=b><!-- <p x y z> --><a href=x>One</a><script>if (a<b) {}</script></div>";
+    assert!(matches!(cap_attributes(page), std::borrow::Cow::Borrowed(_)));
+}
+
+#[test]
+fn text_that_only_looks_like_a_huge_tag_is_never_cut_across_a_real_tag() {
+    // In a script, "a<b" opens no tag, but the scan cannot know: the thousands of "attributes"
+    // after it run into </script>, and a cut there would turn the rest of the page into script.
+    let words = "w ".repeat(3000);
+    let html = format!("<script>if (a<b {words}</script><p>After the script.</p>");
+    assert_eq!(cap_attributes(&html), html);
+    assert_eq!(lines(&parse(&html)), ["After the script."]);
+}
