@@ -194,3 +194,17 @@ def test_detection_is_deterministic_and_short_text_loads_no_profiles(monkeypatch
     monkeypatch.setattr(language, "_factory", None)  # a fresh process's detector
     assert [language.detect_language(_document(lang)) for lang in reversed(MULTILINGUAL)] == first[::-1]
     assert first == list(MULTILINGUAL)
+
+
+def test_a_long_page_is_judged_by_its_whole_length_not_its_opening():
+    # The sample came from the first 10,000 characters only: 250 English menu lines before a
+    # German article made it 'en', and languages=("de",) skipped the whole page.
+    from textsieve import clean_text
+    from textsieve.language import detect_language
+
+    menu = "Click here to subscribe to our newsletter today\n" * 250
+    article = ("Dies ist ein langer deutscher Absatz über die Arbeit in den Weinbergen, die im Herbst "
+               "beginnt und bis in den Winter dauert, wenn die Winzer den Rebschnitt vornehmen.\n") * 50
+    assert detect_language(menu + article) == "de"
+    assert "Weinbergen" in clean_text(menu + article, languages=("de",))
+    assert detect_language("\n" * 2_000_000 + article) == "de"
