@@ -1066,6 +1066,9 @@ LEGACY = [
      "l'entrée est libre pour les élèves du lycée.\n", "iso8859_15"),
     ("Add 1½ cups of flour and ¼ teaspoon of salt. Don´t stir too much, it´s fine to leave some lumps in "
      "the batter before baking it.\n", "latin-1"),
+    # one the detector reads as latin-6 ("25 Ī", "―uvres", "complčtes")
+    ("Le prix du miel est de 25 € le pot. Les œuvres complètes de l'auteur coûtent 40 € chez le libraire, et le "
+     "cœur de la ville est très animé le samedi matin avec le marché.", "iso8859_15"),
 ]
 
 

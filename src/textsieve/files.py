@@ -132,6 +132,10 @@ def decode_text(data: bytes, where: str) -> Decoded:
 # detection among these is re-decided by the language; any other answer stands.
 _CONFUSED_PAGES = frozenset({"cp1250", "cp1252", "cp1254", "cp1257", "cp1258", "latin_1", "iso8859_2", "iso8859_9",
                              "iso8859_13"})
+# ISO code pages the detector also answers for Western text in latin-9 (French with € and œ
+# came out as latin-6: "25 Ī", "―uvres", "complčtes"). A Western language re-decides as for
+# the pages above; any other keeps the detector's answer.
+_RARE_LATIN_PAGES = frozenset({"iso8859_4", "iso8859_10", "iso8859_14", "iso8859_16"})
 _PAGE_OF_LANGUAGE = {
     **dict.fromkeys(("en", "fr", "de", "it", "es", "pt", "nl", "da", "sv", "no", "fi", "is", "ca", "af", "sq", "id",
                      "tl", "sw", "so", "cy"), "cp1252"),
@@ -167,10 +171,12 @@ def _legacy_decode(data: bytes) -> tuple[str, str] | None:
     if best is None:
         return None
     text, encoding = str(best), best.encoding
-    if encoding in _CONFUSED_PAGES:
+    if encoding in _CONFUSED_PAGES or encoding in _RARE_LATIN_PAGES:
         from .language import detect_language
 
         page = _PAGE_OF_LANGUAGE.get(detect_language(text))  # too short to tell: the detector's answer stands
+        if encoding in _RARE_LATIN_PAGES and page != "cp1252":
+            page = None  # a Nordic, Baltic or Romanian page in its own ISO code page: the detector's answer
         if page is not None and page != encoding:
             try:
                 text, encoding = data.decode(page), page
