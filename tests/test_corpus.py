@@ -70,8 +70,8 @@ def test_bad_rows_are_reported_with_file_and_line(tmp_path, content, message):
 
 def test_non_utf8_is_reported(tmp_path):
     p = tmp_path / "latin.tsv"
-    p.write_bytes("body\tcaf\xe9\n".encode("latin-1"))
-    with pytest.raises(CorpusError, match="not UTF-8"):
+    p.write_bytes("body\tfine\nbody\tcaf\xe9\n".encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"latin.tsv:2: not UTF-8"):
         read_labeled(p)
 
 

@@ -631,6 +631,7 @@ def test_an_unknown_language_code_is_a_usage_error(tmp_path, example_text):
     write(tmp_path / "in" / "a.txt", example_text)
     typo = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--lang", "en,englsh"])
     assert typo.exit_code == 2 and "englsh" in typo.output
+    assert "--lang" in typo.output and "SieveConfig" not in typo.output  # the option typed, not the API field
     assert not (tmp_path / "out").exists()
     known = runner.invoke(app, ["clean", str(tmp_path / "in" / "a.txt"), "--lang", "en,zh-cn,unknown", "-q"])
     assert known.exit_code == 0 and "Harvest Day" in known.output

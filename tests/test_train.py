@@ -363,3 +363,14 @@ def test_one_source_file_or_a_seed_out_of_range_is_a_clear_error_before_anything
     for seed in (-1, 2**40, True):
         with pytest.raises(ConfigError, match="seed must be a whole number"):
             train(data, tmp_path / "m", seed=seed, log=lambda m: None)
+
+
+def test_cross_validation_that_leaves_a_fold_one_source_is_a_clear_error(tmp_path):
+    from textsieve.errors import CorpusError
+
+    data = write_corpus(tmp_path / "data")
+    for extra in sorted(data.glob("*.tsv"))[2:]:
+        extra.unlink()
+    with pytest.raises(CorpusError, match="cross-validation with 2 folds leaves a fold"):
+        train(data, tmp_path / "m", variants=1, real_pages=0, folds=2, features=SMALL, log=lambda m: None)
+    assert not (tmp_path / "m").exists()  # refused before the fit, not after it

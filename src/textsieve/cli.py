@@ -81,8 +81,15 @@ def _config(model, keep: str, body_threshold, lang, guard: bool = True, join_wra
         except ValueError:
             raise ConfigError(f"--body-threshold {body_threshold!r}: give a probability between 0 and 1, or "
                               f"'{ARGMAX}'.") from None
-    config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold,
-                         languages=lang, guard=guard, join_wrapped=join_wrapped)
+    try:
+        config = SieveConfig(keep=tuple(k.strip() for k in keep.split(",") if k.strip()), body_threshold=body_threshold,
+                             languages=lang, guard=guard, join_wrapped=join_wrapped)
+    except ConfigError as exc:  # the API's names, said as the options the user typed
+        message = str(exc)
+        for field, option in (("SieveConfig.languages", "--lang"), ("SieveConfig.body_threshold", "--body-threshold"),
+                              ("SieveConfig.keep", "--keep")):
+            message = message.replace(field, option)
+        raise ConfigError(message) from None
     labels = read_manifest(model)["labels"]
     unknown = sorted(set(config.keep) - set(labels))
     if unknown:
@@ -125,7 +132,7 @@ def clean(
                                               ("--jobs", jobs), ("--force", force or None), ("--scheduler", scheduler),
                                               ("--report", report)) if value is not None]
             if given:
-                raise UsageError(f"{', '.join(given)} only apply when cleaning into a folder: add -o OUT, or leave them out.")
+                raise UsageError(f"{', '.join(given)} only {'applies' if len(given) == 1 else 'apply'} when cleaning into a folder: add -o OUT, or leave them out.")
         if output_format not in (None, "same", "jsonl"):
             raise UsageError("--format must be 'same' or 'jsonl'.")
         if jobs is not None and jobs < 1:

@@ -128,9 +128,11 @@ def read_labeled(path: str | Path, group: str | None = None, new_labels: Iterabl
     path = Path(path)
     allowed = _allowed(new_labels)
     try:
-        content = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        content = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: not UTF-8 (byte {exc.start}). Re-save the file as UTF-8.") from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CorpusError(f"{path}:{line}: not UTF-8 (byte {exc.start} of the file). Re-save the file as UTF-8.") from None
     except OSError as exc:
         raise CorpusError(f"{path}: cannot be read ({exc.strerror}).") from None
     if content.startswith("\ufeff"):  # a byte-order mark some editors save: not part of the first label

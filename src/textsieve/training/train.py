@@ -599,6 +599,24 @@ def predict_records(model: FittedModel, table: TrainingTable, doc_ids: Sequence[
     return [out[int(d)] for d in doc_ids]
 
 
+def cv_splits(table: TrainingTable, folds: int) -> list:
+    """The grouped folds of :func:`cross_validate` (document indices), checked: each fold's model
+    is trained as a whole model is, with out-of-fold scores inside it, so its training part
+    needs documents of two source groups (else a CorpusError, before any fitting)."""
+    from sklearn.model_selection import GroupKFold
+
+    from ..errors import CorpusError
+
+    groups = [d.group or d.name for d in table.documents]
+    splits = list(GroupKFold(n_splits=min(folds, len(set(groups)))).split(np.zeros(len(groups)), groups=groups))
+    for train_docs, _ in splits:
+        if len({groups[i] for i in train_docs}) < 2:
+            raise CorpusError(f"cross-validation with {folds} folds leaves a fold whose training part comes from one "
+                              f"source group ({len(set(groups))} groups in all; the documents of an archive page "
+                              "count as one): label more documents, or use fewer --folds.")
+    return splits
+
+
 def cross_validate(table: TrainingTable, folds: int = 5, config: TrainConfig = TrainConfig(), seed: int = 0,
                    languages: dict[str, str] | None = None, log=None) -> dict:
     """Line-level metrics from grouped k-fold CV, plus per-fold macro-F1.
@@ -609,15 +627,11 @@ def cross_validate(table: TrainingTable, folds: int = 5, config: TrainConfig = T
     language of the source document (``by_language``, from ``languages``: group -> code), because
     a figure pooled over mostly English text would hide a model that guts German pages.
     """
-    from sklearn.model_selection import GroupKFold
-
     docs = table.documents
-    groups = [d.group or d.name for d in docs]
     labels = sorted({lab for d in docs for lab in d.label_set()})
     preds: list = [None] * len(docs)
     fold_scores = []
-    splitter = GroupKFold(n_splits=min(folds, len(set(groups))))
-    for train_docs, test_docs in splitter.split(np.zeros(len(docs)), groups=groups):
+    for train_docs, test_docs in cv_splits(table, folds):
         model = fit_table(table, table.rows_of(train_docs), config, seed)
         fold_preds = predict_records(model, table, test_docs)
         fold_scores.append(evaluate_documents([docs[i] for i in test_docs], fold_preds, labels)["macro_f1"])
@@ -899,6 +913,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
         raise CorpusError(f"{data_dir}: training needs labeled documents from at least two source files (it holds "
                           f"{len(docs)} document(s) from one); pass two learns from scores of models that did not "
                           "see the document.")
+    if folds and folds > 1:
+        cv_splits(table, folds)  # refused now, not after the fit
     if out_dir is not None:  # the folder can take the model: found now, not after the fit
         check_model_dir(out_dir, force=force)
     archives = [d for d in augmented[:n_team] if "-archive-" in d.name]
