@@ -70,7 +70,8 @@ pub fn ancestor_bit(name: &str) -> u32 {
 }
 
 /// A parsed page: its text (one line per block, blank lines between blocks) and one context
-/// per line of `text` (split on '\n'; `None` for blank lines).
+/// per line of `text` (`text.lines()`: the text ends with a newline, so splitting on '\n' gives one
+/// item more; `None` for blank lines).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HtmlPage {
     pub text: String,
