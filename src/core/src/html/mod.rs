@@ -215,35 +215,56 @@ fn parse_dom(html: &str, show_noscript: bool) -> dom::Dom {
 pub const MAX_ATTRIBUTES: usize = 1024;
 
 /// `html` with every tag's attributes past [`MAX_ATTRIBUTES`] removed (borrowed, unchanged, on
-/// every real page). The scan follows the tokenizer's attribute states closely enough to count:
-/// names end at white space, `=`, `/` or `>`, values are quoted or end at white space or `>`.
-/// Comments are skipped whole. A cut never spans a `<`, so text that only looks like a tag (in a
-/// script, say) can never swallow a real end tag; one linear pass.
+/// every real page). The scan keeps in step with the tokenizer where it matters: names end at
+/// white space, `/` or `>` (a name may hold `=` first, or `<`), values are quoted (across `>` and
+/// lines) or end at white space or `>`; comments (`<!-- -->`, `<!-->`, `--!>`), bogus comments
+/// (`<!x>`, `<?x>`, `</1>`) and the raw text of script, style, textarea, title, xmp, iframe,
+/// noembed and noframes are skipped whole, and nothing after `<plaintext>` is a tag. One linear
+/// pass; a tag left open at the end is cut too (the tokenizer drops it anyway).
 fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
     let b = html.as_bytes();
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let find = |from: usize, needle: &[u8]| -> Option<usize> {
+        b.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+    };
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
         let start = i + off;
+        let next = b.get(start + 1).copied().unwrap_or(0);
         if b[start..].starts_with(b"<!--") {
-            match b[start + 4..].windows(3).position(|w| w == b"-->") {
-                Some(end) => {
-                    i = start + 4 + end + 3;
-                    continue;
+            // `<!-->` and `<!--->` end at once; otherwise at `-->` or `--!>`.
+            let body = start + 4;
+            i = if b[body..].starts_with(b">") {
+                body + 1
+            } else if b[body..].starts_with(b"->") {
+                body + 2
+            } else {
+                let close = [find(body, b"-->").map(|p| p + 3), find(body, b"--!>").map(|p| p + 4)];
+                match close.into_iter().flatten().min() {
+                    Some(e) => e,
+                    None => break,
                 }
-                None => break,
-            }
+            };
+            continue;
         }
-        let name = start + 1 + usize::from(b.get(start + 1) == Some(&b'/'));
+        let end_tag = next == b'/';
+        let name = start + 1 + usize::from(end_tag);
         if !b.get(name).is_some_and(u8::is_ascii_alphabetic) {
-            i = start + 1;
+            // `<!x>`, `<?x>` and `</1>` are bogus comments to the next `>`; a `<` before anything
+            // else is text.
+            i = if matches!(next, b'!' | b'?') || end_tag {
+                find(start + 2, b">").map_or(b.len(), |p| p + 1)
+            } else {
+                start + 1
+            };
             continue;
         }
         let mut j = name;
         while j < b.len() && !ws(b[j]) && b[j] != b'>' && b[j] != b'/' {
             j += 1;
         }
+        let tag = html[name..j].to_ascii_lowercase();
         let (mut count, mut cut) = (0usize, None);
         loop {
             while j < b.len() && (ws(b[j]) || b[j] == b'/') {
@@ -256,7 +277,7 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
             if count == MAX_ATTRIBUTES + 1 {
                 cut = Some(j);
             }
-            j += 1; // a name's first character may be '=' (the tokenizer takes it as a letter)
+            j += 1; // a name's first character may be '=' (the tokenizer takes it as part of the name)
             while j < b.len() && !ws(b[j]) && !matches!(b[j], b'>' | b'=' | b'/') {
                 j += 1;
             }
@@ -281,11 +302,28 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
             }
         }
         if let Some(c) = cut {
-            if j < b.len() && !b[c..j].contains(&b'<') {
-                cuts.push((c, j)); // the tag's '>' at j stays
-            }
+            cuts.push((c, j)); // the tag's '>' at j stays
         }
-        i = j.max(start + 1);
+        i = (j + 1).min(b.len()).max(start + 1);
+        if end_tag {
+            continue;
+        }
+        if tag == "plaintext" {
+            break;
+        }
+        if matches!(&*tag, "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes") {
+            // Raw text up to the element's end tag, `</name` in any case.
+            let close = format!("</{tag}");
+            let mut k = i;
+            i = loop {
+                match b.get(k..).and_then(|rest| rest.iter().position(|&c| c == b'<')) {
+                    None => break b.len(),
+                    Some(p) if b.len() >= k + p + close.len()
+                        && b[k + p..k + p + close.len()].eq_ignore_ascii_case(close.as_bytes()) => break k + p,
+                    Some(p) => k += p + 1,
+                }
+            };
+        }
     }
     if cuts.is_empty() {
         return std::borrow::Cow::Borrowed(html);
@@ -306,14 +344,16 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
 /// tag, and a page of 100,000 nested `<div>`s takes minutes.
 pub const MAX_DEPTH: u32 = 512;
 
-/// Formatting start tags left open at once beyond this are ignored (with their end tags).
+/// Formatting start tags beyond this many left open at once lose their attributes.
 ///
 /// The tree builder re-opens every formatting element still open (`<b>`, `<font>`, `<a>`, ...)
 /// before each later piece of text: the "reconstruct the active formatting elements" step of the
-/// WHATWG algorithm, which browsers run too. Identical ones count at most three times, but
+/// WHATWG algorithm, which browsers run too. Identical ones are kept at most three times, but
 /// differing attributes make each distinct, so 500 unclosed `<b class=cN>` tags followed by
-/// 50,000 short blocks built 25 million elements: 3.6 GB from 0.6 MB of input. Real pages leave
-/// a few open (old `<font>` markup); the ones ignored only lose their class and id hints.
+/// 50,000 short blocks built 25 million elements: 3.6 GB from 0.6 MB of input. Past the cap a
+/// formatting start tag goes on without its attributes, so the three-identical rule bounds what
+/// is re-opened; the tag itself, its end tag and the page's text and lines are as they were, and
+/// only its class and id hints are lost. Real pages leave a few open (old `<font>` markup).
 pub const MAX_OPEN_FORMATTING: u32 = 16;
 
 /// The formatting elements of the WHATWG list of active formatting elements.
@@ -324,65 +364,67 @@ fn is_formatting(name: &str) -> bool {
 
 /// Sits between the tokenizer and the tree builder and drops start tags that would nest
 /// deeper than `MAX_DEPTH`. Tags that switch the tokenizer to raw text (script, style, ...)
-/// always pass, so their content never turns into visible text. It also caps the formatting
-/// elements left open (`MAX_OPEN_FORMATTING`).
+/// always pass, so their content never turns into visible text. Formatting start tags past
+/// `MAX_OPEN_FORMATTING` left open lose their attributes.
 struct DepthGuard {
     builder: html5ever::tree_builder::TreeBuilder<dom::Handle, dom::Sink>,
-    formatting: FormattingCount,
+    formatting: std::cell::RefCell<FormattingCount>,
 }
 
-/// Formatting start tags passed and not yet ended, and per name those dropped whose end tags
-/// must be dropped too (else `</b>` of an ignored `<b>` would close an outer one). An `<a>` or
-/// `<nobr>` start closes the one still open (the tree builder does so), so those count once.
+/// An estimate, from the tokens, of the formatting elements left open: per name, start tags
+/// passed with their attributes and not yet ended. An end tag only counts for a name that has
+/// one open (a stray `</u>` must not make room), an `<a>` or `<nobr>` start closes the one still
+/// open (the tree builder does so), and a table cell's end clears what was opened in it (as the
+/// builder's markers do): the count goes back to what it was when the table started.
 #[derive(Default)]
 struct FormattingCount {
-    open: std::cell::Cell<u32>,
-    open_a: std::cell::Cell<bool>,
-    open_nobr: std::cell::Cell<bool>,
-    dropped: std::cell::RefCell<Vec<(html5ever::LocalName, u32)>>,
+    open: Vec<(html5ever::LocalName, u32)>,
+    tables: Vec<Vec<(html5ever::LocalName, u32)>>,
 }
 
 impl FormattingCount {
-    /// Whether this formatting tag goes on to the tree builder.
-    fn pass(&self, name: &html5ever::LocalName, start: bool) -> bool {
-        let single = match &**name {
-            "a" => Some(&self.open_a),
-            "nobr" => Some(&self.open_nobr),
-            _ => None,
-        };
-        let mut dropped = self.dropped.borrow_mut();
-        let slot = dropped.iter().position(|(n, _)| n == name);
-        if start {
-            if single.is_some_and(|open| open.get()) {
-                return true; // replaces the one open: the count stays
-            }
-            if self.open.get() < MAX_OPEN_FORMATTING {
-                self.open.set(self.open.get() + 1);
-                if let Some(open) = single {
-                    open.set(true);
-                }
-                return true;
-            }
-            match slot {
-                Some(i) => dropped[i].1 += 1,
-                None => dropped.push((name.clone(), 1)),
-            }
+    fn total(&self) -> u32 {
+        self.open.iter().map(|(_, n)| n).sum()
+    }
+
+    /// Whether this formatting start tag keeps its attributes (and is counted).
+    fn start(&mut self, name: &html5ever::LocalName) -> bool {
+        let slot = self.open.iter().position(|(n, _)| n == name);
+        if matches!(&**name, "a" | "nobr") && slot.is_some_and(|i| self.open[i].1 > 0) {
+            return true; // replaces the one open: the count stays
+        }
+        if self.total() >= MAX_OPEN_FORMATTING {
             return false;
         }
-        if let Some(i) = slot {
-            dropped[i].1 -= 1;
-            if dropped[i].1 == 0 {
-                dropped.swap_remove(i);
-            }
-            return false;
+        match slot {
+            Some(i) => self.open[i].1 += 1,
+            None => self.open.push((name.clone(), 1)),
         }
-        match single {
-            Some(open) if !open.get() => return true, // nothing of ours open: a stray end tag
-            Some(open) => open.set(false),
-            None => {}
-        }
-        self.open.set(self.open.get().saturating_sub(1));
         true
+    }
+
+    fn end(&mut self, name: &html5ever::LocalName) {
+        if let Some(i) = self.open.iter().position(|(n, _)| n == name) {
+            self.open[i].1 = self.open[i].1.saturating_sub(1);
+        }
+    }
+
+    /// A table tag: a table keeps what was open before it, a cell boundary goes back to that.
+    fn table(&mut self, name: &str, start: bool) {
+        match (name, start) {
+            ("table", true) => self.tables.push(self.open.clone()),
+            ("table", false) => {
+                if let Some(before) = self.tables.pop() {
+                    self.open = before;
+                }
+            }
+            ("td" | "th" | "tr" | "caption", _) => {
+                if let Some(before) = self.tables.last() {
+                    self.open = before.clone();
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -395,10 +437,20 @@ impl html5ever::tokenizer::TokenSink for DepthGuard {
         line_number: u64,
     ) -> html5ever::tokenizer::TokenSinkResult<dom::Handle> {
         use html5ever::tokenizer::{StartTag, TagToken, TokenSinkResult};
-        if let TagToken(tag) = &token {
-            if is_formatting(&tag.name) && !self.formatting.pass(&tag.name, tag.kind == StartTag) {
-                return TokenSinkResult::Continue;
+        let mut token = token;
+        if let TagToken(tag) = &mut token {
+            let start = tag.kind == StartTag;
+            let mut count = self.formatting.borrow_mut();
+            if is_formatting(&tag.name) {
+                if !start {
+                    count.end(&tag.name);
+                } else if !count.start(&tag.name) {
+                    tag.attrs.clear();
+                }
+            } else if matches!(&*tag.name, "table" | "td" | "th" | "tr" | "caption") {
+                count.table(&tag.name, start);
             }
+            drop(count);
             if tag.kind == StartTag
                 && self.builder.sink.current_depth() >= MAX_DEPTH
                 && !matches!(

@@ -487,16 +487,34 @@ fn hidden_styles_allow_any_white_space_around_the_colon() {
 #[test]
 fn formatting_left_open_is_capped_so_the_tree_stays_small() {
     // Every later text re-opens the formatting elements still open: 200 distinct ones before
-    // 1,000 blocks built 200,000 elements (500 before 50,000 blocks: 3.6 GB).
-    let open: String = (0..200).map(|i| format!("<b class=c{i}>")).collect();
-    let html = format!("<p>{open}</p>{}", "<div>x</div>".repeat(1000));
-    let dom = parse_dom(&html, false);
-    assert!(dom.nodes.len() < 20_000, "{} nodes", dom.nodes.len()); // 16 re-opened per block at most
-    assert_eq!(parse(&html).text.lines().filter(|l| *l == "x").count(), 1000);
+    // 1,000 blocks built 200,000 elements (500 before 50,000 blocks: 3.6 GB). Stray end tags
+    // of other names between them must not make room.
+    for open in [(0..200).map(|i| format!("<b class=c{i}>")).collect::<String>(),
+                 (0..200).map(|i| format!("<b class=c{i}></u>")).collect::<String>()] {
+        let html = format!("<p>{open}</p>{}", "<div>x</div>".repeat(1000));
+        let dom = parse_dom(&html, false);
+        assert!(dom.nodes.len() < 30_000, "{} nodes", dom.nodes.len()); // 16 + 3 re-opened per block at most
+        assert_eq!(parse(&html).text.lines().filter(|l| *l == "x").count(), 1000);
+    }
     // Nested deeper than the cap, the text and what follows the end tags are where they were.
     let deep = format!("<p>{}deep{} after</p><p>next</p>", (0..40).map(|i| format!("<i class=c{i}>")).collect::<String>(),
                        "</i>".repeat(40));
     assert_eq!(lines(&parse(&deep)), ["deep after", "", "next"]);
+}
+
+#[test]
+fn old_formatting_markup_keeps_every_link_and_line() {
+    // The cap used to drop tags: after 16 unclosed <font>s in table cells, or 20 lines of
+    // <font><b><i>, later links lost their link share and a block of links became one line.
+    let cells = "<tr><td><font face=arial>x</td></tr>".repeat(20);
+    let page = parse(&format!("<table>{cells}</table><p><a href=/x>a link</a></p>"));
+    assert_eq!(ctx(&page, "a link").link_share, 1.0);
+    let items = "<font><b><i>Item <a href=/m>more</a></i></b><br>".repeat(20);
+    let page = parse(&format!("<div>{items}</div><div class=related><a href=/1>Related one</a> | \
+                               <a href=/2>Related two</a></div><p>more plain text here</p>"));
+    assert_eq!(ctx(&page, "Related one").link_share, 1.0);
+    assert_eq!(ctx(&page, "Related two").link_share, 1.0);
+    assert_eq!(ctx(&page, "more plain text here").link_share, 0.0);
     // An <a> start closes the open one, so a list of unclosed links keeps every link.
     let links: String = (0..40).map(|i| format!("<li><a href=/{i}>Item {i}")).collect();
     let page = parse(&format!("<ul>{links}</ul>"));
@@ -525,4 +543,28 @@ fn text_that_only_looks_like_a_huge_tag_is_never_cut_across_a_real_tag() {
     let html = format!("<script>if (a<b {words}</script><p>After the script.</p>");
     assert_eq!(cap_attributes(&html), html);
     assert_eq!(lines(&parse(&html)), ["After the script."]);
+}
+
+#[test]
+fn the_attribute_cap_keeps_in_step_with_the_tokenizer() {
+    let many = |n: usize| (0..n).map(|i| format!(" a{i}=v")).collect::<String>();
+    let capped = |html: &str| cap_attributes(html).matches(" a").count();
+    // Ways the first scan lost step, each leaving the quadratic check on 100,000 attributes.
+    for html in [
+        format!("<p{} x=\"<\"{}>text</p>", many(1500), many(1500)), // a '<' inside a value
+        format!("<!--><p{}>text</p>", many(3000)),                  // a comment closed at once
+        format!("<!---><p{}>text</p>", many(3000)),
+        format!("<!-- a --!><p{}>text</p>", many(3000)),
+        format!("<script>var t = \"<a title='\";</script><p{}>text</p>", many(3000)), // a quote in a script
+        format!("<p>text</p><p{}", many(3000)),                     // a tag open at the end
+        format!("<p>text</p></p{}>", many(3000)),                   // an end tag's attributes
+    ] {
+        assert!(capped(&html) <= MAX_ATTRIBUTES + 2, "{}: {} attributes kept", &html[..20], capped(&html));
+        assert!(lines(&parse(&html)).contains(&"text"));
+    }
+    // Raw text a reader sees (xmp, plaintext) is never cut, however tag-like.
+    let words = (0..1100).map(|i| format!("w{i} ")).collect::<String>();
+    for html in [format!("<xmp>if a<b then {words}-> end</xmp>"), format!("<plaintext>if a<b then {words}-> end")] {
+        assert_eq!(cap_attributes(&html), html);
+    }
 }
