@@ -293,3 +293,38 @@ def test_a_dask_worker_with_another_model_refuses_to_clean(inprocess_cluster, tm
                                        None, options, model_sha256="0" * 64) for r in batch]
     assert [r.status for r in results] == ["failed"] and "is not the run's" in results[0].reason
     assert not (tmp_path / "out" / "a.txt").exists()
+
+
+def test_a_model_replaced_in_its_folder_is_loaded_again(tmp_path):
+    # The cache was keyed by the path alone: datasets' new fingerprint saw the new model while
+    # this process kept cleaning with the old one.
+    from textsieve import engines
+
+    folder = _model_with_threshold(tmp_path, "m", 0.4)
+    assert engines.process_sieve(folder).model.body_threshold == 0.4
+    replacement = _model_with_threshold(tmp_path / "new", "m", 0.95)
+    os.replace(replacement / "manifest.json", folder / "manifest.json")
+    assert engines.process_sieve(folder).model.body_threshold == 0.95
+    assert engines.process_sieve(folder / "manifest.json") is engines.process_sieve(folder)
+
+
+def test_an_output_from_before_a_forced_run_is_never_reported_done_by_a_dead_batch(inprocess_cluster, tmp_path,
+                                                                                  monkeypatch):
+    # On a file system with coarse times an old output can carry the run's start time; it must
+    # still count as failed when the batch that was to redo it dies.
+    from textsieve.batch import filter_folder, process
+
+    local_cluster, _ = inprocess_cluster
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "f0.txt").write_text(GOOD[0], encoding="utf-8")
+    filter_folder([src], tmp_path / "out")
+    future = os.stat(tmp_path / "out" / "f0.txt").st_mtime + 3600
+    os.utime(tmp_path / "out" / "f0.txt", (future, future))
+
+    def die(pairs, sieve, **options):
+        raise MemoryError("worker ran out of memory")
+
+    monkeypatch.setattr(process, "process_files", die)
+    report = filter_folder([src], tmp_path / "out", scheduler=local_cluster.scheduler_address, force=True)
+    assert [f.status for f in report.files] == ["failed"]

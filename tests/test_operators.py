@@ -1067,6 +1067,12 @@ LEGACY = [
      "l'entrée est libre pour les élèves du lycée.\n", "iso8859_15"),
     ("Add 1½ cups of flour and ¼ teaspoon of salt. Don´t stir too much, it´s fine to leave some lumps in "
      "the batter before baking it.\n", "latin-1"),
+    # fractions before a unit are latin-1, not latin-9's œ and Œ ("Œin y œin")
+    ("Añada ½taza de azúcar y ¼cdta de sal; después hornee la masa veinte minutos hasta que esté dorada.",
+     "cp1252"),
+    ("Tornillos de ¼in y ½in para la mesa del comedor, con arandelas y tuercas de acero inoxidable. También hay "
+     "piezas de repuesto.", "cp1252"),
+    ("Les œuvres de l'artiste et son œil attentif ont séduit le public de la ville entière.\n" * 2, "iso8859_15"),
     # one the detector reads as latin-6 ("25 Ī", "―uvres", "complčtes")
     ("Le prix du miel est de 25 € le pot. Les œuvres complètes de l'auteur coûtent 40 € chez le libraire, et le "
      "cœur de la ville est très animé le samedi matin avec le marché.", "iso8859_15"),

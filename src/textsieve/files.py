@@ -182,7 +182,7 @@ def _legacy_decode(data: bytes) -> tuple[str, str] | None:
                 text, encoding = data.decode(page), page
             except UnicodeDecodeError:
                 pass  # bytes the language's code page does not have: keep the detected one
-    if encoding in ("cp1252", "latin_1") and _latin9_likelier(data):
+    if encoding in ("cp1252", "latin_1") and _latin9_likelier(data, text):
         return data.decode("iso8859_15"), "iso8859_15"
     return text, encoding
 
@@ -193,30 +193,40 @@ _LATIN9_DIFFERS = re.compile(rb"[\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe]")
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")
 
 
-def _latin9_likelier(data: bytes) -> bool:
-    """Whether Western text the detector reads as windows-1252 or latin-1 is latin-9.
+def _latin9_likelier(data: bytes, text: str) -> bool:
+    """Whether Western text the detector reads as windows-1252 or latin-1 (``text``) is latin-9.
 
     Why: no detector tells these apart by statistics (they share every letter but eight), so
     latin-9 French or Finnish came out with ``25 ¤`` for ``25 €`` and ``½uvre`` for ``œuvre``.
     The eight bytes decide by where they stand: latin-9 writes € (``¤`` in latin-1, a sign next
-    to nobody writes) and letters (Œ œ Š š Ž ž Ÿ) inside words; latin-1 writes fractions after a
-    digit (``1½``) and the acute accent between letters as an apostrophe (``don´t``). Text with
-    bytes 0x80-0x9F is windows-1252 (latin-9 has control characters there)."""
+    to nobody writes) and letters (Œ œ Š š Ž ž Ÿ) inside words (``cœur``, ``mažoor``); latin-1
+    writes fractions after a digit (``1½``) or before a unit (``½cup``, ``¼in``), and the acute
+    accent between letters as an apostrophe (``don´t``). A word that starts with ``œ``
+    (``œuvre``, ``œil``) and one that starts with ``½`` look alike, so that counts only in French.
+    Text with bytes 0x80-0x9F is windows-1252 (latin-9 has control characters there)."""
     if _C1_BYTES.search(data):
         return False
     votes = 0
+    french = None
     for m in _LATIN9_DIFFERS.finditer(data):
         i, b = m.start(), data[m.start()]
         before = data[i - 1] if i else 0x20
         after = data[i + 1] if i + 1 < len(data) else 0x20
+        inside = _is_letter_byte(before) and _is_letter_byte(after)
         if b == 0xA4:
             votes += 1
-        elif b == 0xB4 and _is_letter_byte(before) and _is_letter_byte(after):
-            votes -= 1
         elif 0x30 <= before <= 0x39:
-            votes -= 1
-        elif _is_letter_byte(before) or _is_letter_byte(after):
-            votes += 1
+            votes -= 1  # 1½, 2¼
+        elif b == 0xB4:
+            votes -= 1 if inside else 0  # don´t
+        elif inside:
+            votes += 1  # cœur, mažoor
+        elif b in (0xBC, 0xBD) and _is_letter_byte(after) and before in (0x20, 0x27, 0x2D, 0x0A, 0x28):
+            if french is None:
+                from .language import detect_language
+
+                french = detect_language(text) == "fr"
+            votes += 1 if french else -1  # œuvre in French, ½cup elsewhere
     return votes > 0
 
 

@@ -85,16 +85,31 @@ def _die_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watchdog, name="textsieve-parent-watchdog", daemon=True).start()
 
 
-def _lost(batch, reason: str, since_ns: int | None = None) -> list[FileResult]:
+def output_identities(pairs) -> dict:
+    """The outputs of ``pairs`` that exist before a run (``--force``), by their inode: a commit
+    renames a new file into place, so an output this run committed has another one."""
+    out = {}
+    for _, dst in pairs:
+        try:
+            out[str(dst)] = os.stat(dst).st_ino
+        except OSError:
+            pass
+    return out
+
+
+def _lost(batch, reason: str, since_ns: int | None = None, before: dict | None = None) -> list[FileResult]:
     """A batch lost with its worker, file by file: failed, except a file whose output this run
-    had already committed (renamed into place after ``since_ns``, when the run started): its
-    output is complete (outputs are renamed into place only when written whole), so it is done,
-    though its statistics were lost with the worker. A file system with coarse timestamps only
-    makes more of them "failed", as all of them were before."""
+    had already committed (renamed into place after ``since_ns``, when the run started, and not
+    the file that was there before it, ``before``: see :func:`output_identities`): its output is
+    complete (outputs are renamed into place only when written whole), so it is done, though its
+    statistics were lost with the worker. An output from before the run never counts, even
+    within a coarse file system's time unit."""
     out = []
+    before = before or {}
     for src, dst in batch:
         try:
-            committed = since_ns is not None and os.stat(dst).st_mtime_ns >= since_ns
+            st = os.stat(dst)
+            committed = since_ns is not None and st.st_mtime_ns >= since_ns and before.get(str(dst)) != st.st_ino
         except OSError:
             committed = False
         if committed:
@@ -106,7 +121,7 @@ def _lost(batch, reason: str, since_ns: int | None = None) -> list[FileResult]:
 
 
 def run_pool(batches: Sequence, model, config, options, jobs: int,
-             since_ns: int | None = None) -> Iterator[list[FileResult]]:
+             since_ns: int | None = None, before: dict | None = None) -> Iterator[list[FileResult]]:
     """Clean the batches on ``jobs`` worker processes. When a worker dies (the OOM killer, a
     kill), the batches it and its pool had in flight are reported as failed, and a fresh pool
     takes the batches not started yet: one dead worker never ends the run without a report.
@@ -144,9 +159,9 @@ def run_pool(batches: Sequence, model, config, options, jobs: int,
                     except BrokenProcessPool:
                         broken = True
                         yield _lost(batch, "a worker process died while cleaning this batch (out of memory, or killed)",
-                                    since_ns)
+                                    since_ns, before)
                     except Exception as exc:  # noqa: BLE001 - e.g. the model failed to load in the worker
-                        yield _lost(batch, f"worker failed: {type(exc).__name__}: {exc}", since_ns)
+                        yield _lost(batch, f"worker failed: {type(exc).__name__}: {exc}", since_ns, before)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         if len(todo) == started:  # a fresh pool that takes nothing: report the rest, never loop
@@ -156,7 +171,7 @@ def run_pool(batches: Sequence, model, config, options, jobs: int,
 
 
 def run_dask(scheduler, batches: Sequence, model, config, options, since_ns: int | None = None,
-             model_sha256: str | None = None) -> Iterator[list[FileResult]]:
+             model_sha256: str | None = None, before: dict | None = None) -> Iterator[list[FileResult]]:
     """Submit every batch to a Dask cluster; a batch whose task fails is reported file by file,
     its files whose outputs were committed after ``since_ns`` as done (:func:`_lost`; give a time
     from the output file system's clock, which the workers' writes share, not this machine's).
@@ -181,7 +196,7 @@ def run_dask(scheduler, batches: Sequence, model, config, options, since_ns: int
             else:
                 exc = fut.exception() if fut.status == "error" else None
                 yield _lost(futures[fut], f"worker failed: {type(exc).__name__}: {exc}" if exc else f"worker task {fut.status}",
-                            since_ns)
+                            since_ns, before)
             fut.release()
     finally:
         if own:

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..clean import SieveConfig
 from ..errors import OutputError, UsageError
 from ..files import PROCESS_TAG, AtomicWriter, dumps_json
-from .backends import input_bytes, run_dask, run_pool, run_serial
+from .backends import input_bytes, output_identities, run_dask, run_pool, run_serial
 from .plan import REPORT_NAME, plan_files, sidecar_path
 from .read import DEFAULT_MAX_DOC_MB, check_max_doc_mb
 from .report import BatchReport, FileResult
@@ -265,12 +265,13 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
             jobs = default_jobs(input_bytes(todo), len(batches))
         result.jobs = jobs
         if scheduler is not None:
-            outcomes = run_dask(scheduler, batches, model, config, options, started_ns, settings["model_sha256"])
+            outcomes = run_dask(scheduler, batches, model, config, options, started_ns, settings["model_sha256"],
+                                output_identities(todo))
         elif jobs == 1 or len(batches) <= 1:
             result.jobs = 1
             outcomes = run_serial(batches, model, config, options)
         else:
-            outcomes = run_pool(batches, model, config, options, jobs, started_ns)
+            outcomes = run_pool(batches, model, config, options, jobs, started_ns, output_identities(todo))
         for results in outcomes:
             for res in results:
                 result.files.append(res)

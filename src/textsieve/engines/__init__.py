@@ -44,8 +44,9 @@ def model_arg(model):
 
 def model_key(model) -> tuple:
     """What identifies ``model`` in this process's cache: the shipped model, a model folder by
-    its absolute path (``str`` and ``Path`` alike), or a loaded Model by its content (the sha256
-    of its manifest, which holds its arrays' sha256 and its settings).
+    its absolute path (``str`` and ``Path`` alike, the folder or a file in it) and its files'
+    identity and times (a model replaced in the folder is loaded again), or a loaded Model by its
+    content (the sha256 of its manifest, which holds its arrays' sha256 and its settings).
 
     Why not ``id(model)``: an object's id is reused once the object is freed, so a Path that
     was not kept alive handed a later, different model the first one's Sieve; and every
@@ -54,7 +55,7 @@ def model_key(model) -> tuple:
     import json
     import os
 
-    from ..model import Model
+    from ..model import MANIFEST_FILE, MODEL_FILE, Model
 
     if model is None:
         return ("shipped",)
@@ -62,9 +63,20 @@ def model_key(model) -> tuple:
         manifest = json.dumps(model.manifest, sort_keys=True, default=str).encode("utf-8")
         return ("model", hashlib.sha256(manifest).hexdigest())
     try:
-        return ("path", os.path.abspath(os.fspath(model)))
+        path = os.path.abspath(os.fspath(model))
     except TypeError:  # not a model at all: Sieve() refuses it with a ConfigError
         return ("other", id(model))
+    # A model replaced in its folder is another model: the files' identity and times say so for
+    # the cost of two stat calls (reading and hashing the manifest per batch would cost more).
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    files = []
+    for name in (MANIFEST_FILE, MODEL_FILE):
+        try:
+            st = os.stat(os.path.join(folder, name))
+            files.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            files.append(None)
+    return ("path", folder, tuple(files))
 
 
 def model_fingerprint(model) -> str:
