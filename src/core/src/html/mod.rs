@@ -182,7 +182,7 @@ fn parse_dom(html: &str, show_noscript: bool) -> dom::Dom {
     use html5ever::tree_builder::TreeBuilderOpts;
     let sink = dom::Sink::new((html.len() / 40).min(1 << 20), show_noscript);
     let opts = TreeBuilderOpts { scripting_enabled: !show_noscript, ..Default::default() };
-    let guard = DepthGuard { builder: TreeBuilder::new(sink, opts), formatting: Default::default() };
+    let guard = DepthGuard { builder: TreeBuilder::new(sink, opts) };
     let tokenizer = Tokenizer::new(guard, Default::default());
     let input = BufferQueue::default();
     let mut rest = html;
@@ -219,8 +219,11 @@ pub const MAX_ATTRIBUTES: usize = 1024;
 /// white space, `/` or `>` (a name may hold `=` first, or `<`), values are quoted (across `>` and
 /// lines) or end at white space or `>`; comments (`<!-- -->`, `<!-->`, `--!>`), bogus comments
 /// (`<!x>`, `<?x>`, `</1>`) and the raw text of script, style, textarea, title, xmp, iframe,
-/// noembed and noframes are skipped whole, and nothing after `<plaintext>` is a tag. One linear
-/// pass; a tag left open at the end is cut too (the tokenizer drops it anyway).
+/// noembed and noframes are skipped whole, and nothing after `<plaintext>` is a tag. A cut never
+/// spans a `<`, a `style` or a `hidden`, so where the scan and the tokenizer could still disagree
+/// (foreign content, a script's escaped states) no text is lost and no hidden text shows: such a
+/// tag is left whole, to the tokenizer's quadratic check. One linear pass; a tag left open at
+/// the end is cut too (the tokenizer drops it anyway).
 fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
     let b = html.as_bytes();
     let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
@@ -240,12 +243,20 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
             } else if b[body..].starts_with(b"->") {
                 body + 2
             } else {
-                let close = [find(body, b"-->").map(|p| p + 3), find(body, b"--!>").map(|p| p + 4)];
-                match close.into_iter().flatten().min() {
-                    Some(e) => e,
-                    None => break,
+                // The first `--` followed by `>` or `!>`: one pass, however many comments.
+                let mut k = body;
+                loop {
+                    match find(k, b"--") {
+                        None => break b.len(),
+                        Some(p) if b[p + 2..].starts_with(b">") => break p + 3,
+                        Some(p) if b[p + 2..].starts_with(b"!>") => break p + 4,
+                        Some(p) => k = p + 1,
+                    }
                 }
             };
+            if i >= b.len() {
+                break;
+            }
             continue;
         }
         let end_tag = next == b'/';
@@ -302,7 +313,15 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
             }
         }
         if let Some(c) = cut {
-            cuts.push((c, j)); // the tag's '>' at j stays
+            // Never across a `<` (where the scan and the tokenizer might disagree, text would go),
+            // and never a `style` or `hidden` (text it hides would show): such a tag stays whole.
+            let region = &b[c..j];
+            let risky = region.contains(&b'<')
+                || region.windows(5).any(|w| w.eq_ignore_ascii_case(b"style"))
+                || region.windows(6).any(|w| w.eq_ignore_ascii_case(b"hidden"));
+            if !risky {
+                cuts.push((c, j)); // the tag's '>' at j stays
+            }
         }
         i = (j + 1).min(b.len()).max(start + 1);
         if end_tag {
@@ -318,8 +337,12 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
             i = loop {
                 match b.get(k..).and_then(|rest| rest.iter().position(|&c| c == b'<')) {
                     None => break b.len(),
-                    Some(p) if b.len() >= k + p + close.len()
-                        && b[k + p..k + p + close.len()].eq_ignore_ascii_case(close.as_bytes()) => break k + p,
+                    // `</name` then white space, `/` or `>` (`</scripty>` does not end a script)
+                    Some(p) if b.len() > k + p + close.len()
+                        && b[k + p..k + p + close.len()].eq_ignore_ascii_case(close.as_bytes())
+                        && matches!(b[k + p + close.len()], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>') => {
+                        break k + p
+                    }
                     Some(p) => k += p + 1,
                 }
             };
@@ -344,88 +367,11 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
 /// tag, and a page of 100,000 nested `<div>`s takes minutes.
 pub const MAX_DEPTH: u32 = 512;
 
-/// Formatting start tags beyond this many left open at once lose their attributes.
-///
-/// The tree builder re-opens every formatting element still open (`<b>`, `<font>`, `<a>`, ...)
-/// before each later piece of text: the "reconstruct the active formatting elements" step of the
-/// WHATWG algorithm, which browsers run too. Identical ones are kept at most three times, but
-/// differing attributes make each distinct, so 500 unclosed `<b class=cN>` tags followed by
-/// 50,000 short blocks built 25 million elements: 3.6 GB from 0.6 MB of input. Past the cap a
-/// formatting start tag goes on without its attributes, so the three-identical rule bounds what
-/// is re-opened; the tag itself, its end tag and the page's text and lines are as they were, and
-/// only its class and id hints are lost. Real pages leave a few open (old `<font>` markup).
-pub const MAX_OPEN_FORMATTING: u32 = 16;
-
-/// The formatting elements of the WHATWG list of active formatting elements.
-fn is_formatting(name: &str) -> bool {
-    matches!(name, "a" | "b" | "big" | "code" | "em" | "font" | "i" | "nobr" | "s" | "small" | "strike" | "strong"
-        | "tt" | "u")
-}
-
 /// Sits between the tokenizer and the tree builder and drops start tags that would nest
 /// deeper than `MAX_DEPTH`. Tags that switch the tokenizer to raw text (script, style, ...)
-/// always pass, so their content never turns into visible text. Formatting start tags past
-/// `MAX_OPEN_FORMATTING` left open lose their attributes.
+/// always pass, so their content never turns into visible text.
 struct DepthGuard {
     builder: html5ever::tree_builder::TreeBuilder<dom::Handle, dom::Sink>,
-    formatting: std::cell::RefCell<FormattingCount>,
-}
-
-/// An estimate, from the tokens, of the formatting elements left open: per name, start tags
-/// passed with their attributes and not yet ended. An end tag only counts for a name that has
-/// one open (a stray `</u>` must not make room), an `<a>` or `<nobr>` start closes the one still
-/// open (the tree builder does so), and a table cell's end clears what was opened in it (as the
-/// builder's markers do): the count goes back to what it was when the table started.
-#[derive(Default)]
-struct FormattingCount {
-    open: Vec<(html5ever::LocalName, u32)>,
-    tables: Vec<Vec<(html5ever::LocalName, u32)>>,
-}
-
-impl FormattingCount {
-    fn total(&self) -> u32 {
-        self.open.iter().map(|(_, n)| n).sum()
-    }
-
-    /// Whether this formatting start tag keeps its attributes (and is counted).
-    fn start(&mut self, name: &html5ever::LocalName) -> bool {
-        let slot = self.open.iter().position(|(n, _)| n == name);
-        if matches!(&**name, "a" | "nobr") && slot.is_some_and(|i| self.open[i].1 > 0) {
-            return true; // replaces the one open: the count stays
-        }
-        if self.total() >= MAX_OPEN_FORMATTING {
-            return false;
-        }
-        match slot {
-            Some(i) => self.open[i].1 += 1,
-            None => self.open.push((name.clone(), 1)),
-        }
-        true
-    }
-
-    fn end(&mut self, name: &html5ever::LocalName) {
-        if let Some(i) = self.open.iter().position(|(n, _)| n == name) {
-            self.open[i].1 = self.open[i].1.saturating_sub(1);
-        }
-    }
-
-    /// A table tag: a table keeps what was open before it, a cell boundary goes back to that.
-    fn table(&mut self, name: &str, start: bool) {
-        match (name, start) {
-            ("table", true) => self.tables.push(self.open.clone()),
-            ("table", false) => {
-                if let Some(before) = self.tables.pop() {
-                    self.open = before;
-                }
-            }
-            ("td" | "th" | "tr" | "caption", _) => {
-                if let Some(before) = self.tables.last() {
-                    self.open = before.clone();
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 impl html5ever::tokenizer::TokenSink for DepthGuard {
@@ -437,20 +383,7 @@ impl html5ever::tokenizer::TokenSink for DepthGuard {
         line_number: u64,
     ) -> html5ever::tokenizer::TokenSinkResult<dom::Handle> {
         use html5ever::tokenizer::{StartTag, TagToken, TokenSinkResult};
-        let mut token = token;
-        if let TagToken(tag) = &mut token {
-            let start = tag.kind == StartTag;
-            let mut count = self.formatting.borrow_mut();
-            if is_formatting(&tag.name) {
-                if !start {
-                    count.end(&tag.name);
-                } else if !count.start(&tag.name) {
-                    tag.attrs.clear();
-                }
-            } else if matches!(&*tag.name, "table" | "td" | "th" | "tr" | "caption") {
-                count.table(&tag.name, start);
-            }
-            drop(count);
+        if let TagToken(tag) = &token {
             if tag.kind == StartTag
                 && self.builder.sink.current_depth() >= MAX_DEPTH
                 && !matches!(
