@@ -1073,6 +1073,7 @@ LEGACY = [
     ("Tornillos de ¼in y ½in para la mesa del comedor, con arandelas y tuercas de acero inoxidable. También hay "
      "piezas de repuesto.", "cp1252"),
     ("Les œuvres de l'artiste et son œil attentif ont séduit le public de la ville entière.\n" * 2, "iso8859_15"),
+    ("Šostakovitš ja Beneš olivat paikalla, kun Škoda esiteltiin.", "iso8859_15"),  # Š, š at a word's edge
     # one the detector reads as latin-6 ("25 Ī", "―uvres", "complčtes")
     ("Le prix du miel est de 25 € le pot. Les œuvres complètes de l'auteur coûtent 40 € chez le libraire, et le "
      "cœur de la ville est très animé le samedi matin avec le marché.", "iso8859_15"),

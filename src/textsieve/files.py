@@ -199,7 +199,8 @@ def _latin9_likelier(data: bytes, text: str) -> bool:
     Why: no detector tells these apart by statistics (they share every letter but eight), so
     latin-9 French or Finnish came out with ``25 ¤`` for ``25 €`` and ``½uvre`` for ``œuvre``.
     The eight bytes decide by where they stand: latin-9 writes € (``¤`` in latin-1, a sign next
-    to nobody writes) and letters (Œ œ Š š Ž ž Ÿ) inside words (``cœur``, ``mažoor``); latin-1
+    to nobody writes) and letters (Œ œ Š š Ž ž Ÿ) inside words (``cœur``, ``mažoor``), Š š ž at
+    a word's edge too (``Škoda``, ``Miloš``: ``¦ ¨ ¸`` never stand there); latin-1
     writes fractions after a digit (``1½``) or before a unit (``½cup``, ``¼in``), and the acute
     accent between letters as an apostrophe (``don´t``). A word that starts with ``œ``
     (``œuvre``, ``œil``) and one that starts with ``½`` look alike, so that counts only in French.
@@ -221,6 +222,8 @@ def _latin9_likelier(data: bytes, text: str) -> bool:
             votes -= 1 if inside else 0  # don´t
         elif inside:
             votes += 1  # cœur, mažoor
+        elif b in (0xA6, 0xA8, 0xB8) and (_is_letter_byte(before) or _is_letter_byte(after)):
+            votes += 1  # Škoda, Miloš
         elif b in (0xBC, 0xBD) and _is_letter_byte(after) and before in (0x20, 0x27, 0x2D, 0x0A, 0x28):
             if french is None:
                 from .language import detect_language
