@@ -171,10 +171,17 @@ def _legacy_decode(data: bytes) -> tuple[str, str] | None:
     if best is None:
         return None
     text, encoding = str(best), best.encoding
-    if encoding in _CONFUSED_PAGES or encoding in _RARE_LATIN_PAGES:
-        from .language import detect_language
+    language: list[str] = []  # detected once, when a rule below first needs it
 
-        page = _PAGE_OF_LANGUAGE.get(detect_language(text))  # too short to tell: the detector's answer stands
+    def language_of_text() -> str:
+        if not language:
+            from .language import detect_language
+
+            language.append(detect_language(text))
+        return language[0]
+
+    if encoding in _CONFUSED_PAGES or encoding in _RARE_LATIN_PAGES:
+        page = _PAGE_OF_LANGUAGE.get(language_of_text())  # too short to tell: the detector's answer stands
         if encoding in _RARE_LATIN_PAGES and page != "cp1252":
             page = None  # a Nordic, Baltic or Romanian page in its own ISO code page: the detector's answer
         if page is not None and page != encoding:
@@ -182,7 +189,7 @@ def _legacy_decode(data: bytes) -> tuple[str, str] | None:
                 text, encoding = data.decode(page), page
             except UnicodeDecodeError:
                 pass  # bytes the language's code page does not have: keep the detected one
-    if encoding in ("cp1252", "latin_1") and _latin9_likelier(data, text):
+    if encoding in ("cp1252", "latin_1") and _latin9_likelier(data, language_of_text):
         return data.decode("iso8859_15"), "iso8859_15"
     return text, encoding
 
@@ -193,8 +200,9 @@ _LATIN9_DIFFERS = re.compile(rb"[\xa4\xa6\xa8\xb4\xb8\xbc\xbd\xbe]")
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")
 
 
-def _latin9_likelier(data: bytes, text: str) -> bool:
-    """Whether Western text the detector reads as windows-1252 or latin-1 (``text``) is latin-9.
+def _latin9_likelier(data: bytes, language_of_text) -> bool:
+    """Whether Western text the detector reads as windows-1252 or latin-1 is latin-9
+    (``language_of_text()``: its language, asked for only when the bytes cannot tell).
 
     Why: no detector tells these apart by statistics (they share every letter but eight), so
     latin-9 French or Finnish came out with ``25 ¤`` for ``25 €`` and ``½uvre`` for ``œuvre``.
@@ -208,7 +216,6 @@ def _latin9_likelier(data: bytes, text: str) -> bool:
     if _C1_BYTES.search(data):
         return False
     votes = 0
-    french = None
     for m in _LATIN9_DIFFERS.finditer(data):
         i, b = m.start(), data[m.start()]
         before = data[i - 1] if i else 0x20
@@ -225,11 +232,7 @@ def _latin9_likelier(data: bytes, text: str) -> bool:
         elif b in (0xA6, 0xA8, 0xB8) and (_is_letter_byte(before) or _is_letter_byte(after)):
             votes += 1  # Škoda, Miloš
         elif b in (0xBC, 0xBD) and _is_letter_byte(after) and before in (0x20, 0x27, 0x2D, 0x0A, 0x28):
-            if french is None:
-                from .language import detect_language
-
-                french = detect_language(text) == "fr"
-            votes += 1 if french else -1  # œuvre in French, ½cup elsewhere
+            votes += 1 if language_of_text() == "fr" else -1  # œuvre in French, ½cup elsewhere
     return votes > 0
 
 

@@ -171,7 +171,8 @@ def _check_settings_types(manifest: dict, where) -> None:
     for key in ("n_word_hash", "n_char_hash"):
         if key not in cfg:
             raise ModelError(f"{path}: feature_config lacks {key}. {_RETRAIN}")
-    for section, key in (("feature_config", "html"), ("feature_config", "site_hints"), ("revision_config", "dense")):
+    for section, key in (("feature_config", "html"), ("feature_config", "site_hints"), ("revision_config", "dense"),
+                         ("revision_config", "page"), ("revision_config", "body_run")):
         value = manifest[section].get(key)
         if key in manifest[section] and not isinstance(value, bool):
             raise ModelError(f"{path}: {section}.{key} must be true or false, got {value!r}. {_RETRAIN}")
@@ -219,12 +220,8 @@ def _check_manifest(manifest: dict, where) -> None:
     dense = manifest["revision_config"].get("dense", True)
     if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 64:
         raise ModelError(f"{where}: revision_config.window must be an integer 0..64, got {window!r}. {_RETRAIN}")
-    page = manifest["revision_config"].get("page", False)
-    if not isinstance(page, bool):
-        raise ModelError(f"{where}: revision_config.page must be true or false, got {page!r}. {_RETRAIN}")
+    page = manifest["revision_config"].get("page", False)  # both checked by _check_settings_types
     body_run = manifest["revision_config"].get("body_run", False)
-    if not isinstance(body_run, bool):
-        raise ModelError(f"{where}: revision_config.body_run must be true or false, got {body_run!r}. {_RETRAIN}")
     expected = list(_core.revision_feature_names(manifest["labels"], window, names if dense else None, page,
                                                  body_run))
     if manifest["revision_features"] != expected:
@@ -244,7 +241,7 @@ def _check_member_sizes(model_path: Path, manifest: dict) -> None:
     features give, and more than :data:`MAX_ARRAY_BYTES` in all (a zip bomb)."""
     import numpy as np
 
-    expected = _first_pass_shapes(manifest, model_path)
+    expected = _first_pass_shapes(manifest)
     total = 0
     with zipfile.ZipFile(model_path) as zf:
         for info in zf.infolist():
@@ -297,7 +294,7 @@ def _read_arrays(model_path: Path, manifest: dict) -> dict:
     return {name: arrays[name] for name in ARRAYS}
 
 
-def _first_pass_shapes(manifest: dict, where) -> dict:
+def _first_pass_shapes(manifest: dict) -> dict:
     """The first pass's array shapes, from the manifest's labels and features."""
     k = len(manifest["labels"])
     n_dense = len(manifest["dense_features"])
@@ -309,7 +306,7 @@ def _first_pass_shapes(manifest: dict, where) -> dict:
 
 def _check_shapes(arrays: dict, manifest: dict, where) -> None:
     """The shapes the manifest implies (the core re-checks them with the values)."""
-    for name, shape in _first_pass_shapes(manifest, where).items():
+    for name, shape in _first_pass_shapes(manifest).items():
         if arrays[name].shape != shape:
             raise ModelError(f"{where}: array {name} has shape {arrays[name].shape}, expected {shape} for the "
                              f"manifest's {len(manifest['labels'])} labels and its features. {_RETRAIN}")

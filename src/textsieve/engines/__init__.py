@@ -51,8 +51,6 @@ def model_key(model) -> tuple:
     Why not ``id(model)``: an object's id is reused once the object is freed, so a Path that
     was not kept alive handed a later, different model the first one's Sieve; and every
     unpickled copy of a Model that travels with tasks has a new id, so each was cached again."""
-    import hashlib
-    import json
     import os
 
     from ..model import MANIFEST_FILE, MODEL_FILE, Model
@@ -60,8 +58,7 @@ def model_key(model) -> tuple:
     if model is None:
         return ("shipped",)
     if isinstance(model, Model):
-        manifest = json.dumps(model.manifest, sort_keys=True, default=str).encode("utf-8")
-        return ("model", hashlib.sha256(manifest).hexdigest())
+        return ("model", model_fingerprint(model))
     try:
         path = os.path.abspath(os.fspath(model))
     except TypeError:  # not a model at all: Sieve() refuses it with a ConfigError

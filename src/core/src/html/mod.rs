@@ -275,7 +275,7 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
         while j < b.len() && !ws(b[j]) && b[j] != b'>' && b[j] != b'/' {
             j += 1;
         }
-        let tag = html[name..j].to_ascii_lowercase();
+        let tag = &b[name..j]; // compared ignoring case, without a copy per tag
         let (mut count, mut cut) = (0usize, None);
         loop {
             while j < b.len() && (ws(b[j]) || b[j] == b'/') {
@@ -327,19 +327,20 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
         if end_tag {
             continue;
         }
-        if tag == "plaintext" {
+        if tag.eq_ignore_ascii_case(b"plaintext") {
             break;
         }
-        if matches!(&*tag, "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes") {
+        const RAW_TEXT: [&[u8]; 8] = [b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes"];
+        if let Some(raw) = RAW_TEXT.iter().find(|raw| tag.eq_ignore_ascii_case(raw)) {
             // Raw text up to the element's end tag, `</name` in any case.
-            let close = format!("</{tag}");
+            let close = [b"</".as_slice(), raw].concat();
             let mut k = i;
             i = loop {
                 match b.get(k..).and_then(|rest| rest.iter().position(|&c| c == b'<')) {
                     None => break b.len(),
                     // `</name` then white space, `/` or `>` (`</scripty>` does not end a script)
                     Some(p) if b.len() > k + p + close.len()
-                        && b[k + p..k + p + close.len()].eq_ignore_ascii_case(close.as_bytes())
+                        && b[k + p..k + p + close.len()].eq_ignore_ascii_case(&close)
                         && matches!(b[k + p + close.len()], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>') => {
                         break k + p
                     }
