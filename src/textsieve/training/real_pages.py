@@ -13,6 +13,8 @@ Sources (see ``training_data/SOURCES.md`` for commits, licences and attribution)
   is reserved for independent evaluation and is never read: only paths under ``dev/`` are listed.
 - ``readability``: Mozilla Readability's test pages (``source.html`` + ``expected.html``).
 - ``canola``: KrdWrd CANOLA, pages with merged human node tags (2 and 3 = content).
+- ``newsarticles``: AndyTheFactory's article-extraction-dataset, 424 news articles of 2023 from
+  212 sites (``html/<md5>.html``, the hand-cleaned article text in ``news_articles.json``).
 - ``trafilatura``: trafilatura's evaluation pages; snippets only, so lines that hold no snippet
   are ``unknown`` and these pages serve evaluation (and snippet-anchored lines only).
 
@@ -79,6 +81,7 @@ SOURCES = {
     "trafilatura": "adbar+trafilatura",
     "readability": "mozilla+readability",
     "canola": "krdwrd+data",
+    "newsarticles": "AndyTheFactory+article-extraction-dataset",
 }
 
 
@@ -282,8 +285,27 @@ def read_canola(tree: GitTree, parser: Callable) -> Iterator[RealPage]:
                        _KW_CLASSES.sub("", _KW_TAGS.sub("", raw)), gold=gold)
 
 
+def read_newsarticles(tree: GitTree, parser: Callable) -> Iterator[RealPage]:
+    """News articles with their hand-cleaned text (``news_articles.json``: ``text``, ``title``,
+    ``authors``, ``link``, ``html_file``). Entries whose HTML file is absent from the snapshot are
+    skipped."""
+    present = set(tree.list("html"))
+    for entry in sorted(json.loads(tree.read("news_articles.json")), key=lambda e: e["html_file"]):
+        path = f"html/{entry['html_file']}.html"
+        try:
+            html = decode_html(tree.read(path)) if path in present else None
+        except FileNotFoundError:  # listed, but not in the snapshot (three of the largest files)
+            html = None
+        if html is None:
+            continue
+        url = entry.get("link") or entry.get("site") or ""
+        yield RealPage(f"newsarticles/{entry['html_file']}", "newsarticles", url, registrable_domain(url), "article",
+                       html, gold=entry.get("text") or "", title=entry.get("title"),
+                       author=entry.get("authors") or None)
+
+
 READERS = {"wcxb": read_wcxb, "trafilatura": read_trafilatura, "readability": read_readability,
-           "canola": read_canola}
+           "canola": read_canola, "newsarticles": read_newsarticles}
 
 
 def iter_pages(mirror_root: Path, parser: Callable, sources=tuple(SOURCES)) -> Iterator[tuple[RealPage, str]]:
