@@ -119,8 +119,8 @@ def test_committed_data_never_puts_a_heldout_site_in_train():
     split_by_site: dict = {}
     n = 0
     files = sorted(REAL.glob("*.jsonl.xz"))
-    assert [f.name for f in files] == ["canola.jsonl.xz", "readability.jsonl.xz", "trafilatura.jsonl.xz",
-                                       "wcxb.jsonl.xz"]
+    assert [f.name for f in files] == ["canola.jsonl.xz", "newsarticles.jsonl.xz", "readability.jsonl.xz",
+                                       "trafilatura.jsonl.xz", "wcxb.jsonl.xz"]
     for file in files:
         for rec in itertools.islice(read_records(file), 300):
             n += 1
@@ -162,6 +162,39 @@ def test_a_missing_mirror_is_a_clear_error(tmp_path):
 
     with pytest.raises(TextsieveError, match="fetch github:mozilla/readability"):
         build(tmp_path, tmp_path / "out", sources=("readability",))
+
+
+def test_news_articles_are_read_with_their_cleaned_text_and_an_absent_page_is_skipped(tmp_path):
+    """The news-article source names each page's HTML file and its hand-cleaned text; an entry
+    whose file is not in the snapshot is left out, not an error."""
+    import subprocess
+
+    from textsieve.training.real_pages import iter_pages
+
+    work = tmp_path / "work"
+    (work / "html").mkdir(parents=True)
+    (work / "html" / "abc.html").write_text(PAGE, encoding="utf-8")
+    entries = [
+        {"html_file": "zzz", "link": "https://gone.example/x", "text": "Lost.", "title": "T", "authors": ""},
+        {"html_file": "abc", "link": "https://news.valley.example/2023/bridge", "text": GOLD,
+         "title": "News from the valley", "authors": "Jane Doe", "site": "http://valley.example"},
+    ]
+    (work / "news_articles.json").write_text(json.dumps(entries), encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example", "-C", str(work)]
+    subprocess.run(git[:5] + ["init", "-q", str(work)], check=True)
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-qm", "data"], check=True)
+    mirror = tmp_path / "mirrors" / "AndyTheFactory+article-extraction-dataset" / "repo"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirror)], check=True)
+
+    pages = [page for page, _commit in iter_pages(tmp_path / "mirrors", parse_html, ("newsarticles",))]
+    assert [p.id for p in pages] == ["newsarticles/abc"]
+    page = pages[0]
+    assert (page.site, page.page_type, page.title, page.author) == ("valley.example", "article",
+                                                                    "News from the valley", "Jane Doe")
+    rec = label_page(page, parse_html, fulltext=None)
+    assert labeled("The valley council", rec) == "body"
+    assert labeled("Copyright 2024", rec) == "boilerplate"
 
 
 def test_markdown_rendering_carries_labels_and_marks_headings_and_items():
