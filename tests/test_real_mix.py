@@ -248,3 +248,27 @@ def test_training_reads_every_real_page_in_all_three_renderings():
         by_page.setdefault(page, []).append(kind)
     assert sorted(by_page) == sorted(r["id"] for r in recs)
     assert all(sorted(kinds) == ["fulltext", "html", "markdown"] for kinds in by_page.values())
+
+
+def test_the_news_articles_serve_evaluation_unless_training_asks_for_them(tmp_path):
+    """The default recipe trains on every real source but the news articles (they cost the
+    team's held-out sets, see the README); ``real_sources=None`` takes them too."""
+    import json
+    import lzma
+
+    from textsieve.training.train import DEFAULT_REAL_SOURCES, read_real
+
+    assert "newsarticles" not in DEFAULT_REAL_SOURCES
+    real = tmp_path / "real"
+    real.mkdir()
+    for rid, site in (("newsarticles/a1", "news.example"), ("wcxb/0001", "shop.example")):
+        with lzma.open(real / f"{rid.split('/')[0]}.jsonl.xz", "wt", encoding="utf-8") as fh:
+            fh.write(json.dumps(_record(rid=rid, site=site)) + "\n")
+
+    def pages(**kw):
+        docs = read_real(tmp_path, renderings=("html",), prose=False, **kw)
+        return sorted({d.name.split("#")[0] for d in docs})
+
+    assert pages() == ["wcxb/0001"]
+    assert pages(sources=None) == ["newsarticles/a1", "wcxb/0001"]
+    assert pages(sources=("newsarticles",)) == ["newsarticles/a1"]

@@ -374,3 +374,12 @@ def test_cross_validation_that_leaves_a_fold_one_source_is_a_clear_error(tmp_pat
     with pytest.raises(CorpusError, match="cross-validation with 2 folds leaves a fold"):
         train(data, tmp_path / "m", variants=1, real_pages=0, folds=2, features=SMALL, log=lambda m: None)
     assert not (tmp_path / "m").exists()  # refused before the fit, not after it
+
+
+def test_an_unknown_real_source_is_a_clear_error_before_anything_is_written(tmp_path):
+    from textsieve.errors import ConfigError
+
+    data = write_corpus(tmp_path / "data")
+    with pytest.raises(ConfigError, match="'wcbx' unknown; choose from canola, newsarticles, readability"):
+        train(data, tmp_path / "m", real_sources=("wcbx",), log=lambda m: None)
+    assert not (tmp_path / "m").exists()
