@@ -164,37 +164,64 @@ def test_a_missing_mirror_is_a_clear_error(tmp_path):
         build(tmp_path, tmp_path / "out", sources=("readability",))
 
 
-def test_news_articles_are_read_with_their_cleaned_text_and_an_absent_page_is_skipped(tmp_path):
-    """The news-article source names each page's HTML file and its hand-cleaned text; an entry
-    whose file is not in the snapshot is left out, not an error."""
+def _news_mirror(tmp_path, entries, pages, drop=()):
+    """A bare mirror laid out as the news-article source; the blobs of ``drop`` are deleted, so
+    they are listed but absent, as the largest files of a fetched snapshot can be."""
     import subprocess
-
-    from textsieve.training.real_pages import iter_pages
 
     work = tmp_path / "work"
     (work / "html").mkdir(parents=True)
-    (work / "html" / "abc.html").write_text(PAGE, encoding="utf-8")
-    entries = [
-        {"html_file": "zzz", "link": "https://gone.example/x", "text": "Lost.", "title": "T", "authors": ""},
-        {"html_file": "abc", "link": "https://news.valley.example/2023/bridge", "text": GOLD,
-         "title": "News from the valley", "authors": "Jane Doe", "site": "http://valley.example"},
-    ]
+    for name, html in pages.items():
+        (work / "html" / f"{name}.html").write_text(html, encoding="utf-8")
     (work / "news_articles.json").write_text(json.dumps(entries), encoding="utf-8")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example", "-C", str(work)]
-    subprocess.run(git[:5] + ["init", "-q", str(work)], check=True)
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
     subprocess.run(git + ["add", "."], check=True)
     subprocess.run(git + ["commit", "-qm", "data"], check=True)
-    mirror = tmp_path / "mirrors" / "AndyTheFactory+article-extraction-dataset" / "repo"
-    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirror)], check=True)
+    root = tmp_path / "mirrors"
+    mirror = root / "AndyTheFactory+article-extraction-dataset" / "repo"
+    subprocess.run(["git", "clone", "-q", "--bare", "--no-hardlinks", str(work), str(mirror)], check=True)
+    for name in drop:
+        blob = subprocess.run(["git", "--git-dir", str(mirror), "rev-parse", f"HEAD:html/{name}.html"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+        (mirror / "objects" / blob[:2] / blob[2:]).unlink()
+    return root
 
-    pages = [page for page, _commit in iter_pages(tmp_path / "mirrors", parse_html, ("newsarticles",))]
-    assert [p.id for p in pages] == ["newsarticles/abc"]
-    page = pages[0]
+
+def test_news_articles_are_read_with_their_cleaned_text_and_an_absent_page_is_skipped(tmp_path):
+    """Each entry names its page and its hand-cleaned text; pages come in file-name order, the
+    site is the article link's domain (not the source's ``site`` field), and an entry whose page
+    is listed but absent from the snapshot is left out."""
+    from textsieve.training.real_pages import iter_pages
+
+    entries = [
+        {"html_file": "bbb", "link": "https://news.valley.example/2023/bridge", "text": GOLD,
+         "title": "News from the valley", "authors": "Jane Doe", "site": "http://valley-news.example"},
+        {"html_file": "aaa", "link": "https://other.example/x", "text": GOLD, "title": "T", "authors": ""},
+        {"html_file": "ccc", "link": "https://gone.example/x", "text": "Lost.", "title": "T", "authors": ""},
+    ] + [{"html_file": f"f{i}", "link": f"https://f{i}.example/x", "text": GOLD} for i in range(8)]
+    # distinct contents, so that deleting one page's blob deletes no other page
+    html = {e["html_file"]: PAGE.replace("Valley News", e["html_file"]) for e in entries}
+    root = _news_mirror(tmp_path, entries, html, drop=("ccc",))
+    pages = [page for page, _commit in iter_pages(root, parse_html, ("newsarticles",))]
+    assert [p.id for p in pages] == ["newsarticles/aaa", "newsarticles/bbb"] + [f"newsarticles/f{i}" for i in range(8)]
+    page = pages[1]
     assert (page.site, page.page_type, page.title, page.author) == ("valley.example", "article",
                                                                     "News from the valley", "Jane Doe")
+    assert pages[0].author is None
     rec = label_page(page, parse_html, fulltext=None)
     assert labeled("The valley council", rec) == "body"
     assert labeled("Copyright 2024", rec) == "boilerplate"
+
+
+def test_news_articles_mostly_missing_are_an_error_not_a_smaller_data_set(tmp_path):
+    from textsieve.errors import CorpusError
+    from textsieve.training.real_pages import iter_pages
+
+    entries = [{"html_file": n, "link": f"https://{n}.example/x", "text": GOLD} for n in ("aaa", "bbb")]
+    root = _news_mirror(tmp_path, entries, {"aaa": PAGE}, drop=())
+    with pytest.raises(CorpusError, match="1 of the 2 news articles have no html"):
+        list(iter_pages(root, parse_html, ("newsarticles",)))
 
 
 def test_markdown_rendering_carries_labels_and_marks_headings_and_items():

@@ -380,6 +380,17 @@ def test_an_unknown_real_source_is_a_clear_error_before_anything_is_written(tmp_
     from textsieve.errors import ConfigError
 
     data = write_corpus(tmp_path / "data")
-    with pytest.raises(ConfigError, match="'wcbx' unknown; choose from canola, newsarticles, readability"):
+    with pytest.raises(ConfigError, match="unknown real source.s. 'wcbx'; choose from canola, newsarticles, readability"):
         train(data, tmp_path / "m", real_sources=("wcbx",), log=lambda m: None)
+    with pytest.raises(ConfigError, match="not the string 'wcxb'"):  # not read as the letters w, c, x, b
+        train(data, tmp_path / "m", real_sources="wcxb", log=lambda m: None)
+    with pytest.raises(ConfigError, match="names no source"):
+        train(data, tmp_path / "m", real_sources=(), log=lambda m: None)
     assert not (tmp_path / "m").exists()
+
+
+def test_real_source_names_are_lower_cased_and_each_kept_once():
+    from textsieve.training.train import real_source_names
+
+    assert real_source_names([" WCXB", "canola", "wcxb"]) == ("wcxb", "canola")
+    assert real_source_names(None) is None

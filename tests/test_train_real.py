@@ -63,6 +63,9 @@ def test_real_pages_go_in_by_default_and_the_manifest_counts_them(trained_real):
     manifest = json.loads((tmp / "real" / "manifest.json").read_text())
     assert manifest["real_pages"]["requested"] == "all"
     assert manifest["real_pages"]["pages"] == 6  # the held-out site's page is not among them
+    # asked for the default sources, read the one the folder holds
+    assert manifest["real_pages"]["sources_requested"] == ["canola", "readability", "trafilatura", "wcxb"]
+    assert manifest["real_pages"]["sources"] == ["wcxb"]
     assert manifest["real_pages"]["documents"] == 18  # HTML lines, full-page text and markdown each
     assert manifest["real_pages"]["segments"] > 0
     assert manifest["real_pages"]["segments"] + manifest["real_pages"]["team_segments"] == manifest["training_segments"]
@@ -279,6 +282,25 @@ def test_cli_snippet_pages_train_on_snippet_lines_with_the_rest_as_context(tmp_p
     assert out["snippets"]["fit_segments"] - out["plain"]["fit_segments"] == 3 * 3 * 2  # each labeled line, none else
     # context rows are never a class of the model
     assert "unknown" not in out["snippets"]["labels"] and out["snippets"]["labels"] == out["plain"]["labels"]
+
+
+def test_cli_real_sources_option_maps_to_the_training_sources(tmp_path, monkeypatch):
+    """No option: the default sources (not the news articles); 'all': every source; a list:
+    those, lower-cased; an empty list: a usage error."""
+    from typer.testing import CliRunner
+
+    import textsieve.training.train as train_module
+    from textsieve.cli import app
+
+    seen = []
+    monkeypatch.setattr(train_module, "train", lambda *a, **kw: seen.append(kw["real_sources"]))
+    for args in ([], ["--real-sources", "all"], ["--real-sources", "WCXB, newsarticles"]):
+        result = CliRunner().invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m"), *args])
+        assert result.exit_code == 0, result.output
+    assert seen == [train_module.DEFAULT_REAL_SOURCES, None, ("wcxb", "newsarticles")]
+    assert "newsarticles" not in seen[0]
+    bad = CliRunner().invoke(app, ["train", str(tmp_path), "--real-sources", " , "])
+    assert bad.exit_code == 2 and "--real-sources names no source" in bad.output
 
 
 def test_cli_real_pages_option(tmp_path):

@@ -384,7 +384,10 @@ def train(
     elif real_sources.strip().lower() == "all":
         sources = None
     else:
-        sources = tuple(s.strip() for s in real_sources.split(",") if s.strip())
+        sources = tuple(s.strip().lower() for s in real_sources.split(",") if s.strip())
+        if not sources:
+            raise _fail(UsageError(f"--real-sources names no source ({real_sources!r}); give a comma-separated "
+                                   "list such as wcxb,readability, or 'all' (--real-pages 0 trains on no real page)."))
     try:
         run_train(data_dir, output, seed=seed, folds=folds, new_labels=tuple(new_label or ()), real_pages=n_real,
                   snippet_pages=snippet_pages, real_sources=sources, force=force,

@@ -14,7 +14,8 @@ Sources (see ``training_data/SOURCES.md`` for commits, licences and attribution)
 - ``readability``: Mozilla Readability's test pages (``source.html`` + ``expected.html``).
 - ``canola``: KrdWrd CANOLA, pages with merged human node tags (2 and 3 = content).
 - ``newsarticles``: AndyTheFactory's article-extraction-dataset, 424 news articles of 2023 from
-  212 sites (``html/<md5>.html``, the hand-cleaned article text in ``news_articles.json``).
+  212 sites as it names them (210 registrable domains), 421 with their page in the snapshot
+  (``html/<md5>.html``, the hand-cleaned article text in ``news_articles.json``).
 - ``trafilatura``: trafilatura's evaluation pages; snippets only, so lines that hold no snippet
   are ``unknown`` and these pages serve evaluation (and snippet-anchored lines only).
 
@@ -287,21 +288,27 @@ def read_canola(tree: GitTree, parser: Callable) -> Iterator[RealPage]:
 
 def read_newsarticles(tree: GitTree, parser: Callable) -> Iterator[RealPage]:
     """News articles with their hand-cleaned text (``news_articles.json``: ``text``, ``title``,
-    ``authors``, ``link``, ``html_file``). Entries whose HTML file is absent from the snapshot are
-    skipped."""
-    present = set(tree.list("html"))
-    for entry in sorted(json.loads(tree.read("news_articles.json")), key=lambda e: e["html_file"]):
-        path = f"html/{entry['html_file']}.html"
+    ``authors``, ``link``, ``html_file``), in file-name order. An entry whose HTML file is not in
+    the snapshot is skipped (three of 424 at the recorded commit); when more than a tenth are
+    missing the source's layout has changed, and that is an error, not a smaller data set."""
+    from ..errors import CorpusError
+
+    entries = sorted(json.loads(tree.read("news_articles.json")), key=lambda e: e["html_file"])
+    missing = 0
+    for entry in entries:
         try:
-            html = decode_html(tree.read(path)) if path in present else None
-        except FileNotFoundError:  # listed, but not in the snapshot (three of the largest files)
-            html = None
-        if html is None:
+            html = decode_html(tree.read(f"html/{entry['html_file']}.html"))
+        except FileNotFoundError:
+            missing += 1
             continue
         url = entry.get("link") or entry.get("site") or ""
         yield RealPage(f"newsarticles/{entry['html_file']}", "newsarticles", url, registrable_domain(url), "article",
                        html, gold=entry.get("text") or "", title=entry.get("title"),
                        author=entry.get("authors") or None)
+    if missing * 10 > len(entries):
+        raise CorpusError(f"{tree.git_dir}: {missing} of the {len(entries)} news articles have no html/<html_file>.html "
+                          "at the fetched commit; the source's layout may have changed (SOURCES.md records the "
+                          "commit the data was built from).")
 
 
 READERS = {"wcxb": read_wcxb, "trafilatura": read_trafilatura, "readability": read_readability,
