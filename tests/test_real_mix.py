@@ -250,25 +250,44 @@ def test_training_reads_every_real_page_in_all_three_renderings():
     assert all(sorted(kinds) == ["fulltext", "html", "markdown"] for kinds in by_page.values())
 
 
-def test_the_news_articles_serve_evaluation_unless_training_asks_for_them(tmp_path):
-    """The default recipe trains on every real source but the news articles (they cost the
-    team's held-out sets, see the README); ``real_sources=None`` takes them too."""
+def test_the_news_articles_are_trained_on_by_default_under_their_two_rules(tmp_path):
+    """Every real source is read by default. A news page gives HTML lines and ONE plain
+    rendering (a hash of its id picks which, whatever the seed), and a news page of more than
+    ENDLESS_PAGE_LINES block lines (one story of an endless page) is left out with
+    skip_cut_gold; a WCXB page of the same length stays, and so do both its plain renderings."""
     import json
     import lzma
 
-    from textsieve.training.train import DEFAULT_REAL_SOURCES, read_real
+    from textsieve.training.real_mix import ENDLESS_PAGE_LINES, one_story_of_many, plain_renderings
+    from textsieve.training.train import DEFAULT_REAL_RENDERINGS, DEFAULT_REAL_SOURCES, read_real
 
-    assert "newsarticles" not in DEFAULT_REAL_SOURCES
+    assert "newsarticles" in DEFAULT_REAL_SOURCES
+    news = [_record(rid=f"newsarticles/a{i}", site=f"news{i}.example") for i in range(8)]
+    endless = dict(_record(rid="newsarticles/long", site="tabloid.example"))
+    endless["lines"] = endless["lines"] * (ENDLESS_PAGE_LINES // len(endless["lines"]) + 1)
+    long_wcxb = dict(endless, id="wcxb/long", source="wcxb", site="forum.example")
+    assert one_story_of_many(endless) and not one_story_of_many(long_wcxb) and not one_story_of_many(news[0])
     real = tmp_path / "real"
     real.mkdir()
-    for rid, site in (("newsarticles/a1", "news.example"), ("wcxb/0001", "shop.example")):
-        with lzma.open(real / f"{rid.split('/')[0]}.jsonl.xz", "wt", encoding="utf-8") as fh:
-            fh.write(json.dumps(_record(rid=rid, site=site)) + "\n")
+    for name, recs in (("newsarticles", news + [endless]), ("wcxb", [long_wcxb, _record(rid="wcxb/0001")])):
+        with lzma.open(real / f"{name}.jsonl.xz", "wt", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(r) + "\n" for r in recs)
 
-    def pages(**kw):
-        docs = read_real(tmp_path, renderings=("html",), prose=False, **kw)
-        return sorted({d.name.split("#")[0] for d in docs})
+    def renderings(**kw):
+        by_page: dict = {}
+        for d in read_real(tmp_path, prose=False, **kw):
+            page, kind = d.name.split("#")[:2]
+            by_page.setdefault(page, []).append(kind)
+        return by_page
 
-    assert pages() == ["wcxb/0001"]
-    assert pages(sources=None) == ["newsarticles/a1", "wcxb/0001"]
-    assert pages(sources=("newsarticles",)) == ["newsarticles/a1"]
+    pages = renderings()
+    assert "newsarticles/long" not in pages and "wcxb/long" in pages
+    assert sorted(pages["wcxb/long"]) == sorted(pages["wcxb/0001"]) == sorted(DEFAULT_REAL_RENDERINGS)
+    plains = {p: [k for k in kinds if k != "html"] for p, kinds in pages.items() if p.startswith("newsarticles/")}
+    assert all(len(k) == 1 and "html" in pages[p] for p, k in plains.items())
+    assert {k[0] for k in plains.values()} == {"fulltext", "markdown"}  # both forms occur over eight pages
+    assert renderings(seed=9) == pages  # the pick is by id, not by the seed
+    assert "newsarticles/long" in renderings(skip_cut_gold=False)
+    # only where both plain renderings are asked for; other pages and other asks pass through
+    assert plain_renderings(news[0], ("html", "fulltext")) == ("html", "fulltext")
+    assert plain_renderings(_record(), DEFAULT_REAL_RENDERINGS) == DEFAULT_REAL_RENDERINGS

@@ -64,7 +64,7 @@ def test_real_pages_go_in_by_default_and_the_manifest_counts_them(trained_real):
     assert manifest["real_pages"]["requested"] == "all"
     assert manifest["real_pages"]["pages"] == 6  # the held-out site's page is not among them
     # asked for the default sources, read the one the folder holds
-    assert manifest["real_pages"]["sources_requested"] == ["canola", "readability", "trafilatura", "wcxb"]
+    assert manifest["real_pages"]["sources_requested"] == ["canola", "newsarticles", "readability", "trafilatura", "wcxb"]
     assert manifest["real_pages"]["sources"] == ["wcxb"]
     assert manifest["real_pages"]["documents"] == 18  # HTML lines, full-page text and markdown each
     assert manifest["real_pages"]["segments"] > 0
@@ -285,8 +285,8 @@ def test_cli_snippet_pages_train_on_snippet_lines_with_the_rest_as_context(tmp_p
 
 
 def test_cli_real_sources_option_maps_to_the_training_sources(tmp_path, monkeypatch):
-    """No option: the default sources (not the news articles); 'all': every source; a list:
-    those, lower-cased; an empty list: a usage error."""
+    """No option: the default sources (all five); 'all': every source; a list: those,
+    lower-cased; an empty list: a usage error."""
     from typer.testing import CliRunner
 
     import textsieve.training.train as train_module
@@ -298,7 +298,7 @@ def test_cli_real_sources_option_maps_to_the_training_sources(tmp_path, monkeypa
         result = CliRunner().invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "m"), *args])
         assert result.exit_code == 0, result.output
     assert seen == [train_module.DEFAULT_REAL_SOURCES, None, ("wcxb", "newsarticles")]
-    assert "newsarticles" not in seen[0]
+    assert sorted(seen[0]) == ["canola", "newsarticles", "readability", "trafilatura", "wcxb"]
     bad = CliRunner().invoke(app, ["train", str(tmp_path), "--real-sources", " , "])
     assert bad.exit_code == 2 and "--real-sources names no source" in bad.output
 

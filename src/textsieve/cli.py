@@ -366,7 +366,7 @@ def train(
     new_label: Annotated[Optional[list[str]], typer.Option("--new-label", help="A label the data may use besides body, link_spam, author_meta, caption, boilerplate (repeat for several). Without it an unknown label is an error, so a typo never becomes a class.")] = None,
     real_pages: Annotated[str, typer.Option("--real-pages", help="How many real labeled pages of DATA_DIR/real (train split only) to train on: 'all' (the default), a number (a seeded pick), or 0 for none. With --snippet-pages every snippet-labeled page comes on top (none with 0).")] = "all",
     snippet_pages: Annotated[bool, typer.Option("--snippet-pages", help="Also train on the real pages labeled from snippets only (trafilatura's): their snippet lines are fitted, the rest of each page is context. Off by default (the shipped model was trained without; see the README).")] = False,
-    real_sources: Annotated[Optional[str], typer.Option("--real-sources", help="Which real sources of DATA_DIR/real to train on, comma-separated (canola, newsarticles, readability, trafilatura, wcxb), or 'all'. Default: every source but newsarticles, which serves evaluation (see the README).")] = None,
+    real_sources: Annotated[Optional[str], typer.Option("--real-sources", help="Which real sources of DATA_DIR/real to train on, comma-separated (canola, newsarticles, readability, trafilatura, wcxb), or 'all' (the default: every source).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the model already in -o (the default -o, models, is the shipped model). Without it a folder holding a model is refused before training starts.")] = False,
 ):
     """Validate labeled data, fit both passes on the core's features, write model.npz + manifest.json."""

@@ -65,6 +65,23 @@ together they make retrains keep long clean texts whole (see the README, "Long p
   held-out real pages read lower on average; with the pages kept and the texts in groups of their
   own, the fold models had seen the texts' lines, their scores were too sure, and two runs of
   twelve lost long prose again (mean kept share 0.56 and 0.70).
+
+Two rules for the news articles (``NEWS_SOURCES``), whose 323 train pages are all one kind of
+page, a story on a news site, with one story's text as gold:
+
+- **One story of an endless page** (with ``skip_cut_gold``). A news page of more than
+  ``ENDLESS_PAGE_LINES`` block lines is left out (:func:`one_story_of_many`): such pages (12 of
+  323, most of them Daily Mail's) carry the next stories in full below the gold one, hundreds of
+  paragraphs of prose labeled chrome, and with them in training the 2 MB archive page of
+  ``benchmarks/html/pages`` (10,231 lines of prose) lost its paragraphs in every decile.
+- **One plain-text rendering** (:func:`plain_renderings`). Where both plain renderings are asked
+  for, a news page gives only one of them beside its HTML lines, chosen by a hash of its id (the
+  same for every seed, and it leaves the seeded draw of the other pages unchanged). Why: with
+  all three renderings the articles weigh on the mix like a third source, and the team's seed
+  documents lost gallery lines to link spam (seeds macro-F1 0.87-0.95 over five seeds).
+
+Measured in ``benchmarks/EXPERIMENTS.md`` ("News articles in training, weighed"): with both rules
+and all five sources, the shipped model.
 """
 from __future__ import annotations
 
@@ -79,7 +96,7 @@ from .real_pages import attach_rendering, markdown_lines, read_records
 
 __all__ = ["RENDERINGS", "STORED_RENDERINGS", "UNKNOWN", "record_documents", "real_documents", "DEFAULT_PLAIN", "prose_site",
            "prose_bucket", "is_prose_text",
-           "gold_stops_mid_prose",
+           "gold_stops_mid_prose", "one_story_of_many", "plain_renderings", "NEWS_SOURCES",
            "prose_documents", "PROSE_LINES"]
 
 RENDERINGS = ("html", "fulltext", "markdown")
@@ -101,6 +118,10 @@ REAL_GROUP = "real:"  # the group prefix of every real page's documents (``real:
 PROSE_GROUP = REAL_GROUP + "prose-"  # the group of a bucket's pages and prose texts (a real group)
 PROSE_NAME = "prose-"  # the name prefix of a prose text
 SNIPPET_SEED = 7919  # offsets the seed of the snippet pages' draw from the other pages' one
+# Sources whose pages are all news stories with one story's text as gold (the module's news rules).
+NEWS_SOURCES = ("newsarticles",)
+# A news page with more block lines than this is one story of an endless page (one_story_of_many).
+ENDLESS_PAGE_LINES = 1000
 
 
 def _long_prose(text: str) -> bool:
@@ -135,6 +156,21 @@ def gold_stops_mid_prose(rec: dict) -> bool:
         if switches == 1 and sum(body) >= CUT_LINES and len(body) - sum(body) >= CUT_LINES:
             return True
     return False
+
+
+def one_story_of_many(rec: dict) -> bool:
+    """Whether a news page is one story of an endless page: its gold one story among many."""
+    return rec.get("source") in NEWS_SOURCES and len(rec["lines"]) > ENDLESS_PAGE_LINES
+
+
+def plain_renderings(rec: dict, kinds: Sequence[str]) -> tuple[str, ...]:
+    """The renderings a page gives when ``kinds`` are asked for: a news page gives one of the two
+    plain-text renderings, not both (a hash of its id picks which); any other page, ``kinds``."""
+    kinds = tuple(kinds)
+    if rec.get("source") not in NEWS_SOURCES or not set(DEFAULT_PLAIN) <= set(kinds):
+        return kinds
+    keep = DEFAULT_PLAIN[int(hashlib.sha256(rec["id"].encode()).hexdigest(), 16) % len(DEFAULT_PLAIN)]
+    return tuple(k for k in kinds if k not in DEFAULT_PLAIN or k == keep)
 
 
 def prose_bucket(site: str) -> int | None:
@@ -275,7 +311,8 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     dump and markdown. ``sources``: only these sources. ``records``: use these instead of reading
     ``path`` (tests). ``prose``: the body lines of the chosen pages of :func:`prose_site` sites also give long
     all-prose texts (:func:`prose_documents`, after the page documents, in their pages' group).
-    ``skip_cut_gold``: leave out the pages :func:`gold_stops_mid_prose` matches. Both are off here
+    ``skip_cut_gold``: leave out the pages :func:`gold_stops_mid_prose` or
+    :func:`one_story_of_many` matches. Both are off here
     and on in :func:`.train.train` (see the module's rules for why, and the README for what
     they measured). ``snippet_pages``: the pages labeled from snippets only (trafilatura's) come
     too, after the others, each with its ``unknown`` lines as unfitted context lines (every one
@@ -288,7 +325,8 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     for kind in set(renderings or ()) & set(STORED_RENDERINGS):
         if records is None or not all(kind in r for r in every):
             attach_rendering(every, kind, path)
-    recs = [r for r in every if r.get("gold") == "text" and not (skip_cut_gold and gold_stops_mid_prose(r))]
+    recs = [r for r in every if r.get("gold") == "text"
+            and not (skip_cut_gold and (gold_stops_mid_prose(r) or one_story_of_many(r)))]
     snippets = sorted((r for r in every if r.get("gold") != "text"), key=lambda r: r["id"]) if snippet_pages else []
     for r in recs + snippets:
         if r.get("split") != "train":
@@ -304,7 +342,7 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     docs: list[LabeledDocument] = []
     for i in order:
         kinds = renderings if renderings is not None else ("html", DEFAULT_PLAIN[rng.randrange(len(DEFAULT_PLAIN))])
-        docs.extend(record_documents(recs[i], kinds, _bucket_group(buckets.get(recs[i]["site"]))))
+        docs.extend(record_documents(recs[i], plain_renderings(recs[i], kinds), _bucket_group(buckets.get(recs[i]["site"]))))
     chosen = [recs[i] for i in sorted(order)]  # the pages in use, in id order
     for bucket in sorted(set(buckets.values()) - {None}):
         bucket_recs = [r for r in chosen if buckets[r["site"]] == bucket]
