@@ -260,7 +260,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("candidate", choices=CANDIDATES)
     ap.add_argument("--seed", type=int, nargs="+", default=[8],
-                    help="training seed(s) (8: the shipped model's); with several, the mean delta over them too")
+                    help="training seed(s) (8: the seed of the model shipped on 2026-11-30, third session; 6 ships now); with several, the mean delta over them too")
     args = ap.parse_args(argv)
     (texts, text_refs, text_keys), (pages, contexts, html_refs, html_keys) = held_out_pages()
     deltas: dict[str, list[float]] = defaultdict(list)

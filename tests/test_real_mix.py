@@ -253,8 +253,9 @@ def test_training_reads_every_real_page_in_all_three_renderings():
 def test_the_news_articles_are_trained_on_by_default_under_their_two_rules(tmp_path):
     """Every real source is read by default. A news page gives HTML lines and ONE plain
     rendering (a hash of its id picks which, whatever the seed), and a news page of more than
-    ENDLESS_PAGE_LINES block lines (one story of an endless page) is left out with
+    ENDLESS_PAGE_LINES rows (a story lost in a huge page) is left out with
     skip_cut_gold; a WCXB page of the same length stays, and so do both its plain renderings."""
+    import hashlib
     import json
     import lzma
 
@@ -263,10 +264,12 @@ def test_the_news_articles_are_trained_on_by_default_under_their_two_rules(tmp_p
 
     assert "newsarticles" in DEFAULT_REAL_SOURCES
     news = [_record(rid=f"newsarticles/a{i}", site=f"news{i}.example") for i in range(8)]
-    endless = dict(_record(rid="newsarticles/long", site="tabloid.example"))
+    endless = _record(rid="newsarticles/long", site="tabloid.example")
     endless["lines"] = endless["lines"] * (ENDLESS_PAGE_LINES // len(endless["lines"]) + 1)
     long_wcxb = dict(endless, id="wcxb/long", source="wcxb", site="forum.example")
     assert one_story_of_many(endless) and not one_story_of_many(long_wcxb) and not one_story_of_many(news[0])
+    at_limit = dict(endless, lines=endless["lines"][:ENDLESS_PAGE_LINES])  # rows, blank separators included
+    assert not one_story_of_many(at_limit) and one_story_of_many(dict(at_limit, lines=at_limit["lines"] + [None]))
     real = tmp_path / "real"
     real.mkdir()
     for name, recs in (("newsarticles", news + [endless]), ("wcxb", [long_wcxb, _record(rid="wcxb/0001")])):
@@ -286,7 +289,10 @@ def test_the_news_articles_are_trained_on_by_default_under_their_two_rules(tmp_p
     plains = {p: [k for k in kinds if k != "html"] for p, kinds in pages.items() if p.startswith("newsarticles/")}
     assert all(len(k) == 1 and "html" in pages[p] for p, k in plains.items())
     assert {k[0] for k in plains.values()} == {"fulltext", "markdown"}  # both forms occur over eight pages
-    assert renderings(seed=9) == pages  # the pick is by id, not by the seed
+    for page, kinds in plains.items():  # the pick is the page id's sha256, whatever the seed
+        digest = int(hashlib.sha256(page.encode()).hexdigest(), 16)
+        assert kinds == [("fulltext", "markdown")[digest % 2]]
+    assert renderings(seed=9) == pages
     assert "newsarticles/long" in renderings(skip_cut_gold=False)
     # only where both plain renderings are asked for; other pages and other asks pass through
     assert plain_renderings(news[0], ("html", "fulltext")) == ("html", "fulltext")

@@ -58,11 +58,12 @@ HTML_EVERY = 2  # render every 2nd augmented variant as an HTML page
 REAL_DIR = "real"  # the real labeled pages under the training folder (training_data/real)
 DEFAULT_REAL_PAGES: int | None = None  # None: every real page of the train split
 # Every real page gives all of its renderings: HTML block lines, the full-page text dump and
-# markdown (see train(): why all three, and what it costs).
+# markdown (see train(): why all three, and what it costs); a news page gives one of the two
+# plain ones (real_mix.plain_renderings).
 DEFAULT_REAL_RENDERINGS: tuple[str, ...] = RENDERINGS
 # The real sources trained on by default: all five. The news articles (``newsarticles``, 2023)
-# came in weighed by the news rules of :mod:`.real_mix` (an endless page's one story left out, one
-# plain rendering per page): without them no run of five seeds kept the seed documents at the
+# came in weighed by the news rules of :mod:`.real_mix` (a story lost in a huge page left out, one
+# plain rendering per page): without the rules no run of five seeds kept the seed documents at the
 # issue's minimum and the 2 MB archive page whole (benchmarks/EXPERIMENTS.md, "News articles in
 # training", and "News articles in training, weighed" for the runs with them). trafilatura's pages
 # are listed for ``snippet_pages``; they have no gold text and give nothing without it.
@@ -904,7 +905,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix` (on by default, as the
     shipped model was trained). ``snippet_pages``: the real pages labeled from snippets only
     come too, their unlabeled lines as unfitted context. ``real_sources``: the real sources
-    trained on (:data:`DEFAULT_REAL_SOURCES`, every source but the news articles; ``None``: all).
+    trained on (:data:`DEFAULT_REAL_SOURCES`, all five; ``None``: all).
     ``chrome_label``: the label of rendered site chrome
     (default ``boilerplate``, as the real pages label it). ``archive_every``: one archive page
     (many entries on one page, see :func:`build_training_set`) per that many documents.
@@ -992,8 +993,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                                "eight (real_mix.prose_site), whose pages also give their page documents; a bucket's pages "
                                "and texts share one fold group (real_mix.prose_bucket); every row of a text fitted at "
                                "weight 1 (train(prose=True)); skip_cut_gold: pages whose gold stops mid-prose left "
-                               "out (real_mix.gold_stops_mid_prose), and news pages whose gold is one story of an "
-                               "endless page (real_mix.one_story_of_many)"},
+                               "out (real_mix.gold_stops_mid_prose), and news pages of more than 1,000 rows, their "
+                               "gold a sliver of the page (real_mix.one_story_of_many)"},
     }
     languages = {d.group or d.name: detect_language(d.text) for d in docs}
     report["languages"] = dict(sorted(Counter(languages.values()).items()))
