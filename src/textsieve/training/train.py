@@ -912,7 +912,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
 
     How real and team data are weighed: the team's documents come four times (junk variants)
     plus every second variant as an HTML page, every row fitted with weight 1; every real page
-    comes three times (its HTML block lines, its full-page text and its markdown), a
+    comes three times (its HTML block lines, its full-page text and its markdown; a news page
+    twice, its HTML lines and one of the plain two, see :func:`.real_mix.plain_renderings`), a
     ``config.real_keep`` share of its body and boilerplate rows is fitted, at least
     ``config.real_floor`` of each per document (and all of its other rows), each with weight
     ``config.real_weight``. The manifest records both (``real_pages``) with the row counts.
@@ -982,7 +983,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                        "unlabeled_segments": int((table.y == UNLABELED).sum()),
                        "weight": config.real_weight, "fit_share": config.real_keep, "fit_floor": config.real_floor,
                        "weighing": f"a real page's fitted row weighs {config.real_weight:g} (a team row 1); real pages "
-                                   f"give HTML lines + one plain-text rendering, and {config.real_keep:g} of their "
+                                   f"give the renderings listed here (a news page its HTML lines and one of the plain "
+                                   f"ones, real_mix.plain_renderings), and {config.real_keep:g} of their "
                                    f"body/boilerplate rows are fitted, at least {config.real_floor} of each per "
                                    "document (every row of the other labels; never an unlabeled context row)"},
         "long_prose": {"prose_texts": len(prose_texts),
