@@ -1,5 +1,5 @@
 //! textsieve's engine, one module per stage of the data flow:
-//! text -> unwrap (or html) -> segment -> features -> first pass -> revision (second pass) -> labels -> guard.
+//! text -> unwrap (or html) -> segment -> features -> first pass -> revision (second pass) -> labels -> link lists -> guard.
 //!
 //! Pure Rust, no Python: the bindings crate (`src/bindings`) is a thin shell over this crate.
 pub mod html;
@@ -12,4 +12,5 @@ pub mod revision;
 pub mod trees;
 pub mod model;
 pub mod pipeline;
+pub mod link_lists;
 pub mod guard;

@@ -2,7 +2,8 @@
 //!
 //! text (unwrapped when it is a scraper's dump of text nodes, see `unwrap`; or an HTML page ->
 //! its block lines) -> segments -> features -> first pass -> revision -> trees -> probabilities
-//! -> one label per segment -> records (the two parts of a provisionally cut line joined again
+//! -> one label per segment (an item of a list of links never body, see `link_lists`; a page
+//! never emptied, see `guard`) -> records (the two parts of a provisionally cut line joined again
 //! when they got the same label; an unwrapped text's records back on its source lines) -> the
 //! kept records joined into the cleaned text.
 //!
@@ -245,6 +246,7 @@ fn label_group_in(model: &Model, inputs: &[Input], opts: &Options, window: usize
         let p = &proba[row * k..(row + segs.len()) * k];
         row += segs.len();
         let (mut records, mut scores) = to_records(text, segs, p, k, body, opts.body_threshold);
+        crate::link_lists::demote(*html, &mut records, &scores, k, body);
         crate::guard::restore(text, *html, &mut records, &scores, k, body, &opts.guard);
         if let Some(u) = u {
             (records, scores) = records_in_source(u, &records, &scores, k);
