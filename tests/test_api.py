@@ -255,6 +255,14 @@ def test_one_str_given_as_a_batch_is_refused_not_split_into_characters(sieve):
         sieve.model.core.clean("abc", ["body"])
 
 
+
+def test_a_batch_that_is_not_a_sequence_is_an_input_error_not_a_bare_type_error(sieve):
+    for batch in (None, 5, 2.5):
+        with pytest.raises(InputError, match="sequence of documents"):
+            sieve.clean_many(batch)
+        with pytest.raises(InputError, match="sequence of documents"):
+            sieve.label_many(batch)
+
 def test_bytes_are_refused_with_advice():
     with pytest.raises(InputError, match="decode"):
         clean_text(b"bytes")

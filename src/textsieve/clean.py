@@ -309,7 +309,11 @@ def _as_docs(texts) -> list:
     if isinstance(texts, (str, bytes, bytearray)):
         raise InputError(f"expected a sequence of documents, got one {type(texts).__name__}: wrap it in a list, "
                          "or call clean()/label_lines() for one document.")
-    return [_as_doc(t, i) for i, t in enumerate(texts)]
+    try:
+        docs = iter(texts)
+    except TypeError:
+        raise InputError(f"expected a sequence of documents (a list of str, say), got {type(texts).__name__}.") from None
+    return [_as_doc(t, i) for i, t in enumerate(docs)]
 
 
 def _as_doc(doc, index: int):
