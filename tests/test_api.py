@@ -153,6 +153,17 @@ def test_a_stray_space_in_a_hand_made_text_does_not_join_junk_onto_body(text):
     assert clean_text(text) == clean_text(text, join_wrapped=False)
 
 
+@pytest.mark.parametrize("indent", ["   ", "\t", "\u00a0\u00a0"])
+def test_a_document_of_one_indented_paragraph_is_kept_with_its_indentation(indent):
+    # A pipeline of one paragraph per record often keeps the indentation of its source. Alone on
+    # its page, that indentation is relative to nothing: the paragraph is labeled as if it were
+    # not there (read line by line, the model took it for an indented author box).
+    para = "This is a perfectly normal sentence about the weather in the valley, which was mild today."
+    assert clean_text(para) == para
+    assert clean_text(indent + para) == indent + para
+    assert [r.label for r in label_lines(indent + para + "\n")] == ["body"]
+
+
 def test_a_text_whose_every_line_ends_with_a_space_is_read_line_by_line(example_text):
     spaced = "".join(line + " \n" for line in example_text.split("\n") if line.strip())
     assert label_lines(spaced) == label_lines(spaced, join_wrapped=False)
