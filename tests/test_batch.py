@@ -281,3 +281,20 @@ def test_a_lost_batch_reports_a_file_written_before_the_worker_died_as_done(tmp_
     assert [r.status for r in results] == ["done", "failed", "failed"]
     assert "before its worker process died" in results[0].reason
     assert [r.status for r in _lost(batch, "a worker process died")] == ["failed"] * 3
+
+
+@pytest.mark.parametrize("line", [
+    '{}', ' { } ', '{"a":{"text":"nested, not top level"},"text":"top"}', '{"text":"a } brace", "b":"{"}',
+    '{"text":"x","text":"y"}', '{"k": [1, {"text": 2}], "t": "\\u00e9\\"q"}  \r',
+])
+def test_a_record_is_rewritten_with_only_the_named_values_replaced(line):
+    from textsieve.batch.read import record_text
+
+    source = record_text(line)
+    assert source.json == line.strip() and json.loads(source.json) == json.loads(line)
+    out = source.with_values({"text": '"new"', "textsieve": "[]"})
+    expected = {**json.loads(line), "text": "new", "textsieve": []}
+    assert json.loads(out) == expected
+    # A duplicated key has each of its values replaced; a nested "text" is not a member.
+    assert out.count('"new"') == len(source.values.get("text", [None]))
+    assert source.with_values({}) == source.json

@@ -870,15 +870,41 @@ def test_a_failed_jsonl_file_does_not_also_claim_its_records_were_written_throug
 
 
 def test_a_record_written_through_reports_what_its_decode_repaired(tmp_path):
-    rows = ['{"text": "The harbour opened at dawn and the boats went out."}', '{"title": "caf\\ud800"}']
-    write(tmp_path / "in" / "rows.jsonl", "\n".join(rows) + "\n")
+    rows = [b'{"text": "The harbour opened at dawn and the boats went out."}', b'{"title": "caf\xe9 au lait"}']
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "rows.jsonl").write_bytes(b"\n".join(rows) + b"\n")  # line 2 is Latin-2, not UTF-8
     result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0
-    assert "repaired:" in result.stderr and "line 2: lone surrogate" in result.stderr
+    assert "repaired:" in result.stderr and "line 2: decoded as" in result.stderr
     out_rows = [json.loads(r) for r in (tmp_path / "out" / "rows.jsonl").read_text().splitlines()]
-    assert out_rows[1] == {"title": "caf\ufffd"}
+    assert out_rows[1] == {"title": "caf\u00e9 au lait"}
 
 
+def test_jsonl_fields_other_than_the_text_are_written_byte_for_byte(tmp_path):
+    # Parsed and written back, 1e400 became Infinity (not JSON), 1E5 became 100000.0, the first
+    # of two "id" keys was lost and an escape was unescaped. Only the text's value changes.
+    text = "The harbour opened at dawn and the boats went out past the breakwater into the bay."
+    rows = ['{"id":1,"big":1e400,"n":1E5,"id":"dup","esc":"caf\\u00e9 \\ud800","text":%s, "z": [ 1 , 2 ]}' % json.dumps(text),
+            '{"id": 2, "text": null, "big": 1e400}',
+            ' { "text" : %s }  ' % json.dumps(text)]
+    write(tmp_path / "in" / "rows.jsonl", "\n".join(rows) + "\n")
+    for fmt in ("same", "jsonl"):
+        result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / fmt), "--format", fmt])
+        assert result.exit_code == 0, result.stderr
+        out = (tmp_path / fmt / "rows.jsonl").read_text().splitlines()
+        kept = json.loads(out[0])["text"]
+        assert kept.strip() == text
+        block = out[0][out[0].index(', "textsieve": '):-1] if fmt == "jsonl" else ""
+        assert out[0] == rows[0].replace(json.dumps(text), json.dumps(kept, ensure_ascii=False))[:-1] + block + "}"
+        if fmt == "same":
+            assert out[1] == rows[1]
+            assert out[2] == rows[2].strip().replace(json.dumps(text), json.dumps(kept))
+        else:
+            assert out[1].startswith(rows[1][:-1] + ', "textsieve": {') and json.loads(out[1])["textsieve"]["lines"] == []
+            assert json.loads(out[2])["textsieve"]["lines"][0]["label"] == "body"
+    # The same records through stdout mode.
+    result = runner.invoke(app, ["clean", str(tmp_path / "in" / "rows.jsonl")])
+    assert result.exit_code == 0 and result.stdout.splitlines()[1] == rows[1]
 # ---------------------------------------------------------------------------------------------
 # Resuming never keeps stale or differently made outputs silently (review of 2026-12-01)
 # ---------------------------------------------------------------------------------------------

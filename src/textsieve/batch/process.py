@@ -48,17 +48,20 @@ def _label(sieve: Sieve, docs: Sequence[Document], cfg: SieveConfig) -> list:
     return out
 
 
-def record_json(doc: Document, records, kept: str, source: str, text_field: str, with_lines: bool) -> dict:
-    """The output record of one document (schema in the module docstring)."""
-    rec = dict(doc.record) if doc.record is not None else {}
-    rec[text_field] = kept
+def record_json(doc: Document, records, kept: str, source: str, text_field: str, with_lines: bool) -> str:
+    """The output record of one document, as one line of JSON text (schema in the module
+    docstring). A JSONL record is written as it came with only the text field's value (and the
+    ``textsieve`` block) replaced: see :class:`.read.RecordText`."""
+    values = {text_field: dumps_json(kept)}
     if with_lines:
-        rec["textsieve"] = {
+        values["textsieve"] = dumps_json({
             "source": source, "record": doc.number, "language": records.language,
             "lines": [{"line": r.line, "start": r.start, "end": r.end, "label": r.label, "score": round(r.score, 4)}
                       for r in records],
-        }
-    return rec
+        })
+    if doc.source is None:  # a text or HTML file: a new record
+        return "{" + ", ".join(f"{dumps_json(k)}: {v}" for k, v in values.items()) + "}"
+    return doc.source.with_values(values)
 
 
 def _labeled_in_order(items, sieve: Sieve, cfg: SieveConfig) -> Iterator[tuple[Document | BadRecord, object]]:
@@ -99,13 +102,13 @@ def _nothing_cleaned(path, text_field: str, n_objects: int, bad: list[str]) -> I
                       "JSONL needs one UTF-8 JSON object per line")
 
 
-def passthrough_json(bad: BadRecord, source: str, with_lines: bool) -> dict:
-    """A record with nothing to clean, as it came (``--format jsonl``: with an empty
-    ``textsieve`` block, so every output row has the same schema)."""
-    rec = dict(bad.record)
-    if with_lines:
-        rec["textsieve"] = {"source": source, "record": bad.number, "language": None, "lines": []}
-    return rec
+def passthrough_json(bad: BadRecord, source: str, with_lines: bool) -> str:
+    """A record with nothing to clean, as it came, byte for byte (``--format jsonl``: with an
+    empty ``textsieve`` block, so every output row has the same schema)."""
+    if not with_lines:
+        return bad.source.json
+    return bad.source.with_values({"textsieve": dumps_json(
+        {"source": source, "record": bad.number, "language": None, "lines": []})})
 
 
 def _rejected_rows(records, keep, number: int | None = None) -> Iterator[str]:
@@ -194,7 +197,7 @@ def _write_single(doc, records, src: Path, dst: Path, result: FileResult, *, cfg
     result.labels = records.counts()
     with commit_together(dst, sidecar_path(dst) if rejected else None, run_id) as (out, side):
         if with_lines:
-            out.write(dumps_json(record_json(doc, records, kept, str(src), text_field, True)) + "\n")
+            out.write(record_json(doc, records, kept, str(src), text_field, True) + "\n")
         else:
             out.write(kept)
         for row in _rejected_rows(records, cfg.keep):
@@ -223,7 +226,7 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
 
         for doc, records in _labeled_in_order(items(), sieve, cfg):
             if isinstance(doc, BadRecord):  # nothing to clean: written through in its place
-                out.write(dumps_json(passthrough_json(doc, inp.path, with_lines)) + "\n")
+                out.write(passthrough_json(doc, inp.path, with_lines) + "\n")
                 continue
             result.documents += 1
             if isinstance(records, Exception):
@@ -238,7 +241,7 @@ def _process_jsonl(inp, dst: Path, sieve: Sieve, result: FileResult, *, cfg, rej
                 continue
             kept = records.text(cfg.keep)
             labels.update(r.label for r in records)
-            out.write(dumps_json(record_json(doc, records, kept, inp.path, text_field, with_lines)) + "\n")
+            out.write(record_json(doc, records, kept, inp.path, text_field, with_lines) + "\n")
             for row in _rejected_rows(records, cfg.keep, doc.number):
                 side.write(row)
         if result.documents == 0 and (result.passed_through or result.bad_records):
@@ -303,7 +306,7 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
     bad: list[str] = []
     for doc, records in _documents(path, sieve, cfg, html, text_field, max_doc_mb, warn, passthrough=True, bad=bad):
         if isinstance(doc, BadRecord):
-            out.write(dumps_json(passthrough_json(doc, str(path), False)) + "\n")
+            out.write(passthrough_json(doc, str(path), False) + "\n")
             passed += 1
             continue
         cleaned += 1
@@ -312,7 +315,7 @@ def clean_to_stream(path, out: TextIO, sieve: Sieve, *, config: SieveConfig | No
             continue
         kept = records.text(cfg.keep)
         if doc.record is not None:
-            out.write(dumps_json(record_json(doc, records, kept, str(path), text_field, False)) + "\n")
+            out.write(record_json(doc, records, kept, str(path), text_field, False) + "\n")
         else:
             out.write(kept if not kept or kept.endswith("\n") else kept + "\n")
     if (passed or bad) and not cleaned:  # the same rule as with -o; the records are already written through

@@ -36,7 +36,7 @@ from pathlib import Path
 from ..errors import InputError, UsageError
 from ..files import decode_text, gzip_errors
 
-__all__ = ["Document", "BadRecord", "InputFile", "open_input", "read_text", "kind_from_name", "check_regular",
+__all__ = ["Document", "BadRecord", "RecordText", "record_text", "InputFile", "open_input", "read_text", "kind_from_name", "check_regular",
            "DEFAULT_MAX_DOC_MB", "SUPPORTED", "STDIN"]
 
 SUPPORTED = (".txt", ".text", ".html", ".htm", ".jsonl")
@@ -56,12 +56,66 @@ _KIND_OF = {".txt": "txt", ".text": "txt", ".html": "html", ".htm": "html", ".js
 @dataclass
 class Document:
     """One document to clean: a text or an HTML page (``html``), and for a JSONL record the
-    parsed record and its line number."""
+    parsed record, its line number and its :class:`RecordText`."""
 
     text: str
     html: bool
     record: dict | None = None
     number: int | None = None
+    source: RecordText | None = None
+
+
+@dataclass
+class RecordText:
+    """A JSONL record as it was written: the object's JSON text and where each top-level value
+    lies in it (every occurrence of a key, in order).
+
+    The output record is this text with the text field's value (and the ``textsieve`` block)
+    replaced, so every other field is written byte for byte as it came: a number such as
+    ``1E5`` or ``1e400`` stays what it was (parsed and written back, it became ``100000.0`` and
+    ``Infinity``, which is not JSON), duplicate keys and key order are kept, and an escape stays
+    an escape."""
+
+    json: str
+    values: dict[str, list[tuple[int, int]]]
+
+    def with_values(self, replacements: dict[str, str]) -> str:
+        """The record with each named member's value replaced by the given JSON text (every
+        occurrence of a duplicated key); a name the record lacks is added as its last member."""
+        pieces, at = [], 0
+        for start, end, key in sorted((s, e, k) for k in replacements for s, e in self.values.get(k, ())):
+            pieces += [self.json[at:start], replacements[key]]
+            at = end
+        added = [f"{json.dumps(k, ensure_ascii=False)}: {v}" for k, v in replacements.items() if k not in self.values]
+        if not added:
+            return "".join(pieces) + self.json[at:]
+        close = self.json.rindex("}")
+        pieces.append(self.json[at:close].rstrip())
+        if self.values:
+            pieces.append(", ")
+        return "".join(pieces) + ", ".join(added) + "}"
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_SCAN_VALUE = json.JSONDecoder().scan_once
+
+
+def record_text(line: str) -> RecordText:
+    """The :class:`RecordText` of a line that ``json.loads`` reads as one JSON object (the
+    caller checks that first, so this walk cannot fail): the values are found by the same
+    scanner ``json.loads`` uses."""
+    i = _JSON_SPACE.match(line).end()
+    start, values = i, {}
+    i = _JSON_SPACE.match(line, i + 1).end()  # past "{"
+    while line[i] != "}":
+        key, i = json.decoder.scanstring(line, i + 1)
+        i = _JSON_SPACE.match(line, _JSON_SPACE.match(line, i).end() + 1).end()  # past ":"
+        _, end = _SCAN_VALUE(line, i)
+        values.setdefault(key, []).append((i - start, end - start))
+        i = _JSON_SPACE.match(line, end).end()
+        if line[i] == ",":
+            i = _JSON_SPACE.match(line, i + 1).end()
+    return RecordText(line[start:i + 1], values)
 
 
 @dataclass
@@ -75,6 +129,7 @@ class BadRecord:
     number: int
     reason: str
     record: dict | None = None
+    source: RecordText | None = None
 
 
 def kind_from_name(name: str) -> str | None:
@@ -275,28 +330,17 @@ class InputFile:
         if not isinstance(rec, dict):
             return BadRecord(number, f"line {number}: a JSON {type(rec).__name__}, not an object")
         self.notes.extend(f"line {number}: {note}" for note in decoded.notes)
-        try:
-            json.dumps(rec, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:  # a "\ud800"-style escape: same rule as the library boundary
-            rec = _replace_surrogates(rec)
-            self.notes.append(f"line {number}: lone surrogate escape(s) replaced with U+FFFD")
-        if not isinstance(rec.get(self.text_field), str):
-            return BadRecord(number, f"line {number}: no string field {self.text_field!r}", rec)
-        return Document(rec[self.text_field], self.html, rec, number)
+        source = record_text(decoded.text)
+        text = rec.get(self.text_field)
+        if not isinstance(text, str):
+            return BadRecord(number, f"line {number}: no string field {self.text_field!r}", rec, source)
+        if _SURROGATE.search(text):  # a "\ud800"-style escape: same rule as the library boundary
+            text = _SURROGATE.sub("\ufffd", text)  # one for one, so offsets are unchanged
+            self.notes.append(f"line {number}: lone surrogate escape(s) in {self.text_field!r} replaced with U+FFFD")
+        return Document(text, self.html, rec, number, source)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _replace_surrogates(value):
-    """U+FFFD for each lone surrogate, one for one (offsets unchanged), in every string of a record."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_replace_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
-    return value
 
 
 def open_input(path: str | Path, *, html: bool | None = None, text_field: str = "text",
