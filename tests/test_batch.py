@@ -1,4 +1,5 @@
 """Batch cleaning of a scraped folder with every kind of bad input an operator meets."""
+import errno
 import gzip
 import hashlib
 import json
@@ -176,9 +177,24 @@ def test_an_output_folder_that_cannot_be_created_fails_cleanly(scraped, tmp_path
     blocker.write_text("a file, so nothing can be created below it")
     below = blocker / "out"  # (-o naming the file itself is a usage error: test_operators)
     result = runner.invoke(app, ["clean", str(scraped / "news"), "-o", str(below), "-q", "-j", "1"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the same command can never work: a usage error, nothing written
     assert "cannot create the output folder" in result.output and str(below) in result.output
+    assert "choose a folder you can write to" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("error, code", [(errno.EACCES, 2), (errno.EROFS, 2), (errno.ENOSPC, 1), (errno.EIO, 1)])
+def test_an_output_folder_that_can_never_be_written_is_a_usage_error_and_a_full_disk_is_not(
+        scraped, tmp_path, monkeypatch, error, code):
+    from textsieve.batch import write
+
+    def refuse(self):
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(write.RunLock, "acquire", refuse)
+    result = runner.invoke(app, ["clean", str(scraped / "news"), "-o", str(tmp_path / "out"), "-q", "-j", "1"])
+    assert result.exit_code == code and os.strerror(error) in result.output
+    assert ("choose a folder you can write to" in result.output) == (code == 2)
 
 
 def test_pathological_jsonl_lines_are_reported_not_fatal(tmp_path):

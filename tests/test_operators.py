@@ -1231,3 +1231,23 @@ def test_an_output_reaches_the_disk_before_it_is_renamed_into_place(tmp_path, ex
     assert len(renamed) >= 2  # the output and its sidecar
     for path in renamed:
         assert ("fsync", path) in events[:events.index(("replace", path))], path
+
+
+@pytest.mark.parametrize("args", [
+    ["clean", "{src}", "-o", ""], ["clean", "{src}", "-o", "", "--force"], ["clean", "{src}", "-o", "{out}", "--report", ""],
+    ["clean", ""], ["clean", "", "-o", "{out}"], ["clean", "{src}", "-m", ""], ["label", ""], ["train", "", "-o", "{out}"],
+    ["suggest", "{src}", "-o", ""], ["evaluate", ""],
+])
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(tmp_path, monkeypatch, args):
+    # Path("") is ".": `-o "$OUT"` with OUT unset would write (with --force, overwrite) wherever
+    # the command ran, and `clean ""` would clean the current folder.
+    src = write(tmp_path / "in" / "page.txt", "The harbour opened at dawn and the boats went out.\n")
+    work = tmp_path / "cwd"
+    write(work / "page.txt", "a file of the user's that must not be touched\n")
+    monkeypatch.chdir(work)
+    args = [a.format(src=src, out=tmp_path / "out") for a in args]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "is empty" in result.output
+    assert sorted(p.name for p in work.iterdir()) == ["page.txt"]
+    assert (work / "page.txt").read_text() == "a file of the user's that must not be touched\n"
+    assert not (tmp_path / "out").exists()

@@ -30,9 +30,18 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+def _path(value: str) -> Path:
+    """A path option as given. An empty one is refused (usage error, exit 2): ``Path("")`` is
+    the current folder, so ``-o ""`` (an unset shell variable) would write, or with --force
+    overwrite, wherever the command happened to run."""
+    if not value:
+        raise typer.BadParameter("is empty: name a path (. for the current folder).")
+    return Path(value)
+
+
 ModelOpt = Annotated[
     Optional[Path],
-    typer.Option("--model", "-m", metavar="DIR", help="Model directory written by `textsieve train` (checked against its manifest before loading)."),
+    typer.Option("--model", "-m", metavar="DIR", parser=_path, help="Model directory written by `textsieve train` (checked against its manifest before loading)."),
 ]
 
 
@@ -99,8 +108,8 @@ def _config(model, keep: str, body_threshold, lang, guard: bool = True, join_wra
 
 @app.command()
 def clean(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", readable=False, help="Files or folders (walked recursively), or - for standard input.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="OUT", help="Output folder (mirrors the input tree). Without it, each input's cleaned text goes to standard output.")] = None,
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", readable=False, parser=_path, help="Files or folders (walked recursively), or - for standard input.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", parser=_path, metavar="OUT", help="Output folder (mirrors the input tree). Without it, each input's cleaned text goes to standard output.")] = None,
     model: ModelOpt = None,
     keep: Annotated[str, typer.Option(metavar="LABELS", help="Comma-separated labels to keep.")] = "body",
     body_threshold: Annotated[Optional[str], typer.Option(metavar="P", help="Keep a line as body when P(body) >= P (0 to 1) unless another label has more than 0.55, or 'argmax' for the most probable label. Default: the model's own threshold (0.4 for the shipped model).")] = None,
@@ -115,7 +124,7 @@ def clean(
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text; other fields pass through unchanged.")] = "text",
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", metavar="N", help="With -o: worker processes (default: chosen from the input size; 1 for small inputs, where starting workers costs more than it saves).")] = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="With -o: run on an existing Dask cluster (tcp://HOST:PORT); workers need the input and output folders at the same paths. Needs textsieve[dask].")] = None,
-    report: Annotated[Optional[Path], typer.Option(metavar="FILE", help="With -o: where to write the JSON run report (default: OUT/textsieve-report.json, or OUT/textsieve-report-RUNID.json while another run writes into OUT).")] = None,
+    report: Annotated[Optional[Path], typer.Option(metavar="FILE", parser=_path, help="With -o: where to write the JSON run report (default: OUT/textsieve-report.json, or OUT/textsieve-report-RUNID.json while another run writes into OUT).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, summary or repair notes (failures are still printed).")] = False,
 ):
     """Clean text, HTML and JSONL files (optionally .gz).
@@ -314,7 +323,7 @@ def _summary(result, report_path) -> None:
 
 @app.command()
 def label(
-    input: Annotated[Path, typer.Argument(metavar="INPUT", readable=False, help="A text, HTML or JSONL file (optionally .gz), or - for standard input.")],
+    input: Annotated[Path, typer.Argument(metavar="INPUT", readable=False, parser=_path, help="A text, HTML or JSONL file (optionally .gz), or - for standard input.")],
     model: ModelOpt = None,
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat the input as HTML or as text (default: by extension; standard input is sniffed).")] = None,
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",
@@ -359,8 +368,8 @@ def info(model: ModelOpt = None):
 
 @app.command()
 def train(
-    data_dir: Annotated[Path, typer.Argument(help="Folder of labeled .tsv documents.")] = Path("training_data"),
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the model and manifest.json.")] = Path("models"),
+    data_dir: Annotated[Path, typer.Argument(metavar="DATA_DIR", parser=_path, help="Folder of labeled .tsv documents.")] = Path("training_data"),
+    output: Annotated[Path, typer.Option("--output", "-o", parser=_path, help="Where to write the model and manifest.json.")] = Path("models"),
     seed: Annotated[int, typer.Option(help="Random seed (same data + seed = same model).")] = 0,
     folds: Annotated[int, typer.Option(help="Also cross-validate with this many folds grouped by source document and record the scores in the manifest (refits once per fold; 0, the default, skips it).")] = 0,
     new_label: Annotated[Optional[list[str]], typer.Option("--new-label", help="A label the data may use besides body, link_spam, author_meta, caption, boilerplate (repeat for several). Without it an unknown label is an error, so a typo never becomes a class.")] = None,
@@ -398,7 +407,7 @@ def train(
 
 @app.command()
 def evaluate(
-    labeled_dir: Annotated[Path, typer.Argument(help="Folder of labeled .tsv documents the model did not train on.")],
+    labeled_dir: Annotated[Path, typer.Argument(metavar="LABELED_DIR", parser=_path, help="Folder of labeled .tsv documents the model did not train on.")],
     model: ModelOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ):
@@ -420,9 +429,9 @@ def evaluate(
 
 @app.command()
 def suggest(
-    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", readable=False, help="What `clean` reads: text, HTML and JSONL files (optionally .gz), folders (walked recursively), or - for standard input.")],
+    inputs: Annotated[list[Path], typer.Argument(metavar="INPUT", readable=False, parser=_path, help="What `clean` reads: text, HTML and JSONL files (optionally .gz), folders (walked recursively), or - for standard input.")],
     n: Annotated[int, typer.Option("-n", help="How many lines to suggest.")] = 200,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Labeled file to write (with a .sources.tsv beside it).")] = Path("suggestions.tsv"),
+    output: Annotated[Path, typer.Option("--output", "-o", parser=_path, help="Labeled file to write (with a .sources.tsv beside it).")] = Path("suggestions.tsv"),
     model: ModelOpt = None,
     html: Annotated[Optional[bool], typer.Option("--html/--text", help="Treat inputs (and JSONL records) as HTML or as text (default: by extension; standard input and unknown extensions are sniffed).")] = None,
     text_field: Annotated[str, typer.Option(metavar="FIELD", help="JSONL field holding the text.")] = "text",

@@ -34,5 +34,6 @@ class UsageError(TextsieveError, ValueError):
 
 
 class OutputError(TextsieveError, OSError):
-    """An output folder cannot be created or written (a file stands where it should be, no
-    permission, disk full); the message names the folder."""
+    """An output folder cannot be written for a reason a retry may cure (disk full, a failing
+    device); the message names the folder. One that can never be written as given (a file on
+    its path, no permission, read-only) is a :class:`UsageError`."""

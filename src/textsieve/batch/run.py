@@ -1,6 +1,7 @@
 """The run: plan, refuse or sweep, skip what is done, clean the rest on a back-end, report."""
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
@@ -15,6 +16,11 @@ from .plan import REPORT_NAME, plan_files, sidecar_path
 from .read import DEFAULT_MAX_DOC_MB, check_max_doc_mb
 from .report import BatchReport, FileResult
 from .write import RunLock, live_runs, new_run_id, sweep_stale
+
+# An output folder that cannot be created or written for these reasons never will be by the same
+# command (a file stands on its path, no permission, a read-only file system, a name too long).
+_UNUSABLE_OUTPUT = {errno.ENOTDIR, errno.EEXIST, errno.EACCES, errno.EPERM, errno.EROFS, errno.ENAMETOOLONG,
+                    errno.EISDIR, errno.ELOOP}
 
 __all__ = ["filter_folder", "write_report", "default_report_path", "default_jobs", "output_settings", "check_settings",
            "BATCH_FILES", "BYTES_PER_WORKER", "SETTINGS_NAME", "STALE_REASON", "OLD_SETTINGS_REASON"]
@@ -234,7 +240,10 @@ def filter_folder(inputs: Sequence[str | Path], out_dir: str | Path, *, model=No
     try:
         lock.acquire()
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot create the output folder or write in it ({exc.strerror or exc}).") from None
+        message = f"{out_dir}: cannot create the output folder or write in it ({exc.strerror or exc})"
+        if exc.errno in _UNUSABLE_OUTPUT:  # the same command can never work: a usage error (exit 2)
+            raise UsageError(f"-o {message}: choose a folder you can write to.") from None
+        raise OutputError(message + ".") from None  # a full disk, a failing device: may work on a retry
     with lock:
         folders = {out_dir} | {dst.parent for _, dst in plan.pairs}
         sweep_stale(out_dir, run_id, folders)
