@@ -1251,3 +1251,16 @@ def test_an_empty_path_is_a_usage_error_not_the_current_folder(tmp_path, monkeyp
     assert sorted(p.name for p in work.iterdir()) == ["page.txt"]
     assert (work / "page.txt").read_text() == "a file of the user's that must not be touched\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_gz_file_is_reported_broken_and_a_plain_one_under_a_gz_name_is_read_with_a_note(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "cut.txt.gz").write_bytes(b"")  # a download that never started
+    (tmp_path / "in" / "rows.jsonl.gz").write_bytes(b"")
+    write(tmp_path / "in" / "plain.txt.gz", "The harbour opened at dawn and the boats went out.\n")
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.count("an empty .gz file") == 2 and "fetch it again" in result.stderr
+    assert not (tmp_path / "out" / "cut.txt.gz").exists()  # not "done": a re-run tries it again
+    assert "plain.txt.gz: named .gz but not gzip data" in result.stderr
+    assert "harbour" in gzip.decompress((tmp_path / "out" / "plain.txt.gz").read_bytes()).decode()  # a .gz output is gzip

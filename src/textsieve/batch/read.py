@@ -359,8 +359,12 @@ def open_input(path: str | Path, *, html: bool | None = None, text_field: str = 
         with gzip_errors(name):
             head = _read_upto(raw, 2)
             stream = io.BufferedReader(_Prefixed(head, raw), 1 << 16)
+            gz_name = name.lower().endswith(".gz")
             if head == b"\x1f\x8b":
                 stream = io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"), 1 << 16)
+            elif gz_name and not head:  # even gzip of nothing is 20 bytes: this is no result at all
+                raise InputError(f"{name}: an empty .gz file (a gzip file, even of empty text, is never 0 bytes): "
+                                 "most likely a download or copy that never started; fetch it again.")
             kind = kind_from_name(name) if name != STDIN else None
             if kind is None:
                 sniffed = _read_upto(stream, SNIFF_BYTES)
@@ -373,8 +377,11 @@ def open_input(path: str | Path, *, html: bool | None = None, text_field: str = 
     if html is not None and kind != "jsonl":
         kind = "html" if html else "txt"
     is_html = kind == "html" if html is None else html
-    return InputFile(name, stream, kind, is_html, text_field, int(max_doc_mb * 1_000_000),
-                     raw if raw is not sys.stdin.buffer else None)
+    opened = InputFile(name, stream, kind, is_html, text_field, int(max_doc_mb * 1_000_000),
+                       raw if raw is not sys.stdin.buffer else None)
+    if gz_name and head != b"\x1f\x8b":
+        opened.notes.append("named .gz but not gzip data: read as it is")
+    return opened
 
 
 def read_text(path: str | Path, max_doc_mb: float = DEFAULT_MAX_DOC_MB) -> str:
