@@ -347,3 +347,22 @@ def test_sieve_settings_are_checked_when_made_and_when_changed(sieve):
         mine.threads = -2
     mine.config, mine.threads = SieveConfig(keep=("body", "caption")), 1
     assert mine.clean(ARTICLE) == clean_text(ARTICLE, keep=("body", "caption"))
+
+
+def test_a_record_from_the_model_behaves_like_one_made_by_hand(example_text):
+    import pickle
+
+    from textsieve.clean import default_sieve
+
+    records = label_lines(example_text)
+    rec = records[0]
+    by_hand = LabeledLine(rec.text, rec.label, dict(rec.scores), rec.line, rec.start, rec.end)
+    assert rec == by_hand and hash(rec) == hash(by_hand) and repr(rec) == repr(by_hand)
+    assert rec.text == example_text[rec.start:rec.end] and rec.score == max(rec.scores.values()) == by_hand.score
+    assert sorted(rec.scores) == sorted(default_sieve().labels)
+    assert pickle.loads(pickle.dumps(records)) == records  # engines send records between processes
+    with pytest.raises(AttributeError, match="immutable"):
+        rec.label = "body"
+    # Equality leaves the scores out: the same line labeled the same way is the same record.
+    assert LabeledLine("a", "body", {"body": 0.9}, 0, 0, 1) == LabeledLine("a", "body", {"body": 0.6}, 0, 0, 1)
+    assert LabeledLine("a", "body", {}, 0, 0, 1) != LabeledLine("a", "caption", {}, 0, 0, 1)
