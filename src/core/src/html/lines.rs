@@ -61,6 +61,11 @@ fn classify(tag: &str) -> (u16, u32) {
     }
 }
 
+/// Whether an element with this name starts a line of its own (a block).
+pub fn is_block(tag: &str) -> bool {
+    classify(tag).0 & BLOCK != 0
+}
+
 /// Whether the line builder drops the subtree of an element with this name, whatever its
 /// attributes (the tree keeps no text for those: a page's inline scripts are never copied).
 pub fn drops(tag: &str) -> bool {

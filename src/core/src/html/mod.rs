@@ -367,10 +367,17 @@ fn cap_attributes(html: &str) -> std::borrow::Cow<'_, str> {
 /// Without a cap, the tree builder's scope checks scan the whole stack of open elements on every
 /// tag, and a page of 100,000 nested `<div>`s takes minutes.
 pub const MAX_DEPTH: u32 = 512;
+/// How far past `MAX_DEPTH` an element whose text is never shown (svg, select, ...) may still
+/// open, so that its text stays hidden.
+const DROPPED_SLACK: u32 = 32;
 
 /// Sits between the tokenizer and the tree builder and drops start tags that would nest
 /// deeper than `MAX_DEPTH`. Tags that switch the tokenizer to raw text (script, style, ...)
-/// always pass, so their content never turns into visible text.
+/// always pass, so their content never turns into visible text. A dropped block's start tag
+/// becomes an empty block: its content still starts a line of its own, so the items of a page whose
+/// unclosed `<div>`s pile up past the cap are not glued into one line. The elements whose text
+/// a reader never sees (svg, select, ...) pass up to `MAX_DEPTH + DROPPED_SLACK`, so their text
+/// stays hidden without letting the stack grow without bound.
 struct DepthGuard {
     builder: html5ever::tree_builder::TreeBuilder<dom::Handle, dom::Sink>,
 }
@@ -383,17 +390,32 @@ impl html5ever::tokenizer::TokenSink for DepthGuard {
         token: html5ever::tokenizer::Token,
         line_number: u64,
     ) -> html5ever::tokenizer::TokenSinkResult<dom::Handle> {
-        use html5ever::tokenizer::{StartTag, TagToken, TokenSinkResult};
+        use html5ever::tokenizer::{EndTag, StartTag, Tag, TagKind, TagToken, TokenSinkResult};
         if let TagToken(tag) = &token {
+            let depth = self.builder.sink.current_depth();
             if tag.kind == StartTag
-                && self.builder.sink.current_depth() >= MAX_DEPTH
+                && depth >= MAX_DEPTH
                 && !matches!(
                     &*tag.name,
                     "script" | "style" | "textarea" | "title" | "xmp" | "iframe" | "noembed" | "noframes"
                         | "noscript" | "plaintext" | "template" | "area" | "base" | "br" | "col" | "embed" | "hr"
                         | "img" | "input" | "link" | "meta" | "source" | "track" | "wbr"
                 )
+                && !(lines::drops(&tag.name) && depth < MAX_DEPTH + DROPPED_SLACK)
             {
+                if lines::is_block(&tag.name) {
+                    // An empty block, opened and closed at once: it ends the line (and adds no
+                    // blank line, as a <br> or <hr> would) and leaves the depth as it was.
+                    let div = |kind: TagKind| Tag {
+                        kind,
+                        name: html5ever::local_name!("div"),
+                        self_closing: false,
+                        attrs: vec![],
+                        had_duplicate_attributes: false,
+                    };
+                    let _ = self.builder.process_token(TagToken(div(StartTag)), line_number);
+                    return self.builder.process_token(TagToken(div(EndTag)), line_number);
+                }
                 return TokenSinkResult::Continue;
             }
         }

@@ -570,3 +570,17 @@ fn the_attribute_cap_never_loses_text_or_shows_hidden_text() {
     assert_eq!(cap_attributes(&html), html);
     assert_eq!(lines(&parse(&html)), ["shown"]);
 }
+
+#[test]
+fn blocks_past_the_depth_cap_stay_lines_of_their_own() {
+    // A comment list whose items never close their <div>: past the cap, each item must still be
+    // a line, not glued onto the one before.
+    let html = (0..1000).map(|i| format!("<div class=c>Comment number {i} says hello.")).collect::<String>();
+    let page = parse(&html);
+    let got: Vec<&str> = page.text.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(got.len(), 1000, "{:?}", &got[got.len().saturating_sub(3)..]);
+    assert!(got.iter().enumerate().all(|(i, l)| *l == format!("Comment number {i} says hello.")));
+    // Text a reader never sees stays hidden past the cap.
+    let html = format!("{}<p>shown</p><svg><text>hidden</text></svg><select><option>no</option></select>", "<div>".repeat(600));
+    assert_eq!(lines(&parse(&html)), ["shown"]);
+}
