@@ -1264,3 +1264,14 @@ def test_an_empty_gz_file_is_reported_broken_and_a_plain_one_under_a_gz_name_is_
     assert not (tmp_path / "out" / "cut.txt.gz").exists()  # not "done": a re-run tries it again
     assert "plain.txt.gz: named .gz but not gzip data" in result.stderr
     assert "harbour" in gzip.decompress((tmp_path / "out" / "plain.txt.gz").read_bytes()).decode()  # a .gz output is gzip
+
+
+def test_the_size_cap_message_says_after_decompression_only_for_gzip(tmp_path):
+    text = "word " * 300_000  # 1.5 MB
+    plain = write(tmp_path / "big.txt", text)
+    packed = tmp_path / "big.txt.gz"
+    packed.write_bytes(gzip.compress(text.encode()))
+    for path, gz in ((plain, False), (packed, True)):
+        result = runner.invoke(app, ["clean", str(path), "--max-doc-mb", "1"])
+        assert result.exit_code == 1 and "larger than the 1 MB document cap" in result.stderr
+        assert ("after decompression" in result.stderr) == gz

@@ -259,6 +259,7 @@ class InputFile:
         self.max_doc_bytes = max_doc_bytes
         self.notes: list[str] = []
         self.bytes_in = 0
+        self.gzipped = False
         self._stream = stream
         self._raw = raw  # the file descriptor's stream (None for standard input, which is not ours)
 
@@ -276,7 +277,7 @@ class InputFile:
 
     def _too_large(self, what: str) -> str:
         mb = self.max_doc_bytes / 1e6
-        return (f"{what} larger than the {mb:g} MB document cap (after decompression); "
+        return (f"{what} larger than the {mb:g} MB document cap{' (after decompression)' if self.gzipped else ''}; "
                 "raise --max-doc-mb or split it")
 
     def documents(self) -> Iterator[Document | BadRecord]:
@@ -379,7 +380,8 @@ def open_input(path: str | Path, *, html: bool | None = None, text_field: str = 
     is_html = kind == "html" if html is None else html
     opened = InputFile(name, stream, kind, is_html, text_field, int(max_doc_mb * 1_000_000),
                        raw if raw is not sys.stdin.buffer else None)
-    if gz_name and head != b"\x1f\x8b":
+    opened.gzipped = head == b"\x1f\x8b"
+    if gz_name and not opened.gzipped:
         opened.notes.append("named .gz but not gzip data: read as it is")
     return opened
 
