@@ -236,6 +236,22 @@ def test_row5_kill_between_sidecar_and_output_rename_redoes_the_file(tmp_path, e
     assert (out / "a.txt.rejected.tsv").read_bytes() == (whole / "a.txt.rejected.tsv").read_bytes()
 
 
+def test_an_interrupted_run_says_how_to_resume_and_leaves_no_half_output(tmp_path, example_text):
+    src = tmp_path / "in"
+    write(src / "a.txt", example_text)
+    out = tmp_path / "out"
+    cmd = CLI + ["clean", str(src), "-o", str(out), "--rejected", "-q", "-j", "1"]
+    proc = subprocess.Popen(cmd, env={**os.environ, PAUSE_ENV: "60"}, stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: (out / "a.txt.rejected.tsv").exists(), "the sidecar commit")
+    os.kill(proc.pid, signal.SIGINT)  # Ctrl-C
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "run the same command again to resume" in err and "Traceback" not in err
+    assert not (out / "a.txt").exists() and not list(out.glob("*.part"))
+    resumed = filter_folder([src], out, jobs=1, rejected=True)
+    assert resumed.count("done") == 1
+
+
 # ---------------------------------------------------------------------------------------------
 # Row 6 and the stdin findings: one input path for every mode
 # ---------------------------------------------------------------------------------------------

@@ -162,6 +162,11 @@ def clean(
                                    output_format=output_format or "same", text_field=text_field, jobs=jobs,
                                    scheduler=scheduler, html=html, max_doc_mb=max_doc_mb, report=report,
                                    progress=progress)
+        except KeyboardInterrupt:
+            finish()
+            typer.echo(f"textsieve: interrupted. Every output in {_name(str(output))} is whole (each is written "
+                       "atomically) and no report was written; run the same command again to resume.", err=True)
+            raise typer.Exit(130) from None
         finally:
             finish()
         report_path = report or default_report_path(output, result.run_id)
