@@ -32,7 +32,9 @@ class LabeledLine:
     no text or score dict of its own until asked: it points into its document's text and score
     table. A Python object per line is the whole cost of a record, and a text and a dict of five
     floats made it about 550 bytes a line, so ``label_lines`` (and the command line, which reads
-    through it) took four times the memory of ``clean_text`` on a file of short lines.
+    through it) took four times the memory of ``clean_text`` on a file of short lines. So a
+    record kept alone keeps its document's text alive; copy what you keep of a huge document
+    (``rec.text``, ``rec.scores``) if that matters.
     """
 
     __slots__ = ("label", "line", "start", "end", "_text", "_scores", "_row")
