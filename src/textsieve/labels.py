@@ -37,41 +37,38 @@ class LabeledLine:
     (``rec.text``, ``rec.scores``) if that matters.
     """
 
-    __slots__ = ("label", "line", "start", "end", "_text", "_scores", "_row")
+    __slots__ = ("label", "line", "start", "end", "_text", "_scores", "_table", "_row")
 
     def __init__(self, text: str, label: str, scores: dict[str, float], line: int, start: int, end: int):
-        for name, value in (("label", label), ("line", line), ("start", start), ("end", end), ("_text", text),
-                            ("_scores", scores), ("_row", None)):
-            object.__setattr__(self, name, value)
+        self._set(label, line, start, end, text, scores, None, None)
 
     @classmethod
     def _from_table(cls, table: _Table, row: int, label: str, line: int, start: int, end: int) -> "LabeledLine":
+        """A record made by the core: its text and scores are read from ``table`` when asked."""
         rec = object.__new__(cls)
-        for name, value in (("label", label), ("line", line), ("start", start), ("end", end), ("_text", None),
-                            ("_scores", table), ("_row", row)):
-            object.__setattr__(rec, name, value)
+        rec._set(label, line, start, end, None, None, table, row)
         return rec
+
+    def _set(self, *values) -> None:
+        for name, value in zip(self.__slots__, values):
+            object.__setattr__(self, name, value)
 
     @property
     def text(self) -> str:
-        if self._text is None:
-            return self._scores.source[self.start:self.end]
-        return self._text
+        return self._table.source[self.start:self.end] if self._table is not None else self._text
 
     @property
     def scores(self) -> dict[str, float]:
-        if self._row is None:
+        if self._table is None:
             return self._scores
-        table = self._scores
-        return dict(zip(table.labels, table.scores[self._row].tolist()))
+        return dict(zip(self._table.labels, self._table.scores[self._row].tolist()))
 
     @property
     def score(self) -> float:
         """Probability of the chosen label."""
-        if self._row is None:
+        if self._table is None:
             return self._scores[self.label]
-        table = self._scores
-        return float(table.scores[self._row, table.labels.index(self.label)])
+        return float(self._table.scores[self._row, self._table.labels.index(self.label)])
 
     def _key(self) -> tuple:
         return (self.text, self.label, self.line, self.start, self.end)
