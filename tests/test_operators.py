@@ -160,6 +160,9 @@ def test_case_and_unicode_twins_of_folders_are_refused_too(tmp_path, example_tex
     assert "inside the input folder" in refused(tmp_path / "data", "-o", tmp_path / "DATA" / "out")
     assert "is the input folder" in refused(tmp_path / "data", "-o", tmp_path / "Data")
     assert "--report" in refused(tmp_path / "data", "-o", tmp_path / "out", "--report", tmp_path / "DATA" / "r.json")
+    # the report inside an input folder, same case: the advice names --report, not -o
+    out = refused(tmp_path / "data", "-o", tmp_path / "out", "--report", tmp_path / "data" / "r.json")
+    assert "a --report path outside" in out and "-o folder" not in out
     assert not (tmp_path / "out").exists() and not (tmp_path / "DATA").exists() and not (tmp_path / "Data").exists()
 
 

@@ -268,6 +268,7 @@ def _refuse_input_case_twin(target: Path, src: Path | None, input_files: dict[Pa
 
 def _refuse_input_overlap(target: Path, src: Path | None, input_files: dict[Path, Path], input_dirs: list[Path]) -> None:
     what = f"the output of {src}" if src is not None else "the report"
+    elsewhere = "an -o folder" if src is not None else "a --report path"
     if target in input_files:
         raise UsageError(f"{what} would overwrite the input {input_files[target]}. Choose "
                          f"{'another -o folder' if src is not None else 'another --report path'} "
@@ -275,7 +276,7 @@ def _refuse_input_overlap(target: Path, src: Path | None, input_files: dict[Path
     for folder in input_dirs:
         if _inside(target, folder):
             raise UsageError(f"{what} would be written inside the input folder {folder} ({target}). "
-                             "Choose an -o folder outside every input folder.")
+                             f"Choose {elsewhere} outside every input folder.")
         if _inside_folded(target, folder):
             raise UsageError(f"{what} ({target}) would be written inside the input folder {folder} {IGNORING}. "
-                             f"Choose {'an -o folder' if src is not None else 'a --report path'} outside every input folder.")
+                             f"Choose {elsewhere} outside every input folder.")
