@@ -1294,3 +1294,16 @@ def test_the_size_cap_message_says_after_decompression_only_for_gzip(tmp_path):
         result = runner.invoke(app, ["clean", str(path), "--max-doc-mb", "1"])
         assert result.exit_code == 1 and "larger than the 1 MB document cap" in result.stderr
         assert ("after decompression" in result.stderr) == gz
+
+
+def test_trailing_garbage_after_a_gzip_stream_is_reported_as_such_and_joined_streams_are_read(tmp_path):
+    text = "The harbour was quiet on Monday morning when the first boats came back with the catch.\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "tail.txt.gz").write_bytes(gzip.compress(text.encode()) + b"garbage\x00\x01")
+    (tmp_path / "in" / "joined.txt.gz").write_bytes(gzip.compress(text.encode()) + gzip.compress(text.encode()))
+    result = runner.invoke(app, ["clean", str(tmp_path / "in"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "tail.txt.gz: the gzip stream is followed by data that is not gzip" in result.stderr
+    assert not (tmp_path / "out" / "tail.txt.gz").exists()  # reported, not half-read
+    # two gzip streams one after the other (`cat a.gz b.gz`) are one file, as gzip reads them
+    assert gzip.decompress((tmp_path / "out" / "joined.txt.gz").read_bytes()).decode() == text * 2

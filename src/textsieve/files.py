@@ -261,7 +261,16 @@ def gzip_errors(path):
         yield
     except EOFError:
         raise InputError(f"{path}: truncated gzip file (ends before the compressed stream does).") from None
-    except (gzip.BadGzipFile, zlib.error) as exc:
+    except gzip.BadGzipFile as exc:
+        if str(exc).startswith("Not a gzipped file"):
+            # The first member's magic bytes were checked before the file was opened as gzip, so
+            # this is what follows a whole gzip stream: the file was damaged, or something was
+            # appended to it. `gzip -d` warns and drops it; dropping it here would lose it unseen.
+            raise InputError(f"{path}: the gzip stream is followed by data that is not gzip (trailing garbage: "
+                             "the file was damaged or something was appended to it); "
+                             "`gzip -dc` keeps the text before the garbage, if that is what you want.") from None
+        raise InputError(f"{path}: not a valid gzip file ({exc}).") from None
+    except zlib.error as exc:
         raise InputError(f"{path}: not a valid gzip file ({exc}).") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied.") from None
