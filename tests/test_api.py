@@ -164,6 +164,22 @@ def test_a_document_of_one_indented_paragraph_is_kept_with_its_indentation(inden
     assert [r.label for r in label_lines(indent + para + "\n")] == ["body"]
 
 
+@pytest.mark.parametrize("sep", ["\n", "\n\n"])
+def test_a_record_of_a_few_indented_paragraphs_is_kept_whole(sep):
+    # First-line indents, kept from the source: every line of a short record is indented, so the
+    # indentation is relative to nothing (before, the middle paragraph came out author_meta and
+    # the last one caption).
+    paras = ["The harbour was quiet on Monday morning when the first boats came back with the catch.",
+             "Fishermen said the season had been the best in a decade, and prices at the market held firm.",
+             "A third paragraph closes the story of the day in the small town by the sea."]
+    text = sep.join("    " + p for p in paras) + "\n"
+    assert [r.label for r in label_lines(text)] == ["body"] * 3
+    assert clean_text(text) == text
+    # An author box on its own keeps what its indentation says.
+    box = "  Name : Ann Miller\n  Username : annm\n  followers : 6638\n"
+    assert [r.label for r in label_lines(box)] == ["author_meta"] * 3
+
+
 def test_a_text_whose_every_line_ends_with_a_space_is_read_line_by_line(example_text):
     spaced = "".join(line + " \n" for line in example_text.split("\n") if line.strip())
     assert label_lines(spaced) == label_lines(spaced, join_wrapped=False)

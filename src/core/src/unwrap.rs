@@ -22,8 +22,9 @@
 //! such a dump: its continuing lines are joined to the line before (stripped, one space between),
 //! every line is read without its indentation, and a run of blank lines counts as one. So is a
 //! text of five lines or more with nine in ten of them indented (inscriptis's layout: nested
-//! blocks indented as a browser shows them), with nothing joined, and so is a text of one
-//! indented line (its indentation is relative to nothing). Any other
+//! blocks indented as a browser shows them), with nothing joined, and so is a shorter text whose
+//! every line is indented and none is a list item or a `Key : value` line (a record of a few
+//! indented paragraphs: its indentation is relative to nothing). Any other
 //! text (a full-page dump of block lines from resiliparse or trafilatura, textsieve's own HTML
 //! parser, a hand-made text file with a stray trailing space) is labeled exactly as it is, and
 //! is not copied. The `'\r'` of a CRLF ending is part of the line end, not an edge.
@@ -148,32 +149,68 @@ struct Edges {
     indented_throughout: bool,
 }
 
-/// Lines a text needs before "nearly every line is indented" means anything.
+/// Lines a text needs before "nine in ten of its lines are indented" means anything; a shorter
+/// text is indented throughout only when every line is, and none is an item.
 const MIN_LINES_INDENTED: usize = 5;
 
 fn edges_of(text: &str) -> Edges {
-    let (mut lines, mut trailing, mut leading) = (0usize, 0usize, 0usize);
-    for (_, _, raw, _, _) in lines_of(text) {
+    let (mut lines, mut trailing, mut leading, mut fields) = (0usize, 0usize, 0usize, 0usize);
+    for (_, _, raw, (a, b), _) in lines_of(text) {
         lines += 1;
         trailing += usize::from(ends_with_edge(raw));
         leading += usize::from(is_edge(raw.chars().next()));
+        fields += usize::from(is_field(&raw[a..b]));
     }
     let throughout = |n: usize| n * 10 >= lines * 9;
     Edges {
         trailing: !throughout(trailing),
         leading: !throughout(leading),
-        indented_throughout: (lines >= MIN_LINES_INDENTED || lines == 1) && throughout(leading),
+        indented_throughout: if lines >= MIN_LINES_INDENTED {
+            throughout(leading)
+        } else {
+            short_text_indented_throughout(lines, leading, fields)
+        },
     }
 }
 
-/// A text of one non-blank line that starts with whitespace: its indentation is relative to
-/// nothing, so it says nothing (a record of a pipeline, one paragraph per document, often keeps
-/// the indentation its source had). Read line by line, the model takes it for an indented author
-/// box: 74 of 279 body paragraphs of the team's documents were dropped with three spaces in
-/// front, 1 without (2026-12-02). Looks at two non-blank lines at most.
-fn lone_indented_line(text: &str) -> bool {
-    let mut lines = lines_of(text).take(2);
-    matches!((lines.next(), lines.next()), (Some((_, _, raw, _, _)), None) if is_edge(raw.chars().next()))
+/// A text of fewer than [`MIN_LINES_INDENTED`] non-blank lines, every one indented: a record of
+/// a pipeline (a comment, a snippet, a few paragraphs) often keeps the indentation its source
+/// had (first-line indents, a quoted block), and indentation relative to nothing says nothing.
+/// Read as it is, the model takes such paragraphs for the indented author boxes it learned: a
+/// text of three indented paragraphs kept one (2026-12-02; one indented line alone: 74 of 279
+/// body paragraphs of the team's documents dropped with three spaces in front, 1 without). A
+/// text of two lines or more with two `Key : value` fields is left as it is: an author box on
+/// its own (`"  Name : Ann"`, `"  followers : 6638"`) is what indentation does mean there. One
+/// field is not a box, and neither are paragraphs that open with a label (`"  Pros: the best
+/// battery of the lot, and ..."`, see [`is_field`]).
+fn short_text_indented_throughout(lines: usize, leading: usize, fields: usize) -> bool {
+    lines > 0 && leading == lines && (lines == 1 || fields < 2)
+}
+
+/// Longest line, in characters, that [`is_field`] takes for an author box's field: a box's
+/// fields are short (`Email : ann@example.com`), while a paragraph that opens with a few words and
+/// a colon (`"• Experience: Choose companies that have moved..."`) runs on.
+const MAX_FIELD_CHARS: usize = 80;
+
+/// Is the stripped line a short `Key : value` field, after a list marker if it has one
+/// (`"• Name : Ann"`, `"Username : bvaillant"`)?
+fn is_field(stripped: &str) -> bool {
+    if stripped.chars().nth(MAX_FIELD_CHARS).is_some() {
+        return false;
+    }
+    let rest = if starts_list_item(stripped) {
+        stripped.split_once(is_space).map_or("", |(_, rest)| rest.trim_start_matches(is_space))
+    } else {
+        stripped
+    };
+    starts_key_value(rest)
+}
+
+/// Does the first non-blank line start with whitespace? (A text indented throughout does; the
+/// cheap test that lets every other text without a whitespace edge between two lines pass
+/// through in one scan.)
+fn first_line_indented(text: &str) -> bool {
+    lines_of(text).next().is_some_and(|(_, _, raw, _, _)| is_edge(raw.chars().next()))
 }
 
 /// Does the non-blank line `line` continue the non-blank line `prev` right before it?
@@ -242,7 +279,7 @@ pub const MIN_CONTINUING: usize = 2;
 /// nothing.
 pub fn unwrap(text: &str) -> Option<Unwrapped> {
     let edges = |p: Line, l: Line| ends_with_edge(p.raw) || is_edge(l.raw.chars().next());
-    if count_pairs(text, 1, edges) == 0 && !lone_indented_line(text) {
+    if count_pairs(text, 1, edges) == 0 && !first_line_indented(text) {
         return None;
     }
     let edges = edges_of(text);
@@ -394,7 +431,30 @@ mod tests {
         let text = "    Skip to main content\n      Sell\n        Watchlist\n\n\n    A paragraph of body text.\n      Another block\n";
         let u = unwrap(text).expect("read without indentation");
         assert_eq!(u.text, "Skip to main content\nSell\nWatchlist\n\nA paragraph of body text.\nAnother block\n");
-        assert_eq!(unwrap("    one\n    two\n    three\n    four\n"), None, "fewer than five lines");
+        // Fewer than five lines: every one must be indented, and none an item.
+        assert_eq!(unwrap("    one\n    two\n    three\n    four\n").expect("all indented").text, "one\ntwo\nthree\nfour\n");
+        assert_eq!(unwrap("    One.\n    Two.\nThree.\n    Four.\n"), None, "one line not indented");
+        assert_eq!(unwrap("  Profile\n  Name : Ann\n  followers : 6638\n"), None, "an author box on its own");
+        assert_eq!(unwrap("  • Name : Ann\n  • Email : ann@example.com\n"), None, "fields after bullets");
+        // List items and a single field are paragraphs like any other.
+        assert_eq!(unwrap("  • Boil the water first.\n  Pros: the best battery of the lot.\n").expect("indented").text,
+                   "• Boil the water first.\nPros: the best battery of the lot.\n");
+        let long = "  Pros: the best battery of the lot, a bright screen and a keyboard that is a joy to use.\n";
+        assert!(unwrap(&long.repeat(2)).is_some(), "paragraphs that open with a label are not fields");
+    }
+
+    #[test]
+    fn a_few_indented_paragraphs_between_blank_lines_are_read_without_their_indentation() {
+        // A record of first-line-indented paragraphs: no two lines are adjacent, so no line
+        // continues another; the indentation goes and the paragraphs stay apart.
+        let text = "    The harbour was quiet.\n\n    Fishermen said the season was good.\n\n\tA third paragraph.\n";
+        let u = unwrap(text).expect("read without indentation");
+        assert_eq!(u.text, "The harbour was quiet.\n\nFishermen said the season was good.\n\nA third paragraph.\n");
+        let at = u.text.find("Fishermen").unwrap();
+        let r = u.to_source(at, at + "Fishermen".len());
+        assert_eq!((r.len(), r[0].line, &text[r[0].line_start..r[0].start]), (1, 2, "    "));
+        // Only some of them indented: the indentation may mean something, so as it is.
+        assert_eq!(unwrap("The harbour was quiet.\n\n    Fishermen said the season was good.\n"), None);
     }
 
     #[test]
