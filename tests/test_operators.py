@@ -595,6 +595,10 @@ def test_a_file_name_that_is_not_utf8_is_cleaned_and_reported(tmp_path, example_
         assert "Harvest Day" in (out / out_name).read_text(encoding="utf-8")
     record = json.loads((tmp_path / "out-jsonl" / (name + ".jsonl")).read_text(encoding="utf-8"))
     assert record["textsieve"]["source"] == str(src / name)
+    # a broken file under such a name: the message shows the byte, as `ls -b` does
+    (src / os.fsdecode(b"bad\xff.txt")).write_bytes(b"\x00\x01binary")
+    result = runner.invoke(app, ["clean", str(src), "-o", str(tmp_path / "out-broken"), "-q"])
+    assert result.exit_code == 1 and "bad\\xff.txt: looks binary" in result.stderr and "udcff" not in result.stderr
 
 
 def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path, example_text):

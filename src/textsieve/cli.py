@@ -251,10 +251,13 @@ def _progress(quiet: bool):
 
 def _name(text: str) -> str:
     """``text`` on one line: a newline or other control character in a file name is escaped
-    (``\\n``), so every message stays one line for whoever parses the log."""
+    (``\\n``), so every message stays one line for whoever parses the log. A byte of a name
+    that is not UTF-8 (Python holds it as a lone surrogate, U+DC80-U+DCFF) shows as the byte,
+    ``caf\\xe9.txt``, as ``ls -b`` shows it, not as ``caf\\udce9.txt``."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return "".join(c if c.isprintable() else f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff"
+                   else repr(c)[1:-1] for c in text)
 
 
 def _size(n: int) -> str:
