@@ -22,6 +22,9 @@ compute the figures):
   line per label; and the pages' HTML block lines with their stored markup contexts (what
   ``clean_html`` sees after parsing; no fetched mirrors needed) scored by word F1 against the
   body-labeled lines;
+* ``short_prose``: the same for texts of one to five held-out paragraphs, as written and
+  indented (``short_prose.py``, 100 texts per size and layout: all texts, texts kept whole, and
+  per layout);
 * ``long_prose``: the share of lines kept of long texts of held-out prose (``long_prose.py``:
   mean and worst text, without blank lines, and a text that repeats itself).
 
@@ -215,7 +218,23 @@ SECTIONS = {
     "real_text_lines": "real pages, full-page text, by line per label",
     "real_html": "real pages, held-out sites: HTML block lines (stored contexts)",
     "long_prose": "long texts of held-out prose (benchmarks/long_prose.py): share of lines kept",
+    "short_prose": "short texts of held-out prose (benchmarks/short_prose.py): share of lines kept",
 }
+
+
+def measure_short_prose(sieve) -> dict:
+    """The share of lines kept of texts of one to five held-out paragraphs, as written and
+    indented (``benchmarks/short_prose.py``): a record of a few paragraphs must come out whole."""
+    from short_prose import LAYOUTS, measure
+
+    from long_prose import held_out_paragraphs
+
+    m = measure(sieve, held_out_paragraphs(), per_size=100)
+    out = {"kept (all texts)": m["mean_lines"], "texts kept whole": m["mean_whole"]}
+    for how in LAYOUTS:
+        shares = [m[how][n][0] for n in m[how]]
+        out[f"kept, {how}"] = sum(shares) / len(shares)
+    return out
 
 
 def measure_long_prose(sieve) -> dict:
@@ -239,6 +258,7 @@ def measure(sieve, records: list[dict], seeds: Path | None, limit: int | None) -
     out["real_text"], out["real_text_lines"], emptied = measure_real_text(sieve, records, limit)
     out["real_html"], emptied["html"] = measure_real_html(sieve, records)
     out["long_prose"] = measure_long_prose(sieve)
+    out["short_prose"] = measure_short_prose(sieve)
     return out, emptied
 
 

@@ -51,20 +51,20 @@ def layout(paragraphs: list[str], how: str) -> str:
 LAYOUTS = ("lines", "blank", "indent_all", "indent_one", "tab_lines")
 
 
-def texts(paragraphs: list[str], n: int) -> list[list[str]]:
+def texts(paragraphs: list[str], n: int, per_size: int = PER_SIZE) -> list[list[str]]:
     runs = [paragraphs[i:i + n] for i in range(0, len(paragraphs) - n + 1, n)]
-    step = max(1, len(runs) // PER_SIZE)
-    return runs[::step][:PER_SIZE]
+    step = max(1, len(runs) // per_size)
+    return runs[::step][:per_size]
 
 
-def measure(sieve: Sieve, paragraphs: list[str]) -> dict:
+def measure(sieve: Sieve, paragraphs: list[str], per_size: int = PER_SIZE) -> dict:
     """{layout: {size: (share of lines kept, share of texts kept whole)}} and the overall means."""
     out: dict = {}
     lines_kept = lines_all = whole = count = 0
     for how in LAYOUTS:
         out[how] = {}
         for n in SIZES:
-            runs = texts(paragraphs, n)
+            runs = texts(paragraphs, n, per_size)
             docs = [layout(r, how) + "\n" for r in runs]
             kept = total = full = 0
             for recs in sieve.label_many(docs):

@@ -28,14 +28,14 @@ def test_the_shipped_model_against_itself_shows_no_change(tmp_path, capsys):
     marked = [line for line in printed.splitlines() if line.endswith(("▲", "▼"))]
     assert marked == [], marked
     for row in ("body P", "body R", "body F1", "link_spam F1", "body recall de", "token F1 (micro)",
-                "word F1 (mean per page)", "must-not leaked", "kept (worst text)"):
+                "word F1 (mean per page)", "must-not leaked", "kept (worst text)", "kept, indent_one"):
         assert row in printed, row
 
     report = json.loads(out_json.read_text(encoding="utf-8"))
     assert report["seeds"] is None and report["limit"] == 20
     sections = report["sections"]
     assert sections["seeds"] == {}
-    for name in ("heldout", "html", "real_text", "real_text_lines", "real_html"):
+    for name in ("heldout", "html", "real_text", "real_text_lines", "real_html", "short_prose"):
         assert sections[name], name
         for figure, v in sections[name].items():
             assert v["old"] == v["new"] and v["delta"] in (0, 0.0, None), (name, figure, v)
