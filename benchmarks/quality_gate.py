@@ -21,6 +21,9 @@ Two held-out measurements, each with its floors in benchmarks/quality_floors.jso
   body-keep F1 by line, the share of must-not snippets removed, and no page emptied.
 * ``long_prose``: long texts of held-out prose paragraphs only (``benchmarks/long_prose.py``): the
   share of lines kept, on average and in the worst text.
+* ``short_prose``: texts of one to five held-out paragraphs, as written and indented
+  (``benchmarks/short_prose.py``): the share of lines kept, in all, texts kept whole, and the
+  worst size of each layout.
 * ``html``: token-level body F1 of ``clean_html`` on the hand-written pages in
   ``benchmarks/html/pages`` (see ``benchmarks/html_quality.py`` for the comparison with trafilatura).
 
@@ -152,6 +155,23 @@ def measure_long_prose(model=None) -> tuple[dict, str]:
     return {k: round(v, 4) for k, v in metrics.items()}, files_digest(files)
 
 
+def measure_short_prose(model=None) -> tuple[dict, str]:
+    """Texts of one to five held-out paragraphs, as written and indented
+    (``benchmarks/short_prose.py``, 100 texts per size and layout): the share of their lines kept,
+    in all and per layout. Every line is body, so a record of a few paragraphs that loses one (an
+    indented paragraph read as an author box) falls here."""
+    from long_prose import held_out_paragraphs
+    from short_prose import LAYOUTS, measure
+
+    from textsieve import Sieve
+
+    m = measure(Sieve(model), held_out_paragraphs(), per_size=100)
+    metrics = {"kept": m["mean_lines"], "whole": m["mean_whole"]}
+    for how in LAYOUTS:
+        metrics[f"kept_{how}"] = min(share for share, _ in m[how].values())
+    return {k: round(v, 4) for k, v in metrics.items()}, files_digest(sorted(REAL.glob("*.jsonl.xz")))
+
+
 def measure_cv(model=None) -> tuple[dict | None, str]:
     """The manifest's cross-validation scores, or None when the model was trained without --folds."""
     from textsieve import load_model
@@ -194,6 +214,7 @@ def main(argv=None) -> int:
     measured["html"], digests["html"] = measure_html(args.model)
     measured["real_pages"], digests["real_pages"] = measure_real(args.model)
     measured["long_prose"], digests["long_prose"] = measure_long_prose(args.model)
+    measured["short_prose"], digests["short_prose"] = measure_short_prose(args.model)
     # Pages emptied must be none, except pages named in the floors with the reason they are accepted.
     accepted = pinned.get("real_pages", {}).get("accepted_emptied", {})
     emptied_pages = measured["real_pages"].pop("emptied")
@@ -228,7 +249,8 @@ def main(argv=None) -> int:
         new = {}
         for name, metrics in measured.items():
             old = pinned.get(name, {}).get("floors", {})
-            margins = {"seeds": 0.03, "heldout": 0.01, "html": 0.01, "real_pages": 0.01, "long_prose": 0.03}
+            margins = {"seeds": 0.03, "heldout": 0.01, "html": 0.01, "real_pages": 0.01, "long_prose": 0.03,
+                       "short_prose": 0.01}
             margin = args.margin if args.margin is not None else margins.get(name, 0.005)
             floors = {k: round(max(0.0, v - margin), 4) for k, v in metrics.items()}
             same_data = pinned.get(name, {}).get("digest") == digests[name]
