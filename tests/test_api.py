@@ -180,6 +180,20 @@ def test_a_record_of_a_few_indented_paragraphs_is_kept_whole(sep):
     assert [r.label for r in label_lines(box)] == ["author_meta"] * 3
 
 
+@pytest.mark.parametrize("sep", ["\n", "\n\n"])
+def test_an_indented_paragraph_among_plain_ones_is_body_and_an_indented_author_box_is_not(sep):
+    # A quote or a first-line indent in the middle of a record: running text, so its indentation
+    # says nothing (before, it came out author_meta and took the last paragraph along as caption).
+    paras = ["The harbour was quiet on Monday morning when the first boats came back with the catch.",
+             "    Fishermen said the season had been the best in a decade, and prices at the market held firm.",
+             "A third paragraph closes the story of the day in the small town by the sea."]
+    assert [r.label for r in label_lines(sep.join(paras) + "\n")] == ["body"] * 3
+    # The indented fields of a generated author box under a paragraph are still an author box.
+    box = "\n  • Name : Roxanne Rolfson\n  • Username : balistreri\n  • Bio : Maiores in similique minus odio.\n"
+    labels = [r.label for r in label_lines(sep.join(paras) + "\n" + box)]
+    assert labels[:3] == ["body"] * 3 and labels[3:] == ["author_meta"] * 3
+
+
 def test_a_text_whose_every_line_ends_with_a_space_is_read_line_by_line(example_text):
     spaced = "".join(line + " \n" for line in example_text.split("\n") if line.strip())
     assert label_lines(spaced) == label_lines(spaced, join_wrapped=False)

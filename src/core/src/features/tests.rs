@@ -85,6 +85,24 @@ fn line_starts_and_indentation() {
 }
 
 #[test]
+fn an_indented_paragraph_is_not_read_as_indented_but_fields_items_and_titles_are() {
+    let m = run(concat!(
+        "The harbour was quiet on Monday morning when the boats came back.\n",
+        "    Fishermen said the season had been the best in a decade, and prices held.\n",
+        "  • Bio : Maiores in similique minus odio. Labore voluptas facere voluptate numquam.\n",
+        "  Name : Roxanne Rolfson\n",
+        "  - The Extraordinary Life And Legacy Of Brianna Cole Revealed At Last.\n",
+        "    Fishermen said the season had been the best in a decade, and prices held\n",
+        "    Short and indented.\n",
+        "  • Minimal packaging and clear labels are what shoppers now prefer in most stores.\n",
+    ));
+    let indented: Vec<f32> = (0..8).map(|i| feature(&m, i, "indented")).collect();
+    // a plain line, a paragraph, a field, a field, a Title Case item, a paragraph that does not
+    // end like one, a short line, a bulleted point of running text
+    assert_eq!(indented, [0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]);
+}
+
+#[test]
 fn caps_and_function_words() {
     let m = run("READ MORE NOW\nthe cat and the dog\nder Hund und die Katze");
     assert_eq!(feature(&m, 0, "caps_ratio"), 1.0);
