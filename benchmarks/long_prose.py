@@ -27,6 +27,7 @@ back most of them alone is what the trees drop the lines on (2026-11-30: a page-
 from __future__ import annotations
 
 import argparse
+import functools
 import glob
 from pathlib import Path
 
@@ -41,9 +42,15 @@ SLICES = 5
 
 
 def held_out_paragraphs() -> list[str]:
-    """Body paragraphs of held-out WCXB articles, in file order, each once."""
-    return prose_paragraphs(r for r in read_records(split="heldout")
-                            if r.get("source") == "wcxb" and r.get("page_type") == "article")
+    """Body paragraphs of held-out WCXB articles, in file order, each once (read once per
+    process: decompressing the records takes seconds, and a comparison asks for them per model)."""
+    return list(_held_out_paragraphs())
+
+
+@functools.lru_cache(maxsize=1)
+def _held_out_paragraphs() -> tuple[str, ...]:
+    return tuple(prose_paragraphs(r for r in read_records(split="heldout")
+                                  if r.get("source") == "wcxb" and r.get("page_type") == "article"))
 
 
 def english_heldout_paragraphs() -> list[str]:
