@@ -23,8 +23,8 @@
 //! every line is read without its indentation, and a run of blank lines counts as one. So is a
 //! text of five lines or more with nine in ten of them indented (inscriptis's layout: nested
 //! blocks indented as a browser shows them), with nothing joined, and so is a shorter text whose
-//! every line is indented and none is a list item or a `Key : value` line (a record of a few
-//! indented paragraphs: its indentation is relative to nothing). Any other
+//! every line is indented, unless two of its lines are short `Key : value` fields (a record of a
+//! few indented paragraphs: its indentation is relative to nothing). Any other
 //! text (a full-page dump of block lines from resiliparse or trafilatura, textsieve's own HTML
 //! parser, a hand-made text file with a stray trailing space) is labeled exactly as it is, and
 //! is not copied. The `'\r'` of a CRLF ending is part of the line end, not an edge.
@@ -150,7 +150,7 @@ struct Edges {
 }
 
 /// Lines a text needs before "nine in ten of its lines are indented" means anything; a shorter
-/// text is indented throughout only when every line is, and none is an item.
+/// text is indented throughout only when every line is (see [`short_text_indented_throughout`]).
 const MIN_LINES_INDENTED: usize = 5;
 
 fn edges_of(text: &str) -> Edges {
@@ -431,7 +431,7 @@ mod tests {
         let text = "    Skip to main content\n      Sell\n        Watchlist\n\n\n    A paragraph of body text.\n      Another block\n";
         let u = unwrap(text).expect("read without indentation");
         assert_eq!(u.text, "Skip to main content\nSell\nWatchlist\n\nA paragraph of body text.\nAnother block\n");
-        // Fewer than five lines: every one must be indented, and none an item.
+        // Fewer than five lines: every one must be indented, and no two of them fields.
         assert_eq!(unwrap("    one\n    two\n    three\n    four\n").expect("all indented").text, "one\ntwo\nthree\nfour\n");
         assert_eq!(unwrap("    One.\n    Two.\nThree.\n    Four.\n"), None, "one line not indented");
         assert_eq!(unwrap("  Profile\n  Name : Ann\n  followers : 6638\n"), None, "an author box on its own");
