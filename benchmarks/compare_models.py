@@ -225,9 +225,8 @@ SECTIONS = {
 def measure_short_prose(sieve) -> dict:
     """The share of lines kept of texts of one to five held-out paragraphs, as written and
     indented (``benchmarks/short_prose.py``): a record of a few paragraphs must come out whole."""
-    from short_prose import LAYOUTS, measure
-
     from long_prose import held_out_paragraphs
+    from short_prose import LAYOUTS, measure
 
     m = measure(sieve, held_out_paragraphs(), per_size=100)
     out = {"kept (all texts)": m["mean_lines"], "texts kept whole": m["mean_whole"]}
