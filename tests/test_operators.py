@@ -1311,3 +1311,16 @@ def test_trailing_garbage_after_a_gzip_stream_is_reported_as_such_and_joined_str
     assert not (tmp_path / "out" / "tail.txt.gz").exists()  # reported, not half-read
     # two gzip streams one after the other (`cat a.gz b.gz`) are one file, as gzip reads them
     assert gzip.decompress((tmp_path / "out" / "joined.txt.gz").read_bytes()).decode() == text * 2
+
+
+def test_in_stdout_mode_a_jsonl_file_found_broken_part_way_exits_1_after_its_first_records(tmp_path):
+    # Records stream out as they are cleaned; the error comes when the garbage does. The README
+    # says so, and points at -o for whole-or-nothing outputs.
+    rows = "".join(json.dumps({"text": f"The harbour was quiet on Monday morning, boat {i}."}) + "\n" for i in range(1500))
+    path = tmp_path / "r.jsonl.gz"
+    path.write_bytes(gzip.compress(rows.encode()) + b"garbage")
+    result = runner.invoke(app, ["clean", str(path)])
+    assert result.exit_code == 1 and "followed by data that is not gzip" in result.stderr
+    assert 0 < len(result.stdout.splitlines()) < 1500
+    result = runner.invoke(app, ["clean", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1 and not (tmp_path / "out" / "r.jsonl.gz").exists()
