@@ -175,9 +175,14 @@ def test_a_record_of_a_few_indented_paragraphs_is_kept_whole(sep):
     text = sep.join("    " + p for p in paras) + "\n"
     assert [r.label for r in label_lines(text)] == ["body"] * 3
     assert clean_text(text) == text
-    # An author box on its own keeps what its indentation says.
-    box = "  Name : Ann Miller\n  Username : annm\n  followers : 6638\n"
-    assert [r.label for r in label_lines(box)] == ["author_meta"] * 3
+    # An author box on its own keeps what its indentation says, bullets or fields.
+    for box in ("  Name : Ann Miller\n  Username : annm\n  followers : 6638\n",
+                "  • Ann Miller\n  • Staff writer since 2019\n  • Email : ann@example.com\n"):
+        assert [r.label for r in label_lines(box)] == ["author_meta"] * 3, box
+    # A stray trailing space does not glue a share line onto the paragraph above it: two lines,
+    # labeled each on its own.
+    shared = "    " + paras[0].rstrip(".") + " \n    Share this article on Facebook\n"
+    assert [r.text for r in label_lines(shared)] == [paras[0].rstrip("."), "Share this article on Facebook"]
 
 
 @pytest.mark.parametrize("sep", ["\n", "\n\n"])

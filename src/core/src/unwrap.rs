@@ -23,8 +23,8 @@
 //! every line is read without its indentation, and a run of blank lines counts as one. So is a
 //! text of five lines or more with nine in ten of them indented (inscriptis's layout: nested
 //! blocks indented as a browser shows them), with nothing joined, and so is a shorter text whose
-//! every line is indented, unless two of its lines are short `Key : value` fields (a record of a
-//! few indented paragraphs: its indentation is relative to nothing). Any other
+//! every line is indented, unless a line is a short list item or `Key : value` field (a record of
+//! a few indented paragraphs: its indentation is relative to nothing). Any other
 //! text (a full-page dump of block lines from resiliparse or trafilatura, textsieve's own HTML
 //! parser, a hand-made text file with a stray trailing space) is labeled exactly as it is, and
 //! is not copied. The `'\r'` of a CRLF ending is part of the line end, not an edge.
@@ -150,16 +150,17 @@ struct Edges {
 }
 
 /// Lines a text needs before "nine in ten of its lines are indented" means anything; a shorter
-/// text is indented throughout only when every line is (see [`short_text_indented_throughout`]).
+/// text is indented throughout only when every line is (see [`short_text_indented_throughout`]);
+/// either way a text read only for that joins nothing.
 const MIN_LINES_INDENTED: usize = 5;
 
 fn edges_of(text: &str) -> Edges {
-    let (mut lines, mut trailing, mut leading, mut fields) = (0usize, 0usize, 0usize, 0usize);
+    let (mut lines, mut trailing, mut leading, mut items) = (0usize, 0usize, 0usize, 0usize);
     for (_, _, raw, (a, b), _) in lines_of(text) {
         lines += 1;
         trailing += usize::from(ends_with_edge(raw));
         leading += usize::from(is_edge(raw.chars().next()));
-        fields += usize::from(is_field(&raw[a..b]));
+        items += usize::from(is_short_item(&raw[a..b]));
     }
     let throughout = |n: usize| n * 10 >= lines * 9;
     Edges {
@@ -168,7 +169,7 @@ fn edges_of(text: &str) -> Edges {
         indented_throughout: if lines >= MIN_LINES_INDENTED {
             throughout(leading)
         } else {
-            short_text_indented_throughout(lines, leading, fields)
+            short_text_indented_throughout(lines, leading, items)
         },
     }
 }
@@ -179,36 +180,30 @@ fn edges_of(text: &str) -> Edges {
 /// Read as it is, the model takes such paragraphs for the indented author boxes it learned: a
 /// text of three indented paragraphs kept one (2026-12-02; one indented line alone: 74 of 279
 /// body paragraphs of the team's documents dropped with three spaces in front, 1 without). A
-/// text of two lines or more with two `Key : value` fields is left as it is: an author box on
-/// its own (`"  Name : Ann"`, `"  followers : 6638"`) is what indentation does mean there. One
-/// field is not a box, and neither are paragraphs that open with a label (`"  Pros: the best
-/// battery of the lot, and ..."`, see [`is_field`]).
-fn short_text_indented_throughout(lines: usize, leading: usize, fields: usize) -> bool {
-    lines > 0 && leading == lines && (lines == 1 || fields < 2)
+/// text of two lines or more with a short item (a list item or a `Key : value` field of at most
+/// [`MAX_ITEM_CHARS`] characters) is left as it is: an author box on its own (`"  Name : Ann"`,
+/// `"  • Staff writer since 2019"`) is what indentation does mean there. Paragraphs that open
+/// with a bullet or a label run longer (`"  • Experience: Choose companies that have..."`), and
+/// the features do not read such a line as indented either.
+fn short_text_indented_throughout(lines: usize, leading: usize, items: usize) -> bool {
+    lines > 0 && leading == lines && (lines == 1 || items == 0)
 }
 
-/// Longest line, in characters, that [`is_field`] takes for an author box's field: a box's
-/// fields are short (`Email : ann@example.com`), while a paragraph that opens with a few words and
-/// a colon (`"• Experience: Choose companies that have moved..."`) runs on.
-const MAX_FIELD_CHARS: usize = 80;
+/// Longest line, in characters, that [`is_short_item`] takes for an author box's item: a box's
+/// lines are short (`Email : ann@example.com`), while a paragraph that opens with a bullet or a
+/// few words and a colon (`"• Experience: Choose companies that have moved..."`) runs on.
+const MAX_ITEM_CHARS: usize = 80;
 
-/// Is the stripped line a short `Key : value` field, after a list marker if it has one
-/// (`"• Name : Ann"`, `"Username : bvaillant"`)?
-fn is_field(stripped: &str) -> bool {
-    if stripped.chars().nth(MAX_FIELD_CHARS).is_some() {
-        return false;
-    }
-    let rest = if starts_list_item(stripped) {
-        stripped.split_once(is_space).map_or("", |(_, rest)| rest.trim_start_matches(is_space))
-    } else {
-        stripped
-    };
-    starts_key_value(rest)
+/// Is the stripped line a short list item or `Key : value` field (`"• Ann Miller"`,
+/// `"Username : bvaillant"`)?
+fn is_short_item(stripped: &str) -> bool {
+    stripped.chars().nth(MAX_ITEM_CHARS).is_none() && (starts_list_item(stripped) || starts_key_value(stripped))
 }
 
-/// Does the first non-blank line start with whitespace? (A text indented throughout does; the
-/// cheap test that lets every other text without a whitespace edge between two lines pass
-/// through in one scan.)
+/// Does the first non-blank line start with whitespace? (A short text indented throughout does;
+/// the cheap test that lets every other text without a whitespace edge between two lines pass
+/// through in one scan. A longer text whose first line is not indented, with no two adjacent
+/// lines, is not read as indented throughout even when nine lines in ten are.)
 fn first_line_indented(text: &str) -> bool {
     lines_of(text).next().is_some_and(|(_, _, raw, _, _)| is_edge(raw.chars().next()))
 }
@@ -283,7 +278,10 @@ pub fn unwrap(text: &str) -> Option<Unwrapped> {
         return None;
     }
     let edges = edges_of(text);
-    if count_pairs(text, MIN_CONTINUING, |p, l| continues(p, l, edges)) < MIN_CONTINUING && !edges.indented_throughout {
+    // A text read only because it is indented throughout joins nothing: one stray trailing
+    // space must not glue a share line onto a paragraph (see MIN_CONTINUING).
+    let dump = count_pairs(text, MIN_CONTINUING, |p, l| continues(p, l, edges)) >= MIN_CONTINUING;
+    if !dump && !edges.indented_throughout {
         return None;
     }
     let mut out = Unwrapped { text: String::with_capacity(text.len() / 2), pieces: Vec::new() };
@@ -291,7 +289,7 @@ pub fn unwrap(text: &str) -> Option<Unwrapped> {
     for (no, start, raw, (a, b), after_blank) in lines_of(text) {
         let line = Line { raw, stripped: &raw[a..b] };
         if let Some(p) = prev {
-            let joined = !after_blank && continues(p, line, edges);
+            let joined = dump && !after_blank && continues(p, line, edges);
             out.text.push_str(if joined { " " } else if after_blank { "\n\n" } else { "\n" });
         }
         out.pieces.push(Piece { line: no, line_start: start, src_start: start + a, start: out.text.len(), len: b - a });
@@ -431,16 +429,21 @@ mod tests {
         let text = "    Skip to main content\n      Sell\n        Watchlist\n\n\n    A paragraph of body text.\n      Another block\n";
         let u = unwrap(text).expect("read without indentation");
         assert_eq!(u.text, "Skip to main content\nSell\nWatchlist\n\nA paragraph of body text.\nAnother block\n");
-        // Fewer than five lines: every one must be indented, and no two of them fields.
+        // Fewer than five lines: every one must be indented, and none a short item.
         assert_eq!(unwrap("    one\n    two\n    three\n    four\n").expect("all indented").text, "one\ntwo\nthree\nfour\n");
         assert_eq!(unwrap("    One.\n    Two.\nThree.\n    Four.\n"), None, "one line not indented");
         assert_eq!(unwrap("  Profile\n  Name : Ann\n  followers : 6638\n"), None, "an author box on its own");
-        assert_eq!(unwrap("  • Name : Ann\n  • Email : ann@example.com\n"), None, "fields after bullets");
-        // List items and a single field are paragraphs like any other.
-        assert_eq!(unwrap("  • Boil the water first.\n  Pros: the best battery of the lot.\n").expect("indented").text,
-                   "• Boil the water first.\nPros: the best battery of the lot.\n");
+        assert_eq!(unwrap("  • Ann Miller\n  • Staff writer since 2019\n  • Email : ann@example.com\n"), None, "items");
+        assert_eq!(unwrap("  Profile\n  Name : Ann\n"), None, "one field");
+        // Paragraphs that open with a bullet or a label run longer: not items.
         let long = "  Pros: the best battery of the lot, a bright screen and a keyboard that is a joy to use.\n";
-        assert!(unwrap(&long.repeat(2)).is_some(), "paragraphs that open with a label are not fields");
+        let bullet = "  • Boil the water first, then let it stand for a minute before you pour it over the leaves.\n";
+        assert_eq!(unwrap(&format!("{long}{bullet}")).expect("paragraphs").text,
+                   format!("{}\n{}\n", long.trim(), bullet.trim()));
+        // Read only because it is indented throughout: nothing is joined, not even on a stray
+        // trailing space.
+        let u = unwrap("    The harbour was quiet when the boats came back \n    Share this article\n").expect("indented");
+        assert_eq!(u.text, "The harbour was quiet when the boats came back\nShare this article\n");
     }
 
     #[test]

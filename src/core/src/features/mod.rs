@@ -54,7 +54,7 @@ const INDENTED_PARAGRAPH_WORDS: u32 = 8;
 
 /// Is this line running text whose indentation is a paragraph's (a first-line indent, a quote,
 /// a bulleted point), so that `indented` stays 0 for it? Eight words or more, ending like a
-/// sentence, not a `Key : value` field, not mostly capitalised words. Why: the indented lines in
+/// sentence or a quote, not a `Key : value` field, not mostly capitalised words. Why: the indented lines in
 /// training are the generated author boxes' fields (`"  • Bio : Maiores in..."`), so the model
 /// learned that indentation means an author box, and a paragraph indented among plain ones came
 /// out author_meta, taking the paragraph after it along (a text of three paragraphs, the second
@@ -63,7 +63,10 @@ const INDENTED_PARAGRAPH_WORDS: u32 = 8;
 /// `Key : value`, and 9 lines of code), none is such a paragraph, so the table, and the model
 /// trained on it, are the same with this rule as without it (checked 2026-12-02).
 fn indented_paragraph(sh: &Shape) -> bool {
-    sh.n_words >= INDENTED_PARAGRAPH_WORDS && sh.terminal() && !sh.kv && (sh.title as f32) < 0.7 * sh.n_words as f32
+    sh.n_words >= INDENTED_PARAGRAPH_WORDS
+        && (sh.terminal() || matches!(sh.last, '”' | '"' | '»' | '’'))
+        && !sh.kv
+        && (sh.title as f32) < 0.7 * sh.n_words as f32
 }
 
 /// Shape and document-context features, in column order.

@@ -95,11 +95,12 @@ fn an_indented_paragraph_is_not_read_as_indented_but_fields_items_and_titles_are
         "    Fishermen said the season had been the best in a decade, and prices held\n",
         "    Short and indented.\n",
         "  • Minimal packaging and clear labels are what shoppers now prefer in most stores.\n",
+        "    “We have not seen a season like this one since my father ran the boat,” he said.”\n",
     ));
-    let indented: Vec<f32> = (0..8).map(|i| feature(&m, i, "indented")).collect();
+    let indented: Vec<f32> = (0..9).map(|i| feature(&m, i, "indented")).collect();
     // a plain line, a paragraph, a field, a field, a Title Case item, a paragraph that does not
-    // end like one, a short line, a bulleted point of running text
-    assert_eq!(indented, [0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]);
+    // end like one, a short line, a bulleted point of running text, a quote
+    assert_eq!(indented, [0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
 }
 
 #[test]
