@@ -225,15 +225,11 @@ SECTIONS = {
 def measure_short_prose(sieve) -> dict:
     """The share of lines kept of texts of one to five held-out paragraphs, as written and
     indented (``benchmarks/short_prose.py``): a record of a few paragraphs must come out whole."""
-    from long_prose import held_out_paragraphs
-    from short_prose import LAYOUTS, measure
+    from short_prose import LAYOUTS, summary
 
-    m = measure(sieve, held_out_paragraphs(), per_size=100)
-    out = {"kept (all texts)": m["mean_lines"], "texts kept whole": m["mean_whole"]}
-    for how in LAYOUTS:
-        shares = [m[how][n][0] for n in m[how]]
-        out[f"kept, {how}"] = sum(shares) / len(shares)
-    return out
+    m = summary(sieve)
+    return {"kept (all texts)": m["kept"], "texts kept whole": m["whole"],
+            **{f"kept, {how}": m[f"mean_{how}"] for how in LAYOUTS}}
 
 
 def measure_long_prose(sieve) -> dict:

@@ -160,15 +160,12 @@ def measure_short_prose(model=None) -> tuple[dict, str]:
     (``benchmarks/short_prose.py``, 100 texts per size and layout): the share of their lines kept,
     in all and per layout. Every line is body, so a record of a few paragraphs that loses one (an
     indented paragraph read as an author box) falls here."""
-    from long_prose import held_out_paragraphs
-    from short_prose import LAYOUTS, measure
+    from short_prose import LAYOUTS, summary
 
     from textsieve import Sieve
 
-    m = measure(Sieve(model), held_out_paragraphs(), per_size=100)
-    metrics = {"kept": m["mean_lines"], "whole": m["mean_whole"]}
-    for how in LAYOUTS:
-        metrics[f"kept_{how}"] = min(share for share, _ in m[how].values())
+    m = summary(Sieve(model))
+    metrics = {"kept": m["kept"], "whole": m["whole"], **{f"kept_{how}": m[f"worst_{how}"] for how in LAYOUTS}}
     return {k: round(v, 4) for k, v in metrics.items()}, files_digest(sorted(REAL.glob("*.jsonl.xz")))
 
 

@@ -77,6 +77,21 @@ def measure(sieve: Sieve, paragraphs: list[str], per_size: int = PER_SIZE) -> di
     return out
 
 
+def summary(sieve: Sieve, per_size: int = 100) -> dict:
+    """One model's figures on the held-out paragraphs, as ``compare_models.py`` and the quality
+    gate read them: lines kept and texts kept whole over all texts, and per layout the mean and
+    the worst size's share of lines kept."""
+    from long_prose import held_out_paragraphs
+
+    m = measure(sieve, held_out_paragraphs(), per_size=per_size)
+    out = {"kept": m["mean_lines"], "whole": m["mean_whole"]}
+    for how in LAYOUTS:
+        shares = [share for share, _ in m[how].values()]
+        out[f"mean_{how}"] = sum(shares) / len(shares)
+        out[f"worst_{how}"] = min(shares)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="*", help="model directories (default: the shipped model)")
