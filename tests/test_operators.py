@@ -601,6 +601,23 @@ def test_a_file_name_that_is_not_utf8_is_cleaned_and_reported(tmp_path, example_
     assert result.exit_code == 1 and "bad\\xff.txt: looks binary" in result.stderr and "udcff" not in result.stderr
 
 
+def test_names_that_differ_never_look_alike_in_messages(tmp_path):
+    """A raw byte 0xA0, a real no-break space and a literal backslash-x-a-0 are three files;
+    each message must say which one broke (the byte as ``ls -b`` shows it, the character as
+    its code point, the backslash doubled)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    names = {os.fsdecode(b"raw\xa0.txt"): "raw\\xa0.txt", "raw\u00a0.txt": "raw\\u00a0.txt",
+             "raw\\xa0.txt": "raw\\\\xa0.txt"}
+    for name in names:
+        (src / name).write_bytes(b"\x00\x01binary")
+    result = runner.invoke(app, ["clean", str(src), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 1
+    shown = sorted(ln.split(f"{src}/", 1)[1].split(": looks binary")[0]
+                   for ln in result.stderr.splitlines() if "looks binary" in ln)
+    assert shown == sorted(names.values()), result.stderr
+
+
 def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path, example_text):
     d = tmp_path / "d"
     page = write(d / "page.txt", example_text)

@@ -250,14 +250,27 @@ def _progress(quiet: bool):
 
 
 def _name(text: str) -> str:
-    """``text`` on one line: a newline or other control character in a file name is escaped
-    (``\\n``), so every message stays one line for whoever parses the log. A byte of a name
-    that is not UTF-8 (Python holds it as a lone surrogate, U+DC80-U+DCFF) shows as the byte,
-    ``caf\\xe9.txt``, as ``ls -b`` shows it, not as ``caf\\udce9.txt``."""
-    if text.isprintable():
+    """``text`` on one line and unambiguous, as ``ls -b`` shows names: a newline or other
+    control character in a file name is escaped (``\\n``), so every message stays one line
+    for whoever parses the log. A byte of a name that is not UTF-8 (Python holds it as a lone
+    surrogate, U+DC80-U+DCFF) shows as the byte, ``caf\\xe9.txt``, not as
+    ``caf\\udce9.txt``. So that no two names look alike, ``\\x`` is kept for such bytes: a
+    character that is valid but not printable shows as its code point (a no-break space is
+    ``\\u00a0``, not ``\\xa0``), and a backslash in a name is doubled."""
+    if text.isprintable() and "\\" not in text:
         return text
-    return "".join(c if c.isprintable() else f"\\x{ord(c) - 0xDC00:02x}" if "\udc80" <= c <= "\udcff"
-                   else repr(c)[1:-1] for c in text)
+    return "".join(_escaped(c) for c in text)
+
+
+def _escaped(c: str) -> str:
+    if c == "\\":
+        return "\\\\"
+    if c.isprintable():
+        return c
+    if "\udc80" <= c <= "\udcff":
+        return f"\\x{ord(c) - 0xDC00:02x}"
+    shown = repr(c)[1:-1]  # \n, \t, \u200b ... and \xNN below U+0100
+    return f"\\u{ord(c):04x}" if shown.startswith("\\x") else shown
 
 
 def _size(n: int) -> str:
