@@ -199,6 +199,22 @@ def test_an_indented_paragraph_among_plain_ones_is_body_and_an_indented_author_b
     assert labels[:3] == ["body"] * 3 and labels[3:] == ["author_meta"] * 3
 
 
+@pytest.mark.parametrize("indent", ["\u3000\u3000", "\u3000"])
+def test_a_cjk_first_line_indent_changes_no_score(indent):
+    # Chinese and Japanese prose opens every paragraph with one or two ideographic spaces. That
+    # indentation says "a paragraph starts", so the paragraphs score exactly as they do without
+    # it (before, under a heading they scored P(body) 0.01-0.06, read as an indented box).
+    paras = ["美樹營地", "一波波接續性低溫寒流報到，已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣。",
+             "玉峰道路一路上雲氣山嵐滯留山頭，順路下切蜿蜒道路後不久即抵達來到玉峰國小。",
+             "美樹美如其名，偌大楓香樹早已呈現金黃，泛紅色彩也是愛攝人仕所喜愛造訪之地。"]
+    plain = label_lines("\n".join(paras))
+    indented = label_lines("\n".join([paras[0]] + [indent + p for p in paras[1:]]))
+    assert [r.scores for r in indented] == [r.scores for r in plain]
+    # An indentation of ASCII spaces in front of the same lines is still a layout the model reads.
+    spaced = label_lines("\n".join([paras[0]] + ["  " + indent + p for p in paras[1:]]), join_wrapped=False)
+    assert [r.scores for r in spaced] != [r.scores for r in plain]
+
+
 def test_a_text_whose_every_line_ends_with_a_space_is_read_line_by_line(example_text):
     spaced = "".join(line + " \n" for line in example_text.split("\n") if line.strip())
     assert label_lines(spaced) == label_lines(spaced, join_wrapped=False)

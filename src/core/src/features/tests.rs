@@ -104,6 +104,21 @@ fn an_indented_paragraph_is_not_read_as_indented_but_fields_items_and_titles_are
 }
 
 #[test]
+fn a_cjk_first_line_indent_is_not_read_as_indented_but_other_indents_are() {
+    let m = run(concat!(
+        "美樹營地\n",
+        "\u{3000}\u{3000}一波波接續性低溫寒流報到，已將新竹尖石鄉後山一帶層層山巒披上嫣紅的彩衣。\n",
+        "\u{3000}玉峰道路一路上雲氣山嵐滯留山頭。\n",
+        "  \u{3000}美樹美如其名。\n",
+        "\u{3000}  Name : Roxanne Rolfson\n",
+    ));
+    let indented: Vec<f32> = (0..5).map(|i| feature(&m, i, "indented")).collect();
+    // a heading, two CJK paragraphs (two and one ideographic spaces), and two lines whose
+    // indentation mixes in ASCII spaces: a layout, read as before
+    assert_eq!(indented, [0.0, 0.0, 0.0, 1.0, 1.0]);
+}
+
+#[test]
 fn caps_and_function_words() {
     let m = run("READ MORE NOW\nthe cat and the dog\nder Hund und die Katze");
     assert_eq!(feature(&m, 0, "caps_ratio"), 1.0);
