@@ -85,7 +85,7 @@ fn line_starts_and_indentation() {
 }
 
 #[test]
-fn an_indented_paragraph_is_not_read_as_indented_but_fields_items_and_titles_are() {
+fn an_indented_paragraph_or_labeled_point_is_not_read_as_indented_but_fields_items_and_titles_are() {
     let m = run(concat!(
         "The harbour was quiet on Monday morning when the boats came back.\n",
         "    Fishermen said the season had been the best in a decade, and prices held.\n",
@@ -96,11 +96,15 @@ fn an_indented_paragraph_is_not_read_as_indented_but_fields_items_and_titles_are
         "    Short and indented.\n",
         "  • Minimal packaging and clear labels are what shoppers now prefer in most stores.\n",
         "    “We have not seen a season like this one since my father ran the boat,” he said.”\n",
+        "  • Taco Tuesday: Use black beans or seasoned tofu instead of meat, and add your toppings.\n",
+        "    Pros: One of only two sites to show the actual baggage fees for each of the fares.\n",
+        "  • bio : Try under again might. Attorney throughout your office beyond into field.\n",
     ));
-    let indented: Vec<f32> = (0..9).map(|i| feature(&m, i, "indented")).collect();
+    let indented: Vec<f32> = (0..12).map(|i| feature(&m, i, "indented")).collect();
     // a plain line, a paragraph, a field, a field, a Title Case item, a paragraph that does not
-    // end like one, a short line, a bulleted point of running text, a quote
-    assert_eq!(indented, [0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
+    // end like one, a short line, a bulleted point of running text, a quote, two labeled points
+    // of prose, and a generated field of as many words whose words are word salad
+    assert_eq!(indented, [0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
 }
 
 #[test]
