@@ -225,11 +225,12 @@ SECTIONS = {
 def measure_short_prose(sieve) -> dict:
     """The share of lines kept of texts of one to five held-out paragraphs, as written and
     indented (``benchmarks/short_prose.py``): a record of a few paragraphs must come out whole."""
-    from short_prose import LAYOUTS, summary
+    from short_prose import CHROME_LAYOUTS, LAYOUTS, summary
 
     m = summary(sieve)
     return {"kept (all texts)": m["kept"], "texts kept whole": m["whole"],
-            **{f"kept, {how}": m[f"mean_{how}"] for how in LAYOUTS}}
+            **{f"kept, {how}": m[f"mean_{how}"] for how in LAYOUTS + tuple(CHROME_LAYOUTS)},
+            "chrome dropped (footer, framed)": 1 - m["chrome_kept"]}
 
 
 def measure_long_prose(sieve) -> dict:

@@ -23,7 +23,8 @@ Two held-out measurements, each with its floors in benchmarks/quality_floors.jso
   share of lines kept, on average and in the worst text.
 * ``short_prose``: texts of one to five held-out paragraphs, as written and indented
   (``benchmarks/short_prose.py``): the share of lines kept, in all, texts kept whole, and the
-  worst size of each layout.
+  worst size of each layout; with a held-out chrome line after them (``footer``) or around them
+  (``framed``), the share of their body lines kept and of the chrome lines dropped.
 * ``html``: token-level body F1 of ``clean_html`` on the hand-written pages in
   ``benchmarks/html/pages`` (see ``benchmarks/html_quality.py`` for the comparison with trafilatura).
 
@@ -160,12 +161,13 @@ def measure_short_prose(model=None) -> tuple[dict, str]:
     (``benchmarks/short_prose.py``, 100 texts per size and layout): the share of their lines kept,
     in all and per layout. Every line is body, so a record of a few paragraphs that loses one (an
     indented paragraph read as an author box) falls here."""
-    from short_prose import LAYOUTS, summary
+    from short_prose import CHROME_LAYOUTS, LAYOUTS, summary
 
     from textsieve import Sieve
 
     m = summary(Sieve(model))
-    metrics = {"kept": m["kept"], "whole": m["whole"], **{f"kept_{how}": m[f"worst_{how}"] for how in LAYOUTS}}
+    metrics = {"kept": m["kept"], "whole": m["whole"], "chrome_dropped": 1 - m["chrome_kept"],
+               **{f"kept_{how}": m[f"worst_{how}"] for how in LAYOUTS + tuple(CHROME_LAYOUTS)}}
     return {k: round(v, 4) for k, v in metrics.items()}, files_digest(sorted(REAL.glob("*.jsonl.xz")))
 
 

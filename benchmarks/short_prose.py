@@ -17,13 +17,27 @@ into consecutive runs of 1, 2, 3 and 5 paragraphs, each paragraph used once per 
 - ``tab_lines``: one paragraph per line, each starting with a tab.
 
 Every line is body, so the ideal is 1.00 everywhere. Reported: the share of lines kept, and the
-share of texts kept whole. Usage::
+share of texts kept whole.
+
+Two more layouts add site chrome to the same texts, blank-line separated: ``footer`` (one chrome
+line after the paragraphs: a record cut from a page with the line that followed the article,
+"Share this article", "© 2024 ...") and ``framed`` (one before, one after). The chrome lines are
+the boilerplate lines of two to twelve words of the same held-out pages' full-page text, taken
+in turn. Why: on 2026-12-02 a short text's body depended on its chrome: one copyright line
+after four paragraphs dropped the last paragraph, and a licence section under a short README
+dropped every line but one; pass two reads a document's mean P(boilerplate), and in a text of a
+few lines one chrome line moves it past what the trees learned separates the team's documents
+from real pages. There the share of *body* lines kept is reported like the other layouts, and
+apart from it the share of chrome lines kept (lower is better). The summary over all texts
+covers the five prose layouts only, so that it reads as it did before the chrome layouts came.
+Usage::
 
     python benchmarks/short_prose.py [MODEL_DIR ...]   # default: the shipped model
 """
 from __future__ import annotations
 
 import argparse
+import functools
 
 from long_prose import held_out_paragraphs
 
@@ -49,6 +63,36 @@ def layout(paragraphs: list[str], how: str) -> str:
 
 
 LAYOUTS = ("lines", "blank", "indent_all", "indent_one", "tab_lines")
+# Layouts with chrome around the paragraphs: (chrome lines before, after).
+CHROME_LAYOUTS = {"footer": (0, 1), "framed": (1, 1)}
+
+
+def held_out_chrome() -> list[str]:
+    """Boilerplate lines of two to twelve words from the full-page text of the held-out WCXB
+    articles whose paragraphs the texts are made of, in file order, each once."""
+    return list(_held_out_chrome())
+
+
+@functools.lru_cache(maxsize=1)
+def _held_out_chrome() -> tuple[str, ...]:
+    from textsieve.training.real_labels import words
+    from textsieve.training.real_pages import read_records
+
+    seen: dict[str, None] = {}
+    for rec in read_records(split="heldout"):
+        if rec.get("source") == "wcxb" and rec.get("page_type") == "article":
+            for row in rec["fulltext"]:
+                if row and row[0] == "boilerplate" and 2 <= len(words(row[1])) <= 12:
+                    seen.setdefault(row[1].strip(), None)
+    return tuple(seen)
+
+
+def framed(paragraphs: list[str], how: str, chrome: list[str], k: int) -> tuple[str, list[str]]:
+    """The text of ``paragraphs`` in a chrome layout, the ``k``-th of its size (which chrome lines
+    it gets), and the chrome lines it holds."""
+    before, after = CHROME_LAYOUTS[how]
+    lines = [chrome[(k * 3 + j) % len(chrome)] for j in range(before + after)]
+    return "\n\n".join(lines[:before] + paragraphs + lines[before:]), lines
 
 
 def texts(paragraphs: list[str], n: int, per_size: int = PER_SIZE) -> list[list[str]]:
@@ -57,23 +101,36 @@ def texts(paragraphs: list[str], n: int, per_size: int = PER_SIZE) -> list[list[
     return runs[::step][:per_size]
 
 
-def measure(sieve: Sieve, paragraphs: list[str], per_size: int = PER_SIZE) -> dict:
-    """{layout: {size: (share of lines kept, share of texts kept whole)}} and the overall means."""
+def measure(sieve: Sieve, paragraphs: list[str], per_size: int = PER_SIZE, chrome: list[str] | None = None) -> dict:
+    """{layout: {size: (share of body lines kept, share of texts whose body is kept whole)}}, the
+    overall means over the prose layouts and, with ``chrome``, the chrome layouts too and
+    ``chrome_kept`` (the share of their chrome lines labeled body)."""
     out: dict = {}
     lines_kept = lines_all = whole = count = 0
-    for how in LAYOUTS:
+    chrome_kept = chrome_all = 0
+    for how in LAYOUTS + (tuple(CHROME_LAYOUTS) if chrome else ()):
         out[how] = {}
         for n in SIZES:
             runs = texts(paragraphs, n, per_size)
-            docs = [layout(r, how) + "\n" for r in runs]
+            if how in CHROME_LAYOUTS:
+                docs, extra = zip(*(framed(r, how, chrome, k) for k, r in enumerate(runs)))
+            else:
+                docs, extra = [layout(r, how) for r in runs], [[] for _ in runs]
             kept = total = full = 0
-            for recs in sieve.label_many(docs):
-                k = sum(r.label == "body" for r in recs)
-                kept, total, full = kept + k, total + len(recs), full + (k == len(recs))
+            for recs, junk in zip(sieve.label_many([d + "\n" for d in docs]), extra):
+                is_junk = [r.text in junk for r in recs]
+                k = sum(r.label == "body" for r, j in zip(recs, is_junk) if not j)
+                b = len(recs) - sum(is_junk)
+                kept, total, full = kept + k, total + b, full + (k == b)
+                chrome_kept += sum(r.label == "body" for r, j in zip(recs, is_junk) if j)
+                chrome_all += sum(is_junk)
             out[how][n] = (kept / max(1, total), full / max(1, len(runs)))
-            lines_kept, lines_all, whole, count = lines_kept + kept, lines_all + total, whole + full, count + len(runs)
+            if how in LAYOUTS:
+                lines_kept, lines_all, whole, count = lines_kept + kept, lines_all + total, whole + full, count + len(runs)
     out["mean_lines"] = lines_kept / max(1, lines_all)
     out["mean_whole"] = whole / max(1, count)
+    if chrome:
+        out["chrome_kept"] = chrome_kept / max(1, chrome_all)
     return out
 
 
@@ -83,9 +140,9 @@ def summary(sieve: Sieve, per_size: int = 100) -> dict:
     the worst size's share of lines kept."""
     from long_prose import held_out_paragraphs
 
-    m = measure(sieve, held_out_paragraphs(), per_size=per_size)
-    out = {"kept": m["mean_lines"], "whole": m["mean_whole"]}
-    for how in LAYOUTS:
+    m = measure(sieve, held_out_paragraphs(), per_size=per_size, chrome=held_out_chrome())
+    out = {"kept": m["mean_lines"], "whole": m["mean_whole"], "chrome_kept": m["chrome_kept"]}
+    for how in LAYOUTS + tuple(CHROME_LAYOUTS):
         shares = [share for share, _ in m[how].values()]
         out[f"mean_{how}"] = sum(shares) / len(shares)
         out[f"worst_{how}"] = min(shares)
@@ -99,12 +156,15 @@ def main(argv=None) -> int:
     paragraphs = held_out_paragraphs()
     print(f"{len(paragraphs)} held-out article paragraphs; up to {PER_SIZE} texts per size and layout")
     print("share of lines kept (share of texts kept whole), by paragraphs per text " + " / ".join(map(str, SIZES)))
+    chrome = held_out_chrome()
     for model in args.models or [None]:
-        m = measure(Sieve(model), paragraphs)
-        print(f"== {model or 'shipped'}: all texts {m['mean_lines']:.3f} of lines, {m['mean_whole']:.3f} whole")
-        for how in LAYOUTS:
+        m = measure(Sieve(model), paragraphs, chrome=chrome)
+        print(f"== {model or 'shipped'}: all prose texts {m['mean_lines']:.3f} of lines, {m['mean_whole']:.3f} whole")
+        for how in LAYOUTS + tuple(CHROME_LAYOUTS):
             cells = "  ".join(f"{m[how][n][0]:.3f} ({m[how][n][1]:.2f})" for n in SIZES)
             print(f"  {how:11s} {cells}")
+        print(f"  chrome lines kept in the footer and framed texts: {m['chrome_kept']:.3f} (lower is better; "
+              f"{len(chrome)} held-out chrome lines)")
     return 0
 
 

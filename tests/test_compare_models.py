@@ -28,7 +28,8 @@ def test_the_shipped_model_against_itself_shows_no_change(tmp_path, capsys):
     marked = [line for line in printed.splitlines() if line.endswith(("▲", "▼"))]
     assert marked == [], marked
     for row in ("body P", "body R", "body F1", "link_spam F1", "body recall de", "token F1 (micro)",
-                "word F1 (mean per page)", "must-not leaked", "kept (worst text)", "kept, indent_one"):
+                "word F1 (mean per page)", "must-not leaked", "kept (worst text)", "kept, indent_one", "kept, footer",
+                "chrome dropped (footer, framed)"):
         assert row in printed, row
 
     report = json.loads(out_json.read_text(encoding="utf-8"))
