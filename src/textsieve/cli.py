@@ -256,14 +256,18 @@ def _name(text: str) -> str:
     surrogate, U+DC80-U+DCFF) shows as the byte, ``caf\\xe9.txt``, not as
     ``caf\\udce9.txt``. So that no two names look alike, ``\\x`` is kept for such bytes: a
     character that is valid but not printable shows as its code point (a no-break space is
-    ``\\u00a0``, not ``\\xa0``), and a backslash in a name is doubled."""
-    if text.isprintable() and "\\" not in text:
+    ``\\u00a0``, not ``\\xa0``), and a backslash in a name is doubled (not on Windows, where
+    it separates the folders of a path and cannot be part of a name)."""
+    if text.isprintable() and (_BACKSLASH_IS_SEP or "\\" not in text):
         return text
     return "".join(_escaped(c) for c in text)
 
 
+_BACKSLASH_IS_SEP = os.sep == "\\"
+
+
 def _escaped(c: str) -> str:
-    if c == "\\":
+    if c == "\\" and not _BACKSLASH_IS_SEP:
         return "\\\\"
     if c.isprintable():
         return c
