@@ -222,12 +222,13 @@ SECTIONS = {
 }
 
 
-def measure_short_prose(sieve) -> dict:
+def measure_short_prose(sieve, limit: int | None = None) -> dict:
     """The share of lines kept of texts of one to five held-out paragraphs, as written and
-    indented (``benchmarks/short_prose.py``): a record of a few paragraphs must come out whole."""
+    indented (``benchmarks/short_prose.py``): a record of a few paragraphs must come out whole.
+    With ``limit`` (a quick look), at most that many texts per size and layout."""
     from short_prose import CHROME_LAYOUTS, LAYOUTS, summary
 
-    m = summary(sieve)
+    m = summary(sieve, per_size=100 if limit is None else max(1, min(100, limit)))
     return {"kept (all texts)": m["kept"], "texts kept whole": m["whole"],
             **{f"kept, {how}": m[f"mean_{how}"] for how in LAYOUTS + tuple(CHROME_LAYOUTS)},
             "chrome dropped (footer, framed)": 1 - m["chrome_kept"]}
@@ -254,7 +255,7 @@ def measure(sieve, records: list[dict], seeds: Path | None, limit: int | None) -
     out["real_text"], out["real_text_lines"], emptied = measure_real_text(sieve, records, limit)
     out["real_html"], emptied["html"] = measure_real_html(sieve, records)
     out["long_prose"] = measure_long_prose(sieve)
-    out["short_prose"] = measure_short_prose(sieve)
+    out["short_prose"] = measure_short_prose(sieve, limit)
     return out, emptied
 
 

@@ -75,15 +75,15 @@ def held_out_chrome() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _held_out_chrome() -> tuple[str, ...]:
+    from long_prose import held_out_articles
+
     from textsieve.training.real_labels import words
-    from textsieve.training.real_pages import read_records
 
     seen: dict[str, None] = {}
-    for rec in read_records(split="heldout"):
-        if rec.get("source") == "wcxb" and rec.get("page_type") == "article":
-            for row in rec["fulltext"]:
-                if row and row[0] == "boilerplate" and 2 <= len(words(row[1])) <= 12:
-                    seen.setdefault(row[1].strip(), None)
+    for rec in held_out_articles():
+        for row in rec["fulltext"]:
+            if row and row[0] == "boilerplate" and 2 <= len(words(row[1])) <= 12:
+                seen.setdefault(row[1].strip(), None)
     return tuple(seen)
 
 
