@@ -297,3 +297,27 @@ def test_the_news_articles_are_trained_on_by_default_under_their_two_rules(tmp_p
     # only where both plain renderings are asked for; other pages and other asks pass through
     assert plain_renderings(news[0], ("html", "fulltext")) == ("html", "fulltext")
     assert plain_renderings(_record(), DEFAULT_REAL_RENDERINGS) == DEFAULT_REAL_RENDERINGS
+
+
+def test_short_excerpts_are_a_few_lines_of_a_page_with_its_labels_in_its_group():
+    # A record a pipeline cleans is often a few lines cut from a page, with a line of its chrome.
+    from textsieve.training.real_mix import EXCERPT_NAME, is_prose_text
+
+    recs = [_record(rid=f"wcxb/{i}", site=f"s{i}.com") for i in range(12)]
+    plain = real_documents(records=recs, seed=3)
+    docs = real_documents(records=recs, seed=3, excerpts=2)
+    cut = [d for d in docs if d.name.startswith(EXCERPT_NAME)]
+    assert [d.name for d in docs[:len(plain)]] == [d.name for d in plain]  # the pages' documents first, unchanged
+    assert len(cut) == 24 and all(is_prose_text(d) for d in cut)  # fitted like the prose texts
+    page_lines = {(label, text) for label, text in recs[0]["fulltext"]}
+    groups = {d.group for d in plain}
+    for d in cut:
+        pairs = [(label, text) for label, text in zip(d.labels, d.lines) if label != BLANK]
+        assert pairs and set(pairs) <= page_lines and any(label == "body" for label, _ in pairs)
+        assert d.group in groups and d.group.startswith("real:")
+    # the same seed gives the same excerpts; a page with an unknown line gives none
+    assert [(d.lines, d.group) for d in cut] == [(d.lines, d.group) for d in real_documents(
+        records=recs, seed=3, excerpts=2) if d.name.startswith(EXCERPT_NAME)]
+    unknown = _record()
+    unknown["fulltext"][3][0] = "unknown"
+    assert not [d for d in real_documents(records=[unknown], seed=3, excerpts=2) if d.name.startswith(EXCERPT_NAME)]

@@ -400,6 +400,7 @@ def train(
     new_label: Annotated[Optional[list[str]], typer.Option("--new-label", help="A label the data may use besides body, link_spam, author_meta, caption, boilerplate (repeat for several). Without it an unknown label is an error, so a typo never becomes a class.")] = None,
     real_pages: Annotated[str, typer.Option("--real-pages", help="How many real labeled pages of DATA_DIR/real (train split only) to train on: 'all' (the default), a number (a seeded pick), or 0 for none. With --snippet-pages every snippet-labeled page comes on top (none with 0).")] = "all",
     snippet_pages: Annotated[bool, typer.Option("--snippet-pages", help="Also train on the real pages labeled from snippets only (trafilatura's): their snippet lines are fitted, the rest of each page is context. Off by default (the shipped model was trained without; see the README).")] = False,
+    excerpts: Annotated[int, typer.Option("--excerpts", min=0, max=20, help="Also cut this many short records from every real page: a few body lines with the lines around them, as a pipeline's records are. 0 by default (the shipped model was trained without; see the README, 'Short texts').")] = 0,
     real_sources: Annotated[Optional[str], typer.Option("--real-sources", help="Which real sources of DATA_DIR/real to train on, comma-separated (canola, newsarticles, readability, trafilatura, wcxb), or 'all' (the default: every source).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the model already in -o (the default -o, models, is the shipped model). Without it a folder holding a model is refused before training starts.")] = False,
 ):
@@ -424,7 +425,7 @@ def train(
                                    "list such as wcxb,readability, or 'all' (--real-pages 0 trains on no real page)."))
     try:
         run_train(data_dir, output, seed=seed, folds=folds, new_labels=tuple(new_label or ()), real_pages=n_real,
-                  snippet_pages=snippet_pages, real_sources=sources, force=force,
+                  snippet_pages=snippet_pages, real_sources=sources, excerpts=excerpts, force=force,
                   log=lambda m: typer.echo(m, err=True))
     except TextsieveError as exc:
         raise _fail(exc) from None

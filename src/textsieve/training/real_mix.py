@@ -102,7 +102,7 @@ from .real_pages import attach_rendering, markdown_lines, read_records
 __all__ = ["RENDERINGS", "STORED_RENDERINGS", "UNKNOWN", "record_documents", "real_documents", "DEFAULT_PLAIN", "prose_site",
            "prose_bucket", "is_prose_text",
            "gold_stops_mid_prose", "one_story_of_many", "plain_renderings", "NEWS_SOURCES",
-           "prose_documents", "PROSE_LINES"]
+           "prose_documents", "PROSE_LINES", "excerpt_documents"]
 
 RENDERINGS = ("html", "fulltext", "markdown")
 # Renderings stored beside the records (:data:`.real_pages.EXTRA_RENDERINGS`), read only when asked
@@ -123,6 +123,9 @@ REAL_GROUP = "real:"  # the group prefix of every real page's documents (``real:
 PROSE_GROUP = REAL_GROUP + "prose-"  # the group of a bucket's pages and prose texts (a real group)
 PROSE_NAME = "prose-"  # the name prefix of a prose text
 SNIPPET_SEED = 7919  # offsets the seed of the snippet pages' draw from the other pages' one
+# Offsets the seed of the excerpts' draw (:func:`excerpt_documents`); the value the measured runs
+# used, so that they retrain byte for byte.
+EXCERPT_SEED = 7919
 # Sources whose pages are all news stories with one story's text as gold (the module's news rules).
 NEWS_SOURCES = ("newsarticles",)
 # A news page with more rows than this (blank separators included) is left out (one_story_of_many).
@@ -237,6 +240,53 @@ def _prose_document(n: int, paragraphs: list[str], blank: bool, group: str) -> L
     return LabeledDocument(name=f"{PROSE_NAME}{n}", lines=lines, labels=labels, group=group)
 
 
+# Short excerpts of a page (see :func:`excerpt_documents`): body lines per excerpt, and labeled
+# lines taken with them from right before and right after, each drawn uniformly.
+EXCERPT_BODY_LINES = (1, 5)
+EXCERPT_BEFORE = (0, 2)
+EXCERPT_AFTER = (0, 3)
+EXCERPT_NAME = PROSE_NAME + "excerpt-"  # fitted like the prose texts (:func:`is_prose_text`)
+
+
+def excerpt_documents(rec: dict, n: int, rng: random.Random, group: str, first: int = 0) -> list[LabeledDocument]:
+    """``n`` short records cut from the page's full-page text: a run of one to five
+    consecutive body lines with the zero to two labeled lines right before it and zero to three
+    right after it, as the page has them (whatever their labels), blank-line separated in half of
+    them, in the page's ``group``. None for a page with an ``unknown`` line or no body.
+
+    Why: a pipeline often cleans records of a few paragraphs cut from pages, with a line of the
+    page's chrome around them ("Share this article", a copyright line), and no training document
+    was like that: the team's documents have no chrome and real pages are long. Pass two reads a
+    document's mean P(boilerplate), and in a text of a few lines one chrome line moved it past
+    the point the trees learned separates the two, costing whole paragraphs (a short README kept
+    one line of eight). Off by default: three retrains with two excerpts a page kept the body of
+    such texts (0.999-1.000 against 0.950-0.993) but missed the seed floor (the README and
+    ``benchmarks/EXPERIMENTS.md`` have the figures)."""
+    rows = [r for r in rec["fulltext"] if r]
+    if any(r[0] == UNKNOWN for r in rows):
+        return []
+    body = [i for i, r in enumerate(rows) if r[0] == "body"]
+    out: list[LabeledDocument] = []
+    for _ in range(n if body else 0):
+        start = end = rng.choice(body)
+        want = rng.randint(*EXCERPT_BODY_LINES)
+        while end + 1 < len(rows) and rows[end + 1][0] == "body" and end - start + 1 < want:
+            end += 1
+        lo = max(0, start - rng.randint(*EXCERPT_BEFORE))
+        hi = min(len(rows), end + 1 + rng.randint(*EXCERPT_AFTER))
+        blank = rng.random() < 0.5
+        lines: list[str] = []
+        labels: list[str] = []
+        for j, (label, text, *_) in enumerate(rows[lo:hi]):
+            if blank and j:
+                lines.append("")
+                labels.append(BLANK)
+            lines.append(text)
+            labels.append(label)
+        out.append(LabeledDocument(name=f"{EXCERPT_NAME}{first + len(out)}", lines=lines, labels=labels, group=group))
+    return out
+
+
 def _document(name: str, group: str, rows: list, with_context: bool,
               unlabeled: bool = False) -> LabeledDocument | None:
     """A labeled document from a record's rows (``[label, text(, context)]`` or ``None`` for a
@@ -308,7 +358,8 @@ def record_documents(rec: dict, renderings: Iterable[str] = RENDERINGS, group: s
 def real_documents(path: str | Path | None = None, *, max_pages: int | None = None, seed: int = 0,
                    renderings: Sequence[str] | None = None, sources: Sequence[str] | None = None,
                    records: Iterable[dict] | None = None, prose: bool = False,
-                   skip_cut_gold: bool = False, snippet_pages: bool = False) -> list[LabeledDocument]:
+                   skip_cut_gold: bool = False, snippet_pages: bool = False,
+                   excerpts: int = 0) -> list[LabeledDocument]:
     """Training documents from the committed real pages of the ``train`` split.
 
     ``max_pages``: at most this many pages (a seeded shuffle picks them; ``None``: all).
@@ -323,8 +374,10 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     they measured). ``snippet_pages``: the pages labeled from snippets only (trafilatura's) come
     too, after the others, each with its ``unknown`` lines as unfitted context lines (every one
     of them, whatever ``max_pages``; a second seeded draw picks their plain-text renderings;
-    :func:`.train.read_real` reads no real page at all for ``real_pages=0``).
-    Same data and seed give the same documents in the same order.
+    :func:`.train.read_real` reads no real page at all for ``real_pages=0``). ``excerpts``: every
+    page in use (not the snippet pages) also gives this many short records of a few of its lines
+    (:func:`excerpt_documents`, in the page's group, after the long prose texts; 0, the default,
+    none). Same data and seed give the same documents in the same order.
     """
     every = [r for r in (records if records is not None else read_records(path, split="train"))
              if sources is None or r["source"] in sources]
@@ -354,6 +407,14 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
         bucket_recs = [r for r in chosen if buckets[r["site"]] == bucket]
         docs += prose_documents(bucket_recs, seed + bucket, _bucket_group(bucket),
                                 sum(map(is_prose_text, docs)))
+    if excerpts:
+        excerpt_rng = random.Random(seed + EXCERPT_SEED)
+        made = 0
+        for r in chosen:
+            cut = excerpt_documents(r, excerpts, excerpt_rng, _bucket_group(buckets.get(r["site"])) or
+                                    f"{REAL_GROUP}{r['site']}", made)
+            made += len(cut)
+            docs += cut
     snippet_rng = random.Random(seed + SNIPPET_SEED)
     for r in snippets:
         kinds = renderings if renderings is not None else ("html", DEFAULT_PLAIN[snippet_rng.randrange(len(DEFAULT_PLAIN))])

@@ -47,7 +47,7 @@ from ..evaluate import evaluate_documents, summary
 from .corpus import BLANK, JUNK_DIR, UNLABELED, LabeledDocument, corpus_digest, read_corpus
 from .export import first_pass_arrays, merge_tree_arrays, save_arrays, second_pass_arrays
 from .pages import ARCHIVE_EVERY, CHROME_LABEL
-from .real_mix import REAL_GROUP, RENDERINGS, is_prose_text
+from .real_mix import EXCERPT_NAME, REAL_GROUP, RENDERINGS, is_prose_text
 from .table import TrainingTable, featurize_documents, row_pieces
 
 __all__ = ["train", "TrainConfig", "FittedModel", "fit_table", "cross_validate", "build_training_set", "read_real",
@@ -804,7 +804,7 @@ def real_source_names(sources: Sequence[str] | None) -> tuple[str, ...] | None:
 def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES, seed: int = 0,
               renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS, prose: bool = True,
               skip_cut_gold: bool = True, snippet_pages: bool = False,
-              sources: Sequence[str] | None = DEFAULT_REAL_SOURCES) -> list[LabeledDocument]:
+              sources: Sequence[str] | None = DEFAULT_REAL_SOURCES, excerpts: int = 0) -> list[LabeledDocument]:
     """The real labeled pages' training documents (``train`` split only) under ``data_dir/real``.
 
     ``real_pages``: how many pages (``None``: all of them, ``0``: none); a seeded shuffle picks
@@ -812,7 +812,8 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
     all three by default, ``None`` HTML lines and one plain rendering; ``prose``/``skip_cut_gold``:
     the long-prose rules of :mod:`.real_mix`, on by default; ``snippet_pages``: the snippet-labeled pages too, see
     :func:`.real_mix.real_documents`; ``sources``: only the records of these sources, ``None``
-    every one, :data:`DEFAULT_REAL_SOURCES` by default). A folder without ``real/`` gives none,
+    every one, :data:`DEFAULT_REAL_SOURCES` by default; ``excerpts``: short records cut from each
+    page, :func:`.real_mix.excerpt_documents`, none by default). A folder without ``real/`` gives none,
     so a training folder of team documents alone still trains.
     """
     from .real_mix import real_documents
@@ -822,7 +823,8 @@ def read_real(data_dir: str | Path, real_pages: int | None = DEFAULT_REAL_PAGES,
     if real_pages == 0 or not folder.is_dir() or not any(folder.glob("*.jsonl.xz")):
         return []
     return real_documents(folder, max_pages=real_pages, seed=seed, renderings=renderings, prose=prose,
-                          skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages, sources=sources)
+                          skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages, sources=sources,
+                          excerpts=excerpts)
 
 
 @dataclass
@@ -845,7 +847,8 @@ def build_table(data_dir: str | Path = "training_data", *, seed: int = 0, varian
                 real_renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS,
                 chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
                 skip_cut_gold: bool = True, snippet_pages: bool = False,
-                real_sources: Sequence[str] | None = DEFAULT_REAL_SOURCES, log=print) -> TrainingData:
+                real_sources: Sequence[str] | None = DEFAULT_REAL_SOURCES, excerpts: int = 0,
+                log=print) -> TrainingData:
     """The training documents :func:`train` fits on, featurized: the team's documents with their
     junk variants, HTML renderings and archive pages, then the real pages of the ``train`` split.
 
@@ -861,7 +864,8 @@ def build_table(data_dir: str | Path = "training_data", *, seed: int = 0, varian
     augmented = build_training_set(docs, variants=variants, seed=seed, html_every=html_every, bank=bank,
                                    chrome_label=chrome_label, archive_every=archive_every)
     real = read_real(data_dir, real_pages, seed=seed, renderings=real_renderings, prose=prose,
-                     skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages, sources=real_sources)
+                     skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages, sources=real_sources,
+                     excerpts=excerpts)
     n_team = len(augmented)
     augmented = augmented + real
     seconds["data"] = time.perf_counter() - t
@@ -889,7 +893,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
           real_renderings: Sequence[str] | None = DEFAULT_REAL_RENDERINGS,
           chrome_label: str | None = None, archive_every: int | None = None, prose: bool = True,
           skip_cut_gold: bool = True, snippet_pages: bool = False,
-          real_sources: Sequence[str] | None = DEFAULT_REAL_SOURCES, force: bool = False, log=print) -> dict:
+          real_sources: Sequence[str] | None = DEFAULT_REAL_SOURCES, excerpts: int = 0, force: bool = False,
+          log=print) -> dict:
     """Validate the labeled files, fit, optionally cross-validate, write model + manifest.
 
     ``out_dir`` is checked before any work (:func:`textsieve.model.check_model_dir`): a folder
@@ -905,7 +910,9 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
     ``prose``/``skip_cut_gold``: the long-prose rules of :mod:`.real_mix` (on by default, as the
     shipped model was trained). ``snippet_pages``: the real pages labeled from snippets only
     come too, their unlabeled lines as unfitted context. ``real_sources``: the real sources
-    trained on (:data:`DEFAULT_REAL_SOURCES`, all five; ``None``: all).
+    trained on (:data:`DEFAULT_REAL_SOURCES`, all five; ``None``: all). ``excerpts``: every real
+    page also gives this many short records of a few of its lines with the lines around them
+    (:func:`.real_mix.excerpt_documents`; 0, the default, as the shipped model was trained).
     ``chrome_label``: the label of rendered site chrome
     (default ``boilerplate``, as the real pages label it). ``archive_every``: one archive page
     (many entries on one page, see :func:`build_training_set`) per that many documents.
@@ -944,7 +951,7 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                        new_labels=new_labels, real_pages=real_pages, real_renderings=real_renderings,
                        chrome_label=chrome_label, archive_every=archive_every, prose=prose,
                        skip_cut_gold=skip_cut_gold, snippet_pages=snippet_pages, real_sources=real_sources,
-                       log=log)
+                       excerpts=excerpts, log=log)
     table, docs, bank, augmented, real, n_team = (data.table, data.docs, data.bank, data.augmented, data.real,
                                                   data.n_team)
     timings = dict(data.seconds)
@@ -975,7 +982,8 @@ def train(data_dir: str | Path = "training_data", out_dir: str | Path | None = "
                        "renderings": list(real_renderings) if real_renderings else "html + fulltext or markdown",
                        "documents": len(real), "segments": real_rows,
                        "team_segments": int(len(table.y)) - real_rows, "split": "train",
-                       "snippet_pages": snippet_pages,
+                       "snippet_pages": snippet_pages, "excerpts_per_page": excerpts,
+                       "excerpts": sum(d.name.startswith(EXCERPT_NAME) for d in real),
                        "sources_requested": sorted(real_sources) if real_sources is not None else "all",
                        # what was read: a source with no gold pages (trafilatura without
                        # snippet_pages) or none at all (real_pages=0) gives no page
