@@ -259,7 +259,7 @@ def excerpt_documents(rec: dict, n: int, rng: random.Random, group: str, first: 
     was like that: the team's documents have no chrome and real pages are long. Pass two reads a
     document's mean P(boilerplate), and in a text of a few lines one chrome line moved it past
     the point the trees learned separates the two, costing whole paragraphs (a short README kept
-    one line of eight). Off by default: three retrains with two excerpts a page kept the body of
+    one line of eight). Off by default: five retrains with two excerpts a page kept the body of
     such texts (0.999-1.000 against 0.950-0.993) but missed the seed floor (the README and
     ``benchmarks/EXPERIMENTS.md`` have the figures)."""
     rows = [r for r in rec["fulltext"] if r]
