@@ -138,8 +138,6 @@ def summary(sieve: Sieve, per_size: int = 100) -> dict:
     """One model's figures on the held-out paragraphs, as ``compare_models.py`` and the quality
     gate read them: lines kept and texts kept whole over all texts, and per layout the mean and
     the worst size's share of lines kept."""
-    from long_prose import held_out_paragraphs
-
     m = measure(sieve, held_out_paragraphs(), per_size=per_size, chrome=held_out_chrome())
     out = {"kept": m["mean_lines"], "whole": m["mean_whole"], "chrome_kept": m["chrome_kept"]}
     for how in LAYOUTS + tuple(CHROME_LAYOUTS):

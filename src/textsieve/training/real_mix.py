@@ -194,6 +194,12 @@ def prose_site(site: str) -> bool:
     return prose_bucket(site) is not None
 
 
+def _page_group(rec: dict, buckets: dict) -> str:
+    """The fold group of a page's documents and of every record cut from it: its prose bucket's
+    group, else its own site's (the out-of-fold scores are honest only if they agree)."""
+    return _bucket_group(buckets.get(rec["site"])) or f"{REAL_GROUP}{rec['site']}"
+
+
 def _bucket_group(bucket: int | None) -> str | None:
     """The fold group of a page of a prose bucket's site (``None``: its own site's group)."""
     return None if bucket is None else f"{PROSE_GROUP}{bucket}"
@@ -401,7 +407,7 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
     docs: list[LabeledDocument] = []
     for i in order:
         kinds = renderings if renderings is not None else ("html", DEFAULT_PLAIN[rng.randrange(len(DEFAULT_PLAIN))])
-        docs.extend(record_documents(recs[i], plain_renderings(recs[i], kinds), _bucket_group(buckets.get(recs[i]["site"]))))
+        docs.extend(record_documents(recs[i], plain_renderings(recs[i], kinds), _page_group(recs[i], buckets)))
     chosen = [recs[i] for i in sorted(order)]  # the pages in use, in id order
     for bucket in sorted(set(buckets.values()) - {None}):
         bucket_recs = [r for r in chosen if buckets[r["site"]] == bucket]
@@ -411,8 +417,7 @@ def real_documents(path: str | Path | None = None, *, max_pages: int | None = No
         excerpt_rng = random.Random(seed + EXCERPT_SEED)
         made = 0
         for r in chosen:
-            cut = excerpt_documents(r, excerpts, excerpt_rng, _bucket_group(buckets.get(r["site"])) or
-                                    f"{REAL_GROUP}{r['site']}", made)
+            cut = excerpt_documents(r, excerpts, excerpt_rng, _page_group(r, buckets), made)
             made += len(cut)
             docs += cut
     snippet_rng = random.Random(seed + SNIPPET_SEED)
