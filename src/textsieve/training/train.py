@@ -452,6 +452,8 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
     from sklearn.ensemble import HistGradientBoostingClassifier
     from threadpoolctl import threadpool_limits
 
+    from .binning import weighted_binning
+
     t = time.perf_counter()
     labels = fitted_labels(table.y[rows])
     y = table.y[rows]
@@ -489,7 +491,8 @@ def fit_second_pass(table: TrainingTable, rows: np.ndarray, oof: np.ndarray, con
         max_features=config.max_features, random_state=seed,
     )
     weighted = weight is not None or config.easy_keep < 1.0
-    with threadpool_limits(limits=fit_threads(len(picked)), user_api="openmp"):
+    # weighted_binning: the same bin edges as scikit-learn's, in one pass (see training/binning.py)
+    with threadpool_limits(limits=fit_threads(len(picked)), user_api="openmp"), weighted_binning():
         second.fit(revision, y[picked], sample_weight=w[picked] if weighted else None)
     if seconds is not None:
         seconds["trees"] = time.perf_counter() - t
