@@ -217,7 +217,11 @@ def commit_together(output: Path, sidecar: Path | None, run_id: str):
             side.commit()
             pause = os.environ.get(PAUSE_ENV)
             if pause:
-                time.sleep(float(pause))
+                # Short steps: the kernel may hand a Ctrl-C to another thread (OpenBLAS's), and
+                # then only the main thread's next step raises it; one long sleep would hide it.
+                end = time.monotonic() + float(pause)
+                while time.monotonic() < end:
+                    time.sleep(min(0.05, max(0.0, end - time.monotonic())))
         main.commit()
     finally:
         main.discard()
