@@ -56,7 +56,7 @@ def _held_out_paragraphs() -> tuple[str, ...]:
 def held_out_articles() -> tuple[dict, ...]:
     """The held-out WCXB article records, in file order (read once per process: the paragraphs
     here and the chrome lines of ``short_prose.py`` come from the same pages)."""
-    return tuple(r for r in read_records(split="heldout") if r.get("source") == "wcxb" and r.get("page_type") == "article")
+    return tuple(r for r in read_records(split="heldout", source="wcxb") if r.get("page_type") == "article")
 
 
 def english_heldout_paragraphs() -> list[str]:

@@ -361,3 +361,23 @@ def _message(read, path):
     except CorpusError as exc:
         return str(exc)
     return ""
+
+
+def test_one_sources_records_are_read_from_its_own_file_or_picked_from_all(tmp_path):
+    import lzma
+
+    from textsieve.training.real_pages import read_records
+
+    def records(source, n):
+        return [{"id": f"{source}/{i}", "source": source, "split": ("train", "heldout")[i % 2]} for i in range(n)]
+
+    for source, n in (("alpha", 4), ("wcxb", 3)):
+        (tmp_path / f"{source}.jsonl.xz").write_bytes(lzma.compress("".join(json.dumps(r) + "\n" for r in records(source, n)).encode()))
+    assert [r["id"] for r in read_records(tmp_path, "heldout", source="wcxb")] == ["wcxb/1"]
+    assert [r["id"] for r in read_records(tmp_path, source="alpha")] == [f"alpha/{i}" for i in range(4)]
+    # a folder without the source's own file: its records are picked out of the others
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    (mixed / "all.jsonl.xz").write_bytes(lzma.compress("".join(json.dumps(r) + "\n" for r in records("alpha", 2) + records("wcxb", 2)).encode()))
+    assert [r["id"] for r in read_records(mixed, source="wcxb")] == ["wcxb/0", "wcxb/1"]
+    assert list(read_records(tmp_path, source="nowhere")) == []

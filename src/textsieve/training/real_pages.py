@@ -604,11 +604,15 @@ def build(mirror_root: Path, out_dir: Path, parser: Callable | None = None, sour
     return summary
 
 
-def read_records(path: Path | None = None, split: str | None = None) -> Iterator[dict]:
+def read_records(path: Path | None = None, split: str | None = None, source: str | None = None) -> Iterator[dict]:
     """Committed records (every ``*.jsonl.xz`` of the folder, in name order, or one file),
-    optionally only one split (``'train'`` or ``'heldout'``)."""
+    optionally only one split (``'train'`` or ``'heldout'``) and one source. A source's records
+    are written to ``<source>.jsonl.xz``, so when the folder holds that file only it is read
+    (decompressing every source takes seconds)."""
     path = Path(path) if path is not None else DATA_DIR
     files = sorted(path.glob("*.jsonl.xz")) if path.is_dir() else [path]
+    if source is not None and path.is_dir() and (path / f"{source}.jsonl.xz").is_file():
+        files = [path / f"{source}.jsonl.xz"]
     if not files:
         from textsieve.errors import InputError
 
@@ -628,7 +632,7 @@ def read_records(path: Path | None = None, split: str | None = None) -> Iterator
                         raise CorpusError(f"{file}:{number}: not a JSON record ({exc}). {rebuild}") from None
                     if not isinstance(rec, dict) or rec.get("split") not in ("train", "heldout"):
                         raise CorpusError(f"{file}:{number}: a record needs a split, 'train' or 'heldout'. {rebuild}")
-                    if split is None or rec["split"] == split:
+                    if (split is None or rec["split"] == split) and (source is None or rec.get("source") == source):
                         yield rec
         except (EOFError, lzma.LZMAError, UnicodeDecodeError, OSError) as exc:
             raise CorpusError(f"{file}: damaged after record {number} ({type(exc).__name__}: {exc}). {rebuild}") from None
