@@ -244,7 +244,13 @@ def test_an_interrupted_run_says_how_to_resume_and_leaves_no_half_output(tmp_pat
     write(src / "a.txt", example_text)
     out = tmp_path / "out"
     cmd = CLI + ["clean", str(src), "-o", str(out), "--rejected", "-q", "-j", "1"]
-    proc = subprocess.Popen(cmd, env={**os.environ, PAUSE_ENV: "60"}, stderr=subprocess.PIPE, text=True)
+    # A suite started in the background of a script inherits an ignored SIGINT (the shell's
+    # rule for background jobs), and so would the run: give it Ctrl-C's default, as a terminal does.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(cmd, env={**os.environ, PAUSE_ENV: "60"}, stderr=subprocess.PIPE, text=True)
+    finally:
+        signal.signal(signal.SIGINT, before)
     wait_for(lambda: (out / "a.txt.rejected.tsv").exists(), "the sidecar commit")
     os.kill(proc.pid, signal.SIGINT)  # Ctrl-C
     _, err = proc.communicate(timeout=60)
