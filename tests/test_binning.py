@@ -4,12 +4,20 @@ import pytest
 pytest.importorskip("sklearn", reason="training needs the 'train' extra (scikit-learn)")
 
 import numpy as np  # noqa: E402
+import sklearn  # noqa: E402
 from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
 from sklearn.ensemble._hist_gradient_boosting import binning as sk_binning  # noqa: E402
 from sklearn.utils.stats import _weighted_percentile  # noqa: E402
 
 from textsieve.training.binning import (agrees_with_sklearn, binning_thresholds, weighted_binning,  # noqa: E402
                                         weighted_percentiles)
+
+
+# scikit-learn bins weighted columns at averaged weighted percentiles from 1.8 on; before, its
+# edges differ, the check fails and the fits use its own code (the last test covers both).
+AVERAGED_WEIGHTED_BINNING = tuple(int(x) for x in sklearn.__version__.split(".")[:2]) >= (1, 8)
+needs_averaged_binning = pytest.mark.skipif(not AVERAGED_WEIGHTED_BINNING,
+                                            reason=f"scikit-learn {sklearn.__version__} bins weighted columns another way")
 
 
 def _bits(a):
@@ -21,6 +29,7 @@ def _column(rng, kind: int, n: int) -> np.ndarray:
             rng.integers(0, 5, size=n).astype(float), rng.exponential(size=n) ** 3][kind % 5]
 
 
+@needs_averaged_binning
 def test_every_edge_equals_scikit_learns_on_columns_with_ties_missing_values_and_zero_weights():
     sklearn_edges = sk_binning._find_binning_thresholds
     rng = np.random.default_rng(7)
@@ -55,12 +64,14 @@ def test_a_weighted_fit_gives_the_same_trees_with_either_binning():
     plain = fit()
     with weighted_binning() as used:
         fast = fit()
-    assert used is True  # the installed scikit-learn agrees, so the fast edges were used
+    # the fast edges are used where they agree, and from 1.8 on they must
+    assert used is agrees_with_sklearn() and used is AVERAGED_WEIGHTED_BINNING
     for a, b in zip(plain._bin_mapper.bin_thresholds_, fast._bin_mapper.bin_thresholds_):
         assert np.array_equal(_bits(a), _bits(b))
     np.testing.assert_array_equal(plain.predict_proba(X), fast.predict_proba(X))
 
 
+@needs_averaged_binning
 def test_scikit_learns_function_is_back_after_the_block_even_on_error():
     original = sk_binning._find_binning_thresholds
     assert agrees_with_sklearn()
